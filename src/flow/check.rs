@@ -1,0 +1,408 @@
+//! An independent checker of the drawing rules of LAYOUT.md ("Flow lines: the quality bar"),
+//! run by the tests on every example, every fixture and thousands of generated flows.
+
+use std::collections::BTreeMap;
+
+use super::geometry::*;
+use crate::model::Bentuk;
+
+/// One broken rule, in words.
+pub type Violation = String;
+
+/// What the checker found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Broken rules.
+    pub violations: Vec<Violation>,
+    /// Right-angle crossings between lines.
+    pub crossings: usize,
+}
+
+/// An edge the flow graph has: (procedure, from, to).
+pub type Expected = (usize, usize, StepRef);
+
+struct S {
+    page: usize,
+    a: [f64; 2],
+    b: [f64; 2],
+    owner: usize,
+}
+
+/// Checks rules 1-7 on a geometry, given the edges the flow graph must show.
+pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
+    let mut viol: Vec<Violation> = Vec::new();
+    let mut crossings = 0;
+
+    // 1. Every edge exactly once.
+    let mut want: BTreeMap<String, i32> = BTreeMap::new();
+    for (p, f, t) in expected {
+        *want.entry(format!("{p}:{f}->{t:?}")).or_default() += 1;
+    }
+    for e in &g.edges {
+        *want
+            .entry(format!("{}:{}->{:?}", e.procedure, e.from, e.to))
+            .or_default() -= 1;
+    }
+    for (k, n) in &want {
+        if *n != 0 {
+            viol.push(format!("rule 1: edge {k} drawn {} times too few", n));
+        }
+    }
+
+    let mut segs: Vec<S> = Vec::new();
+    for (ei, e) in g.edges.iter().enumerate() {
+        let n_paths = e.paths.len();
+        for (pi, path) in e.paths.iter().enumerate() {
+            let pts = &path.points;
+            if pts.len() < 2 {
+                viol.push(format!(
+                    "rule 2: edge {}->{:?} has a path with {} points",
+                    e.from,
+                    e.to,
+                    pts.len()
+                ));
+                continue;
+            }
+            for w in pts.windows(2) {
+                let orth = (w[0][0] - w[1][0]).abs() < 1e-6 || (w[0][1] - w[1][1]).abs() < 1e-6;
+                if !orth {
+                    viol.push(format!(
+                        "rule 2: edge {}->{:?} has a diagonal segment",
+                        e.from, e.to
+                    ));
+                }
+                segs.push(S {
+                    page: path.page,
+                    a: w[0],
+                    b: w[1],
+                    owner: ei,
+                });
+            }
+            // Ends on boundaries.
+            let start = pts[0];
+            let end = pts[pts.len() - 1];
+            let start_ok = if pi == 0 {
+                on_symbol(g, e.procedure, StepRef::Step(e.from), path.page, start)
+            } else {
+                on_connector(g, path.page, start)
+            };
+            let end_ok = if pi + 1 == n_paths {
+                on_symbol(g, e.procedure, e.to, path.page, end)
+            } else {
+                on_connector(g, path.page, end)
+            };
+            if !start_ok {
+                viol.push(format!(
+                    "rule 2: edge {}->{:?} does not start on its source boundary (page {})",
+                    e.from, e.to, path.page
+                ));
+            }
+            if !end_ok {
+                viol.push(format!(
+                    "rule 2: edge {}->{:?} does not end on its target boundary (page {})",
+                    e.from, e.to, path.page
+                ));
+            }
+        }
+        // 5. Exits: normal flow bottom->top; jumps leave from a side.
+        if let (Some(first), Some(last)) = (e.paths.first(), e.paths.last()) {
+            let sym = symbol_of(
+                g,
+                e.procedure,
+                StepRef::Step(e.from),
+                first.page,
+                first.points[0],
+            );
+            if let (Some(s), StepRef::Step(to)) = (sym, e.to) {
+                let p0 = first.points[0];
+                let sequential = to == e.from + 1 && (p0[1] - s.rect.bottom()).abs() < 0.6;
+                if to == e.from + 1 && sequential {
+                    let tgt = symbol_of(
+                        g,
+                        e.procedure,
+                        e.to,
+                        last.page,
+                        *last.points.last().unwrap_or(&[0.0, 0.0]),
+                    );
+                    if let Some(t) = tgt {
+                        if (last.points.last().unwrap()[1] - t.rect.y).abs() > 0.6 {
+                            viol.push(format!(
+                                "rule 5: normal flow {}->{} does not enter from the top",
+                                e.from, to
+                            ));
+                        }
+                    }
+                } else if (p0[1] - s.rect.cy()).abs() > s.rect.h / 2.0 - 0.5 {
+                    viol.push(format!(
+                        "rule 5: jump {}->{} does not leave from a side",
+                        e.from, to
+                    ));
+                }
+                if s.kind == Bentuk::Decision && !sequential && (p0[1] - s.rect.cy()).abs() > 0.6 {
+                    viol.push(format!(
+                        "rule 5: jump {}->{} does not leave the diamond from a side vertex",
+                        e.from, to
+                    ));
+                }
+            }
+        }
+    }
+    for j in &g.joins {
+        for w in j.points.windows(2) {
+            segs.push(S {
+                page: j.page,
+                a: w[0],
+                b: w[1],
+                owner: usize::MAX - j.step,
+            });
+        }
+    }
+
+    // 3. No line through a symbol, label or connector (ends may touch their own boxes).
+    let mut boxes: Vec<(usize, Rect, String)> = Vec::new();
+    boxes.extend(
+        g.symbols
+            .iter()
+            .map(|s| (s.page, s.rect, format!("symbol {:?}", s.step))),
+    );
+    boxes.extend(
+        g.connectors
+            .iter()
+            .map(|c| (c.page, c.rect, format!("connector {}", c.id))),
+    );
+    boxes.extend(
+        g.labels
+            .iter()
+            .map(|l| (l.page, l.rect, format!("label {}", l.text))),
+    );
+    for s in &segs {
+        let (a, b) = shrink(s.a, s.b, 1.5);
+        for (page, rect, what) in &boxes {
+            if *page == s.page && seg_in_rect(a, b, &rect.inflate(0.5)) {
+                viol.push(format!(
+                    "rule 3: a line on page {} passes through {what}",
+                    s.page
+                ));
+            }
+        }
+    }
+
+    // 4. No shared segments, parallels 3 pt apart, crossings only at right angles.
+    for (k, s) in segs.iter().enumerate() {
+        for t in &segs[k + 1..] {
+            if s.page != t.page || s.owner == t.owner {
+                continue;
+            }
+            let sh = (s.a[1] - s.b[1]).abs() < 1e-6;
+            let th = (t.a[1] - t.b[1]).abs() < 1e-6;
+            if sh == th {
+                let ax = if sh { 0 } else { 1 };
+                let (s0, s1) = minmax(s.a[ax], s.b[ax]);
+                let (t0, t1) = minmax(t.a[ax], t.b[ax]);
+                let d = (s.a[1 - ax] - t.a[1 - ax]).abs();
+                if d < 3.0 - 1e-6 && s0 < t1 + 3.0 && t0 < s1 + 3.0 {
+                    viol.push(format!(
+                        "rule 4: two lines run {d:.1} pt apart on page {}",
+                        s.page
+                    ));
+                }
+            } else {
+                let (h, vv) = if sh { (s, t) } else { (t, s) };
+                let (hx0, hx1) = minmax(h.a[0], h.b[0]);
+                let (vy0, vy1) = minmax(vv.a[1], vv.b[1]);
+                let (x, y) = (vv.a[0], h.a[1]);
+                if x >= hx0 - 0.5 && x <= hx1 + 0.5 && y >= vy0 - 0.5 && y <= vy1 + 0.5 {
+                    let interior = x > hx0 + 0.5 && x < hx1 - 0.5 && y > vy0 + 0.5 && y < vy1 - 0.5;
+                    if interior {
+                        crossings += 1;
+                    } else {
+                        viol.push(format!(
+                            "rule 4: two lines touch at ({x:.1}, {y:.1}) on page {}",
+                            s.page
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // 6. Labels beside their exit, overlapping nothing.
+    for (k, l) in g.labels.iter().enumerate() {
+        let owner = g.edges.iter().find(|e| {
+            e.label.as_deref() == Some(&l.text)
+                && e.paths
+                    .first()
+                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= 3.0)
+        });
+        if owner.is_none() {
+            viol.push(format!(
+                "rule 6: label {} on page {} is not next to an exit it names",
+                l.text, l.page
+            ));
+        }
+        for s in &segs {
+            if s.page == l.page && seg_in_rect(s.a, s.b, &l.rect) {
+                viol.push(format!(
+                    "rule 6: label {} on page {} overlaps a line",
+                    l.text, l.page
+                ));
+            }
+        }
+        for (page, rect, what) in &boxes {
+            if *page == l.page && *rect != l.rect && rect.overlaps(&l.rect) {
+                viol.push(format!("rule 6: label {} overlaps {what}", l.text));
+            }
+        }
+        for m in &g.labels[k + 1..] {
+            if m.page == l.page && m.rect.overlaps(&l.rect) {
+                viol.push(format!("rule 6: labels {} and {} overlap", l.text, m.text));
+            }
+        }
+    }
+    for e in g.edges.iter().filter(|e| e.label.is_some()) {
+        let has = g.labels.iter().any(|l| {
+            Some(&l.text) == e.label.as_ref()
+                && e.paths
+                    .first()
+                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= 3.0)
+        });
+        if !has {
+            viol.push(format!(
+                "rule 6: edge {}->{:?} has no label at its exit",
+                e.from, e.to
+            ));
+        }
+    }
+    for (k, a) in g.symbols.iter().enumerate() {
+        for b in &g.symbols[k + 1..] {
+            if a.page == b.page && a.rect.overlaps(&b.rect) {
+                viol.push(format!(
+                    "rule 3: symbols {:?} and {:?} overlap",
+                    a.step, b.step
+                ));
+            }
+        }
+        for c in &g.connectors {
+            if a.page == c.page && a.rect.overlaps(&c.rect) {
+                viol.push(format!(
+                    "rule 3: connector {} overlaps symbol {:?}",
+                    c.id, a.step
+                ));
+            }
+        }
+    }
+
+    // 7. Connector pairs: unique letters, two ends on different pages, same x.
+    let mut by_id: BTreeMap<&str, Vec<&Connector>> = BTreeMap::new();
+    for c in &g.connectors {
+        by_id.entry(&c.id).or_default().push(c);
+    }
+    for (id, cs) in &by_id {
+        if cs.len() != 2 {
+            viol.push(format!("rule 7: connector {id} appears {} times", cs.len()));
+        } else if cs[0].page == cs[1].page || (cs[0].rect.cx() - cs[1].rect.cx()).abs() > 0.5 {
+            viol.push(format!(
+                "rule 7: connector pair {id} is not on two pages in the same lane"
+            ));
+        }
+    }
+    for (k, a) in g.connectors.iter().enumerate() {
+        for b in &g.connectors[k + 1..] {
+            if a.page == b.page && a.rect.overlaps(&b.rect) {
+                viol.push(format!("rule 7: connectors {} and {} overlap", a.id, b.id));
+            }
+        }
+    }
+    for e in &g.edges {
+        for w in e.paths.windows(2) {
+            if w[0].page == w[1].page {
+                viol.push(format!(
+                    "rule 7: edge {}->{:?} has two paths on one page",
+                    e.from, e.to
+                ));
+            }
+        }
+    }
+    Report {
+        violations: viol,
+        crossings,
+    }
+}
+
+fn minmax(a: f64, b: f64) -> (f64, f64) {
+    (a.min(b), a.max(b))
+}
+
+fn shrink(a: [f64; 2], b: [f64; 2], d: f64) -> ([f64; 2], [f64; 2]) {
+    let len = ((b[0] - a[0]).abs() + (b[1] - a[1]).abs()).max(1e-9);
+    let d = d.min(len / 2.0 - 1e-6).max(0.0);
+    let (dx, dy) = ((b[0] - a[0]) / len, (b[1] - a[1]) / len);
+    (
+        [a[0] + dx * d, a[1] + dy * d],
+        [b[0] - dx * d, b[1] - dy * d],
+    )
+}
+
+fn seg_in_rect(a: [f64; 2], b: [f64; 2], r: &Rect) -> bool {
+    let (x0, x1) = minmax(a[0], b[0]);
+    let (y0, y1) = minmax(a[1], b[1]);
+    x0 < r.right() && x1 > r.x && y0 < r.bottom() && y1 > r.y
+}
+
+fn dist(r: &Rect, p: [f64; 2]) -> f64 {
+    let dx = (r.x - p[0]).max(p[0] - r.right()).max(0.0);
+    let dy = (r.y - p[1]).max(p[1] - r.bottom()).max(0.0);
+    dx.max(dy)
+}
+
+fn symbol_of<'g>(
+    g: &'g Geometry,
+    proc_: usize,
+    step: StepRef,
+    page: usize,
+    p: [f64; 2],
+) -> Option<&'g Symbol> {
+    g.symbols
+        .iter()
+        .filter(|s| s.procedure == proc_ && s.step == step && s.page == page)
+        .min_by(|a, b| dist(&a.rect, p).total_cmp(&dist(&b.rect, p)))
+}
+
+fn on_symbol(g: &Geometry, proc_: usize, step: StepRef, page: usize, p: [f64; 2]) -> bool {
+    let Some(s) = symbol_of(g, proc_, step, page, p) else {
+        return false;
+    };
+    on_outline(s.kind, &s.rect, p)
+}
+
+/// Whether a point lies on a symbol's outline (within half a point).
+pub fn on_outline(kind: Bentuk, r: &Rect, p: [f64; 2]) -> bool {
+    let tol = 0.6;
+    let (dx, dy) = ((p[0] - r.cx()).abs(), (p[1] - r.cy()).abs());
+    match kind {
+        Bentuk::Decision => {
+            ((dx / (r.w / 2.0) + dy / (r.h / 2.0)) - 1.0).abs() * (r.w.min(r.h) / 2.0) < tol
+        }
+        Bentuk::Terminator if r.w > r.h => {
+            let radius = r.h / 2.0;
+            let straight = r.w / 2.0 - radius;
+            if dx <= straight {
+                (dy - radius).abs() < tol
+            } else {
+                ((dx - straight).hypot(dy) - radius).abs() < tol
+            }
+        }
+        _ => {
+            let inside = dx <= r.w / 2.0 + tol && dy <= r.h / 2.0 + tol;
+            inside && ((dx - r.w / 2.0).abs() < tol || (dy - r.h / 2.0).abs() < tol)
+        }
+    }
+}
+
+fn on_connector(g: &Geometry, page: usize, p: [f64; 2]) -> bool {
+    g.connectors.iter().any(|c| {
+        c.page == page
+            && (p[0] - c.rect.cx()).abs() < 0.6
+            && ((p[1] - c.rect.y).abs() < 0.6 || (p[1] - c.rect.bottom()).abs() < 0.6)
+    })
+}

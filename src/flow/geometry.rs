@@ -1,0 +1,182 @@
+//! The drawn flowchart in page coordinates (points, origin top-left, y down):
+//! what the templates draw and what `--geometry` exports.
+
+use serde::{Serialize, Serializer};
+
+use crate::model::Bentuk;
+
+/// A step number (1-based) or the end of the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepRef {
+    /// A step, 1-based.
+    Step(usize),
+    /// The small "Selesai" capsule.
+    Selesai,
+}
+
+impl Serialize for StepRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StepRef::Step(n) => s.serialize_u64(*n as u64),
+            StepRef::Selesai => s.serialize_str("selesai"),
+        }
+    }
+}
+
+/// An axis-aligned box.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl Rect {
+    /// Right edge.
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    /// Bottom edge.
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    /// Horizontal centre.
+    pub fn cx(&self) -> f64 {
+        self.x + self.w / 2.0
+    }
+    /// Vertical centre.
+    pub fn cy(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+    /// Grown by `d` on every side.
+    pub fn inflate(&self, d: f64) -> Rect {
+        Rect {
+            x: self.x - d,
+            y: self.y - d,
+            w: self.w + 2.0 * d,
+            h: self.h + 2.0 * d,
+        }
+    }
+    /// Whether two boxes overlap with positive area.
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.right() && o.x < self.right() && self.y < o.bottom() && o.y < self.bottom()
+    }
+}
+
+/// One page of the document.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageInfo {
+    /// 1-based page number in the SOP.
+    pub number: usize,
+    /// Width in points.
+    pub width: f64,
+    /// Height in points.
+    pub height: f64,
+}
+
+/// A drawn symbol.
+#[derive(Debug, Clone, Serialize)]
+pub struct Symbol {
+    /// Step number or "selesai".
+    pub step: StepRef,
+    /// Lane name.
+    pub lane: String,
+    /// Shape.
+    pub kind: Bentuk,
+    /// Page.
+    pub page: usize,
+    /// Box.
+    #[serde(flatten)]
+    pub rect: Rect,
+    /// Procedure index (0-based).
+    pub procedure: usize,
+    /// Text inside (only the small "Selesai" capsule has one).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+/// An off-page connector: a pentagon pointing down, holding a letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Connector {
+    /// Letter, unique within the SOP; the two ends of a pair share it.
+    pub id: String,
+    /// Page.
+    pub page: usize,
+    /// Box.
+    #[serde(flatten)]
+    pub rect: Rect,
+    /// Procedure index.
+    pub procedure: usize,
+}
+
+/// The part of an edge drawn on one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagePath {
+    /// Page.
+    pub page: usize,
+    /// Polyline; the arrowhead sits at the last point.
+    pub points: Vec<[f64; 2]>,
+}
+
+/// One edge of the flow graph, as drawn.
+#[derive(Debug, Clone, Serialize)]
+pub struct Edge {
+    /// Source step (1-based).
+    pub from: usize,
+    /// Target step or "selesai".
+    pub to: StepRef,
+    /// "Ya"/"Tidak" (or the agency's wording) on decision exits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// One path per page it is drawn on.
+    pub paths: Vec<PagePath>,
+    /// Procedure index.
+    pub procedure: usize,
+}
+
+/// A text label on the drawing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    /// The text.
+    pub text: String,
+    /// Page.
+    pub page: usize,
+    /// Box.
+    #[serde(flatten)]
+    pub rect: Rect,
+}
+
+/// The line joining the symbols of a joint step (not an edge: no arrowhead).
+#[derive(Debug, Clone, Serialize)]
+pub struct Join {
+    /// Step (1-based).
+    pub step: usize,
+    /// Page.
+    pub page: usize,
+    /// Polyline.
+    pub points: Vec<[f64; 2]>,
+    /// Procedure index.
+    pub procedure: usize,
+}
+
+/// Everything drawn for the flow tables of one SOP.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Geometry {
+    /// Pages of the document.
+    pub pages: Vec<PageInfo>,
+    /// Symbols.
+    pub symbols: Vec<Symbol>,
+    /// Off-page connectors.
+    pub connectors: Vec<Connector>,
+    /// Edges.
+    pub edges: Vec<Edge>,
+    /// Labels.
+    pub labels: Vec<Label>,
+    /// Joint-step lines.
+    pub joins: Vec<Join>,
+}

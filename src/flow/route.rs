@@ -1,0 +1,945 @@
+//! The router: places symbols in their lanes and draws every edge as an orthogonal
+//! polyline that avoids symbols, labels, connectors and other lines.
+//!
+//! Normal flow leaves a symbol at the bottom and enters the next at the top. Every other
+//! edge (a loop back, a forward skip, the second branch of a decision) leaves from a side,
+//! runs on its own vertical track in a channel between the symbols, and enters its target
+//! from the side. Candidates (side, channel, track, port slot) are scored by violations,
+//! then crossings, then length; short edges are routed first so loops nest without crossing.
+
+use super::geometry::*;
+use crate::model::{Alur, Bentuk, Tujuan};
+
+/// Height of a process or terminator symbol.
+pub const SYMBOL_H: f64 = 16.0;
+/// Height of a decision diamond.
+pub const DECISION_H: f64 = 22.0;
+/// Free space kept above and below every symbol inside its row.
+pub const GAP: f64 = 20.0;
+/// Minimum distance between parallel lines.
+pub const CLEAR: f64 = 3.0;
+/// Off-page connector size.
+pub const CONNECTOR: f64 = 10.0;
+/// Label font size.
+pub const LABEL_SIZE: f64 = 6.5;
+/// Distance between candidate tracks in a channel.
+const TRACK_STEP: f64 = 4.0;
+
+/// The smallest row height that leaves room for a symbol, its arrows and connectors.
+pub fn min_row_height(bentuk: Bentuk) -> f64 {
+    symbol_height(bentuk) + 2.0 * GAP
+}
+
+fn symbol_height(bentuk: Bentuk) -> f64 {
+    match bentuk {
+        Bentuk::Decision => DECISION_H,
+        _ => SYMBOL_H,
+    }
+}
+
+/// Width of the symbols in a lane of the given width: the rest is channel for tracks.
+pub fn symbol_width(lane_width: f64) -> f64 {
+    let channel = (lane_width * 0.18).clamp(4.0, 12.0);
+    (lane_width - 2.0 * channel).clamp(8.0, 48.0)
+}
+
+/// A typeset row of the flow table.
+#[derive(Debug, Clone, Copy)]
+pub struct RowBox {
+    /// Page (1-based).
+    pub page: usize,
+    /// Top edge.
+    pub y0: f64,
+    /// Bottom edge.
+    pub y1: f64,
+}
+
+/// A step as the router sees it.
+#[derive(Debug, Clone)]
+pub struct StepIn {
+    /// Lanes (first = where edges attach).
+    pub lanes: Vec<usize>,
+    /// Symbol.
+    pub bentuk: Bentuk,
+    /// Outgoing flow.
+    pub alur: Alur,
+}
+
+/// Everything the router needs for one flow table.
+pub struct FlowInput<'a> {
+    /// Procedure index.
+    pub procedure: usize,
+    /// Lane names.
+    pub lane_names: &'a [String],
+    /// Lane column x-ranges.
+    pub lanes: Vec<(f64, f64)>,
+    /// One measured row per step.
+    pub rows: Vec<RowBox>,
+    /// Steps.
+    pub steps: Vec<StepIn>,
+    /// Label of the Ya exit.
+    pub label_ya: &'a str,
+    /// Label of the Tidak exit.
+    pub label_tidak: &'a str,
+    /// Text of the end capsule.
+    pub label_selesai: &'a str,
+    /// Width of a text at a font size.
+    pub text_width: &'a dyn Fn(&str, f64) -> f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    page: usize,
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+}
+
+impl Seg {
+    fn horizontal(&self) -> bool {
+        (self.y1 - self.y2).abs() < 1e-6
+    }
+    fn xr(&self) -> (f64, f64) {
+        (self.x1.min(self.x2), self.x1.max(self.x2))
+    }
+    fn yr(&self) -> (f64, f64) {
+        (self.y1.min(self.y2), self.y1.max(self.y2))
+    }
+}
+
+/// Everything already drawn, to test candidates against.
+#[derive(Default)]
+struct Scene {
+    boxes: Vec<(usize, Rect)>,
+    segs: Vec<Seg>,
+}
+
+/// A candidate's score: fewer violations first, then fewer crossings, then shorter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)]
+struct Score {
+    violations: u32,
+    crossings: u32,
+    length: f64,
+}
+
+impl Scene {
+    fn from_geometry(g: &Geometry) -> Self {
+        let mut scene = Scene::default();
+        for s in &g.symbols {
+            scene.boxes.push((s.page, s.rect));
+        }
+        for c in &g.connectors {
+            scene.boxes.push((c.page, c.rect));
+        }
+        for l in &g.labels {
+            scene.boxes.push((l.page, l.rect));
+        }
+        for e in &g.edges {
+            for p in &e.paths {
+                scene.add_path(p.page, &p.points);
+            }
+        }
+        for j in &g.joins {
+            scene.add_path(j.page, &j.points);
+        }
+        scene
+    }
+
+    fn add_path(&mut self, page: usize, points: &[[f64; 2]]) {
+        for w in points.windows(2) {
+            self.segs.push(Seg {
+                page,
+                x1: w[0][0],
+                y1: w[0][1],
+                x2: w[1][0],
+                y2: w[1][1],
+            });
+        }
+    }
+
+    /// Scores a polyline against the scene; `points[0]` and the last point lie on symbol or
+    /// connector boundaries and are allowed to touch those.
+    fn score_path(&self, page: usize, points: &[[f64; 2]], score: &mut Score) {
+        let n = points.len();
+        for (k, w) in points.windows(2).enumerate() {
+            let seg = Seg {
+                page,
+                x1: w[0][0],
+                y1: w[0][1],
+                x2: w[1][0],
+                y2: w[1][1],
+            };
+            score.length += (seg.x2 - seg.x1).abs() + (seg.y2 - seg.y1).abs();
+            // Keep the true endpoints for line tests, shrink them for box tests.
+            let shrunk = shrink(seg, k == 0, k + 2 == n);
+            for (p, b) in &self.boxes {
+                if *p == page && seg_hits_rect(&shrunk, &b.inflate(1.0)) {
+                    score.violations += 1;
+                }
+            }
+            for other in self.segs.iter().filter(|o| o.page == page) {
+                match conflict(&seg, other) {
+                    Conflict::None => {}
+                    Conflict::Cross => score.crossings += 1,
+                    Conflict::Bad => score.violations += 1,
+                }
+            }
+        }
+    }
+
+    fn score_box(
+        &self,
+        page: usize,
+        rect: &Rect,
+        own: &[(usize, Vec<[f64; 2]>)],
+        score: &mut Score,
+    ) {
+        for (p, b) in &self.boxes {
+            if *p == page && b.inflate(1.0).overlaps(rect) {
+                score.violations += 1;
+            }
+        }
+        for s in self.segs.iter().filter(|s| s.page == page) {
+            if seg_hits_rect(s, rect) {
+                score.violations += 1;
+            }
+        }
+        for (p, pts) in own {
+            for w in pts.windows(2) {
+                let s = Seg {
+                    page: *p,
+                    x1: w[0][0],
+                    y1: w[0][1],
+                    x2: w[1][0],
+                    y2: w[1][1],
+                };
+                if *p == page && seg_hits_rect(&s, rect) {
+                    score.violations += 1;
+                }
+            }
+        }
+    }
+}
+
+fn shrink(mut s: Seg, start: bool, end: bool) -> Seg {
+    let d = 2.0;
+    let (dx, dy) = ((s.x2 - s.x1).signum(), (s.y2 - s.y1).signum());
+    if start {
+        s.x1 += dx * d;
+        s.y1 += dy * d;
+    }
+    if end {
+        s.x2 -= dx * d;
+        s.y2 -= dy * d;
+    }
+    s
+}
+
+fn seg_hits_rect(s: &Seg, r: &Rect) -> bool {
+    let (x0, x1) = s.xr();
+    let (y0, y1) = s.yr();
+    x0 <= r.right() && x1 >= r.x && y0 <= r.bottom() && y1 >= r.y
+}
+
+enum Conflict {
+    None,
+    Cross,
+    Bad,
+}
+
+/// How two axis-aligned segments relate: apart, crossing at a right angle, or touching/overlapping.
+fn conflict(a: &Seg, b: &Seg) -> Conflict {
+    let (ah, bh) = (a.horizontal(), b.horizontal());
+    if ah == bh {
+        // Parallel: too close along a shared stretch?
+        let (a0, a1, ac) = if ah {
+            (a.xr().0, a.xr().1, a.y1)
+        } else {
+            (a.yr().0, a.yr().1, a.x1)
+        };
+        let (b0, b1, bc) = if bh {
+            (b.xr().0, b.xr().1, b.y1)
+        } else {
+            (b.yr().0, b.yr().1, b.x1)
+        };
+        if (ac - bc).abs() < CLEAR && a0 < b1 + CLEAR && b0 < a1 + CLEAR {
+            return Conflict::Bad;
+        }
+        return Conflict::None;
+    }
+    let (h, v) = if ah { (a, b) } else { (b, a) };
+    let (hx0, hx1) = h.xr();
+    let (vy0, vy1) = v.yr();
+    let (x, y) = (v.x1, h.y1);
+    let eps = 1.0;
+    if x < hx0 - eps || x > hx1 + eps || y < vy0 - eps || y > vy1 + eps {
+        return Conflict::None;
+    }
+    let interior = x > hx0 + eps && x < hx1 - eps && y > vy0 + eps && y < vy1 - eps;
+    if interior {
+        Conflict::Cross
+    } else {
+        Conflict::Bad
+    }
+}
+
+/// The symbols of one step (first = where edges attach).
+struct Placed {
+    rects: Vec<Rect>,
+    lanes: Vec<usize>,
+    bentuk: Bentuk,
+    page: usize,
+}
+
+struct Router<'a, 'g> {
+    input: &'a FlowInput<'a>,
+    placed: Vec<Placed>,
+    scene: Scene,
+    geometry: &'g mut Geometry,
+    letters: &'g mut usize,
+    /// Side ports already taken: (step, side, slot offset).
+    ports: Vec<(usize, Side, i32)>,
+}
+
+/// Routes one flow table into `geometry`, continuing connector letters from `letters`.
+pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) {
+    let scene = Scene::from_geometry(geometry);
+    let mut r = Router {
+        input,
+        placed: Vec::new(),
+        scene,
+        geometry,
+        letters,
+        ports: Vec::new(),
+    };
+    r.place_symbols();
+    r.draw_joins();
+    let mut jumps = Vec::new();
+    let mut ends = Vec::new();
+    for (i, step) in input.steps.iter().enumerate() {
+        let mut bottom_used = false;
+        let exits: Vec<(Tujuan, Option<&str>)> = match step.alur {
+            Alur::Akhir => vec![],
+            Alur::Lanjut(t) => vec![(t, None)],
+            Alur::Keputusan { ya, tidak } => {
+                vec![(ya, Some(input.label_ya)), (tidak, Some(input.label_tidak))]
+            }
+        };
+        for (target, label) in exits {
+            match target {
+                Tujuan::Langkah(j) if j == i + 1 && !bottom_used => {
+                    bottom_used = true;
+                    r.sequential(i, j, label);
+                }
+                Tujuan::Langkah(j) => jumps.push((i, j, label)),
+                Tujuan::Selesai => ends.push((i, label)),
+            }
+        }
+    }
+    for (i, label) in ends {
+        r.selesai(i, label);
+    }
+    // Short edges first, so that loops nest inside longer ones.
+    jumps.sort_by_key(|(i, j, _)| (i.abs_diff(*j), *i));
+    for (i, j, label) in jumps {
+        r.jump(i, j, label);
+    }
+}
+
+fn letter(n: usize) -> String {
+    let mut n = n;
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (n % 26) as u8) as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s
+}
+
+impl Router<'_, '_> {
+    fn place_symbols(&mut self) {
+        let input = self.input;
+        for (i, step) in input.steps.iter().enumerate() {
+            let row = input.rows[i];
+            let h = symbol_height(step.bentuk);
+            let cy = (row.y0 + row.y1) / 2.0;
+            let mut rects = Vec::new();
+            for &l in &step.lanes {
+                let (x0, x1) = input.lanes[l];
+                let w = symbol_width(x1 - x0);
+                let rect = Rect {
+                    x: (x0 + x1) / 2.0 - w / 2.0,
+                    y: cy - h / 2.0,
+                    w,
+                    h,
+                };
+                rects.push(rect);
+                self.scene.boxes.push((row.page, rect));
+                self.geometry.symbols.push(Symbol {
+                    step: StepRef::Step(i + 1),
+                    lane: input.lane_names[l].clone(),
+                    kind: step.bentuk,
+                    page: row.page,
+                    rect,
+                    procedure: input.procedure,
+                    text: String::new(),
+                });
+            }
+            self.placed.push(Placed {
+                rects,
+                lanes: step.lanes.clone(),
+                bentuk: step.bentuk,
+                page: row.page,
+            });
+        }
+    }
+
+    fn draw_joins(&mut self) {
+        for (i, p) in self.placed.iter().enumerate() {
+            let mut order: Vec<&Rect> = p.rects.iter().collect();
+            order.sort_by(|a, b| a.x.total_cmp(&b.x));
+            for w in order.windows(2) {
+                let y = w[0].cy();
+                let points = vec![
+                    [side_x(w[0], p.bentuk, Side::Right, 0.0), y],
+                    [side_x(w[1], p.bentuk, Side::Left, 0.0), y],
+                ];
+                self.scene.add_path(p.page, &points);
+                self.geometry.joins.push(Join {
+                    step: i + 1,
+                    page: p.page,
+                    points,
+                    procedure: self.input.procedure,
+                });
+            }
+        }
+    }
+
+    fn first_row_top(&self, page: usize) -> f64 {
+        self.input
+            .rows
+            .iter()
+            .filter(|r| r.page == page)
+            .map(|r| r.y0)
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    fn table_bottom(&self, page: usize) -> f64 {
+        self.input
+            .rows
+            .iter()
+            .filter(|r| r.page == page)
+            .map(|r| r.y1)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    fn connector_at_top(&self, page: usize, x: f64) -> Rect {
+        Rect {
+            x: x - CONNECTOR / 2.0,
+            y: self.first_row_top(page) + 2.0,
+            w: CONNECTOR,
+            h: CONNECTOR,
+        }
+    }
+
+    fn connector_at_bottom(&self, page: usize, x: f64) -> Rect {
+        Rect {
+            x: x - CONNECTOR / 2.0,
+            y: self.table_bottom(page) + 3.0,
+            w: CONNECTOR,
+            h: CONNECTOR,
+        }
+    }
+
+    fn label_size(&self, text: &str) -> (f64, f64) {
+        (
+            (self.input.text_width)(text, LABEL_SIZE) + 1.0,
+            LABEL_SIZE + 1.5,
+        )
+    }
+
+    /// Normal flow: bottom of step i to the top of step j (= i + 1).
+    fn sequential(&mut self, i: usize, j: usize, label: Option<&str>) {
+        let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
+        let (pi, pj) = (self.placed[i].page, self.placed[j].page);
+        let (xs, bs, xt, tt) = (src.cx(), src.bottom(), dst.cx(), dst.y);
+        let mut best: Option<(
+            Score,
+            Vec<(usize, Vec<[f64; 2]>)>,
+            Vec<(usize, Rect)>,
+            Option<(usize, Rect)>,
+        )> = None;
+        let mut consider = |me: &Self,
+                            paths: Vec<(usize, Vec<[f64; 2]>)>,
+                            conns: Vec<(usize, Rect)>| {
+            let mut score = Score::default();
+            for (p, pts) in &paths {
+                me.scene.score_path(*p, pts, &mut score);
+            }
+            for (p, c) in &conns {
+                me.scene.score_box(*p, c, &paths, &mut score);
+            }
+            let lab = label.map(|text| me.place_label_below(pi, text, &src, &paths, &mut score));
+            if best.as_ref().is_none_or(|b| score < b.0) {
+                best = Some((score, paths, conns, lab.flatten()));
+            }
+        };
+        if pi == pj {
+            if (xs - xt).abs() < 0.5 {
+                consider(self, vec![(pi, vec![[xs, bs], [xt, tt]])], vec![]);
+            } else {
+                let rj = self.input.rows[j];
+                let ri = self.input.rows[i];
+                for yh in [
+                    rj.y0 + 7.0,
+                    ri.y1 - 7.0,
+                    rj.y0 + 4.0,
+                    rj.y0 + 11.0,
+                    ri.y1 - 11.0,
+                    (bs + tt) / 2.0,
+                ] {
+                    if yh >= bs + 4.0 && yh <= tt - 6.0 {
+                        consider(
+                            self,
+                            vec![(pi, vec![[xs, bs], [xs, yh], [xt, yh], [xt, tt]])],
+                            vec![],
+                        );
+                    }
+                }
+            }
+        } else {
+            let down = self.connector_at_bottom(pi, xs);
+            let up = self.connector_at_top(pj, xs);
+            let first = vec![[xs, bs], [xs, down.y]];
+            let start = up.bottom();
+            let second = if (xs - xt).abs() < 0.5 {
+                vec![[xs, start], [xt, tt]]
+            } else {
+                let yh = (start + 3.0).min(tt - 5.0);
+                vec![[xs, start], [xs, yh], [xt, yh], [xt, tt]]
+            };
+            consider(
+                self,
+                vec![(pi, first), (pj, second)],
+                vec![(pi, down), (pj, up)],
+            );
+        }
+        if let Some((_, paths, conns, lab)) = best {
+            self.commit(
+                i,
+                crate::flow::StepRef::Step(j + 1),
+                label,
+                paths,
+                conns,
+                lab,
+            );
+        }
+    }
+
+    /// Places a label beside the bottom exit of a symbol.
+    fn place_label_below(
+        &self,
+        page: usize,
+        text: &str,
+        src: &Rect,
+        own: &[(usize, Vec<[f64; 2]>)],
+        score: &mut Score,
+    ) -> Option<(usize, Rect)> {
+        let (w, h) = self.label_size(text);
+        let candidates = [
+            Rect {
+                x: src.cx() + 2.0,
+                y: src.bottom() + 1.0,
+                w,
+                h,
+            },
+            Rect {
+                x: src.cx() - 2.0 - w,
+                y: src.bottom() + 1.0,
+                w,
+                h,
+            },
+        ];
+        self.pick_label(page, &candidates, own, score)
+    }
+
+    fn pick_label(
+        &self,
+        page: usize,
+        candidates: &[Rect],
+        own: &[(usize, Vec<[f64; 2]>)],
+        score: &mut Score,
+    ) -> Option<(usize, Rect)> {
+        let mut best: Option<(Score, Rect)> = None;
+        for c in candidates {
+            let mut s = Score::default();
+            self.scene.score_box(page, c, own, &mut s);
+            if best.as_ref().is_none_or(|b| s < b.0) {
+                best = Some((s, *c));
+            }
+        }
+        let (s, rect) = best?;
+        score.violations += s.violations;
+        Some((page, rect))
+    }
+
+    /// Side exit labels: above or below the first horizontal stretch.
+    fn side_label(
+        &self,
+        page: usize,
+        text: &str,
+        side: Side,
+        port: [f64; 2],
+        own: &[(usize, Vec<[f64; 2]>)],
+        score: &mut Score,
+    ) -> Option<(usize, Rect)> {
+        let (w, h) = self.label_size(text);
+        let x = match side {
+            Side::Right => port[0] + 2.0,
+            Side::Left => port[0] - 2.0 - w,
+        };
+        let candidates = [
+            Rect {
+                x,
+                y: port[1] - 1.0 - h,
+                w,
+                h,
+            },
+            Rect {
+                x,
+                y: port[1] + 1.0,
+                w,
+                h,
+            },
+        ];
+        self.pick_label(page, &candidates, own, score)
+    }
+
+    fn channel(&self, c: usize) -> Option<(f64, f64)> {
+        let lanes = &self.input.lanes;
+        let n = lanes.len();
+        let sym_left = |l: usize| {
+            let (x0, x1) = lanes[l];
+            (x0 + x1) / 2.0 - symbol_width(x1 - x0) / 2.0
+        };
+        let sym_right = |l: usize| {
+            let (x0, x1) = lanes[l];
+            (x0 + x1) / 2.0 + symbol_width(x1 - x0) / 2.0
+        };
+        let lo = if c == 0 { lanes[0].0 } else { sym_right(c - 1) } + CLEAR;
+        let hi = if c == n { lanes[n - 1].1 } else { sym_left(c) } - CLEAR;
+        (hi >= lo).then_some((lo, hi))
+    }
+
+    fn slots(&self, step: usize) -> &'static [f64] {
+        match self.placed[step].bentuk {
+            Bentuk::Decision => &[0.0],
+            _ => &[0.0, -5.0, 5.0],
+        }
+    }
+
+    fn port_free(&self, step: usize, side: Side, dy: f64) -> bool {
+        !self.ports.contains(&(step, side, dy as i32))
+    }
+
+    /// A jump: side exit, vertical track in a channel, side entry.
+    fn jump(&mut self, i: usize, j: usize, label: Option<&str>) {
+        type Cand = (
+            Score,
+            Vec<(usize, Vec<[f64; 2]>)>,
+            Vec<(usize, Rect)>,
+            Option<(usize, Rect)>,
+            (Side, f64),
+            (Side, f64),
+        );
+        let n = self.input.lanes.len();
+        let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
+        let (ls, lt) = (self.placed[i].lanes[0], self.placed[j].lanes[0]);
+        let (pi, pj) = (self.placed[i].page, self.placed[j].page);
+        let mut best: Option<Cand> = None;
+        for side in [Side::Right, Side::Left] {
+            let channels: Vec<usize> = match side {
+                Side::Right => (ls + 1..=n).collect(),
+                Side::Left => (0..=ls).rev().collect(),
+            };
+            for c in channels {
+                let Some((lo, hi)) = self.channel(c) else {
+                    continue;
+                };
+                let entry = if c <= lt { Side::Left } else { Side::Right };
+                let mut tracks = Vec::new();
+                let mut x = lo;
+                while x <= hi + 1e-6 {
+                    tracks.push(x);
+                    x += TRACK_STEP;
+                }
+                if side == Side::Left {
+                    tracks.reverse();
+                }
+                for &sdy in self.slots(i) {
+                    if !self.port_free(i, side, sdy) {
+                        continue;
+                    }
+                    for &tdy in self.slots(j) {
+                        if !self.port_free(j, entry, tdy) {
+                            continue;
+                        }
+                        let sp = [
+                            side_x(&src, self.placed[i].bentuk, side, sdy),
+                            src.cy() + sdy,
+                        ];
+                        let tp = [
+                            side_x(&dst, self.placed[j].bentuk, entry, tdy),
+                            dst.cy() + tdy,
+                        ];
+                        for &tx in &tracks {
+                            let (paths, conns) = self.jump_paths(pi, pj, sp, tp, tx);
+                            let mut score = Score::default();
+                            for (p, pts) in &paths {
+                                self.scene.score_path(*p, pts, &mut score);
+                            }
+                            for (p, r) in &conns {
+                                self.scene.score_box(*p, r, &paths, &mut score);
+                            }
+                            for (a, b) in conns
+                                .iter()
+                                .enumerate()
+                                .flat_map(|(k, a)| conns[k + 1..].iter().map(move |b| (a, b)))
+                            {
+                                if a.0 == b.0 && a.1.inflate(1.0).overlaps(&b.1) {
+                                    score.violations += 1;
+                                }
+                            }
+                            let lab = label
+                                .and_then(|t| self.side_label(pi, t, side, sp, &paths, &mut score));
+                            if best.as_ref().is_none_or(|b| score < b.0) {
+                                best = Some((score, paths, conns, lab, (side, sdy), (entry, tdy)));
+                            }
+                            if score.violations == 0 {
+                                break; // the nearest free track of this channel
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((_, paths, conns, lab, (s_side, sdy), (t_side, tdy))) = best {
+            self.ports.push((i, s_side, sdy as i32));
+            self.ports.push((j, t_side, tdy as i32));
+            self.commit(i, StepRef::Step(j + 1), label, paths, conns, lab);
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn jump_paths(
+        &self,
+        pi: usize,
+        pj: usize,
+        sp: [f64; 2],
+        tp: [f64; 2],
+        tx: f64,
+    ) -> (Vec<(usize, Vec<[f64; 2]>)>, Vec<(usize, Rect)>) {
+        if pi == pj {
+            return (vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])], vec![]);
+        }
+        if pj > pi {
+            let down = self.connector_at_bottom(pi, tx);
+            let up = self.connector_at_top(pj, tx);
+            (
+                vec![
+                    (pi, vec![sp, [tx, sp[1]], [tx, down.y]]),
+                    (pj, vec![[tx, up.bottom()], [tx, tp[1]], tp]),
+                ],
+                vec![(pi, down), (pj, up)],
+            )
+        } else {
+            let top = self.connector_at_top(pi, tx);
+            let bottom = self.connector_at_bottom(pj, tx);
+            (
+                vec![
+                    (pi, vec![sp, [tx, sp[1]], [tx, top.bottom()]]),
+                    (pj, vec![[tx, bottom.y], [tx, tp[1]], tp]),
+                ],
+                vec![(pi, top), (pj, bottom)],
+            )
+        }
+    }
+
+    /// A branch that ends the procedure: a short line to a small "Selesai" capsule.
+    fn selesai(&mut self, i: usize, label: Option<&str>) {
+        let src = self.placed[i].rects[0];
+        let page = self.placed[i].page;
+        let text = self.input.label_selesai;
+        let (tw, _) = self.label_size(text);
+        let (cw, ch) = (tw + 8.0, 12.0);
+        let lanes_x0 = self.input.lanes[0].0;
+        let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
+        let mut best: Option<(Score, Vec<[f64; 2]>, Rect, Option<(usize, Rect)>, Side, f64)> = None;
+        for side in [Side::Right, Side::Left] {
+            for &dy in self.slots(i) {
+                if !self.port_free(i, side, dy) {
+                    continue;
+                }
+                let sp = [side_x(&src, self.placed[i].bentuk, side, dy), src.cy() + dy];
+                let (end_x, cap_x) = match side {
+                    Side::Right => (sp[0] + 10.0, sp[0] + 10.0),
+                    Side::Left => (sp[0] - 10.0, sp[0] - 10.0 - cw),
+                };
+                let cap = Rect {
+                    x: cap_x,
+                    y: sp[1] - ch / 2.0,
+                    w: cw,
+                    h: ch,
+                };
+                let pts = vec![sp, [end_x, sp[1]]];
+                let mut score = Score::default();
+                if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
+                    score.violations += 1;
+                }
+                self.scene.score_path(page, &pts, &mut score);
+                self.scene.score_box(page, &cap, &[], &mut score);
+                let own = vec![(page, pts.clone())];
+                let lab = label.and_then(|t| self.side_label(page, t, side, sp, &own, &mut score));
+                if let Some((_, r)) = lab {
+                    if r.overlaps(&cap) {
+                        score.violations += 1;
+                    }
+                }
+                if best.as_ref().is_none_or(|b| score < b.0) {
+                    best = Some((score, pts, cap, lab, side, dy));
+                }
+            }
+        }
+        if let Some((_, pts, cap, lab, side, dy)) = best {
+            self.ports.push((i, side, dy as i32));
+            self.scene.boxes.push((page, cap));
+            self.geometry.symbols.push(Symbol {
+                step: StepRef::Selesai,
+                lane: self.input.lane_names[self.placed[i].lanes[0]].clone(),
+                kind: Bentuk::Terminator,
+                page,
+                rect: cap,
+                procedure: self.input.procedure,
+                text: text.to_string(),
+            });
+            self.commit(i, StepRef::Selesai, label, vec![(page, pts)], vec![], lab);
+        }
+    }
+
+    fn commit(
+        &mut self,
+        from: usize,
+        to: StepRef,
+        label: Option<&str>,
+        paths: Vec<(usize, Vec<[f64; 2]>)>,
+        conns: Vec<(usize, Rect)>,
+        lab: Option<(usize, Rect)>,
+    ) {
+        for (p, pts) in &paths {
+            self.scene.add_path(*p, pts);
+        }
+        if !conns.is_empty() {
+            let id = letter(*self.letters);
+            *self.letters += 1;
+            for (page, rect) in conns {
+                self.scene.boxes.push((page, rect));
+                self.geometry.connectors.push(Connector {
+                    id: id.clone(),
+                    page,
+                    rect,
+                    procedure: self.input.procedure,
+                });
+            }
+        }
+        if let (Some(text), Some((page, rect))) = (label, lab) {
+            self.scene.boxes.push((page, rect));
+            self.geometry.labels.push(Label {
+                text: text.to_string(),
+                page,
+                rect,
+            });
+        }
+        self.geometry.edges.push(Edge {
+            from: from + 1,
+            to,
+            label: label.map(str::to_string),
+            paths: paths
+                .into_iter()
+                .map(|(page, points)| PagePath { page, points })
+                .collect(),
+            procedure: self.input.procedure,
+        });
+    }
+}
+
+/// The x where a horizontal line at `dy` from the centre meets the symbol's side.
+fn side_x(r: &Rect, bentuk: Bentuk, side: Side, dy: f64) -> f64 {
+    let inset = match bentuk {
+        Bentuk::Terminator => {
+            let radius = r.h / 2.0;
+            radius - (radius * radius - dy * dy).max(0.0).sqrt()
+        }
+        _ => 0.0,
+    };
+    match side {
+        Side::Left => r.x + inset,
+        Side::Right => r.right() - inset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_run_past_z() {
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(25), "Z");
+        assert_eq!(letter(26), "AA");
+    }
+
+    #[test]
+    fn crossing_and_touching_are_told_apart() {
+        let h = Seg {
+            page: 1,
+            x1: 0.0,
+            y1: 10.0,
+            x2: 20.0,
+            y2: 10.0,
+        };
+        let v = Seg {
+            page: 1,
+            x1: 10.0,
+            y1: 0.0,
+            x2: 10.0,
+            y2: 20.0,
+        };
+        assert!(matches!(conflict(&h, &v), Conflict::Cross));
+        let t = Seg {
+            page: 1,
+            x1: 10.0,
+            y1: 10.0,
+            x2: 10.0,
+            y2: 20.0,
+        };
+        assert!(matches!(conflict(&h, &t), Conflict::Bad));
+        let near = Seg {
+            page: 1,
+            x1: 5.0,
+            y1: 12.0,
+            x2: 30.0,
+            y2: 12.0,
+        };
+        assert!(matches!(conflict(&h, &near), Conflict::Bad));
+    }
+}

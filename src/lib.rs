@@ -1,0 +1,28 @@
+//! sopan: SOP Administrasi Pemerintahan (Permenpan-RB 35/2012) from TOML to print-ready PDF.
+//!
+//! The pipeline: [`source`] reads TOML with spans and katalog inheritance, [`validate`]
+//! turns it into a [`model::Sop`] (collecting every mistake as a [`diag::Diagnostic`]),
+//! [`typeset`] measures the table with Typst, [`flow`] routes the flowchart on the measured
+//! rows, and [`typeset`] draws it and exports PDF/A-2b.
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod flow;
+pub mod model;
+pub mod source;
+pub mod typeset;
+pub mod validate;
+pub mod waktu;
+
+/// An I/O error in words a clerk understands.
+pub fn io_error_id(err: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match err.kind() {
+        NotFound => "berkas atau folder tidak ditemukan".into(),
+        PermissionDenied => "tidak ada izin".into(),
+        AlreadyExists => "sudah ada".into(),
+        IsADirectory => "itu sebuah folder, bukan berkas".into(),
+        _ => err.to_string(),
+    }
+}

@@ -1,0 +1,21 @@
+//! The `sopan` binary: parse arguments, run the command, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sopan::cli::{Args, Command};
+use sopan::commands::{self, Outcome};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let outcome = match &args.command {
+        Command::Render(a) => commands::render(a, &mut out, &mut err),
+        Command::Check(a) => commands::check(a, &mut out, &mut err),
+    };
+    match outcome {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::BadInput => ExitCode::from(1),
+        Outcome::BadUsage => ExitCode::from(2),
+    }
+}

@@ -1,0 +1,382 @@
+//! The validated SOP: everything the renderer needs, already checked.
+
+use std::path::PathBuf;
+
+/// A date as printed on the sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tanggal {
+    /// Not given: prints "-".
+    Kosong,
+    /// A calendar date, printed in Indonesian ("23 Januari 2024").
+    Hari { tahun: u16, bulan: u8, hari: u8 },
+    /// Free text printed as typed ("Agustus 2023").
+    Teks(String),
+}
+
+impl Tanggal {
+    /// The text printed on the sheet.
+    pub fn cetak(&self) -> String {
+        const BULAN: [&str; 12] = [
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember",
+        ];
+        match self {
+            Tanggal::Kosong => "-".into(),
+            Tanggal::Hari { tahun, bulan, hari } => {
+                format!("{hari} {} {tahun}", BULAN[usize::from(*bulan - 1)])
+            }
+            Tanggal::Teks(t) => t.clone(),
+        }
+    }
+
+    /// Whether a date was given at all.
+    pub fn ada(&self) -> bool {
+        !matches!(self, Tanggal::Kosong)
+    }
+}
+
+/// Where an SOP stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// A draft, not yet signed.
+    Konsep,
+    /// Signed and in force.
+    Berlaku,
+    /// Withdrawn.
+    Dicabut,
+    /// Replaced by another SOP.
+    Diganti { oleh: String },
+}
+
+impl Status {
+    /// The word used in the register and in messages.
+    pub fn nama(&self) -> &'static str {
+        match self {
+            Status::Konsep => "konsep",
+            Status::Berlaku => "berlaku",
+            Status::Dicabut => "dicabut",
+            Status::Diganti { .. } => "diganti",
+        }
+    }
+}
+
+/// An image file named by the SOP (logo, signature), already read and checked.
+#[derive(Debug, Clone)]
+pub struct Gambar {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Its bytes.
+    pub data: Vec<u8>,
+    /// File extension Typst uses to pick the decoder: png, jpg or svg.
+    pub format: &'static str,
+}
+
+/// The issuing office, printed in the kop.
+#[derive(Debug, Clone, Default)]
+pub struct Instansi {
+    /// Lines printed bold and upper case under the logo.
+    pub baris: Vec<String>,
+    /// The unit, printed last.
+    pub unit: String,
+    /// Logo image.
+    pub logo: Option<Gambar>,
+}
+
+/// Who signs the SOP.
+#[derive(Debug, Clone, Default)]
+pub struct Pengesahan {
+    /// Position, e.g. "Kepala Dinas".
+    pub jabatan: String,
+    /// Name of the signer.
+    pub nama: String,
+    /// Rank, optional.
+    pub pangkat: String,
+    /// NIP as typed (digits and spaces).
+    pub nip: String,
+    /// Signature or e-signature QR image.
+    pub ttd: Option<Gambar>,
+}
+
+/// Formats an 18-digit NIP the official way: "19691016 199503 1 001".
+pub fn nip_resmi(nip: &str) -> String {
+    let digits: String = nip.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 18 && nip.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()) {
+        format!(
+            "{} {} {} {}",
+            &digits[0..8],
+            &digits[8..14],
+            &digits[14..15],
+            &digits[15..18]
+        )
+    } else {
+        nip.trim().to_string()
+    }
+}
+
+/// Paper sizes a secretariat prints on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ukuran {
+    /// 210 x 297 mm.
+    A4,
+    /// 215 x 330 mm.
+    F4,
+    /// 8.5 x 11 in.
+    Letter,
+    /// 8.5 x 14 in.
+    Legal,
+}
+
+impl Ukuran {
+    /// Width and height in points, portrait.
+    pub fn pt(self) -> (f64, f64) {
+        const MM: f64 = 72.0 / 25.4;
+        match self {
+            Ukuran::A4 => (210.0 * MM, 297.0 * MM),
+            Ukuran::F4 => (215.0 * MM, 330.0 * MM),
+            Ukuran::Letter => (612.0, 792.0),
+            Ukuran::Legal => (612.0, 1008.0),
+        }
+    }
+}
+
+/// Paper and orientation.
+#[derive(Debug, Clone, Copy)]
+pub struct Kertas {
+    /// Paper size.
+    pub ukuran: Ukuran,
+    /// Landscape (default) or portrait.
+    pub landscape: bool,
+}
+
+impl Kertas {
+    /// Page width and height in points.
+    pub fn pt(&self) -> (f64, f64) {
+        let (w, h) = self.ukuran.pt();
+        if self.landscape { (h, w) } else { (w, h) }
+    }
+}
+
+/// The two embedded font families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Font {
+    /// Liberation Sans (Arial metrics).
+    Sans,
+    /// Liberation Serif (Times metrics).
+    Serif,
+}
+
+impl Font {
+    /// The family name Typst knows it by.
+    pub fn family(self) -> &'static str {
+        match self {
+            Font::Sans => "Liberation Sans",
+            Font::Serif => "Liberation Serif",
+        }
+    }
+}
+
+/// Style switches from `[gaya]`.
+#[derive(Debug, Clone)]
+pub struct Gaya {
+    /// Font family.
+    pub font: Font,
+    /// Print the "1 2 3 ..." column-number row.
+    pub nomor_kolom: bool,
+    /// Label on the Ya exit of a decision.
+    pub label_ya: String,
+    /// Label on the Tidak exit of a decision.
+    pub label_tidak: String,
+    /// Working hours in a day, to roll jam into hari in the Norma Waktu total.
+    pub jam_per_hari: Option<u32>,
+}
+
+/// The printed labels, overridable through `[label]`.
+pub const LABEL_BAWAAN: &[(&str, &str)] = &[
+    ("nomor_sop", "Nomor SOP"),
+    ("tanggal_pembuatan", "Tanggal Pembuatan"),
+    ("tanggal_revisi", "Tanggal Revisi"),
+    ("tanggal_efektif", "Tanggal Efektif"),
+    ("disahkan_oleh", "Disahkan oleh"),
+    ("nama_sop", "Nama SOP"),
+    ("dasar_hukum", "DASAR HUKUM"),
+    ("kualifikasi_pelaksana", "KUALIFIKASI PELAKSANA"),
+    ("keterkaitan", "KETERKAITAN"),
+    ("peralatan", "PERALATAN/PERLENGKAPAN"),
+    ("peringatan", "PERINGATAN"),
+    ("pencatatan", "PENCATATAN DAN PENDATAAN"),
+    ("no", "No"),
+    ("kegiatan", "Kegiatan"),
+    ("pelaksana", "Pelaksana"),
+    ("mutu_baku", "Mutu Baku"),
+    ("kelengkapan", "Kelengkapan"),
+    ("waktu", "Waktu"),
+    ("output", "Output"),
+    ("keterangan", "Keterangan"),
+    ("norma_waktu", "Norma Waktu"),
+    ("halaman", "Halaman"),
+    ("dari", "dari"),
+    ("lanjutan", "lanjutan"),
+    ("selesai", "Selesai"),
+];
+
+/// Where a jump lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tujuan {
+    /// A step, 0-based within its procedure.
+    Langkah(usize),
+    /// The procedure ends here.
+    Selesai,
+}
+
+/// What follows a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alur {
+    /// Goes on to one step (or ends).
+    Lanjut(Tujuan),
+    /// A decision: two exits.
+    Keputusan { ya: Tujuan, tidak: Tujuan },
+    /// The last step: the procedure ends with it.
+    Akhir,
+}
+
+/// The symbol drawn for a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bentuk {
+    /// Capsule: first and last step.
+    Terminator,
+    /// Rectangle.
+    Process,
+    /// Diamond.
+    Decision,
+}
+
+/// One step of a procedure.
+#[derive(Debug, Clone)]
+pub struct Langkah {
+    /// What is done.
+    pub kegiatan: String,
+    /// Lanes (indices into the procedure's lanes); several for a joint step.
+    pub lanes: Vec<usize>,
+    /// Mutu Baku: Kelengkapan.
+    pub kelengkapan: String,
+    /// Mutu Baku: Waktu, as typed.
+    pub waktu: String,
+    /// Mutu Baku: Output.
+    pub output: String,
+    /// Keterangan.
+    pub keterangan: String,
+    /// Symbol.
+    pub bentuk: Bentuk,
+    /// Where the flow goes after this step.
+    pub alur: Alur,
+}
+
+/// One flow table.
+#[derive(Debug, Clone)]
+pub struct Prosedur {
+    /// Sub-procedure title, printed above its table.
+    pub judul: Option<String>,
+    /// Lane names, left to right.
+    pub lanes: Vec<String>,
+    /// Steps in order.
+    pub langkah: Vec<Langkah>,
+    /// The Norma Waktu total, when every waktu parsed.
+    pub norma_waktu: Option<String>,
+}
+
+/// A fully validated SOP.
+#[derive(Debug, Clone)]
+pub struct Sop {
+    /// The source file.
+    pub path: PathBuf,
+    /// Nomor SOP.
+    pub nomor: String,
+    /// Nama SOP.
+    pub nama: String,
+    /// Tanggal pembuatan.
+    pub tanggal_pembuatan: Tanggal,
+    /// Tanggal revisi.
+    pub tanggal_revisi: Tanggal,
+    /// Tanggal efektif.
+    pub tanggal_efektif: Tanggal,
+    /// Status.
+    pub status: Status,
+    /// Issuing office.
+    pub instansi: Instansi,
+    /// Signer.
+    pub pengesahan: Pengesahan,
+    /// Dasar Hukum list.
+    pub dasar_hukum: Vec<String>,
+    /// Kualifikasi Pelaksana list.
+    pub kualifikasi_pelaksana: Vec<String>,
+    /// Keterkaitan list.
+    pub keterkaitan: Vec<String>,
+    /// Peralatan/Perlengkapan list.
+    pub peralatan: Vec<String>,
+    /// Peringatan (one or more paragraphs).
+    pub peringatan: Vec<String>,
+    /// Pencatatan dan Pendataan.
+    pub pencatatan: Vec<String>,
+    /// Flow tables (one unless `[[prosedur]]` was used).
+    pub prosedur: Vec<Prosedur>,
+    /// Paper.
+    pub kertas: Kertas,
+    /// Style.
+    pub gaya: Gaya,
+    /// Printed labels, after `[label]` overrides.
+    pub label: std::collections::BTreeMap<String, String>,
+    /// Date stamped into the PDF (from SOURCE_DATE_EPOCH or the source).
+    pub tanggal_dokumen: (u16, u8, u8),
+}
+
+impl Sop {
+    /// The watermark text, if the sheet carries one.
+    pub fn watermark(&self) -> Option<String> {
+        match &self.status {
+            Status::Konsep => Some("KONSEP".into()),
+            Status::Dicabut => Some("DICABUT".into()),
+            Status::Diganti { oleh } => Some(format!("DIGANTI — lihat {oleh}")),
+            Status::Berlaku => None,
+        }
+    }
+
+    /// A printed label.
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.label.get(key).map(String::as_str).unwrap_or(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nip_is_grouped_whatever_the_spacing() {
+        assert_eq!(nip_resmi("196910161995031001"), "19691016 199503 1 001");
+        assert_eq!(nip_resmi("19700313 199010 1 001"), "19700313 199010 1 001");
+        assert_eq!(nip_resmi("1969 1016 1995 0310 01"), "19691016 199503 1 001");
+        assert_eq!(nip_resmi("-"), "-");
+    }
+
+    #[test]
+    fn dates_print_in_indonesian() {
+        let t = Tanggal::Hari {
+            tahun: 2024,
+            bulan: 1,
+            hari: 23,
+        };
+        assert_eq!(t.cetak(), "23 Januari 2024");
+        assert_eq!(Tanggal::Kosong.cetak(), "-");
+    }
+}

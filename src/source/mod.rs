@@ -1,0 +1,173 @@
+//! Reading SOP files: katalog.toml discovery, TOML parsing with spans, key-by-key inheritance.
+
+pub mod reader;
+
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, FileIx, Sources};
+use reader::{Table, Val};
+
+/// Name of the catalogue file.
+pub const KATALOG: &str = "katalog.toml";
+
+/// Sections a SOP inherits from katalog.toml files above it.
+pub const INHERITED: &[&str] = &["instansi", "pengesahan", "kertas", "gaya", "label"];
+
+/// One parsed TOML file.
+pub struct Parsed<'a> {
+    /// Its index in [`Sources`].
+    pub file: FileIx,
+    /// The root table.
+    pub root: Spanned<DeTable<'a>>,
+}
+
+impl<'a> Parsed<'a> {
+    /// The root table, key-checked.
+    pub fn table(&'a self) -> Table<'a> {
+        Table::new(self.file, self.root.get_ref(), self.root.span())
+    }
+}
+
+/// The katalog.toml files that apply to `sop`, nearest last (so later ones win).
+pub fn katalog_chain(sop: &Path) -> Vec<PathBuf> {
+    let mut chain = Vec::new();
+    let mut dir = sop.parent().map(Path::to_path_buf);
+    while let Some(d) = dir {
+        let candidate = d.join(KATALOG);
+        if candidate.is_file() {
+            chain.push(candidate);
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    chain.reverse();
+    chain
+}
+
+/// The folder an SOP may read images from: the outermost catalogue above it, or its own folder.
+pub fn catalogue_root(sop: &Path, chain: &[PathBuf]) -> PathBuf {
+    chain
+        .first()
+        .and_then(|k| k.parent())
+        .or_else(|| sop.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Reads a file into `sources`; a read failure is a diagnostic.
+pub fn read(path: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(sources.add(path, text)),
+        Err(err) => Err(Diagnostic::general(format!(
+            "tidak dapat membaca {}: {}",
+            crate::diag::display_path(path),
+            crate::io_error_id(&err)
+        ))),
+    }
+}
+
+/// Parses a registered file, reporting every syntax error.
+pub fn parse<'a>(
+    sources: &'a Sources,
+    file: FileIx,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Parsed<'a>> {
+    let text = sources.text(file);
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if syntax.is_empty() {
+        return Some(Parsed { file, root });
+    }
+    for err in syntax {
+        let span = err.span().unwrap_or(0..0);
+        let detail = err.message().trim().to_string();
+        errors.push(
+            Diagnostic::error(file, span, "sintaks TOML tidak valid")
+                .with_label(detail)
+                .with_hint(
+                    "periksa tanda kutip, tanda = dan kurung [ ] di sekitar tempat ini; \
+                     teks harus diapit tanda kutip \"...\"",
+                ),
+        );
+    }
+    None
+}
+
+/// An inherited section merged key by key over the katalog chain and the SOP itself.
+pub struct Merged<'a> {
+    layers: Vec<Table<'a>>,
+}
+
+impl<'a> Merged<'a> {
+    /// Merges the tables named `section` from the files in `layers` (outermost first).
+    pub fn new(section: &str, layers: &[Table<'a>], errors: &mut Vec<Diagnostic>) -> Self {
+        let layers = layers
+            .iter()
+            .filter_map(|root| root.get(section).and_then(|v| v.table(errors)))
+            .collect();
+        Self { layers }
+    }
+
+    /// The nearest value of `key`.
+    pub fn get(&self, key: &str) -> Option<Val<'a>> {
+        self.layers.iter().rev().find_map(|t| t.get(key))
+    }
+
+    /// Checks every layer for keys the section does not know.
+    pub fn deny_unknown(&self, allowed: &[&str], context: &str, errors: &mut Vec<Diagnostic>) {
+        for layer in &self.layers {
+            layer.deny_unknown(allowed, context, errors);
+        }
+    }
+
+    /// All keys set anywhere, nearest value for each.
+    pub fn keys(&self) -> Vec<(&'a str, Val<'a>)> {
+        let mut out: Vec<(&'a str, Val<'a>)> = Vec::new();
+        for layer in &self.layers {
+            for (key, _, val) in layer.entries() {
+                match out.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = val,
+                    None => out.push((key, val)),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Calls `f` on every string value in a table, recursively, with its file and span.
+pub fn each_string<'a>(
+    file: FileIx,
+    value: &'a Spanned<DeValue<'a>>,
+    f: &mut impl FnMut(Val<'a>, &str),
+) {
+    match value.get_ref() {
+        DeValue::String(s) => f(Val { file, value }, s),
+        DeValue::Array(items) => items.iter().for_each(|v| each_string(file, v, f)),
+        DeValue::Table(t) => t.iter().for_each(|(_, v)| each_string(file, v, f)),
+        _ => {}
+    }
+}
+
+/// Every SOP file below a folder (every `*.toml` except katalog.toml), sorted by path.
+pub fn sop_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with('.') || name == "templates" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".toml") && name != KATALOG {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

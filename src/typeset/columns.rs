@@ -1,0 +1,116 @@
+//! Column widths of the flow table: text columns give up width first, then lanes shrink.
+
+/// Widths in points, left to right.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Columns {
+    /// No.
+    pub no: f64,
+    /// Kegiatan.
+    pub kegiatan: f64,
+    /// Each lane.
+    pub lane: f64,
+    /// Kelengkapan.
+    pub kelengkapan: f64,
+    /// Waktu.
+    pub waktu: f64,
+    /// Output.
+    pub output: f64,
+    /// Keterangan.
+    pub keterangan: f64,
+}
+
+/// Narrowest lane that still holds a readable symbol.
+pub const MIN_LANE: f64 = 24.0;
+const IDEAL_LANE: f64 = 62.0;
+const MAX_LANE: f64 = 80.0;
+const NO: f64 = 20.0;
+// (ideal, minimum) for kegiatan, kelengkapan, waktu, output, keterangan.
+const TEXT: [(f64, f64); 5] = [
+    (180.0, 105.0),
+    (82.0, 52.0),
+    (46.0, 36.0),
+    (82.0, 52.0),
+    (64.0, 40.0),
+];
+
+/// Splits the printable width among the columns; `None` when even the minimums do not fit.
+pub fn plan(width: f64, lanes: usize) -> Option<Columns> {
+    let n = lanes.max(1) as f64;
+    let ideal_text: f64 = TEXT.iter().map(|t| t.0).sum();
+    let min_text: f64 = TEXT.iter().map(|t| t.1).sum();
+    let for_lanes_ideal = width - NO - ideal_text;
+    let (text, lane): ([f64; 5], f64) = if for_lanes_ideal / n >= IDEAL_LANE {
+        // Room to spare: lanes up to MAX_LANE, the rest to the text columns.
+        let lane = (for_lanes_ideal / n).min(MAX_LANE);
+        let scale = (width - NO - lane * n) / ideal_text;
+        (TEXT.map(|(ideal, _)| ideal * scale), lane)
+    } else {
+        // Shrink text columns toward their minimum to keep lanes at IDEAL_LANE.
+        let text_room = width - NO - IDEAL_LANE * n;
+        if text_room >= min_text {
+            let t = (text_room - min_text) / (ideal_text - min_text);
+            (TEXT.map(|(ideal, min)| min + (ideal - min) * t), IDEAL_LANE)
+        } else {
+            let lane = (width - NO - min_text) / n;
+            if lane < MIN_LANE {
+                return None;
+            }
+            (TEXT.map(|(_, min)| min), lane)
+        }
+    };
+    let w = |k: usize| text[k];
+    Some(Columns {
+        no: NO,
+        kegiatan: w(0),
+        lane,
+        kelengkapan: w(1),
+        waktu: w(2),
+        output: w(3),
+        keterangan: w(4),
+    })
+}
+
+impl Columns {
+    /// Total width.
+    pub fn total(&self, lanes: usize) -> f64 {
+        self.no
+            + self.kegiatan
+            + self.lane * lanes as f64
+            + self.kelengkapan
+            + self.waktu
+            + self.output
+            + self.keterangan
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A4_LANDSCAPE: f64 = 841.89 - 2.0 * 42.52;
+
+    #[test]
+    fn columns_always_fill_the_printable_width() {
+        for lanes in 1..=12 {
+            if let Some(c) = plan(A4_LANDSCAPE, lanes) {
+                assert!(
+                    (c.total(lanes) - A4_LANDSCAPE).abs() < 0.01,
+                    "{lanes} lanes: {}",
+                    c.total(lanes)
+                );
+                assert!(c.lane >= MIN_LANE);
+            }
+        }
+    }
+
+    #[test]
+    fn ten_lanes_fit_a4_landscape() {
+        let c = plan(A4_LANDSCAPE, 10).unwrap();
+        assert!(c.lane >= 30.0, "{c:?}");
+    }
+
+    #[test]
+    fn too_many_lanes_are_refused() {
+        assert!(plan(A4_LANDSCAPE, 20).is_none());
+    }
+}

@@ -1,0 +1,93 @@
+//! The embedded fonts: loaded once, shared by every compilation, and used to check that
+//! every character of an SOP can be printed.
+
+use std::sync::LazyLock;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+
+use crate::model;
+
+const FILES: &[&[u8]] = &[
+    include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../../fonts/LiberationSans-Italic.ttf"),
+    include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf"),
+    include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
+    include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
+    include_bytes!("../../fonts/LiberationSerif-Italic.ttf"),
+    include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf"),
+];
+
+/// The embedded fonts and their book.
+pub struct Fonts {
+    /// Every face, in `FILES` order.
+    pub fonts: Vec<Font>,
+    /// Typst's index of them.
+    pub book: LazyHash<FontBook>,
+}
+
+/// The embedded fonts, parsed on first use.
+pub static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+    let fonts: Vec<Font> = FILES
+        .iter()
+        .flat_map(|data| Font::iter(Bytes::new(*data)))
+        .collect();
+    let book = LazyHash::new(FontBook::from_fonts(&fonts));
+    Fonts { fonts, book }
+});
+
+fn faces(font: model::Font) -> [&'static [u8]; 2] {
+    match font {
+        model::Font::Sans => [FILES[0], FILES[1]],
+        model::Font::Serif => [FILES[4], FILES[5]],
+    }
+}
+
+/// Whether both the regular and the bold face of a family have a glyph for `c`.
+pub fn covers(font: model::Font, c: char) -> bool {
+    faces(font).iter().all(|data| {
+        ttf_parser::Face::parse(data, 0)
+            .map(|f| f.glyph_index(c).is_some())
+            .unwrap_or(false)
+    })
+}
+
+/// Width of `text` in the regular face of the sans family at `size` points.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    let Ok(face) = ttf_parser::Face::parse(FILES[0], 0) else {
+        return text.len() as f64 * size * 0.55;
+    };
+    let per_em = f64::from(face.units_per_em());
+    let units: f64 = text
+        .chars()
+        .map(|c| {
+            face.glyph_index(c)
+                .and_then(|g| face.glyph_hor_advance(g))
+                .map(f64::from)
+                .unwrap_or(per_em * 0.55)
+        })
+        .sum();
+    units / per_em * size
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn liberation_covers_indonesian_text_but_not_emoji() {
+        for c in "Pengesahan — “ttd” é ½ №".chars() {
+            assert!(covers(model::Font::Sans, c), "{c}");
+        }
+        assert!(!covers(model::Font::Sans, '😀'));
+        assert!(!covers(model::Font::Serif, '漢'));
+    }
+
+    #[test]
+    fn all_eight_faces_load() {
+        assert_eq!(FONTS.fonts.len(), 8);
+        assert!(text_width("Tidak", 6.5) > 10.0);
+    }
+}

@@ -1,0 +1,249 @@
+//! Typesetting with Typst: measure the table, route the flowchart on the measured rows,
+//! then draw and export a PDF/A-2b.
+
+pub mod columns;
+pub mod data;
+pub mod fonts;
+pub mod world;
+
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Datetime, Label, Selector, Smart, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::flow::{self, FlowInput, Geometry, PageInfo, RowBox, StepIn};
+use crate::model::Sop;
+use columns::Columns;
+use world::SopWorld;
+
+/// What went wrong while typesetting (never the user's fault once validation passed,
+/// except a lane count the paper cannot hold).
+#[derive(Debug)]
+pub enum RenderError {
+    /// The table cannot fit the paper.
+    TooWide { lanes: usize },
+    /// Typst reported an error: a bug in sopan's templates or an image Typst cannot decode.
+    Typst(String),
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::TooWide { lanes } => write!(
+                f,
+                "{lanes} lajur pelaksana tidak muat di lebar kertas ini; pakai kertas F4 atau orientasi landscape"
+            ),
+            RenderError::Typst(m) => write!(f, "galat saat menata halaman: {m}"),
+        }
+    }
+}
+
+/// A rendered SOP.
+pub struct Rendered {
+    /// The laid-out document.
+    pub document: PagedDocument,
+    /// The flowchart as drawn.
+    pub geometry: Geometry,
+    /// Warnings (e.g. lanes narrower than comfortable).
+    pub warnings: Vec<String>,
+}
+
+/// Typesets an SOP with the given templates (name, text).
+pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
+    let (page_w, _) = sop.kertas.pt();
+    let printable = page_w - 2.0 * data::MARGIN;
+    let mut warnings = Vec::new();
+    let mut cols: Vec<Columns> = Vec::new();
+    for pr in &sop.prosedur {
+        match columns::plan(printable, pr.lanes.len()) {
+            Some(c) => cols.push(c),
+            None => {
+                return Err(RenderError::TooWide {
+                    lanes: pr.lanes.len(),
+                });
+            }
+        }
+        if cols.last().is_some_and(|c| c.lane < 36.0) {
+            warnings.push(format!(
+                "lajur pelaksana hanya {:.0} pt lebarnya; pertimbangkan kertas F4 atau landscape",
+                cols.last().map(|c| c.lane).unwrap_or_default()
+            ));
+        }
+    }
+    let json = serde_json::to_vec(&data::build(sop, &cols)).expect("JSON of plain data");
+    let mut files = vec![
+        ("/data.json".to_string(), json),
+        ("/flow.json".to_string(), b"{}".to_vec()),
+    ];
+    if let Some(g) = &sop.instansi.logo {
+        files.push((data::image_path("logo", g.format), g.data.clone()));
+    }
+    if let Some(g) = &sop.pengesahan.ttd {
+        files.push((data::image_path("ttd", g.format), g.data.clone()));
+    }
+    let mut world = SopWorld::new("sop.typ", templates, files, sop.tanggal_dokumen);
+
+    // Pass 1: typeset the table with empty lane cells and read back where each row landed.
+    let first = compile(&world)?;
+    let measured = measure(&first)?;
+    let geometry = route_all(sop, &cols, &measured, &first);
+
+    // Pass 2: the same layout, now with the flowchart drawn on top.
+    world.set_file(
+        "/flow.json",
+        serde_json::to_vec(&geometry).expect("JSON of plain data"),
+    );
+    let document = compile(&world)?;
+    let again = measure(&document)?;
+    if again != measured {
+        return Err(RenderError::Typst(
+            "tata letak berubah di antara dua tahap (bug sopan)".into(),
+        ));
+    }
+    Ok(Rendered {
+        document,
+        geometry,
+        warnings,
+    })
+}
+
+/// Exports a rendered document as PDF/A-2b with a fixed timestamp.
+pub fn pdf(sop: &Sop, doc: &PagedDocument) -> Result<Vec<u8>, RenderError> {
+    let (y, m, d) = sop.tanggal_dokumen;
+    let datetime = Datetime::from_ymd_hms(i32::from(y), m, d, 0, 0, 0)
+        .ok_or_else(|| RenderError::Typst("tanggal dokumen tidak valid".into()))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(sop.nomor.clone()),
+        creator: Smart::Custom(Some(format!("sopan {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(datetime)),
+        standards: PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| RenderError::Typst(e.message().to_string()))?,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(doc, &options).map_err(|errs| RenderError::Typst(messages(&errs)))
+}
+
+fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
+    typst::compile::<PagedDocument>(world)
+        .output
+        .map_err(|errs| RenderError::Typst(messages(&errs)))
+}
+
+fn messages(errs: &[SourceDiagnostic]) -> String {
+    errs.iter()
+        .map(|e| e.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Row boxes per procedure, and the x where each procedure's lanes begin.
+#[derive(Debug, PartialEq)]
+struct Measured {
+    rows: Vec<Vec<RowBox>>,
+    lane_x: Vec<f64>,
+}
+
+impl PartialEq for RowBox {
+    fn eq(&self, o: &Self) -> bool {
+        self.page == o.page && (self.y0 - o.y0).abs() < 0.01 && (self.y1 - o.y1).abs() < 0.01
+    }
+}
+
+fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
+    let intro = doc.introspector();
+    let label = Label::new(PicoStr::intern("sopan-row")).expect("label name is not empty");
+    let mut tops: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
+    let mut bottoms: Vec<(usize, usize, f64)> = Vec::new();
+    for elem in intro.query(&Selector::Label(label)).iter() {
+        let Some(meta) = elem.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let Value::Dict(dict) = &meta.value else {
+            continue;
+        };
+        let int = |k: &str| {
+            dict.get(k)
+                .ok()
+                .and_then(|v| v.clone().cast::<i64>().ok())
+                .unwrap_or(-1)
+        };
+        let (p, s, e) = (int("p"), int("s"), int("e"));
+        let Some(loc) = elem.location() else { continue };
+        let Some(pos) = intro.position(loc) else {
+            continue;
+        };
+        let (page, pt) = (pos.page.get(), pos.point);
+        if e == 0 {
+            tops.push((p as usize, s as usize, page, pt.x.to_pt(), pt.y.to_pt()));
+        } else {
+            bottoms.push((p as usize, s as usize, pt.y.to_pt()));
+        }
+    }
+    let procs = tops.iter().map(|t| t.0 + 1).max().unwrap_or(0);
+    let mut rows = vec![Vec::new(); procs];
+    let mut lane_x = vec![0.0; procs];
+    tops.sort_by_key(|t| (t.0, t.1));
+    for (p, s, page, x, y0) in tops {
+        let y1 = bottoms
+            .iter()
+            .find(|b| b.0 == p && b.1 == s)
+            .map(|b| b.2)
+            .ok_or_else(|| RenderError::Typst("penanda baris hilang (bug sopan)".into()))?;
+        if s != rows[p].len() {
+            return Err(RenderError::Typst(
+                "penanda baris tidak berurutan (bug sopan)".into(),
+            ));
+        }
+        lane_x[p] = x;
+        rows[p].push(RowBox { page, y0, y1 });
+    }
+    Ok(Measured { rows, lane_x })
+}
+
+fn route_all(sop: &Sop, cols: &[Columns], m: &Measured, doc: &PagedDocument) -> Geometry {
+    let mut geometry = Geometry {
+        pages: doc
+            .pages()
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PageInfo {
+                number: i + 1,
+                width: p.frame.width().to_pt(),
+                height: p.frame.height().to_pt(),
+            })
+            .collect(),
+        ..Geometry::default()
+    };
+    let mut letters = 0;
+    for (pi, pr) in sop.prosedur.iter().enumerate() {
+        let (Some(rows), Some(x0)) = (m.rows.get(pi), m.lane_x.get(pi)) else {
+            continue;
+        };
+        let lane_w = cols[pi].lane;
+        let input = FlowInput {
+            procedure: pi,
+            lane_names: &pr.lanes,
+            lanes: (0..pr.lanes.len())
+                .map(|k| (x0 + lane_w * k as f64, x0 + lane_w * (k + 1) as f64))
+                .collect(),
+            rows: rows.clone(),
+            steps: pr
+                .langkah
+                .iter()
+                .map(|l| StepIn {
+                    lanes: l.lanes.clone(),
+                    bentuk: l.bentuk,
+                    alur: l.alur,
+                })
+                .collect(),
+            label_ya: &sop.gaya.label_ya,
+            label_tidak: &sop.gaya.label_tidak,
+            label_selesai: sop.label("selesai"),
+            text_width: &fonts::text_width,
+        };
+        flow::route(&input, &mut letters, &mut geometry);
+    }
+    geometry
+}

@@ -1,0 +1,118 @@
+//! The sandboxed Typst world: embedded templates and fonts, the SOP's data as JSON files,
+//! and only the images the SOP names. Nothing else on the machine can be read.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use super::fonts::FONTS;
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+/// The templates compiled into the binary, by file name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("sop.typ", include_str!("../../templates/sop.typ")),
+    ("kop.typ", include_str!("../../templates/kop.typ")),
+    ("alur.typ", include_str!("../../templates/alur.typ")),
+    ("gambar.typ", include_str!("../../templates/gambar.typ")),
+];
+
+/// A world for one compilation.
+pub struct SopWorld {
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    today: Option<Datetime>,
+}
+
+/// The file id of a virtual path in the project root.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("virtual paths are written by sopan itself");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl SopWorld {
+    /// A world whose main file is `main` (one of the templates), with `templates` as the
+    /// Typst sources and `files` (path -> bytes) as the only readable data.
+    pub fn new(
+        main: &str,
+        templates: &[(String, String)],
+        files: Vec<(String, Vec<u8>)>,
+        today: (u16, u8, u8),
+    ) -> Self {
+        let sources = templates
+            .iter()
+            .map(|(name, text)| {
+                let id = file_id(&format!("/{name}"));
+                (id, Source::new(id, text.clone()))
+            })
+            .collect();
+        let files = files
+            .into_iter()
+            .map(|(path, data)| (file_id(&path), Bytes::new(data)))
+            .collect();
+        let today = Datetime::from_ymd(i32::from(today.0), today.1, today.2);
+        Self {
+            main: file_id(&format!("/{main}")),
+            sources,
+            files,
+            today,
+        }
+    }
+
+    /// Replaces (or adds) one data file between passes.
+    pub fn set_file(&mut self, path: &str, data: Vec<u8>) {
+        self.files.insert(file_id(path), Bytes::new(data));
+    }
+}
+
+/// The embedded templates as owned (name, text) pairs.
+pub fn embedded_templates() -> Vec<(String, String)> {
+    TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
+}
+
+impl World for SopWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(source) = self.sources.get(&id) {
+            return Ok(Bytes::from_string(source.clone()));
+        }
+        self.files.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.get().vpath().get_with_slash().into())
+}

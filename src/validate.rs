@@ -1,0 +1,949 @@
+//! Raw TOML -> the validated [`Sop`], collecting every mistake of a file at once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeValue;
+
+use crate::diag::{Diagnostic, Sources, closest, display_path};
+use crate::model::*;
+use crate::source::reader::{Table, Val};
+use crate::source::{self, INHERITED, Merged};
+use crate::waktu;
+
+const SOP_KEYS: &[&str] = &[
+    "nomor",
+    "nama",
+    "tanggal_pembuatan",
+    "tanggal_revisi",
+    "tanggal_efektif",
+    "status",
+    "diganti_oleh",
+    "instansi",
+    "pengesahan",
+    "kertas",
+    "gaya",
+    "label",
+    "dasar_hukum",
+    "kualifikasi_pelaksana",
+    "keterkaitan",
+    "peralatan",
+    "peringatan",
+    "pencatatan",
+    "pelaksana",
+    "langkah",
+    "prosedur",
+];
+const KATALOG_KEYS: &[&str] = &[
+    "katalog",
+    "instansi",
+    "pengesahan",
+    "kertas",
+    "gaya",
+    "label",
+];
+const KATALOG_SECTION_KEYS: &[&str] = &["judul", "tahun", "alamat", "urutan"];
+const INSTANSI_KEYS: &[&str] = &["baris", "unit", "logo"];
+const PENGESAHAN_KEYS: &[&str] = &["jabatan", "nama", "pangkat", "nip", "ttd"];
+const KERTAS_KEYS: &[&str] = &["ukuran", "orientasi"];
+const GAYA_KEYS: &[&str] = &[
+    "font",
+    "nomor_kolom",
+    "label_ya",
+    "label_tidak",
+    "jam_per_hari",
+];
+const PROSEDUR_KEYS: &[&str] = &["judul", "pelaksana", "langkah"];
+const LANGKAH_KEYS: &[&str] = &[
+    "id",
+    "kegiatan",
+    "pelaksana",
+    "kelengkapan",
+    "waktu",
+    "output",
+    "keterangan",
+    "keputusan",
+    "lanjut",
+];
+
+/// Checks whether the embedded font can print a character.
+pub type Coverage<'a> = &'a dyn Fn(Font, char) -> bool;
+
+/// Result of loading one SOP file: the SOP when it has no errors, and all diagnostics.
+pub struct Loaded {
+    /// The SOP, if the file had no errors.
+    pub sop: Option<Sop>,
+    /// Errors and warnings, in file order.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads, parses and validates the SOP at `path` together with the katalog.toml files above it.
+pub fn load(path: &Path, sources: &mut Sources, coverage: Coverage<'_>) -> Loaded {
+    let mut diags = Vec::new();
+    let chain = source::katalog_chain(path);
+    let root = source::catalogue_root(path, &chain);
+    let mut files = Vec::new();
+    for file in chain.iter().map(PathBuf::as_path).chain([path]) {
+        match source::read(file, sources) {
+            Ok(ix) => files.push(ix),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Loaded { sop: None, diags };
+    }
+    let sources: &Sources = sources;
+    let parsed: Vec<_> = files
+        .iter()
+        .filter_map(|f| source::parse(sources, *f, &mut diags))
+        .collect();
+    if !diags.is_empty() {
+        return Loaded { sop: None, diags };
+    }
+    let layers: Vec<Table<'_>> = parsed.iter().map(|p| p.table()).collect();
+    let (katalogs, own) = layers.split_at(layers.len() - 1);
+    let own = &own[0];
+    for k in katalogs {
+        k.deny_unknown(KATALOG_KEYS, "di katalog.toml", &mut diags);
+        if let Some(section) = k.get("katalog").and_then(|v| v.table(&mut diags)) {
+            section.deny_unknown(KATALOG_SECTION_KEYS, "di [katalog]", &mut diags);
+        }
+    }
+    own.deny_unknown(SOP_KEYS, "di berkas SOP", &mut diags);
+
+    let mut v = Validator {
+        sources,
+        diags,
+        root,
+    };
+    let sop = v.sop(path, own, &layers, coverage);
+    let mut diags = v.diags;
+    diags.sort_by_key(|d| d.at.as_ref().map(|(f, s)| (*f, s.start)));
+    let failed = diags.iter().any(Diagnostic::is_error);
+    Loaded {
+        sop: if failed { None } else { sop },
+        diags,
+    }
+}
+
+struct Validator<'s> {
+    sources: &'s Sources,
+    diags: Vec<Diagnostic>,
+    root: PathBuf,
+}
+
+impl Validator<'_> {
+    fn sop(
+        &mut self,
+        path: &Path,
+        own: &Table<'_>,
+        layers: &[Table<'_>],
+        coverage: Coverage<'_>,
+    ) -> Option<Sop> {
+        let merged: BTreeMap<&str, Merged<'_>> = INHERITED
+            .iter()
+            .map(|s| (*s, Merged::new(s, layers, &mut self.diags)))
+            .collect();
+        merged["instansi"].deny_unknown(INSTANSI_KEYS, "di [instansi]", &mut self.diags);
+        merged["pengesahan"].deny_unknown(PENGESAHAN_KEYS, "di [pengesahan]", &mut self.diags);
+        merged["kertas"].deny_unknown(KERTAS_KEYS, "di [kertas]", &mut self.diags);
+        merged["gaya"].deny_unknown(GAYA_KEYS, "di [gaya]", &mut self.diags);
+        let label_keys: Vec<&str> = LABEL_BAWAAN.iter().map(|(k, _)| *k).collect();
+        merged["label"].deny_unknown(&label_keys, "di [label]", &mut self.diags);
+
+        let nomor = self.required_text(own, "nomor");
+        let nama = self.required_text(own, "nama");
+        let tanggal = |v: &mut Self, key: &str| {
+            own.get(key)
+                .map(|val| val.tanggal(&mut v.diags))
+                .unwrap_or(Tanggal::Kosong)
+        };
+        let tanggal_pembuatan = tanggal(self, "tanggal_pembuatan");
+        let tanggal_revisi = tanggal(self, "tanggal_revisi");
+        let tanggal_efektif = tanggal(self, "tanggal_efektif");
+
+        let gaya = self.gaya(&merged["gaya"]);
+        self.check_glyphs(layers, gaya.font, coverage);
+        let kertas = self.kertas(&merged["kertas"]);
+        let instansi = self.instansi(&merged["instansi"]);
+        let pengesahan = self.pengesahan(&merged["pengesahan"]);
+        let status = self.status(own, &tanggal_efektif, &pengesahan);
+
+        let mut label: BTreeMap<String, String> = LABEL_BAWAAN
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        for (key, val) in merged["label"].keys() {
+            if let Some(text) = val.text(&mut self.diags) {
+                label.insert(key.to_string(), text);
+            }
+        }
+
+        let list = |v: &mut Self, key: &str| {
+            own.get(key)
+                .map(|x| x.text_list(&mut v.diags))
+                .unwrap_or_default()
+        };
+        let dasar_hukum = list(self, "dasar_hukum");
+        let kualifikasi_pelaksana = list(self, "kualifikasi_pelaksana");
+        let keterkaitan = list(self, "keterkaitan");
+        let peralatan = list(self, "peralatan");
+        let peringatan = list(self, "peringatan");
+        let pencatatan = list(self, "pencatatan");
+
+        let prosedur = self.prosedur_all(own, &gaya);
+        let tanggal_dokumen =
+            tanggal_dokumen(&[&tanggal_revisi, &tanggal_pembuatan, &tanggal_efektif]);
+        Some(Sop {
+            path: path.to_path_buf(),
+            nomor: nomor?,
+            nama: nama?,
+            tanggal_pembuatan,
+            tanggal_revisi,
+            tanggal_efektif,
+            status,
+            instansi,
+            pengesahan,
+            dasar_hukum,
+            kualifikasi_pelaksana,
+            keterkaitan,
+            peralatan,
+            peringatan,
+            pencatatan,
+            prosedur,
+            kertas,
+            gaya,
+            label,
+            tanggal_dokumen,
+        })
+    }
+
+    fn required_text(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+        match table.get(key) {
+            Some(v) => {
+                let text = v.text(&mut self.diags)?;
+                if text.trim().is_empty() {
+                    self.diags.push(Diagnostic::error(
+                        v.file,
+                        v.span(),
+                        format!("\"{key}\" tidak boleh kosong"),
+                    ));
+                    return None;
+                }
+                Some(text)
+            }
+            None => {
+                self.diags.push(
+                    Diagnostic::error(table.file, 0..0, format!("kunci wajib \"{key}\" tidak ada"))
+                        .with_hint(format!("tambahkan baris seperti: {key} = \"...\"")),
+                );
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, section: &Merged<'_>, key: &str) -> String {
+        section
+            .get(key)
+            .and_then(|v| v.text(&mut self.diags))
+            .unwrap_or_default()
+    }
+
+    fn gaya(&mut self, g: &Merged<'_>) -> Gaya {
+        let font = match g.get("font") {
+            None => Font::Sans,
+            Some(v) => match v.text(&mut self.diags).as_deref() {
+                Some("sans") | None => Font::Sans,
+                Some("serif") => Font::Serif,
+                Some(other) => {
+                    self.diags
+                        .push(self.choice_error(v, other, &["sans", "serif"]));
+                    Font::Sans
+                }
+            },
+        };
+        let nomor_kolom = g
+            .get("nomor_kolom")
+            .and_then(|v| v.boolean(&mut self.diags))
+            .unwrap_or(false);
+        let jam_per_hari = match g.get("jam_per_hari") {
+            None => None,
+            Some(v) => match v.integer(&mut self.diags) {
+                Some(n @ 1..=24) => Some(n as u32),
+                Some(_) => {
+                    self.diags.push(Diagnostic::error(
+                        v.file,
+                        v.span(),
+                        "jam_per_hari harus antara 1 dan 24",
+                    ));
+                    None
+                }
+                None => None,
+            },
+        };
+        let label_ya = g
+            .get("label_ya")
+            .and_then(|v| v.text(&mut self.diags))
+            .unwrap_or_else(|| "Ya".into());
+        let label_tidak = g
+            .get("label_tidak")
+            .and_then(|v| v.text(&mut self.diags))
+            .unwrap_or_else(|| "Tidak".into());
+        Gaya {
+            font,
+            nomor_kolom,
+            label_ya,
+            label_tidak,
+            jam_per_hari,
+        }
+    }
+
+    fn choice_error(&self, v: Val<'_>, got: &str, allowed: &[&str]) -> Diagnostic {
+        let mut d = Diagnostic::error(v.file, v.span(), format!("nilai \"{got}\" tidak dikenal"))
+            .with_label(format!("pilihan: {}", allowed.join(", ")));
+        if let Some(near) = closest(got, allowed.iter().copied()) {
+            d = d.with_hint(format!("maksudnya \"{near}\"?"));
+        }
+        d
+    }
+
+    fn kertas(&mut self, k: &Merged<'_>) -> Kertas {
+        let ukuran = match k.get("ukuran") {
+            None => Ukuran::A4,
+            Some(v) => match v.text(&mut self.diags).map(|s| s.to_uppercase()).as_deref() {
+                Some("A4") | None => Ukuran::A4,
+                Some("F4") => Ukuran::F4,
+                Some("LETTER") => Ukuran::Letter,
+                Some("LEGAL") => Ukuran::Legal,
+                Some(other) => {
+                    self.diags
+                        .push(self.choice_error(v, other, &["A4", "F4", "Letter", "Legal"]));
+                    Ukuran::A4
+                }
+            },
+        };
+        let landscape = match k.get("orientasi") {
+            None => true,
+            Some(v) => match v.text(&mut self.diags).as_deref() {
+                Some("landscape") | None => true,
+                Some("portrait") => false,
+                Some(other) => {
+                    self.diags
+                        .push(self.choice_error(v, other, &["landscape", "portrait"]));
+                    true
+                }
+            },
+        };
+        Kertas { ukuran, landscape }
+    }
+
+    fn instansi(&mut self, i: &Merged<'_>) -> Instansi {
+        Instansi {
+            baris: i
+                .get("baris")
+                .map(|v| v.text_list(&mut self.diags))
+                .unwrap_or_default(),
+            unit: self.text(i, "unit"),
+            logo: i.get("logo").and_then(|v| self.gambar(v)),
+        }
+    }
+
+    fn pengesahan(&mut self, p: &Merged<'_>) -> Pengesahan {
+        let nip = self.text(p, "nip");
+        if let Some(v) = p.get("nip") {
+            let digits = nip.chars().filter(char::is_ascii_digit).count();
+            if !nip.trim().is_empty() && digits != 18 {
+                self.diags.push(
+                    Diagnostic::warning(
+                        v.file,
+                        v.span(),
+                        format!("NIP berisi {digits} angka, bukan 18"),
+                    )
+                    .with_hint("NIP PNS terdiri dari 18 angka, misalnya 19691016 199503 1 001"),
+                );
+            }
+        }
+        Pengesahan {
+            jabatan: self.text(p, "jabatan"),
+            nama: self.text(p, "nama"),
+            pangkat: self.text(p, "pangkat"),
+            nip,
+            ttd: p.get("ttd").and_then(|v| self.gambar(v)),
+        }
+    }
+
+    /// Reads an image named relative to the file that names it, inside the catalogue folder.
+    fn gambar(&mut self, v: Val<'_>) -> Option<Gambar> {
+        let name = v.text(&mut self.diags)?;
+        if name.trim().is_empty() {
+            return None;
+        }
+        let base = self.sources.path(v.file).parent().unwrap_or(Path::new("."));
+        let path = base.join(&name);
+        let err = |msg: String, hint: &str| {
+            Diagnostic::error(v.file, v.span(), msg).with_hint(hint.to_string())
+        };
+        let canonical = match path.canonicalize() {
+            Ok(p) => p,
+            Err(_) => {
+                self.diags.push(err(
+                    format!("berkas gambar \"{name}\" tidak ditemukan"),
+                    "jalur gambar dihitung dari folder berkas yang menyebutnya",
+                ));
+                return None;
+            }
+        };
+        let inside = self
+            .root
+            .canonicalize()
+            .map(|r| canonical.starts_with(r))
+            .unwrap_or(false);
+        if !inside {
+            self.diags.push(err(
+                format!("gambar \"{name}\" berada di luar folder katalog"),
+                "letakkan gambar di dalam folder katalog (folder berisi katalog.toml)",
+            ));
+            return None;
+        }
+        let data = match std::fs::read(&canonical) {
+            Ok(d) => d,
+            Err(e) => {
+                self.diags.push(err(
+                    format!("tidak dapat membaca \"{name}\": {}", crate::io_error_id(&e)),
+                    "",
+                ));
+                return None;
+            }
+        };
+        match sniff_image(&data) {
+            Some(format) => Some(Gambar {
+                path: canonical,
+                data,
+                format,
+            }),
+            None => {
+                self.diags.push(err(
+                    format!("\"{name}\" bukan gambar PNG, JPG atau SVG"),
+                    "simpan logo/tanda tangan sebagai .png, .jpg atau .svg",
+                ));
+                None
+            }
+        }
+    }
+
+    fn status(&mut self, own: &Table<'_>, efektif: &Tanggal, p: &Pengesahan) -> Status {
+        let unsigned = !efektif.ada() || p.nama.trim().is_empty() || p.nip.trim().is_empty();
+        let diganti_oleh = own.get("diganti_oleh");
+        let status_val = own.get("status");
+        let word = status_val.and_then(|v| v.text(&mut self.diags));
+        let status = match (word.as_deref(), status_val) {
+            (None, _) => {
+                if unsigned {
+                    Status::Konsep
+                } else {
+                    Status::Berlaku
+                }
+            }
+            (Some("konsep"), _) => Status::Konsep,
+            (Some("dicabut"), _) => Status::Dicabut,
+            (Some("berlaku"), Some(v)) => {
+                if unsigned {
+                    let mut missing = Vec::new();
+                    if !efektif.ada() {
+                        missing.push("tanggal_efektif");
+                    }
+                    if p.nama.trim().is_empty() {
+                        missing.push("pengesahan.nama");
+                    }
+                    if p.nip.trim().is_empty() {
+                        missing.push("pengesahan.nip");
+                    }
+                    self.diags.push(
+                        Diagnostic::error(v.file, v.span(), "SOP berstatus berlaku belum lengkap pengesahannya")
+                            .with_label(format!("belum diisi: {}", missing.join(", ")))
+                            .with_hint("lengkapi data pengesahan, atau tulis status = \"konsep\" selama masih draf"),
+                    );
+                }
+                Status::Berlaku
+            }
+            (Some("diganti"), Some(v)) => {
+                match diganti_oleh.and_then(|d| d.text(&mut self.diags)) {
+                    Some(oleh) if !oleh.trim().is_empty() => Status::Diganti { oleh },
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::error(
+                                v.file,
+                                v.span(),
+                                "status \"diganti\" memerlukan diganti_oleh",
+                            )
+                            .with_hint("tambahkan diganti_oleh = \"<nomor SOP pengganti>\""),
+                        );
+                        Status::Konsep
+                    }
+                }
+            }
+            (Some(other), Some(v)) => {
+                self.diags.push(self.choice_error(
+                    v,
+                    other,
+                    &["konsep", "berlaku", "dicabut", "diganti"],
+                ));
+                Status::Konsep
+            }
+            (Some(_), None) => Status::Konsep,
+        };
+        if let (Some(d), false) = (diganti_oleh, matches!(status, Status::Diganti { .. })) {
+            self.diags.push(
+                Diagnostic::error(
+                    d.file,
+                    d.span(),
+                    "diganti_oleh hanya dipakai bersama status = \"diganti\"",
+                )
+                .with_hint("tambahkan status = \"diganti\" atau hapus baris ini"),
+            );
+        }
+        status
+    }
+
+    fn check_glyphs(&mut self, layers: &[Table<'_>], font: Font, coverage: Coverage<'_>) {
+        for layer in layers {
+            for (_, _, val) in layer.entries() {
+                source::each_string(val.file, val.value, &mut |v, text| {
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        if !coverage(font, c) {
+                            let raw = &self.sources.text(v.file)[v.span()];
+                            let span = match raw.find(c) {
+                                Some(off) => {
+                                    v.span().start + off..v.span().start + off + c.len_utf8()
+                                }
+                                None => v.span(),
+                            };
+                            self.diags.push(
+                                Diagnostic::error(
+                                    v.file,
+                                    span,
+                                    format!(
+                                        "huruf '{c}' (U+{:04X}) tidak ada di font {}",
+                                        c as u32,
+                                        font.family()
+                                    ),
+                                )
+                                .with_label("tidak dapat dicetak")
+                                .with_hint(
+                                    "ganti dengan huruf biasa; sopan tidak mencetak kotak kosong",
+                                ),
+                            );
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    fn prosedur_all(&mut self, own: &Table<'_>, gaya: &Gaya) -> Vec<Prosedur> {
+        let top_form = own.get("pelaksana").is_some() || own.get("langkah").is_some();
+        match own.get("prosedur") {
+            Some(p) if top_form => {
+                self.diags.push(
+                    Diagnostic::error(p.file, own.key_span("prosedur").unwrap_or(p.span()), "berkas memakai dua bentuk sekaligus")
+                        .with_label("[[prosedur]] di sini")
+                        .with_hint("pakai pelaksana + [[langkah]] di tingkat atas, ATAU [[prosedur]], jangan keduanya"),
+                );
+                Vec::new()
+            }
+            Some(p) => {
+                let tables = p.tables(&mut self.diags);
+                if tables.is_empty() {
+                    self.diags
+                        .push(Diagnostic::error(p.file, p.span(), "[[prosedur]] kosong"));
+                }
+                tables
+                    .iter()
+                    .filter_map(|t| {
+                        t.deny_unknown(PROSEDUR_KEYS, "di [[prosedur]]", &mut self.diags);
+                        let judul = self.required_text(t, "judul");
+                        self.prosedur(t, judul, gaya)
+                    })
+                    .collect()
+            }
+            None => self.prosedur(own, None, gaya).into_iter().collect(),
+        }
+    }
+
+    fn prosedur(&mut self, t: &Table<'_>, judul: Option<String>, gaya: &Gaya) -> Option<Prosedur> {
+        let lanes_val = match t.get("pelaksana") {
+            Some(v) => v,
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        t.file,
+                        t.span.start..t.span.start,
+                        "daftar pelaksana (lajur) tidak ada",
+                    )
+                    .with_hint("tambahkan pelaksana = [\"Kepala Dinas\", \"Sekretaris\", ...]"),
+                );
+                return None;
+            }
+        };
+        let lanes = lanes_val.text_or_list(&mut self.diags);
+        let mut names: Vec<String> = Vec::new();
+        for (name, v) in &lanes {
+            if names.contains(name) {
+                self.diags.push(Diagnostic::error(
+                    v.file,
+                    v.span(),
+                    format!("pelaksana \"{name}\" ditulis dua kali"),
+                ));
+            }
+            names.push(name.clone());
+        }
+        if names.is_empty() {
+            self.diags.push(Diagnostic::error(
+                lanes_val.file,
+                lanes_val.span(),
+                "daftar pelaksana kosong",
+            ));
+            return None;
+        }
+        let steps = t
+            .get("langkah")
+            .map(|v| v.tables(&mut self.diags))
+            .unwrap_or_default();
+        if steps.len() < 2 {
+            let span = t
+                .get("langkah")
+                .map(|v| v.span())
+                .unwrap_or(lanes_val.span());
+            self.diags.push(
+                Diagnostic::error(
+                    t.file,
+                    span,
+                    format!(
+                        "prosedur memerlukan sedikitnya dua langkah, ada {}",
+                        steps.len()
+                    ),
+                )
+                .with_hint("tambahkan [[langkah]] dengan kegiatan dan pelaksana"),
+            );
+            return None;
+        }
+        // Ids first, so that jumps may point forward.
+        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, s) in steps.iter().enumerate() {
+            if let Some(v) = s.get("id") {
+                if let Some(id) = v.text(&mut self.diags) {
+                    if id == "selesai" || id.parse::<usize>().is_ok() {
+                        self.diags.push(
+                            Diagnostic::error(
+                                v.file,
+                                v.span(),
+                                format!("id \"{id}\" tidak boleh dipakai"),
+                            )
+                            .with_hint("id tidak boleh berupa angka atau \"selesai\""),
+                        );
+                    } else if ids.insert(id.clone(), i).is_some() {
+                        self.diags.push(
+                            Diagnostic::error(
+                                v.file,
+                                v.span(),
+                                format!("id \"{id}\" dipakai lebih dari sekali"),
+                            )
+                            .with_hint("setiap id harus unik dalam satu prosedur"),
+                        );
+                    }
+                }
+            }
+        }
+        let n = steps.len();
+        let mut used = vec![false; names.len()];
+        let mut langkah = Vec::new();
+        let mut durasi = Vec::new();
+        let mut waktu_gagal = false;
+        for (i, s) in steps.iter().enumerate() {
+            s.deny_unknown(LANGKAH_KEYS, "di [[langkah]]", &mut self.diags);
+            let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
+            let step_lanes = self.step_lanes(s, &names);
+            for l in &step_lanes {
+                used[*l] = true;
+            }
+            let get = |v: &mut Self, key: &str| {
+                s.get(key)
+                    .and_then(|x| x.text(&mut v.diags))
+                    .unwrap_or_default()
+            };
+            let waktu_text = get(self, "waktu");
+            match waktu::parse(&waktu_text) {
+                Some(d) => durasi.push(d),
+                None => {
+                    if !waktu_gagal {
+                        let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
+                        self.diags.push(
+                            Diagnostic::warning(
+                                s.file,
+                                span,
+                                format!(
+                                    "waktu langkah {} tidak terbaca, Norma Waktu tidak dijumlahkan",
+                                    i + 1
+                                ),
+                            )
+                            .with_hint("tulis seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\""),
+                        );
+                    }
+                    waktu_gagal = true;
+                }
+            }
+            let alur = self.alur(s, i, n, &ids);
+            let bentuk = match alur {
+                Alur::Keputusan { .. } => Bentuk::Decision,
+                _ if i == 0 || i == n - 1 => Bentuk::Terminator,
+                _ => Bentuk::Process,
+            };
+            langkah.push(Langkah {
+                kegiatan,
+                lanes: step_lanes,
+                kelengkapan: get(self, "kelengkapan"),
+                waktu: waktu_text,
+                output: get(self, "output"),
+                keterangan: get(self, "keterangan"),
+                bentuk,
+                alur,
+            });
+        }
+        for (ix, (name, v)) in lanes.iter().enumerate() {
+            if !used[ix] {
+                self.diags.push(
+                    Diagnostic::warning(
+                        v.file,
+                        v.span(),
+                        format!("pelaksana \"{name}\" tidak dipakai oleh langkah mana pun"),
+                    )
+                    .with_hint("hapus lajur ini atau tetapkan langkah untuknya"),
+                );
+            }
+        }
+        let norma_waktu = (!waktu_gagal).then(|| waktu::total(&durasi, gaya.jam_per_hari));
+        Some(Prosedur {
+            judul,
+            lanes: names,
+            langkah,
+            norma_waktu,
+        })
+    }
+
+    fn step_lanes(&mut self, s: &Table<'_>, names: &[String]) -> Vec<usize> {
+        let Some(v) = s.get("pelaksana") else {
+            self.diags.push(
+                Diagnostic::error(
+                    s.file,
+                    s.span.start..s.span.start,
+                    "langkah tanpa pelaksana",
+                )
+                .with_hint(format!("tambahkan pelaksana = \"{}\"", names[0])),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, nv) in v.text_or_list(&mut self.diags) {
+            match names.iter().position(|n| *n == name) {
+                Some(ix) if out.contains(&ix) => {}
+                Some(ix) => out.push(ix),
+                None => {
+                    let known = names
+                        .iter()
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let mut d = Diagnostic::error(
+                        nv.file,
+                        nv.span(),
+                        format!("pelaksana \"{name}\" tidak ada di daftar pelaksana"),
+                    )
+                    .with_label(format!("pelaksana yang dikenal: {known}"));
+                    if let Some(near) = closest(&name, names.iter().map(String::as_str)) {
+                        d = d.with_hint(format!("maksudnya \"{near}\"?"));
+                    } else {
+                        d = d.with_hint("nama pelaksana harus sama persis (huruf besar/kecil) dengan daftar pelaksana");
+                    }
+                    self.diags.push(d);
+                }
+            }
+        }
+        if out.is_empty() && v.text_or_list(&mut Vec::new()).is_empty() {
+            self.diags.push(Diagnostic::error(
+                v.file,
+                v.span(),
+                "pelaksana langkah kosong",
+            ));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn alur(&mut self, s: &Table<'_>, i: usize, n: usize, ids: &BTreeMap<String, usize>) -> Alur {
+        let next = if i + 1 < n {
+            Tujuan::Langkah(i + 1)
+        } else {
+            Tujuan::Selesai
+        };
+        let keputusan = s.get("keputusan");
+        let lanjut = s.get("lanjut");
+        if let (Some(_), Some(l)) = (keputusan, lanjut) {
+            self.diags.push(
+                Diagnostic::error(l.file, l.span(), "langkah keputusan tidak memakai lanjut")
+                    .with_hint("arah keputusan ditulis di keputusan = { tidak = ..., ya = ... }"),
+            );
+        }
+        if let Some(k) = keputusan {
+            let Some(t) = k.table(&mut self.diags) else {
+                return Alur::Lanjut(next);
+            };
+            t.deny_unknown(&["ya", "tidak"], "di keputusan", &mut self.diags);
+            let ya = t
+                .get("ya")
+                .and_then(|v| self.tujuan(v, i, n, ids))
+                .unwrap_or(next);
+            let tidak = match t.get("tidak") {
+                Some(v) => self.tujuan(v, i, n, ids).unwrap_or(next),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(k.file, k.span(), "keputusan tanpa arah \"tidak\"")
+                            .with_hint("tulis keputusan = { tidak = \"<id langkah>\" }, misalnya kembali ke langkah yang diperbaiki"),
+                    );
+                    next
+                }
+            };
+            return Alur::Keputusan { ya, tidak };
+        }
+        match lanjut.and_then(|v| self.tujuan(v, i, n, ids)) {
+            Some(t) => Alur::Lanjut(t),
+            None if i + 1 == n => Alur::Akhir,
+            None => Alur::Lanjut(next),
+        }
+    }
+
+    fn tujuan(
+        &mut self,
+        v: Val<'_>,
+        i: usize,
+        n: usize,
+        ids: &BTreeMap<String, usize>,
+    ) -> Option<Tujuan> {
+        let target = match v.raw() {
+            DeValue::Integer(_) => {
+                let k = v.integer(&mut self.diags)?;
+                if k < 1 || k as usize > n {
+                    self.diags.push(
+                        Diagnostic::error(v.file, v.span(), format!("langkah {k} tidak ada"))
+                            .with_label(format!("prosedur ini punya langkah 1 sampai {n}")),
+                    );
+                    return None;
+                }
+                Tujuan::Langkah(k as usize - 1)
+            }
+            DeValue::String(s) if s.as_ref() == "selesai" => Tujuan::Selesai,
+            DeValue::String(s) => match ids.get(s.as_ref()) {
+                Some(k) => Tujuan::Langkah(*k),
+                None => {
+                    let mut d = Diagnostic::error(
+                        v.file,
+                        v.span(),
+                        format!("tidak ada langkah dengan id \"{s}\""),
+                    );
+                    d = match closest(s, ids.keys().map(String::as_str)) {
+                        Some(near) => d.with_hint(format!("maksudnya \"{near}\"?")),
+                        None => d.with_hint(
+                            "beri langkah tujuan id = \"...\", atau tulis nomor langkahnya",
+                        ),
+                    };
+                    self.diags.push(d);
+                    return None;
+                }
+            },
+            _ => {
+                self.diags.push(
+                    Diagnostic::error(
+                        v.file,
+                        v.span(),
+                        "tujuan harus nomor langkah, id, atau \"selesai\"",
+                    )
+                    .with_label(format!(
+                        "tertulis {}",
+                        crate::source::reader::jenis(v.raw())
+                    )),
+                );
+                return None;
+            }
+        };
+        if target == Tujuan::Langkah(i) {
+            self.diags.push(
+                Diagnostic::error(
+                    v.file,
+                    v.span(),
+                    "langkah tidak boleh melompat ke dirinya sendiri",
+                )
+                .with_hint("arahkan ke langkah yang mengerjakan perbaikan"),
+            );
+            return None;
+        }
+        Some(target)
+    }
+}
+
+/// PNG, JPEG or SVG, by content.
+pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else {
+        let head = String::from_utf8_lossy(&data[..data.len().min(2048)]);
+        head.contains("<svg").then_some("svg")
+    }
+}
+
+/// The date stamped into the PDF: SOURCE_DATE_EPOCH if set, else the newest date of the SOP.
+fn tanggal_dokumen(candidates: &[&Tanggal]) -> (u16, u8, u8) {
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
+        return civil_from_days(secs.div_euclid(86_400));
+    }
+    candidates
+        .iter()
+        .find_map(|t| match t {
+            Tanggal::Hari { tahun, bulan, hari } => Some((*tahun, *bulan, *hari)),
+            _ => None,
+        })
+        .unwrap_or((2000, 1, 1))
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (u16, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y.clamp(1, 9999) as u16, m as u8, d as u8)
+}
+
+/// Path of `path` for messages.
+pub fn shown(path: &Path) -> String {
+    display_path(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_to_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_745), (2024, 1, 23));
+    }
+}
