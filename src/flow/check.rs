@@ -406,3 +406,26 @@ fn on_connector(g: &Geometry, page: usize, p: [f64; 2]) -> bool {
             && ((p[1] - c.rect.y).abs() < 0.6 || (p[1] - c.rect.bottom()).abs() < 0.6)
     })
 }
+
+/// The edges the flow graph of an SOP must show, from the model alone.
+pub fn expected_edges(prosedur: &[crate::model::Prosedur]) -> Vec<Expected> {
+    use crate::model::{Alur, Tujuan};
+    let to_ref = |t: Tujuan| match t {
+        Tujuan::Langkah(j) => StepRef::Step(j + 1),
+        Tujuan::Selesai => StepRef::Selesai,
+    };
+    let mut out = Vec::new();
+    for (p, pr) in prosedur.iter().enumerate() {
+        for (i, l) in pr.langkah.iter().enumerate() {
+            match l.alur {
+                Alur::Akhir => {}
+                Alur::Lanjut(t) => out.push((p, i + 1, to_ref(t))),
+                Alur::Keputusan { ya, tidak } => {
+                    out.push((p, i + 1, to_ref(ya)));
+                    out.push((p, i + 1, to_ref(tidak)));
+                }
+            }
+        }
+    }
+    out
+}

@@ -247,3 +247,34 @@ fn route_all(sop: &Sop, cols: &[Columns], m: &Measured, doc: &PagedDocument) -> 
     }
     geometry
 }
+
+/// Renders one page (0-based) as PNG at `ppi` pixels per inch.
+pub fn page_png(doc: &PagedDocument, index: usize, ppi: f64) -> Option<Vec<u8>> {
+    let page = doc.pages().get(index)?;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(ppi / 72.0),
+        ..typst_render::RenderOptions::default()
+    };
+    typst_render::render(page, &options).encode_png().ok()
+}
+
+/// All text of one page (0-based), in layout order, for checks and search.
+pub fn page_text(doc: &PagedDocument, index: usize) -> String {
+    fn walk(frame: &typst::layout::Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
+                typst::layout::FrameItem::Text(t) => {
+                    out.push_str(t.text.as_str());
+                    out.push(' ');
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    if let Some(page) = doc.pages().get(index) {
+        walk(&page.frame, &mut out);
+    }
+    out
+}

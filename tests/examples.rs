@@ -1,0 +1,183 @@
+//! Every example renders; its sheets carry the kop, every step and lane, clean arrows;
+//! output is deterministic; three examples match their reference images.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use sopan::flow::check::{check, expected_edges};
+
+fn all_text(r: &sopan::typeset::Rendered) -> String {
+    (0..r.document.pages().len())
+        .map(|i| sopan::typeset::page_text(&r.document, i))
+        .collect()
+}
+
+fn check_example(path: &Path) -> Vec<String> {
+    let (sop, pdf, rendered) = render(path);
+    let name = path
+        .strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let mut problems = Vec::new();
+    if !pdf.starts_with(b"%PDF-") {
+        problems.push(format!("{name}: not a PDF"));
+    }
+    let report = check(&rendered.geometry, &expected_edges(&sop.prosedur));
+    problems.extend(report.violations.iter().map(|v| format!("{name}: {v}")));
+    let text = squash(&all_text(&rendered));
+    let mut wanted = vec![
+        sop.nomor.clone(),
+        sop.nama.to_uppercase(),
+        sop.tanggal_pembuatan.cetak(),
+    ];
+    wanted.extend(sop.instansi.baris.iter().map(|b| b.to_uppercase()));
+    wanted.extend(sop.dasar_hukum.iter().cloned());
+    for pr in &sop.prosedur {
+        wanted.extend(pr.lanes.iter().cloned());
+        wanted.extend(pr.langkah.iter().map(|l| l.kegiatan.clone()));
+        wanted.extend(pr.langkah.iter().map(|l| l.output.clone()));
+    }
+    if !sop.pengesahan.nip.is_empty() {
+        wanted.push(sopan::model::nip_resmi(&sop.pengesahan.nip));
+    }
+    for w in wanted {
+        if !text.contains(&squash(&w)) {
+            problems.push(format!("{name}: text missing from the sheet: {w:?}"));
+        }
+    }
+    let pages = rendered.document.pages().len();
+    if !text.contains(&squash(&format!("Halaman 1 dari {pages}"))) {
+        problems.push(format!("{name}: footer 'Halaman 1 dari {pages}' missing"));
+    }
+    problems
+}
+
+#[test]
+fn every_example_renders_with_its_text_and_clean_arrows() {
+    let files = examples();
+    assert!(
+        files.len() >= 10,
+        "expected at least 10 example SOPs, found {}",
+        files.len()
+    );
+    let problems: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(files.len().div_ceil(2))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .flat_map(|f| check_example(f))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    let file = root().join("examples/pagar-alam-dpmptsptk/perencanaan/tapkin.toml");
+    let (_, a, _) = render(&file);
+    let (_, b, _) = render(&file);
+    assert!(a == b, "two renders of the same SOP differ");
+}
+
+#[test]
+fn drafts_carry_the_konsep_watermark_and_signed_sops_none() {
+    let (_, _, draft) = render(
+        &root().join("examples/kalbar-diskopukm/pelatihan/pelaksanaan-pelatihan-bimtek.toml"),
+    );
+    assert!(all_text(&draft).contains("KONSEP"));
+    let (_, _, signed) =
+        render(&root().join("examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml"));
+    assert!(!all_text(&signed).contains("KONSEP"));
+}
+
+/// Compares page `page` of an example with tests/reference/<name>.png; `UPDATE=1` rewrites it.
+fn reference(example: &str, page: usize, name: &str) {
+    let (_, _, rendered) = render(&root().join(example));
+    let png = sopan::typeset::page_png(&rendered.document, page, 50.0).expect("page exists");
+    let reference = root().join("tests/reference").join(format!("{name}.png"));
+    if std::env::var_os("UPDATE").is_some() || !reference.exists() {
+        std::fs::write(&reference, &png).expect("write reference");
+        return;
+    }
+    let want = tiny_skia::Pixmap::decode_png(&std::fs::read(&reference).expect("read reference"))
+        .expect("decode reference");
+    let got = tiny_skia::Pixmap::decode_png(&png).expect("decode render");
+    assert_eq!(
+        (want.width(), want.height()),
+        (got.width(), got.height()),
+        "{name}: size differs"
+    );
+    let mut diff = tiny_skia::Pixmap::new(got.width(), got.height()).expect("diff image");
+    let mut differing = 0usize;
+    for (i, (a, b)) in want.pixels().iter().zip(got.pixels()).enumerate() {
+        let d = (a.red() as i32 - b.red() as i32).abs()
+            + (a.green() as i32 - b.green() as i32).abs()
+            + (a.blue() as i32 - b.blue() as i32).abs();
+        let px = if d > 24 {
+            differing += 1;
+            tiny_skia::ColorU8::from_rgba(255, 0, 0, 255)
+        } else {
+            let g = (a.red() as u16 / 2 + 127) as u8;
+            tiny_skia::ColorU8::from_rgba(g, g, g, 255)
+        };
+        diff.pixels_mut()[i] = px.premultiply();
+    }
+    if differing > 0 {
+        let out = root().join("tests/out");
+        std::fs::create_dir_all(&out).expect("tests/out");
+        std::fs::write(out.join(format!("{name}.png")), &png).expect("write actual");
+        diff.save_png(out.join(format!("{name}.diff.png")))
+            .expect("write diff");
+        panic!(
+            "{name}: {differing} pixels differ; see tests/out/{name}.png and {name}.diff.png (UPDATE=1 to accept)"
+        );
+    }
+}
+
+#[test]
+fn reference_image_loops_and_joint_step() {
+    reference(
+        "examples/kalbar-disnakertrans/perselisihan-hi/pelimpahan-kasus-tanpa-mediator.toml",
+        1,
+        "pelimpahan-kasus-hal2",
+    );
+}
+
+#[test]
+fn reference_image_page_break_connector() {
+    reference(
+        "examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml",
+        2,
+        "lakip-hal3",
+    );
+}
+
+#[test]
+fn reference_image_draft_kop() {
+    reference(
+        "examples/kalbar-diskopukm/pelatihan/pelaksanaan-pelatihan-bimtek.toml",
+        0,
+        "bimtek-hal1",
+    );
+}
+
+#[test]
+fn reference_image_sub_procedures() {
+    reference(
+        "examples/pagar-alam-dpmptsptk/perencanaan/tapkin.toml",
+        2,
+        "tapkin-hal3",
+    );
+}

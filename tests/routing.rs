@@ -1,0 +1,967 @@
+//! The router against the drawing rules of LAYOUT.md ("Flow lines: the quality bar"):
+//! thousands of generated flows plus a few hand-written hard cases, all checked by
+//! `sopan::flow::check` on the geometry the router computed.
+//!
+//! `SOPAN_PROP_CASES=20000` raises the number of generated flows, `SOPAN_PROP_SEED=<n>` changes
+//! the base seed, `SOPAN_PROP_ONE=<seed>` routes a single generated flow and prints it.
+//! A failing generated flow is shrunk by hand-coded minimisation and printed as a `Flow`
+//! literal that can be pasted into a test below.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Instant;
+
+use sopan::flow::check::{Report, check};
+use sopan::flow::route::min_row_height;
+use sopan::flow::{FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route};
+#[allow(unused_imports)]
+use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
+use sopan::typeset::columns;
+
+/// Printable width of A4 landscape.
+const PRINTABLE: f64 = 756.85;
+/// Left edge of the first lane.
+const LANE_X0: f64 = 300.0;
+/// Top of the first row on every page.
+const TOP: f64 = 80.0;
+/// No row may end below this.
+const BOTTOM: f64 = 540.0;
+
+// ---------------------------------------------------------------------------------------
+// Flows
+
+/// A flow table as the router sees it, in a form that prints as Rust.
+#[derive(Debug, Clone)]
+struct Flow {
+    /// Number of lanes.
+    lanes: usize,
+    /// Per step: lanes (sorted, first = where edges attach) and what follows.
+    steps: Vec<(Vec<usize>, Alur)>,
+    /// Extra row height above `min_row_height`, per step.
+    extra: Vec<u32>,
+}
+
+fn bentuk(i: usize, n: usize, alur: &Alur) -> Bentuk {
+    match alur {
+        Keputusan { .. } => Bentuk::Decision,
+        _ if i == 0 || i + 1 == n => Bentuk::Terminator,
+        _ => Bentuk::Process,
+    }
+}
+
+fn text_width(t: &str, size: f64) -> f64 {
+    t.chars().count() as f64 * size * 0.55
+}
+
+impl Flow {
+    fn bentuk(&self, i: usize) -> Bentuk {
+        bentuk(i, self.steps.len(), &self.steps[i].1)
+    }
+
+    /// Rows stacked from y = 80; a row that would pass y = 540 starts a new page.
+    fn rows(&self) -> Vec<RowBox> {
+        let mut out = Vec::new();
+        let (mut page, mut y) = (1, TOP);
+        for i in 0..self.steps.len() {
+            let h = min_row_height(self.bentuk(i)) + f64::from(self.extra[i]);
+            if y + h > BOTTOM && y > TOP {
+                page += 1;
+                y = TOP;
+            }
+            out.push(RowBox {
+                page,
+                y0: y,
+                y1: y + h,
+            });
+            y += h;
+        }
+        out
+    }
+
+    fn lane_width(&self) -> f64 {
+        columns::plan(PRINTABLE, self.lanes).unwrap().lane
+    }
+
+    fn lane_ranges(&self) -> Vec<(f64, f64)> {
+        let w = self.lane_width();
+        (0..self.lanes)
+            .map(|k| (LANE_X0 + w * k as f64, LANE_X0 + w * (k + 1) as f64))
+            .collect()
+    }
+
+    /// The edges the router must draw: one per target of every step's alur.
+    fn expected(&self) -> Vec<(usize, usize, StepRef)> {
+        let to = |t: Tujuan| match t {
+            Langkah(j) => StepRef::Step(j + 1),
+            Selesai => StepRef::Selesai,
+        };
+        let mut out = Vec::new();
+        for (i, (_, alur)) in self.steps.iter().enumerate() {
+            match *alur {
+                Lanjut(t) => out.push((0, i + 1, to(t))),
+                Keputusan { ya, tidak } => {
+                    out.push((0, i + 1, to(ya)));
+                    out.push((0, i + 1, to(tidak)));
+                }
+                Akhir => {}
+            }
+        }
+        out
+    }
+
+    /// Routes the flow; a panic in the router comes back as `Err`.
+    fn route(&self) -> Result<Geometry, String> {
+        let names: Vec<String> = (0..self.lanes)
+            .map(|k| format!("Lajur {}", k + 1))
+            .collect();
+        let rows = self.rows();
+        let pages = rows.last().map_or(1, |r| r.page);
+        let input = FlowInput {
+            procedure: 0,
+            lane_names: &names,
+            lanes: self.lane_ranges(),
+            rows,
+            steps: self
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, (lanes, alur))| StepIn {
+                    lanes: lanes.clone(),
+                    bentuk: self.bentuk(i),
+                    alur: *alur,
+                })
+                .collect(),
+            label_ya: "Ya",
+            label_tidak: "Tidak",
+            label_selesai: "Selesai",
+            text_width: &text_width,
+        };
+        let mut g = Geometry {
+            pages: (1..=pages)
+                .map(|number| PageInfo {
+                    number,
+                    width: 841.89,
+                    height: 595.28,
+                })
+                .collect(),
+            ..Geometry::default()
+        };
+        let mut letters = 0;
+        panic::catch_unwind(AssertUnwindSafe(|| route(&input, &mut letters, &mut g)))
+            .map(|()| g)
+            .map_err(|e| {
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "?".into())
+            })
+    }
+
+    /// Routes and checks; a router panic is reported as a violation.
+    fn run(&self) -> Report {
+        match self.route() {
+            Ok(g) => check(&g, &self.expected()),
+            Err(msg) => Report {
+                violations: vec![format!("panic: {msg}")],
+                crossings: 0,
+            },
+        }
+    }
+
+    /// A `Flow` literal with the symbol, page and row of every step in comments.
+    fn rust(&self) -> String {
+        let rows = self.rows();
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "// {} lanes of {:.2} pt from x = {LANE_X0}; {} steps on {} page(s)",
+            self.lanes,
+            self.lane_width(),
+            self.steps.len(),
+            rows.last().map_or(0, |r| r.page)
+        );
+        let _ = writeln!(s, "Flow {{\n    lanes: {},\n    steps: vec![", self.lanes);
+        for (i, (lanes, alur)) in self.steps.iter().enumerate() {
+            let r = rows[i];
+            let _ = writeln!(
+                s,
+                "        (vec!{lanes:?}, {alur:?}), // {} {:?} p{} y {:.0}..{:.0}",
+                i + 1,
+                self.bentuk(i),
+                r.page,
+                r.y0,
+                r.y1
+            );
+        }
+        let _ = writeln!(s, "    ],\n    extra: vec!{:?},\n}}", self.extra);
+        s
+    }
+}
+
+/// A compact dump of what the router drew, to diagnose a failure.
+fn dump(g: &Geometry) -> String {
+    let mut s = String::new();
+    for sym in &g.symbols {
+        let r = sym.rect;
+        let _ = writeln!(
+            s,
+            "  symbol {:?} {:?} p{} x {:.1}..{:.1} y {:.1}..{:.1}",
+            sym.step,
+            sym.kind,
+            sym.page,
+            r.x,
+            r.right(),
+            r.y,
+            r.bottom()
+        );
+    }
+    for c in &g.connectors {
+        let r = c.rect;
+        let _ = writeln!(
+            s,
+            "  connector {} p{} x {:.1}..{:.1} y {:.1}..{:.1}",
+            c.id,
+            c.page,
+            r.x,
+            r.right(),
+            r.y,
+            r.bottom()
+        );
+    }
+    for l in &g.labels {
+        let r = l.rect;
+        let _ = writeln!(
+            s,
+            "  label {} p{} x {:.1}..{:.1} y {:.1}..{:.1}",
+            l.text,
+            l.page,
+            r.x,
+            r.right(),
+            r.y,
+            r.bottom()
+        );
+    }
+    for e in &g.edges {
+        let _ = write!(s, "  edge {}->{:?}", e.from, e.to);
+        for p in &e.paths {
+            let pts: Vec<String> = p
+                .points
+                .iter()
+                .map(|q| format!("({:.1},{:.1})", q[0], q[1]))
+                .collect();
+            let _ = write!(s, " p{}: {}", p.page, pts.join(" "));
+        }
+        let _ = writeln!(s);
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------
+// Generator
+
+/// xorshift64*: small, deterministic, good enough for test inputs.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        // splitmix64 the seed so that neighbouring seeds give unrelated streams.
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Rng((z ^ (z >> 31)) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in 0..n.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// Uniform in lo..=hi.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+/// A random step index other than `i` and other than every index in `not`.
+fn other(rng: &mut Rng, n: usize, i: usize, not: &[usize]) -> Option<usize> {
+    let pool: Vec<usize> = (0..n).filter(|j| *j != i && !not.contains(j)).collect();
+    (!pool.is_empty()).then(|| pool[rng.below(pool.len())])
+}
+
+fn generate(seed: u64) -> Flow {
+    let mut rng = Rng::new(seed);
+    let lanes = rng.range(1, 10);
+    let n = rng.range(2, 60);
+    let mut steps = Vec::new();
+    let mut lane = rng.below(lanes);
+    for i in 0..n {
+        // Real SOPs mostly hand over to a neighbouring lane; half the time jump anywhere.
+        lane = if rng.chance(0.5) {
+            rng.below(lanes)
+        } else {
+            (lane + rng.range(0, 2)).saturating_sub(1).min(lanes - 1)
+        };
+        let step_lanes = if lanes >= 2 && rng.chance(0.05) {
+            let k = rng.range(2, 3.min(lanes));
+            if rng.chance(0.7) {
+                let start = rng.below(lanes - k + 1);
+                (start..start + k).collect()
+            } else {
+                let mut v = vec![rng.below(lanes)];
+                while v.len() < k {
+                    let l = rng.below(lanes);
+                    if !v.contains(&l) {
+                        v.push(l);
+                    }
+                }
+                v.sort_unstable();
+                v
+            }
+        } else {
+            vec![lane]
+        };
+        let last = i + 1 == n;
+        let alur = if rng.chance(0.2) {
+            let ya = if last {
+                Selesai
+            } else if rng.chance(0.9) {
+                Langkah(i + 1)
+            } else {
+                // Both branches jump.
+                match other(&mut rng, n, i, &[i + 1]) {
+                    Some(j) if rng.chance(0.9) => Langkah(j),
+                    _ => Selesai,
+                }
+            };
+            let not: Vec<usize> = match ya {
+                Langkah(j) => vec![j],
+                Selesai => vec![],
+            };
+            let tidak = if ya != Selesai && rng.chance(0.1) {
+                Selesai
+            } else {
+                match other(&mut rng, n, i, &not) {
+                    Some(j) => Langkah(j),
+                    None => Selesai,
+                }
+            };
+            if ya == tidak {
+                // Only possible for n = 2 with nothing else to point at: no decision then.
+                if last { Akhir } else { Lanjut(Langkah(i + 1)) }
+            } else {
+                Keputusan { ya, tidak }
+            }
+        } else if !last && rng.chance(0.05) {
+            match other(&mut rng, n, i, &[i + 1]) {
+                Some(j) if rng.chance(0.85) => Lanjut(Langkah(j)),
+                _ => Lanjut(Selesai),
+            }
+        } else if last {
+            Akhir
+        } else {
+            Lanjut(Langkah(i + 1))
+        };
+        steps.push((step_lanes, alur));
+    }
+    let extra = (0..n).map(|_| rng.range(0, 60) as u32).collect();
+    Flow {
+        lanes,
+        steps,
+        extra,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Shrinking
+
+fn default_alur(i: usize, n: usize) -> Alur {
+    if i + 1 < n {
+        Lanjut(Langkah(i + 1))
+    } else {
+        Akhir
+    }
+}
+
+/// Makes a flow valid again after an edit: no self-jumps, no decision with equal exits,
+/// `Akhir` only (and always, unless a decision) on the last step.
+fn normalise(mut f: Flow) -> Flow {
+    let n = f.steps.len();
+    for i in 0..n {
+        let fix = |t: Tujuan| match t {
+            Langkah(j) if j == i || j >= n => {
+                if i + 1 < n {
+                    Langkah(i + 1)
+                } else {
+                    Selesai
+                }
+            }
+            t => t,
+        };
+        let last = i + 1 == n;
+        let alur = match f.steps[i].1 {
+            Akhir if !last => default_alur(i, n),
+            Lanjut(t) => match fix(t) {
+                Selesai if last => Akhir,
+                t => Lanjut(t),
+            },
+            Keputusan { ya, tidak } => {
+                let (ya, tidak) = (fix(ya), fix(tidak));
+                if ya == tidak {
+                    match ya {
+                        Selesai if last => Akhir,
+                        t => Lanjut(t),
+                    }
+                } else {
+                    Keputusan { ya, tidak }
+                }
+            }
+            a => a,
+        };
+        f.steps[i].1 = alur;
+    }
+    f
+}
+
+fn remove_step(f: &Flow, k: usize) -> Option<Flow> {
+    let n = f.steps.len();
+    if n <= 2 {
+        return None;
+    }
+    let map = |t: Tujuan| match t {
+        Langkah(j) if j < k => Langkah(j),
+        Langkah(j) if j == k => {
+            if k + 1 < n {
+                Langkah(k)
+            } else {
+                Selesai
+            }
+        }
+        Langkah(j) => Langkah(j - 1),
+        Selesai => Selesai,
+    };
+    let mut g = f.clone();
+    g.steps.remove(k);
+    g.extra.remove(k);
+    for s in &mut g.steps {
+        s.1 = match s.1 {
+            Lanjut(t) => Lanjut(map(t)),
+            Keputusan { ya, tidak } => Keputusan {
+                ya: map(ya),
+                tidak: map(tidak),
+            },
+            Akhir => Akhir,
+        };
+    }
+    Some(normalise(g))
+}
+
+/// Merges lane `l` into its left neighbour (or lane 1 into lane 0).
+fn merge_lane(f: &Flow, l: usize) -> Option<Flow> {
+    if f.lanes <= 1 {
+        return None;
+    }
+    let mut g = f.clone();
+    g.lanes -= 1;
+    for s in &mut g.steps {
+        let mut v: Vec<usize> =
+            s.0.iter()
+                .map(|&x| if x >= l && x > 0 { x - 1 } else { x })
+                .collect();
+        v.sort_unstable();
+        v.dedup();
+        s.0 = v;
+    }
+    Some(g)
+}
+
+/// Every simpler flow worth trying, roughly biggest cut first.
+fn shrink_candidates(f: &Flow) -> Vec<Flow> {
+    let n = f.steps.len();
+    let mut out = Vec::new();
+    // Chop halves and quarters off the end and the start.
+    for cut in [n / 2, n / 4] {
+        if cut >= 1 && n - cut >= 2 {
+            let mut g = f.clone();
+            for _ in 0..cut {
+                g = remove_step(&g, g.steps.len() - 1).unwrap();
+            }
+            out.push(g);
+            let mut g = f.clone();
+            for _ in 0..cut {
+                g = remove_step(&g, 0).unwrap();
+            }
+            out.push(g);
+        }
+    }
+    for k in (0..n).rev() {
+        if let Some(g) = remove_step(f, k) {
+            out.push(g);
+        }
+    }
+    for l in (0..f.lanes).rev() {
+        if let Some(g) = merge_lane(f, l) {
+            out.push(g);
+        }
+    }
+    for i in 0..n {
+        let d = default_alur(i, n);
+        if f.steps[i].1 != d {
+            let mut g = f.clone();
+            g.steps[i].1 = d;
+            out.push(g);
+        }
+        if let Keputusan { ya, tidak } = f.steps[i].1 {
+            // Keep the decision, make one branch the default.
+            let d = if i + 1 < n { Langkah(i + 1) } else { Selesai };
+            for (y, t) in [(d, tidak), (ya, d)] {
+                if y != t && (y, t) != (ya, tidak) {
+                    let mut g = f.clone();
+                    g.steps[i].1 = Keputusan { ya: y, tidak: t };
+                    out.push(g);
+                }
+            }
+        }
+        if f.steps[i].0.len() > 1 {
+            let mut g = f.clone();
+            g.steps[i].0.truncate(1);
+            out.push(g);
+        }
+    }
+    for i in 0..n {
+        if f.extra[i] > 0 {
+            let mut g = f.clone();
+            g.extra[i] = 0;
+            out.push(g);
+            let mut g = f.clone();
+            g.extra[i] /= 2;
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// Normalised violation kind: numbers become `#`, connector letters `X`.
+fn kind(v: &str) -> String {
+    let mut out = String::new();
+    let mut in_num = false;
+    for c in v.chars() {
+        if c.is_ascii_digit() || (in_num && c == '.') {
+            if !in_num {
+                out.push('#');
+            }
+            in_num = true;
+        } else {
+            in_num = false;
+            out.push(c);
+        }
+    }
+    if out.starts_with("panic") {
+        return "panic".into();
+    }
+    out.split(' ')
+        .map(|w| {
+            if !w.is_empty() && w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase()) {
+                "X"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn has_kind(f: &Flow, k: &str) -> bool {
+    f.run().violations.iter().any(|v| kind(v) == k)
+}
+
+/// Greedy minimisation keeping at least one violation of kind `k`.
+fn shrink(f: &Flow, k: &str) -> Flow {
+    let mut cur = f.clone();
+    let mut tries = 0;
+    'outer: while tries < 4000 {
+        for c in shrink_candidates(&cur) {
+            tries += 1;
+            if has_kind(&c, k) {
+                cur = c;
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    cur
+}
+
+// ---------------------------------------------------------------------------------------
+// The property test
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+#[derive(Default)]
+struct KindStats {
+    flows: usize,
+    occurrences: usize,
+    /// The smallest failing flow seen (by steps, then lanes) and its seed.
+    smallest: Option<(u64, Flow)>,
+    example: String,
+}
+
+#[test]
+fn random_flows_obey_the_drawing_rules() {
+    let cases = env_u64("SOPAN_PROP_CASES").unwrap_or(2000);
+    let base = env_u64("SOPAN_PROP_SEED").unwrap_or(0x50_9A_4E);
+    if let Some(seed) = env_u64("SOPAN_PROP_ONE") {
+        let f = generate(seed);
+        let g = f.route().expect("router panicked");
+        let r = check(&g, &f.expected());
+        eprintln!("{}\n{}", f.rust(), dump(&g));
+        eprintln!("crossings {}; violations {:#?}", r.crossings, r.violations);
+        assert!(r.violations.is_empty());
+        return;
+    }
+
+    let started = Instant::now();
+    let mut kinds: BTreeMap<String, KindStats> = BTreeMap::new();
+    let mut failing = 0;
+    let mut crossings = Vec::new();
+    let mut steps_total = 0;
+    let mut pages_total = 0;
+    for c in 0..cases {
+        let seed = base.wrapping_add(c);
+        let f = generate(seed);
+        steps_total += f.steps.len();
+        pages_total += f.rows().last().map_or(0, |r| r.page);
+        let r = f.run();
+        crossings.push((r.crossings, seed));
+        if r.violations.is_empty() {
+            continue;
+        }
+        failing += 1;
+        let mut seen = Vec::new();
+        for v in &r.violations {
+            let k = kind(v);
+            let st = kinds.entry(k.clone()).or_default();
+            st.occurrences += 1;
+            if !seen.contains(&k) {
+                seen.push(k);
+                st.flows += 1;
+                let size = (f.steps.len(), f.lanes);
+                if st
+                    .smallest
+                    .as_ref()
+                    .is_none_or(|(_, s)| size < (s.steps.len(), s.lanes))
+                {
+                    st.smallest = Some((seed, f.clone()));
+                    st.example = v.clone();
+                }
+            }
+        }
+    }
+    let routed = started.elapsed();
+    crossings.sort_unstable();
+    let median = crossings.get(crossings.len() / 2).map_or(0, |c| c.0);
+    let worst = crossings.last().copied().unwrap_or((0, 0));
+    eprintln!(
+        "\n=== {cases} random flows (seeds {base}..{}), {:.1} steps and {:.1} pages on average, routed and checked in {:.1?}",
+        base.wrapping_add(cases),
+        steps_total as f64 / cases.max(1) as f64,
+        pages_total as f64 / cases.max(1) as f64,
+        routed
+    );
+    eprintln!(
+        "flows with violations: {failing} of {cases}; crossings: median {median}, worst {} (seed {})",
+        worst.0, worst.1
+    );
+    eprintln!("violation kinds (flows / occurrences):");
+    for (k, st) in &kinds {
+        eprintln!("  {:5} / {:6}  {k}", st.flows, st.occurrences);
+    }
+    for (k, st) in &kinds {
+        let Some((seed, f)) = &st.smallest else {
+            continue;
+        };
+        let small = shrink(f, k);
+        eprintln!(
+            "\n--- {k}\n    e.g. \"{}\" (seed {seed}, {} steps); shrunk to {} steps, {} lanes:",
+            st.example,
+            f.steps.len(),
+            small.steps.len(),
+            small.lanes
+        );
+        eprint!("{}", small.rust());
+        let r = small.run();
+        for v in &r.violations {
+            eprintln!("    ! {v}");
+        }
+        if let Ok(g) = small.route() {
+            eprint!("{}", dump(&g));
+        }
+    }
+    eprintln!("\n=== total time {:.1?}", started.elapsed());
+    assert_eq!(
+        failing,
+        0,
+        "{failing} of {cases} random flows break the drawing rules ({} kinds)",
+        kinds.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Hand-written hard cases
+
+/// One lane per step, the given alur, and the given extra heights (0 when `extra` is empty).
+fn flow(lanes: usize, steps: Vec<(Vec<usize>, Alur)>, extra: &[u32]) -> Flow {
+    let n = steps.len();
+    let extra = if extra.is_empty() {
+        vec![0; n]
+    } else if extra.len() == 1 {
+        vec![extra[0]; n]
+    } else {
+        extra.to_vec()
+    };
+    let f = Flow {
+        lanes,
+        steps,
+        extra,
+    };
+    assert_eq!(f.extra.len(), n);
+    f
+}
+
+fn next(i: usize) -> Alur {
+    Lanjut(Langkah(i + 1))
+}
+
+fn assert_clean(name: &str, f: &Flow) {
+    let g = f
+        .route()
+        .unwrap_or_else(|e| panic!("{name}: router panicked: {e}"));
+    let r = check(&g, &f.expected());
+    if !r.violations.is_empty() {
+        eprintln!("{name}:\n{}{}", f.rust(), dump(&g));
+        for v in &r.violations {
+            eprintln!("  ! {v}");
+        }
+    }
+    assert!(
+        r.violations.is_empty(),
+        "{name}: {} violations, first: {}",
+        r.violations.len(),
+        r.violations[0]
+    );
+}
+
+#[test]
+fn loop_back_across_a_page_break() {
+    // Steps 1-4 fill page 1; the decision on page 2 sends "tidak" back to step 2.
+    let f = flow(
+        3,
+        vec![
+            (vec![0], next(0)),
+            (vec![1], next(1)),
+            (vec![1], next(2)),
+            (vec![2], next(3)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(5),
+                    tidak: Langkah(1),
+                },
+            ),
+            (vec![2], Akhir),
+        ],
+        &[60, 60, 60, 60, 10, 0],
+    );
+    let rows = f.rows();
+    assert!(rows[1].page < rows[4].page, "{rows:?}");
+    assert_clean("loop back across a page break", &f);
+}
+
+#[test]
+fn three_nested_loops() {
+    // 8 -> 5, 9 -> 3, 10 -> 2 (1-based): each loop encloses the previous one.
+    let f = flow(
+        4,
+        vec![
+            (vec![0], next(0)),
+            (vec![1], next(1)),
+            (vec![1], next(2)),
+            (vec![2], next(3)),
+            (vec![2], next(4)),
+            (vec![3], next(5)),
+            (vec![3], next(6)),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(8),
+                    tidak: Langkah(4),
+                },
+            ),
+            (
+                vec![2],
+                Keputusan {
+                    ya: Langkah(9),
+                    tidak: Langkah(2),
+                },
+            ),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(10),
+                    tidak: Langkah(1),
+                },
+            ),
+            (vec![0], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("three nested loops", &f);
+}
+
+#[test]
+fn forward_skip_over_a_decision() {
+    // Step 2 skips to step 6, over the decision at step 4 that loops back to step 3.
+    let f = flow(
+        3,
+        vec![
+            (vec![0], next(0)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(2),
+                    tidak: Langkah(5),
+                },
+            ),
+            (vec![1], next(2)),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(4),
+                    tidak: Langkah(2),
+                },
+            ),
+            (vec![2], next(4)),
+            (vec![0], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("forward skip over a decision", &f);
+}
+
+#[test]
+fn decision_whose_both_branches_jump() {
+    let f = flow(
+        3,
+        vec![
+            (vec![0], next(0)),
+            (vec![1], next(1)),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(5),
+                    tidak: Langkah(0),
+                },
+            ),
+            (vec![2], next(3)),
+            (vec![2], next(4)),
+            (vec![0], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("decision whose both branches jump", &f);
+}
+
+#[test]
+fn eight_lanes() {
+    let f = flow(
+        8,
+        vec![
+            (vec![0], next(0)),
+            (vec![7], next(1)),
+            (vec![3], next(2)),
+            (
+                vec![5],
+                Keputusan {
+                    ya: Langkah(4),
+                    tidak: Langkah(1),
+                },
+            ),
+            (vec![1], next(4)),
+            (vec![6], next(5)),
+            (
+                vec![2],
+                Keputusan {
+                    ya: Langkah(7),
+                    tidak: Langkah(0),
+                },
+            ),
+            (vec![4], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("eight lanes", &f);
+}
+
+#[test]
+fn joint_step() {
+    // Step 3 is done jointly by lanes 1-3; a loop comes back into it and a skip leaves it.
+    let f = flow(
+        4,
+        vec![
+            (vec![0], next(0)),
+            (vec![3], next(1)),
+            (vec![0, 1, 2], next(2)),
+            (vec![1], Lanjut(Langkah(5))),
+            (vec![3], next(4)),
+            (
+                vec![2],
+                Keputusan {
+                    ya: Langkah(6),
+                    tidak: Langkah(2),
+                },
+            ),
+            (vec![0], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("joint step", &f);
+}
+
+#[test]
+fn forty_steps_with_tall_rows() {
+    let mut steps: Vec<(Vec<usize>, Alur)> = (0..40).map(|i| (vec![i % 5], next(i))).collect();
+    steps[39].1 = Akhir;
+    // Loops back within a page and across pages, forward skips, an early end.
+    for (i, ya, tidak) in [
+        (6, 7, 2),
+        (14, 15, 4),
+        (22, 23, 20),
+        (31, 32, 12),
+        (38, 39, 30),
+    ] {
+        steps[i].1 = Keputusan {
+            ya: Langkah(ya),
+            tidak: Langkah(tidak),
+        };
+    }
+    steps[9].1 = Lanjut(Langkah(17));
+    steps[26].1 = Keputusan {
+        ya: Langkah(27),
+        tidak: Selesai,
+    };
+    let extra: Vec<u32> = (0..40).map(|i| 40 + (i * 7 % 21) as u32).collect();
+    let f = flow(5, steps, &extra);
+    assert!(f.rows().last().unwrap().page >= 6);
+    assert_clean("forty steps with tall rows", &f);
+}
