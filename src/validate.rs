@@ -674,6 +674,8 @@ impl Validator<'_> {
             let waktu_text = get(self, "waktu");
             match waktu::parse(&waktu_text) {
                 Some(d) => durasi.push(d),
+                // A draft without any waktu yet: no total, nothing to warn about.
+                None if !steps.iter().any(|s| s.get("waktu").is_some()) => waktu_gagal = true,
                 None => {
                     if !waktu_gagal {
                         let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
@@ -709,8 +711,12 @@ impl Validator<'_> {
                 alur,
             });
         }
+        let lane_errors = self
+            .diags
+            .iter()
+            .any(|d| d.is_error() && d.message.starts_with("pelaksana \""));
         for (ix, (name, v)) in lanes.iter().enumerate() {
-            if !used[ix] {
+            if !used[ix] && !lane_errors {
                 self.diags.push(
                     Diagnostic::warning(
                         v.file,

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sopan::flow::check::{Report, check};
 use sopan::flow::route::min_row_height;
@@ -552,7 +552,12 @@ fn shrink_candidates(f: &Flow) -> Vec<Flow> {
 
 /// Normalised violation kind: numbers become `#`, connector letters `X`.
 fn kind(v: &str) -> String {
-    let mut out = String::new();
+    // Keep "rule N:" as it is.
+    let (head, v) = match v.split_once(':') {
+        Some((h, rest)) if h.starts_with("rule") => (format!("{h}:"), rest),
+        _ => (String::new(), v),
+    };
+    let mut out = head;
     let mut in_num = false;
     for c in v.chars() {
         if c.is_ascii_digit() || (in_num && c == '.') {
@@ -637,12 +642,26 @@ fn random_flows_obey_the_drawing_rules() {
     let mut crossings = Vec::new();
     let mut steps_total = 0;
     let mut pages_total = 0;
+    let (mut route_time, mut check_time) = (Duration::ZERO, Duration::ZERO);
     for c in 0..cases {
         let seed = base.wrapping_add(c);
         let f = generate(seed);
         steps_total += f.steps.len();
         pages_total += f.rows().last().map_or(0, |r| r.page);
-        let r = f.run();
+        let t0 = Instant::now();
+        let r = match f.route() {
+            Ok(g) => {
+                let t1 = Instant::now();
+                route_time += t1 - t0;
+                let r = check(&g, &f.expected());
+                check_time += t1.elapsed();
+                r
+            }
+            Err(msg) => Report {
+                violations: vec![format!("panic: {msg}")],
+                crossings: 0,
+            },
+        };
         crossings.push((r.crossings, seed));
         if r.violations.is_empty() {
             continue;
@@ -673,11 +692,13 @@ fn random_flows_obey_the_drawing_rules() {
     let median = crossings.get(crossings.len() / 2).map_or(0, |c| c.0);
     let worst = crossings.last().copied().unwrap_or((0, 0));
     eprintln!(
-        "\n=== {cases} random flows (seeds {base}..{}), {:.1} steps and {:.1} pages on average, routed and checked in {:.1?}",
+        "\n=== {cases} random flows (seeds {base}..{}), {:.1} steps and {:.1} pages on average, routed and checked in {:.1?} (route {:.1?}, check {:.1?})",
         base.wrapping_add(cases),
         steps_total as f64 / cases.max(1) as f64,
         pages_total as f64 / cases.max(1) as f64,
-        routed
+        routed,
+        route_time,
+        check_time
     );
     eprintln!(
         "flows with violations: {failing} of {cases}; crossings: median {median}, worst {} (seed {})",

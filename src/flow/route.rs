@@ -791,9 +791,11 @@ impl Router<'_, '_> {
                     continue;
                 }
                 let sp = [side_x(&src, self.placed[i].bentuk, side, dy), src.cy() + dy];
+                // Long enough for the branch label to sit beside the line, clear of the capsule.
+                let reach = label.map_or(10.0, |t| (self.label_size(t).0 + 4.0).max(10.0));
                 let (end_x, cap_x) = match side {
-                    Side::Right => (sp[0] + 10.0, sp[0] + 10.0),
-                    Side::Left => (sp[0] - 10.0, sp[0] - 10.0 - cw),
+                    Side::Right => (sp[0] + reach, sp[0] + reach),
+                    Side::Left => (sp[0] - reach, sp[0] - reach - cw),
                 };
                 let cap = Rect {
                     x: cap_x,
@@ -809,7 +811,9 @@ impl Router<'_, '_> {
                 self.scene.score_path(page, &pts, &mut score);
                 self.scene.score_box(page, &cap, &[], &mut score);
                 let own = vec![(page, pts.clone())];
+                self.scene.boxes.push((page, cap));
                 let lab = label.and_then(|t| self.side_label(page, t, side, sp, &own, &mut score));
+                self.scene.boxes.pop();
                 if let Some((_, r)) = lab {
                     if r.overlaps(&cap) {
                         score.violations += 1;

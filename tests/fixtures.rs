@@ -1,0 +1,101 @@
+//! Fixture folders: `tests/fixtures/err/*.toml` must fail with the diagnostics checked in
+//! beside them (`*.txt`); `tests/fixtures/ok/*.toml` must render with clean arrows.
+//! `UPDATE=1 cargo test --test fixtures` rewrites the expected texts; review the diff.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use sopan::diag::Sources;
+use sopan::flow::check::{check, expected_edges};
+use sopan::typeset::fonts;
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures").join(kind))
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn err_fixtures_report_every_mistake_with_its_place() {
+    let update = std::env::var_os("UPDATE").is_some();
+    let mut mismatches = Vec::new();
+    let cwd = root().join("tests/fixtures");
+    for file in fixtures("err") {
+        let mut sources = Sources::default();
+        let rel = file
+            .strip_prefix(&cwd)
+            .expect("inside fixtures")
+            .to_path_buf();
+        let loaded = std::thread::scope(|_| {
+            // Paths are shown relative to the fixtures folder so the text is stable.
+            let _guard = std::env::set_current_dir(&cwd);
+            sopan::validate::load(&rel, &mut sources, &fonts::covers)
+        });
+        assert!(loaded.sop.is_none(), "{} should fail", rel.display());
+        let text = sopan::diag::render(&sources, &loaded.diags);
+        let expected_path = file.with_extension("txt");
+        if update {
+            std::fs::write(&expected_path, &text).expect("write expected");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != text {
+            mismatches.push(format!(
+                "== {} ==\n--- expected\n{expected}\n--- got\n{text}",
+                rel.display()
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{}\n(UPDATE=1 to accept)",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn ok_fixtures_render_with_clean_arrows() {
+    for file in fixtures("ok") {
+        let (sop, pdf, rendered) = render(&file);
+        assert!(pdf.starts_with(b"%PDF-"));
+        let report = check(&rendered.geometry, &expected_edges(&sop.prosedur));
+        assert!(
+            report.violations.is_empty(),
+            "{}: {:?}",
+            file.display(),
+            report.violations
+        );
+    }
+}
+
+#[test]
+fn text_is_printed_as_typed_never_run_as_code() {
+    let (sop, _, rendered) = render(&root().join("tests/fixtures/ok/teks-adalah-data.toml"));
+    let text: String = (0..rendered.document.pages().len())
+        .map(|i| sopan::typeset::page_text(&rendered.document, i))
+        .collect();
+    let text = squash(&text);
+    for typed in [
+        &sop.nomor,
+        &sop.nama.to_uppercase(),
+        "#include \"/etc/passwd\"",
+        "#read(\"/etc/passwd\") dan $x^2$",
+        "<b>tebal</b>",
+        "Memeriksa ] ) } \\ selesai",
+        "Kepala #Dinas",
+        "Staf [1]",
+        "_miring_ *tebal* `kode` \\(x\\)",
+    ] {
+        assert!(
+            text.contains(&squash(typed)),
+            "{typed:?} not printed as typed"
+        );
+    }
+    assert!(!text.contains("root:"), "a file was read");
+}
