@@ -630,27 +630,27 @@ impl Validator<'_> {
         // Ids first, so that jumps may point forward.
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
         for (i, s) in steps.iter().enumerate() {
-            if let Some(v) = s.get("id") {
-                if let Some(id) = v.text(&mut self.diags) {
-                    if id == "selesai" || id.parse::<usize>().is_ok() {
-                        self.diags.push(
-                            Diagnostic::error(
-                                v.file,
-                                v.span(),
-                                format!("id \"{id}\" tidak boleh dipakai"),
-                            )
-                            .with_hint("id tidak boleh berupa angka atau \"selesai\""),
-                        );
-                    } else if ids.insert(id.clone(), i).is_some() {
-                        self.diags.push(
-                            Diagnostic::error(
-                                v.file,
-                                v.span(),
-                                format!("id \"{id}\" dipakai lebih dari sekali"),
-                            )
-                            .with_hint("setiap id harus unik dalam satu prosedur"),
-                        );
-                    }
+            if let Some(v) = s.get("id")
+                && let Some(id) = v.text(&mut self.diags)
+            {
+                if id == "selesai" || id.parse::<usize>().is_ok() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            v.file,
+                            v.span(),
+                            format!("id \"{id}\" tidak boleh dipakai"),
+                        )
+                        .with_hint("id tidak boleh berupa angka atau \"selesai\""),
+                    );
+                } else if ids.insert(id.clone(), i).is_some() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            v.file,
+                            v.span(),
+                            format!("id \"{id}\" dipakai lebih dari sekali"),
+                        )
+                        .with_hint("setiap id harus unik dalam satu prosedur"),
+                    );
                 }
             }
         }

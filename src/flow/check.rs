@@ -117,20 +117,13 @@ pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
                 let p0 = first.points[0];
                 let sequential = to == e.from + 1 && (p0[1] - s.rect.bottom()).abs() < 0.6;
                 if to == e.from + 1 && sequential {
-                    let tgt = symbol_of(
-                        g,
-                        e.procedure,
-                        e.to,
-                        last.page,
-                        *last.points.last().unwrap_or(&[0.0, 0.0]),
-                    );
-                    if let Some(t) = tgt {
-                        if (last.points.last().unwrap()[1] - t.rect.y).abs() > 0.6 {
-                            viol.push(format!(
-                                "rule 5: normal flow {}->{} does not enter from the top",
-                                e.from, to
-                            ));
-                        }
+                    let end = *last.points.last().unwrap_or(&[0.0, 0.0]);
+                    let tgt = symbol_of(g, e.procedure, e.to, last.page, end);
+                    if tgt.is_some_and(|t| (end[1] - t.rect.y).abs() > 0.6) {
+                        viol.push(format!(
+                            "rule 5: normal flow {}->{} does not enter from the top",
+                            e.from, to
+                        ));
                     }
                 } else if (p0[1] - s.rect.cy()).abs() > s.rect.h / 2.0 - 0.5 {
                     viol.push(format!(
@@ -355,13 +348,13 @@ fn dist(r: &Rect, p: [f64; 2]) -> f64 {
     dx.max(dy)
 }
 
-fn symbol_of<'g>(
-    g: &'g Geometry,
+fn symbol_of(
+    g: &Geometry,
     proc_: usize,
     step: StepRef,
     page: usize,
     p: [f64; 2],
-) -> Option<&'g Symbol> {
+) -> Option<&Symbol> {
     g.symbols
         .iter()
         .filter(|s| s.procedure == proc_ && s.step == step && s.page == page)

@@ -121,6 +121,21 @@ struct Scene {
     segs: Vec<Seg>,
 }
 
+/// A polyline on one page.
+type PagePoints = (usize, Vec<[f64; 2]>);
+/// A box on one page.
+type PageRect = (usize, Rect);
+/// A side of a symbol and the offset of the port on it.
+type Port = (Side, f64);
+
+/// A scored way of drawing one edge: its paths, off-page connectors and label box.
+struct Candidate {
+    score: Score,
+    paths: Vec<PagePoints>,
+    conns: Vec<PageRect>,
+    label: Option<PageRect>,
+}
+
 /// A candidate's score: fewer violations first, then fewer crossings, then shorter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)]
 struct Score {
@@ -473,12 +488,7 @@ impl Router<'_, '_> {
         let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let (xs, bs, xt, tt) = (src.cx(), src.bottom(), dst.cx(), dst.y);
-        let mut best: Option<(
-            Score,
-            Vec<(usize, Vec<[f64; 2]>)>,
-            Vec<(usize, Rect)>,
-            Option<(usize, Rect)>,
-        )> = None;
+        let mut best: Option<Candidate> = None;
         let mut consider = |me: &Self,
                             paths: Vec<(usize, Vec<[f64; 2]>)>,
                             conns: Vec<(usize, Rect)>| {
@@ -490,8 +500,13 @@ impl Router<'_, '_> {
                 me.scene.score_box(*p, c, &paths, &mut score);
             }
             let lab = label.map(|text| me.place_label_below(pi, text, &src, &paths, &mut score));
-            if best.as_ref().is_none_or(|b| score < b.0) {
-                best = Some((score, paths, conns, lab.flatten()));
+            if best.as_ref().is_none_or(|b| score < b.score) {
+                best = Some(Candidate {
+                    score,
+                    paths,
+                    conns,
+                    label: lab.flatten(),
+                });
             }
         };
         if pi == pj {
@@ -534,15 +549,8 @@ impl Router<'_, '_> {
                 vec![(pi, down), (pj, up)],
             );
         }
-        if let Some((_, paths, conns, lab)) = best {
-            self.commit(
-                i,
-                crate::flow::StepRef::Step(j + 1),
-                label,
-                paths,
-                conns,
-                lab,
-            );
+        if let Some(c) = best {
+            self.commit(i, StepRef::Step(j + 1), label, c);
         }
     }
 
@@ -654,19 +662,11 @@ impl Router<'_, '_> {
 
     /// A jump: side exit, vertical track in a channel, side entry.
     fn jump(&mut self, i: usize, j: usize, label: Option<&str>) {
-        type Cand = (
-            Score,
-            Vec<(usize, Vec<[f64; 2]>)>,
-            Vec<(usize, Rect)>,
-            Option<(usize, Rect)>,
-            (Side, f64),
-            (Side, f64),
-        );
         let n = self.input.lanes.len();
         let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
         let (ls, lt) = (self.placed[i].lanes[0], self.placed[j].lanes[0]);
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
-        let mut best: Option<Cand> = None;
+        let mut best: Option<(Candidate, Port, Port)> = None;
         for side in [Side::Right, Side::Left] {
             let channels: Vec<usize> = match side {
                 Side::Right => (ls + 1..=n).collect(),
@@ -722,8 +722,14 @@ impl Router<'_, '_> {
                             }
                             let lab = label
                                 .and_then(|t| self.side_label(pi, t, side, sp, &paths, &mut score));
-                            if best.as_ref().is_none_or(|b| score < b.0) {
-                                best = Some((score, paths, conns, lab, (side, sdy), (entry, tdy)));
+                            if best.as_ref().is_none_or(|b| score < b.0.score) {
+                                let c = Candidate {
+                                    score,
+                                    paths,
+                                    conns,
+                                    label: lab,
+                                };
+                                best = Some((c, (side, sdy), (entry, tdy)));
                             }
                             if score.violations == 0 {
                                 break; // the nearest free track of this channel
@@ -733,14 +739,13 @@ impl Router<'_, '_> {
                 }
             }
         }
-        if let Some((_, paths, conns, lab, (s_side, sdy), (t_side, tdy))) = best {
+        if let Some((c, (s_side, sdy), (t_side, tdy))) = best {
             self.ports.push((i, s_side, sdy as i32));
             self.ports.push((j, t_side, tdy as i32));
-            self.commit(i, StepRef::Step(j + 1), label, paths, conns, lab);
+            self.commit(i, StepRef::Step(j + 1), label, c);
         }
     }
 
-    #[allow(clippy::type_complexity)]
     fn jump_paths(
         &self,
         pi: usize,
@@ -748,7 +753,7 @@ impl Router<'_, '_> {
         sp: [f64; 2],
         tp: [f64; 2],
         tx: f64,
-    ) -> (Vec<(usize, Vec<[f64; 2]>)>, Vec<(usize, Rect)>) {
+    ) -> (Vec<PagePoints>, Vec<PageRect>) {
         if pi == pj {
             return (vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])], vec![]);
         }
@@ -784,7 +789,7 @@ impl Router<'_, '_> {
         let (cw, ch) = (tw + 8.0, 12.0);
         let lanes_x0 = self.input.lanes[0].0;
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
-        let mut best: Option<(Score, Vec<[f64; 2]>, Rect, Option<(usize, Rect)>, Side, f64)> = None;
+        let mut best: Option<(Candidate, Rect, Side, f64)> = None;
         for side in [Side::Right, Side::Left] {
             for &dy in self.slots(i) {
                 if !self.port_free(i, side, dy) {
@@ -814,17 +819,21 @@ impl Router<'_, '_> {
                 self.scene.boxes.push((page, cap));
                 let lab = label.and_then(|t| self.side_label(page, t, side, sp, &own, &mut score));
                 self.scene.boxes.pop();
-                if let Some((_, r)) = lab {
-                    if r.overlaps(&cap) {
-                        score.violations += 1;
-                    }
+                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
+                    score.violations += 1;
                 }
-                if best.as_ref().is_none_or(|b| score < b.0) {
-                    best = Some((score, pts, cap, lab, side, dy));
+                if best.as_ref().is_none_or(|b| score < b.0.score) {
+                    let c = Candidate {
+                        score,
+                        paths: own,
+                        conns: Vec::new(),
+                        label: lab,
+                    };
+                    best = Some((c, cap, side, dy));
                 }
             }
         }
-        if let Some((_, pts, cap, lab, side, dy)) = best {
+        if let Some((c, cap, side, dy)) = best {
             self.ports.push((i, side, dy as i32));
             self.scene.boxes.push((page, cap));
             self.geometry.symbols.push(Symbol {
@@ -836,19 +845,17 @@ impl Router<'_, '_> {
                 procedure: self.input.procedure,
                 text: text.to_string(),
             });
-            self.commit(i, StepRef::Selesai, label, vec![(page, pts)], vec![], lab);
+            self.commit(i, StepRef::Selesai, label, c);
         }
     }
 
-    fn commit(
-        &mut self,
-        from: usize,
-        to: StepRef,
-        label: Option<&str>,
-        paths: Vec<(usize, Vec<[f64; 2]>)>,
-        conns: Vec<(usize, Rect)>,
-        lab: Option<(usize, Rect)>,
-    ) {
+    fn commit(&mut self, from: usize, to: StepRef, label: Option<&str>, chosen: Candidate) {
+        let Candidate {
+            paths,
+            conns,
+            label: lab,
+            ..
+        } = chosen;
         for (p, pts) in &paths {
             self.scene.add_path(*p, pts);
         }
