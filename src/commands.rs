@@ -78,6 +78,8 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ou
         if !render_one(file, &target, args.geometry.as_deref(), out, err) {
             outcome = Outcome::BadInput;
         }
+        // Typst's memo caches grow without bound over many documents.
+        typst::comemo::evict(10);
     }
     outcome
 }

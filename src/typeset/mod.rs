@@ -50,27 +50,26 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
-/// Typesets an SOP with the given templates (name, text).
-pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
+/// The world for an SOP (data, images, templates) and its column plan.
+pub fn prepare(
+    sop: &Sop,
+    templates: &[(String, String)],
+) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
     let (page_w, _) = sop.kertas.pt();
     let printable = page_w - 2.0 * data::MARGIN;
     let mut warnings = Vec::new();
     let mut cols: Vec<Columns> = Vec::new();
     for pr in &sop.prosedur {
-        match columns::plan(printable, pr.lanes.len()) {
-            Some(c) => cols.push(c),
-            None => {
-                return Err(RenderError::TooWide {
-                    lanes: pr.lanes.len(),
-                });
-            }
-        }
-        if cols.last().is_some_and(|c| c.lane < 36.0) {
+        let c = columns::plan(printable, pr.lanes.len()).ok_or(RenderError::TooWide {
+            lanes: pr.lanes.len(),
+        })?;
+        if c.lane < 36.0 {
             warnings.push(format!(
                 "lajur pelaksana hanya {:.0} pt lebarnya; pertimbangkan kertas F4 atau landscape",
-                cols.last().map(|c| c.lane).unwrap_or_default()
+                c.lane
             ));
         }
+        cols.push(c);
     }
     let json = serde_json::to_vec(&data::build(sop, &cols)).expect("JSON of plain data");
     let mut files = vec![
@@ -83,7 +82,13 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
     if let Some(g) = &sop.pengesahan.ttd {
         files.push((data::image_path("ttd", g.format), g.data.clone()));
     }
-    let mut world = SopWorld::new("sop.typ", templates, files, sop.tanggal_dokumen);
+    let world = SopWorld::new("sop.typ", templates, files, sop.tanggal_dokumen);
+    Ok((world, cols, warnings))
+}
+
+/// Typesets an SOP with the given templates (name, text).
+pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
+    let (mut world, cols, warnings) = prepare(sop, templates)?;
 
     // Pass 1: typeset the table with empty lane cells and read back where each row landed.
     let first = compile(&world)?;
@@ -125,7 +130,8 @@ pub fn pdf(sop: &Sop, doc: &PagedDocument) -> Result<Vec<u8>, RenderError> {
     typst_pdf::pdf(doc, &options).map_err(|errs| RenderError::Typst(messages(&errs)))
 }
 
-fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
+/// One plain Typst compilation of the world.
+pub fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
     typst::compile::<PagedDocument>(world)
         .output
         .map_err(|errs| RenderError::Typst(messages(&errs)))
