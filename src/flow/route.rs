@@ -125,8 +125,8 @@ struct Scene {
 type PagePoints = (usize, Vec<[f64; 2]>);
 /// A box on one page.
 type PageRect = (usize, Rect);
-/// A side of a symbol and the offset of the port on it.
-type Port = (Side, f64);
+/// The lane of a symbol (joint steps have several), a side of it, and the port's offset.
+type Port = (usize, Side, f64);
 
 /// A scored way of drawing one edge: its paths, off-page connectors and label box.
 struct Candidate {
@@ -245,7 +245,16 @@ impl Scene {
 
 fn shrink(mut s: Seg, start: bool, end: bool) -> Seg {
     let d = 2.0;
-    let (dx, dy) = ((s.x2 - s.x1).signum(), (s.y2 - s.y1).signum());
+    let sign = |v: f64| {
+        if v > 0.0 {
+            1.0
+        } else if v < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    };
+    let (dx, dy) = (sign(s.x2 - s.x1), sign(s.y2 - s.y1));
     if start {
         s.x1 += dx * d;
         s.y1 += dy * d;
@@ -319,8 +328,8 @@ struct Router<'a, 'g> {
     scene: Scene,
     geometry: &'g mut Geometry,
     letters: &'g mut usize,
-    /// Side ports already taken: (step, side, slot offset).
-    ports: Vec<(usize, Side, i32)>,
+    /// Side ports already taken: (step, lane, side, slot offset).
+    ports: Vec<(usize, usize, Side, i32)>,
 }
 
 /// Routes one flow table into `geometry`, continuing connector letters from `letters`.
@@ -497,7 +506,7 @@ impl Router<'_, '_> {
                 me.scene.score_path(*p, pts, &mut score);
             }
             for (p, c) in &conns {
-                me.scene.score_box(*p, c, &paths, &mut score);
+                me.scene.score_box(*p, c, &[], &mut score);
             }
             let lab = label.map(|text| me.place_label_below(pi, text, &src, &paths, &mut score));
             if best.as_ref().is_none_or(|b| score < b.score) {
@@ -656,92 +665,106 @@ impl Router<'_, '_> {
         }
     }
 
-    fn port_free(&self, step: usize, side: Side, dy: f64) -> bool {
-        !self.ports.contains(&(step, side, dy as i32))
+    fn port_free(&self, step: usize, lane: usize, side: Side, dy: f64) -> bool {
+        !self.ports.contains(&(step, lane, side, dy as i32))
     }
 
     /// A jump: side exit, vertical track in a channel, side entry.
     fn jump(&mut self, i: usize, j: usize, label: Option<&str>) {
         let n = self.input.lanes.len();
-        let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
-        let (ls, lt) = (self.placed[i].lanes[0], self.placed[j].lanes[0]);
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let mut best: Option<(Candidate, Port, Port)> = None;
-        for side in [Side::Right, Side::Left] {
-            let channels: Vec<usize> = match side {
-                Side::Right => (ls + 1..=n).collect(),
-                Side::Left => (0..=ls).rev().collect(),
-            };
-            for c in channels {
-                let Some((lo, hi)) = self.channel(c) else {
-                    continue;
+        // A joint step may be left or entered at any of its symbols.
+        let ends = |k: usize| -> Vec<(Rect, usize)> {
+            let p = &self.placed[k];
+            p.rects
+                .iter()
+                .copied()
+                .zip(p.lanes.iter().copied())
+                .collect()
+        };
+        let pairs: Vec<_> = ends(i)
+            .into_iter()
+            .flat_map(|a| ends(j).into_iter().map(move |b| (a, b)))
+            .collect();
+        for ((src, ls), (dst, lt)) in pairs {
+            for side in [Side::Right, Side::Left] {
+                let channels: Vec<usize> = match side {
+                    Side::Right => (ls + 1..=n).collect(),
+                    Side::Left => (0..=ls).rev().collect(),
                 };
-                let entry = if c <= lt { Side::Left } else { Side::Right };
-                let mut tracks = Vec::new();
-                let mut x = lo;
-                while x <= hi + 1e-6 {
-                    tracks.push(x);
-                    x += TRACK_STEP;
-                }
-                if side == Side::Left {
-                    tracks.reverse();
-                }
-                for &sdy in self.slots(i) {
-                    if !self.port_free(i, side, sdy) {
+                for c in channels {
+                    let Some((lo, hi)) = self.channel(c) else {
                         continue;
+                    };
+                    let entry = if c <= lt { Side::Left } else { Side::Right };
+                    let mut tracks = Vec::new();
+                    let mut x = lo;
+                    while x <= hi + 1e-6 {
+                        tracks.push(x);
+                        x += TRACK_STEP;
                     }
-                    for &tdy in self.slots(j) {
-                        if !self.port_free(j, entry, tdy) {
+                    if side == Side::Left {
+                        tracks.reverse();
+                    }
+                    for &sdy in self.slots(i) {
+                        if !self.port_free(i, ls, side, sdy) {
                             continue;
                         }
-                        let sp = [
-                            side_x(&src, self.placed[i].bentuk, side, sdy),
-                            src.cy() + sdy,
-                        ];
-                        let tp = [
-                            side_x(&dst, self.placed[j].bentuk, entry, tdy),
-                            dst.cy() + tdy,
-                        ];
-                        for &tx in &tracks {
-                            let (paths, conns) = self.jump_paths(pi, pj, sp, tp, tx);
-                            let mut score = Score::default();
-                            for (p, pts) in &paths {
-                                self.scene.score_path(*p, pts, &mut score);
+                        for &tdy in self.slots(j) {
+                            if !self.port_free(j, lt, entry, tdy) {
+                                continue;
                             }
-                            for (p, r) in &conns {
-                                self.scene.score_box(*p, r, &paths, &mut score);
-                            }
-                            for (a, b) in conns
-                                .iter()
-                                .enumerate()
-                                .flat_map(|(k, a)| conns[k + 1..].iter().map(move |b| (a, b)))
-                            {
-                                if a.0 == b.0 && a.1.inflate(1.0).overlaps(&b.1) {
-                                    score.violations += 1;
+                            let sp = [
+                                side_x(&src, self.placed[i].bentuk, side, sdy),
+                                src.cy() + sdy,
+                            ];
+                            let tp = [
+                                side_x(&dst, self.placed[j].bentuk, entry, tdy),
+                                dst.cy() + tdy,
+                            ];
+                            for &tx in &tracks {
+                                let (paths, conns) = self.jump_paths(pi, pj, sp, tp, tx);
+                                let mut score = Score::default();
+                                for (p, pts) in &paths {
+                                    self.scene.score_path(*p, pts, &mut score);
                                 }
-                            }
-                            let lab = label
-                                .and_then(|t| self.side_label(pi, t, side, sp, &paths, &mut score));
-                            if best.as_ref().is_none_or(|b| score < b.0.score) {
-                                let c = Candidate {
-                                    score,
-                                    paths,
-                                    conns,
-                                    label: lab,
-                                };
-                                best = Some((c, (side, sdy), (entry, tdy)));
-                            }
-                            if score.violations == 0 {
-                                break; // the nearest free track of this channel
+                                for (p, r) in &conns {
+                                    self.scene.score_box(*p, r, &[], &mut score);
+                                }
+                                for (a, b) in conns
+                                    .iter()
+                                    .enumerate()
+                                    .flat_map(|(k, a)| conns[k + 1..].iter().map(move |b| (a, b)))
+                                {
+                                    if a.0 == b.0 && a.1.inflate(1.0).overlaps(&b.1) {
+                                        score.violations += 1;
+                                    }
+                                }
+                                let lab = label.and_then(|t| {
+                                    self.side_label(pi, t, side, sp, &paths, &mut score)
+                                });
+                                if best.as_ref().is_none_or(|b| score < b.0.score) {
+                                    let c = Candidate {
+                                        score,
+                                        paths,
+                                        conns,
+                                        label: lab,
+                                    };
+                                    best = Some((c, (ls, side, sdy), (lt, entry, tdy)));
+                                }
+                                if score.violations == 0 {
+                                    break; // the nearest free track of this channel
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        if let Some((c, (s_side, sdy), (t_side, tdy))) = best {
-            self.ports.push((i, s_side, sdy as i32));
-            self.ports.push((j, t_side, tdy as i32));
+        if let Some((c, (s_lane, s_side, sdy), (t_lane, t_side, tdy))) = best {
+            self.ports.push((i, s_lane, s_side, sdy as i32));
+            self.ports.push((j, t_lane, t_side, tdy as i32));
             self.commit(i, StepRef::Step(j + 1), label, c);
         }
     }
@@ -792,7 +815,7 @@ impl Router<'_, '_> {
         let mut best: Option<(Candidate, Rect, Side, f64)> = None;
         for side in [Side::Right, Side::Left] {
             for &dy in self.slots(i) {
-                if !self.port_free(i, side, dy) {
+                if !self.port_free(i, self.placed[i].lanes[0], side, dy) {
                     continue;
                 }
                 let sp = [side_x(&src, self.placed[i].bentuk, side, dy), src.cy() + dy];
@@ -834,7 +857,8 @@ impl Router<'_, '_> {
             }
         }
         if let Some((c, cap, side, dy)) = best {
-            self.ports.push((i, side, dy as i32));
+            self.ports
+                .push((i, self.placed[i].lanes[0], side, dy as i32));
             self.scene.boxes.push((page, cap));
             self.geometry.symbols.push(Symbol {
                 step: StepRef::Selesai,
