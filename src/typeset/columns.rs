@@ -19,21 +19,24 @@ pub struct Columns {
     pub keterangan: f64,
 }
 
-/// Narrowest lane that still holds a readable symbol.
+/// Narrowest comfortable lane; below it sopan warns.
 pub const MIN_LANE: f64 = 24.0;
+/// Narrowest lane sopan draws at all (a symbol of 8 pt and two thin channels).
+pub const TIGHTEST_LANE: f64 = 14.0;
 const IDEAL_LANE: f64 = 62.0;
 const MAX_LANE: f64 = 80.0;
 const NO: f64 = 20.0;
 // (ideal, minimum) for kegiatan, kelengkapan, waktu, output, keterangan.
 const TEXT: [(f64, f64); 5] = [
     (180.0, 105.0),
-    (82.0, 52.0),
+    (82.0, 58.0),
     (46.0, 36.0),
     (82.0, 52.0),
-    (64.0, 40.0),
+    (64.0, 50.0),
 ];
 
-/// Splits the printable width among the columns; `None` when even the minimums do not fit.
+/// Splits the printable width among the columns: text columns give up width first, then
+/// lanes shrink; `None` when even lanes of [`TIGHTEST_LANE`] do not fit.
 pub fn plan(width: f64, lanes: usize) -> Option<Columns> {
     let n = lanes.max(1) as f64;
     let ideal_text: f64 = TEXT.iter().map(|t| t.0).sum();
@@ -52,7 +55,7 @@ pub fn plan(width: f64, lanes: usize) -> Option<Columns> {
             (TEXT.map(|(ideal, min)| min + (ideal - min) * t), IDEAL_LANE)
         } else {
             let lane = (width - NO - min_text) / n;
-            if lane < MIN_LANE {
+            if lane < TIGHTEST_LANE {
                 return None;
             }
             (TEXT.map(|(_, min)| min), lane)
@@ -98,7 +101,7 @@ mod tests {
                     "{lanes} lanes: {}",
                     c.total(lanes)
                 );
-                assert!(c.lane >= MIN_LANE);
+                assert!(c.lane >= TIGHTEST_LANE);
             }
         }
     }
@@ -111,6 +114,7 @@ mod tests {
 
     #[test]
     fn too_many_lanes_are_refused() {
-        assert!(plan(A4_LANDSCAPE, 20).is_none());
+        assert!(plan(A4_LANDSCAPE, 20).is_some_and(|c| c.lane < MIN_LANE));
+        assert!(plan(A4_LANDSCAPE, 40).is_none());
     }
 }

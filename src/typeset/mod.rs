@@ -63,9 +63,11 @@ pub fn prepare(
         let c = columns::plan(printable, pr.lanes.len()).ok_or(RenderError::TooWide {
             lanes: pr.lanes.len(),
         })?;
-        if c.lane < 36.0 {
+        if c.lane < columns::MIN_LANE {
             warnings.push(format!(
-                "lajur pelaksana hanya {:.0} pt lebarnya; pertimbangkan kertas F4 atau landscape",
+                "{} lajur pelaksana hanya muat {:.0} pt per lajur; simbol menjadi sangat kecil. \
+                 Pertimbangkan kertas F4 atau orientasi landscape",
+                pr.lanes.len(),
                 c.lane
             ));
         }
