@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use super::geometry::*;
 use crate::model::Bentuk;
 
+/// How far a Ya/Tidak label may sit from the exit point it names: beside the exit line,
+/// or tucked above/below the symbol's corner at that exit (about one label height away).
+pub const NEXT_TO_EXIT: f64 = 13.0;
+
 /// One broken rule, in words.
 pub type Violation = String;
 
@@ -26,6 +30,37 @@ struct S {
     a: [f64; 2],
     b: [f64; 2],
     owner: usize,
+}
+
+/// A symbol that a segment ends on may be approached through its bounding box (a diamond's
+/// slanted edge, a capsule's round end), but never through the shape itself.
+fn enters_shape(kind: Bentuk, r: &Rect, a: [f64; 2], b: [f64; 2]) -> bool {
+    let len = (b[0] - a[0]).abs() + (b[1] - a[1]).abs();
+    let steps = (len / 0.5).ceil().max(1.0) as usize;
+    (1..steps).any(|k| {
+        let t = k as f64 / steps as f64;
+        let p = [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+        inside(kind, r, p)
+    })
+}
+
+/// Strictly inside a symbol's shape (by more than a hair).
+fn inside(kind: Bentuk, r: &Rect, p: [f64; 2]) -> bool {
+    let (dx, dy) = ((p[0] - r.cx()).abs(), (p[1] - r.cy()).abs());
+    let tol = 0.3;
+    match kind {
+        Bentuk::Decision => dx / (r.w / 2.0) + dy / (r.h / 2.0) < 1.0 - tol / (r.w.min(r.h) / 2.0),
+        Bentuk::Terminator if r.w > r.h => {
+            let radius = r.h / 2.0;
+            let straight = r.w / 2.0 - radius;
+            if dx <= straight {
+                dy < radius - tol
+            } else {
+                (dx - straight).hypot(dy) < radius - tol
+            }
+        }
+        _ => dx < r.w / 2.0 - tol && dy < r.h / 2.0 - tol,
+    }
 }
 
 /// Checks rules 1-7 on a geometry, given the edges the flow graph must show.
@@ -170,7 +205,22 @@ pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
     );
     for s in &segs {
         let (a, b) = shrink(s.a, s.b, 1.5);
-        for (page, rect, what) in &boxes {
+        for sym in g.symbols.iter().filter(|y| y.page == s.page) {
+            let own_end =
+                on_outline(sym.kind, &sym.rect, s.a) || on_outline(sym.kind, &sym.rect, s.b);
+            let hit = if own_end {
+                enters_shape(sym.kind, &sym.rect, s.a, s.b)
+            } else {
+                seg_in_rect(a, b, &sym.rect.inflate(0.5))
+            };
+            if hit {
+                viol.push(format!(
+                    "rule 3: a line on page {} passes through symbol {:?}",
+                    s.page, sym.step
+                ));
+            }
+        }
+        for (page, rect, what) in boxes.iter().skip(g.symbols.len()) {
             if *page == s.page && seg_in_rect(a, b, &rect.inflate(0.5)) {
                 viol.push(format!(
                     "rule 3: a line on page {} passes through {what}",
@@ -225,7 +275,7 @@ pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
             e.label.as_deref() == Some(&l.text)
                 && e.paths
                     .first()
-                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= 3.0)
+                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT)
         });
         if owner.is_none() {
             viol.push(format!(
@@ -257,7 +307,7 @@ pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
             Some(&l.text) == e.label.as_ref()
                 && e.paths
                     .first()
-                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= 3.0)
+                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT)
         });
         if !has {
             viol.push(format!(

@@ -22,6 +22,8 @@ pub const CLEAR: f64 = 3.0;
 pub const CONNECTOR: f64 = 10.0;
 /// Label font size.
 pub const LABEL_SIZE: f64 = 6.5;
+/// Step between candidate positions of an off-page connector pair along the lanes.
+const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
 const TRACK_STEP: f64 = 4.0;
 
@@ -39,8 +41,9 @@ fn symbol_height(bentuk: Bentuk) -> f64 {
 
 /// Width of the symbols in a lane of the given width: the rest is channel for tracks.
 pub fn symbol_width(lane_width: f64) -> f64 {
-    let channel = (lane_width * 0.18).clamp(4.0, 12.0);
-    (lane_width - 2.0 * channel).clamp(8.0, 48.0)
+    // About half the lane, as on well-drawn official sheets: the rest is channel room for
+    // loop tracks and their Ya/Tidak labels.
+    (lane_width * 0.55).clamp(8.0, 40.0)
 }
 
 /// A typeset row of the flow table.
@@ -131,6 +134,8 @@ type Port = (usize, Side, f64);
 /// A scored way of drawing one edge: its paths, off-page connectors and label box.
 struct Candidate {
     score: Score,
+    /// The x of the vertical track (jumps only).
+    track: f64,
     paths: Vec<PagePoints>,
     conns: Vec<PageRect>,
     label: Option<PageRect>,
@@ -479,10 +484,39 @@ impl Router<'_, '_> {
     fn connector_at_bottom(&self, page: usize, x: f64) -> Rect {
         Rect {
             x: x - CONNECTOR / 2.0,
-            y: self.table_bottom(page) + 3.0,
+            y: self.table_bottom(page) + 5.0,
             w: CONNECTOR,
             h: CONNECTOR,
         }
+    }
+
+    /// Offsets from a line at `x` where its connector pair may sit, nearest first, so pairs
+    /// never overlap: 0, +13, -13, +26, ... as far as the lanes reach.
+    fn connector_shifts(&self, x: f64) -> Vec<f64> {
+        let lanes = &self.input.lanes;
+        let (lo, hi) = (
+            lanes[0].0 + CONNECTOR / 2.0,
+            lanes[lanes.len() - 1].1 - CONNECTOR / 2.0,
+        );
+        let mut out = vec![0.0];
+        for k in 1..64 {
+            let d = k as f64 * CONNECTOR_STEP;
+            for dx in [d, -d] {
+                if x + dx >= lo && x + dx <= hi {
+                    out.push(dx);
+                }
+            }
+            if x + d > hi && x - d < lo {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Whether a box pokes out of the lane columns into the text columns.
+    fn outside_lanes(&self, r: &Rect) -> bool {
+        let lanes = &self.input.lanes;
+        r.x < lanes[0].0 || r.right() > lanes[lanes.len() - 1].1
     }
 
     fn label_size(&self, text: &str) -> (f64, f64) {
@@ -507,11 +541,13 @@ impl Router<'_, '_> {
             }
             for (p, c) in &conns {
                 me.scene.score_box(*p, c, &[], &mut score);
+                score.violations += u32::from(me.outside_lanes(c));
             }
             let lab = label.map(|text| me.place_label_below(pi, text, &src, &paths, &mut score));
             if best.as_ref().is_none_or(|b| score < b.score) {
                 best = Some(Candidate {
                     score,
+                    track: xs,
                     paths,
                     conns,
                     label: lab.flatten(),
@@ -542,21 +578,25 @@ impl Router<'_, '_> {
                 }
             }
         } else {
-            let down = self.connector_at_bottom(pi, xs);
-            let up = self.connector_at_top(pj, xs);
-            let first = vec![[xs, bs], [xs, down.y]];
-            let start = up.bottom();
-            let second = if (xs - xt).abs() < 0.5 {
-                vec![[xs, start], [xt, tt]]
-            } else {
+            for dx in self.connector_shifts(xs) {
+                let cx = xs + dx;
+                let down = self.connector_at_bottom(pi, cx);
+                let up = self.connector_at_top(pj, cx);
+                let first = simplify(vec![
+                    [xs, bs],
+                    [xs, down.y - 3.0],
+                    [cx, down.y - 3.0],
+                    [cx, down.y],
+                ]);
+                let start = up.bottom();
                 let yh = (start + 3.0).min(tt - 5.0);
-                vec![[xs, start], [xs, yh], [xt, yh], [xt, tt]]
-            };
-            consider(
-                self,
-                vec![(pi, first), (pj, second)],
-                vec![(pi, down), (pj, up)],
-            );
+                let second = simplify(vec![[cx, start], [cx, yh], [xt, yh], [xt, tt]]);
+                consider(
+                    self,
+                    vec![(pi, first), (pj, second)],
+                    vec![(pi, down), (pj, up)],
+                );
+            }
         }
         if let Some(c) = best {
             self.commit(i, StepRef::Step(j + 1), label, c);
@@ -597,9 +637,14 @@ impl Router<'_, '_> {
         own: &[(usize, Vec<[f64; 2]>)],
         score: &mut Score,
     ) -> Option<(usize, Rect)> {
+        let lanes_x0 = self.input.lanes[0].0;
+        let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
         let mut best: Option<(Score, Rect)> = None;
         for c in candidates {
             let mut s = Score::default();
+            if c.x < lanes_x0 || c.right() > lanes_x1 {
+                s.violations += 1; // over the Kegiatan or Mutu Baku text
+            }
             self.scene.score_box(page, c, own, &mut s);
             if best.as_ref().is_none_or(|b| s < b.0) {
                 best = Some((s, *c));
@@ -610,31 +655,46 @@ impl Router<'_, '_> {
         Some((page, rect))
     }
 
-    /// Side exit labels: above or below the first horizontal stretch.
+    /// Side exit labels: beside the first horizontal stretch (above or below it), or
+    /// tucked above or below the symbol's corner on the exit side when a track runs there.
+    #[allow(clippy::too_many_arguments)]
     fn side_label(
         &self,
         page: usize,
         text: &str,
         side: Side,
         port: [f64; 2],
-        own: &[(usize, Vec<[f64; 2]>)],
+        src: &Rect,
+        own: &[PagePoints],
         score: &mut Score,
-    ) -> Option<(usize, Rect)> {
+    ) -> Option<PageRect> {
         let (w, h) = self.label_size(text);
-        let x = match side {
-            Side::Right => port[0] + 2.0,
-            Side::Left => port[0] - 2.0 - w,
+        let (beside, tucked) = match side {
+            Side::Right => (port[0] + 2.0, src.right() - w),
+            Side::Left => (port[0] - 2.0 - w, src.x),
         };
         let candidates = [
             Rect {
-                x,
+                x: beside,
                 y: port[1] - 1.0 - h,
                 w,
                 h,
             },
             Rect {
-                x,
+                x: beside,
                 y: port[1] + 1.0,
+                w,
+                h,
+            },
+            Rect {
+                x: tucked,
+                y: src.y - 1.0 - h,
+                w,
+                h,
+            },
+            Rect {
+                x: tucked,
+                y: src.bottom() + 1.0,
                 w,
                 h,
             },
@@ -658,9 +718,19 @@ impl Router<'_, '_> {
         (hi >= lo).then_some((lo, hi))
     }
 
-    fn slots(&self, step: usize) -> &'static [f64] {
+    /// Where a side exit may leave: a diamond only from its vertex (rule 5).
+    fn exit_slots(&self, step: usize) -> &'static [f64] {
         match self.placed[step].bentuk {
             Bentuk::Decision => &[0.0],
+            _ => &[0.0, -5.0, 5.0],
+        }
+    }
+
+    /// Where a side entry may arrive: a diamond on its slanted edges, keeping both side
+    /// vertices free for its own exits.
+    fn entry_slots(&self, step: usize) -> &'static [f64] {
+        match self.placed[step].bentuk {
+            Bentuk::Decision => &[-5.0, 5.0],
             _ => &[0.0, -5.0, 5.0],
         }
     }
@@ -671,6 +741,34 @@ impl Router<'_, '_> {
 
     /// A jump: side exit, vertical track in a channel, side entry.
     fn jump(&mut self, i: usize, j: usize, label: Option<&str>) {
+        let mut best = self.search_jump(i, j, label, None);
+        let crosses = self.placed[i].page != self.placed[j].page;
+        if let (true, Some((b, sp, tp))) = (crosses, &best)
+            && b.score.violations > 0
+        {
+            // Crowded page break: keep the route, look for room for the connector pair
+            // along all the lanes.
+            let wide = self.search_jump(i, j, label, Some((*sp, *tp, b.track)));
+            if wide.as_ref().is_some_and(|w| w.0.score < b.score) {
+                best = wide;
+            }
+        }
+        if let Some((c, (s_lane, s_side, sdy), (t_lane, t_side, tdy))) = best {
+            self.ports.push((i, s_lane, s_side, sdy as i32));
+            self.ports.push((j, t_lane, t_side, tdy as i32));
+            self.commit(i, StepRef::Step(j + 1), label, c);
+        }
+    }
+
+    /// The best way to draw jump i -> j; `wide` also tries connector positions along all
+    /// the lanes instead of only beside the line.
+    fn search_jump(
+        &self,
+        i: usize,
+        j: usize,
+        label: Option<&str>,
+        only: Option<(Port, Port, f64)>,
+    ) -> Option<(Candidate, Port, Port)> {
         let n = self.input.lanes.len();
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let mut best: Option<(Candidate, Port, Port)> = None;
@@ -704,17 +802,17 @@ impl Router<'_, '_> {
                         tracks.push(x);
                         x += TRACK_STEP;
                     }
+                    if tracks.is_empty() {
+                        // Too narrow for clearance: still a candidate, scored by what it hits.
+                        tracks.push((lo + hi) / 2.0);
+                    }
                     if side == Side::Left {
                         tracks.reverse();
                     }
-                    for &sdy in self.slots(i) {
-                        if !self.port_free(i, ls, side, sdy) {
-                            continue;
-                        }
-                        for &tdy in self.slots(j) {
-                            if !self.port_free(j, lt, entry, tdy) {
-                                continue;
-                            }
+                    for &sdy in self.exit_slots(i) {
+                        let taken_s = u32::from(!self.port_free(i, ls, side, sdy));
+                        for &tdy in self.entry_slots(j) {
+                            let taken_t = u32::from(!self.port_free(j, lt, entry, tdy));
                             let sp = [
                                 side_x(&src, self.placed[i].bentuk, side, sdy),
                                 src.cy() + sdy,
@@ -724,36 +822,58 @@ impl Router<'_, '_> {
                                 dst.cy() + tdy,
                             ];
                             for &tx in &tracks {
-                                let (paths, conns) = self.jump_paths(pi, pj, sp, tp, tx);
-                                let mut score = Score::default();
-                                for (p, pts) in &paths {
-                                    self.scene.score_path(*p, pts, &mut score);
-                                }
-                                for (p, r) in &conns {
-                                    self.scene.score_box(*p, r, &[], &mut score);
-                                }
-                                for (a, b) in conns
-                                    .iter()
-                                    .enumerate()
-                                    .flat_map(|(k, a)| conns[k + 1..].iter().map(move |b| (a, b)))
+                                let mut clean = false;
+                                let this = ((ls, side, sdy), (lt, entry, tdy), tx);
+                                if only.is_some_and(|o| o.0 != this.0 || o.1 != this.1 || o.2 != tx)
                                 {
-                                    if a.0 == b.0 && a.1.inflate(1.0).overlaps(&b.1) {
-                                        score.violations += 1;
+                                    continue;
+                                }
+                                let shifts = match (pi == pj, only.is_some()) {
+                                    (true, _) => vec![0.0],
+                                    (false, false) => vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP],
+                                    (false, true) => self.connector_shifts(tx),
+                                };
+                                for dx in shifts {
+                                    let (paths, conns) =
+                                        self.jump_paths(pi, pj, sp, tp, tx, tx + dx);
+                                    // A port already in use is a last resort, never a dropped edge.
+                                    let mut score = Score {
+                                        violations: taken_s + taken_t,
+                                        ..Score::default()
+                                    };
+                                    for (p, pts) in &paths {
+                                        self.scene.score_path(*p, pts, &mut score);
+                                    }
+                                    for (p, r) in &conns {
+                                        self.scene.score_box(*p, r, &[], &mut score);
+                                        score.violations += u32::from(self.outside_lanes(r));
+                                    }
+                                    for (a, b) in conns.iter().enumerate().flat_map(|(k, a)| {
+                                        conns[k + 1..].iter().map(move |b| (a, b))
+                                    }) {
+                                        if a.0 == b.0 && a.1.inflate(1.0).overlaps(&b.1) {
+                                            score.violations += 1;
+                                        }
+                                    }
+                                    let lab = label.and_then(|t| {
+                                        self.side_label(pi, t, side, sp, &src, &paths, &mut score)
+                                    });
+                                    if best.as_ref().is_none_or(|b| score < b.0.score) {
+                                        let c = Candidate {
+                                            score,
+                                            track: tx,
+                                            paths,
+                                            conns,
+                                            label: lab,
+                                        };
+                                        best = Some((c, (ls, side, sdy), (lt, entry, tdy)));
+                                    }
+                                    if score.violations == 0 {
+                                        clean = true;
+                                        break;
                                     }
                                 }
-                                let lab = label.and_then(|t| {
-                                    self.side_label(pi, t, side, sp, &paths, &mut score)
-                                });
-                                if best.as_ref().is_none_or(|b| score < b.0.score) {
-                                    let c = Candidate {
-                                        score,
-                                        paths,
-                                        conns,
-                                        label: lab,
-                                    };
-                                    best = Some((c, (ls, side, sdy), (lt, entry, tdy)));
-                                }
-                                if score.violations == 0 {
+                                if clean {
                                     break; // the nearest free track of this channel
                                 }
                             }
@@ -762,13 +882,12 @@ impl Router<'_, '_> {
                 }
             }
         }
-        if let Some((c, (s_lane, s_side, sdy), (t_lane, t_side, tdy))) = best {
-            self.ports.push((i, s_lane, s_side, sdy as i32));
-            self.ports.push((j, t_lane, t_side, tdy as i32));
-            self.commit(i, StepRef::Step(j + 1), label, c);
-        }
+        best
     }
 
+    /// The polylines (one per page) and connectors of a side-to-side jump on track `tx`;
+    /// across pages the connector pair sits at `cx` (same x on both pages), reached by a
+    /// short jog when `cx` is not on the track.
     fn jump_paths(
         &self,
         pi: usize,
@@ -776,27 +895,66 @@ impl Router<'_, '_> {
         sp: [f64; 2],
         tp: [f64; 2],
         tx: f64,
+        cx: f64,
     ) -> (Vec<PagePoints>, Vec<PageRect>) {
         if pi == pj {
             return (vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])], vec![]);
         }
         if pj > pi {
-            let down = self.connector_at_bottom(pi, tx);
-            let up = self.connector_at_top(pj, tx);
+            let down = self.connector_at_bottom(pi, cx);
+            let up = self.connector_at_top(pj, cx);
+            let jog = up.bottom() + 3.0;
             (
                 vec![
-                    (pi, vec![sp, [tx, sp[1]], [tx, down.y]]),
-                    (pj, vec![[tx, up.bottom()], [tx, tp[1]], tp]),
+                    (
+                        pi,
+                        simplify(vec![
+                            sp,
+                            [tx, sp[1]],
+                            [tx, down.y - 3.0],
+                            [cx, down.y - 3.0],
+                            [cx, down.y],
+                        ]),
+                    ),
+                    (
+                        pj,
+                        simplify(vec![
+                            [cx, up.bottom()],
+                            [cx, jog],
+                            [tx, jog],
+                            [tx, tp[1]],
+                            tp,
+                        ]),
+                    ),
                 ],
                 vec![(pi, down), (pj, up)],
             )
         } else {
-            let top = self.connector_at_top(pi, tx);
-            let bottom = self.connector_at_bottom(pj, tx);
+            let top = self.connector_at_top(pi, cx);
+            let bottom = self.connector_at_bottom(pj, cx);
+            let jog = top.bottom() + 3.0;
             (
                 vec![
-                    (pi, vec![sp, [tx, sp[1]], [tx, top.bottom()]]),
-                    (pj, vec![[tx, bottom.y], [tx, tp[1]], tp]),
+                    (
+                        pi,
+                        simplify(vec![
+                            sp,
+                            [tx, sp[1]],
+                            [tx, jog],
+                            [cx, jog],
+                            [cx, top.bottom()],
+                        ]),
+                    ),
+                    (
+                        pj,
+                        simplify(vec![
+                            [cx, bottom.y],
+                            [cx, bottom.y - 3.0],
+                            [tx, bottom.y - 3.0],
+                            [tx, tp[1]],
+                            tp,
+                        ]),
+                    ),
                 ],
                 vec![(pi, top), (pj, bottom)],
             )
@@ -814,10 +972,8 @@ impl Router<'_, '_> {
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
         let mut best: Option<(Candidate, Rect, Side, f64)> = None;
         for side in [Side::Right, Side::Left] {
-            for &dy in self.slots(i) {
-                if !self.port_free(i, self.placed[i].lanes[0], side, dy) {
-                    continue;
-                }
+            for &dy in self.exit_slots(i) {
+                let taken = u32::from(!self.port_free(i, self.placed[i].lanes[0], side, dy));
                 let sp = [side_x(&src, self.placed[i].bentuk, side, dy), src.cy() + dy];
                 // Long enough for the branch label to sit beside the line, clear of the capsule.
                 let reach = label.map_or(10.0, |t| (self.label_size(t).0 + 4.0).max(10.0));
@@ -832,7 +988,10 @@ impl Router<'_, '_> {
                     h: ch,
                 };
                 let pts = vec![sp, [end_x, sp[1]]];
-                let mut score = Score::default();
+                let mut score = Score {
+                    violations: taken,
+                    ..Score::default()
+                };
                 if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
                     score.violations += 1;
                 }
@@ -840,7 +999,8 @@ impl Router<'_, '_> {
                 self.scene.score_box(page, &cap, &[], &mut score);
                 let own = vec![(page, pts.clone())];
                 self.scene.boxes.push((page, cap));
-                let lab = label.and_then(|t| self.side_label(page, t, side, sp, &own, &mut score));
+                let lab =
+                    label.and_then(|t| self.side_label(page, t, side, sp, &src, &own, &mut score));
                 self.scene.boxes.pop();
                 if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
                     score.violations += 1;
@@ -848,6 +1008,7 @@ impl Router<'_, '_> {
                 if best.as_ref().is_none_or(|b| score < b.0.score) {
                     let c = Candidate {
                         score,
+                        track: 0.0,
                         paths: own,
                         conns: Vec::new(),
                         label: lab,
@@ -917,6 +1078,29 @@ impl Router<'_, '_> {
     }
 }
 
+/// Drops repeated points and merges collinear runs, so a jog of length zero vanishes.
+fn simplify(points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
+    let mut out: Vec<[f64; 2]> = Vec::with_capacity(points.len());
+    for p in points {
+        if out
+            .last()
+            .is_some_and(|q| (q[0] - p[0]).abs() < 1e-9 && (q[1] - p[1]).abs() < 1e-9)
+        {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let same_x = (a[0] - b[0]).abs() < 1e-9 && (b[0] - p[0]).abs() < 1e-9;
+            let same_y = (a[1] - b[1]).abs() < 1e-9 && (b[1] - p[1]).abs() < 1e-9;
+            if same_x || same_y {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
 /// The x where a horizontal line at `dy` from the centre meets the symbol's side.
 fn side_x(r: &Rect, bentuk: Bentuk, side: Side, dy: f64) -> f64 {
     let inset = match bentuk {
@@ -924,7 +1108,8 @@ fn side_x(r: &Rect, bentuk: Bentuk, side: Side, dy: f64) -> f64 {
             let radius = r.h / 2.0;
             radius - (radius * radius - dy * dy).max(0.0).sqrt()
         }
-        _ => 0.0,
+        Bentuk::Decision => r.w / 2.0 * dy.abs() / (r.h / 2.0),
+        Bentuk::Process => 0.0,
     };
     match side {
         Side::Left => r.x + inset,
