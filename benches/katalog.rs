@@ -225,9 +225,11 @@ fn main() {
     std::fs::copy(env!("CARGO_BIN_EXE_sopan"), &sopan).expect("copy sopan binary");
 
     println!("sopan build, synthetic catalogue (5-30 steps, 3-8 lanes, decisions, loops)");
+    println!("(CPU = the child's user + system time; on a shared machine wall time includes");
+    println!(" time spent waiting for a core, CPU time does not)");
     println!(
-        "{:>6} {:>3} {:>10} {:>9} {:>13}",
-        "SOPs", "-j", "time", "SOPs/s", "peak RSS"
+        "{:>6} {:>3} {:>10} {:>9} {:>10} {:>12} {:>13}",
+        "SOPs", "-j", "time", "SOPs/s", "CPU", "CPU ms/SOP", "peak RSS"
     );
     for count in [100, 1000] {
         let dir = catalogue(&tmp, count);

@@ -117,6 +117,10 @@ fn build_renders_every_example_and_reports_the_broken_one() {
     // The output folder is never taken for SOPs on the next run.
     let planned = build::plan(&dir, &dir.join("pdf"), None).expect("plan");
     assert_eq!(planned, sops);
+    // PDFs beside the SOPs (`-o DIR`) or above them leave nothing out either.
+    assert_eq!(build::plan(&dir, &dir, None).expect("plan"), sops);
+    let parent = dir.parent().expect("parent");
+    assert_eq!(build::plan(&dir, parent, None).expect("plan"), sops);
 }
 
 #[test]

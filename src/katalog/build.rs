@@ -184,7 +184,13 @@ fn koma(x: f64) -> String {
 pub fn plan(dir: &Path, out: &Path, shard: Option<Shard>) -> std::io::Result<Vec<PathBuf>> {
     let mut files = source::sop_files(dir)?;
     let canon_dir = dir.canonicalize()?;
-    if let Ok(canon_out) = out.canonicalize() {
+    // Only an output folder strictly inside the catalogue can hold files to leave out;
+    // `-o DIR` itself (PDFs beside the SOPs) or a folder above it leaves out nothing.
+    if let Some(canon_out) = out
+        .canonicalize()
+        .ok()
+        .filter(|o| o.starts_with(&canon_dir) && *o != canon_dir)
+    {
         files.retain(|f| {
             f.strip_prefix(dir)
                 .map(|rel| !canon_dir.join(rel).starts_with(&canon_out))
@@ -260,6 +266,13 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
         })
         .collect();
 
+    if jobs.is_empty() {
+        let _ = writeln!(
+            err,
+            "warning: tidak ada SOP (berkas .toml selain katalog.toml) di {}",
+            display_path(&options.dir)
+        );
+    }
     let bar = options.progress.then(|| progress_bar(jobs.len()));
     let mut summary = Summary::default();
     let mut updated: BTreeMap<String, String> = BTreeMap::new();
