@@ -20,6 +20,12 @@ pub enum Command {
     Render(RenderArgs),
     /// Memeriksa berkas atau folder SOP tanpa menulis apa pun.
     Check(CheckArgs),
+    /// Membuat PDF semua SOP di bawah folder katalog (paralel, hanya yang berubah).
+    Build(BuildArgs),
+    /// Mencetak daftar (register) SOP katalog: nomor, nama, unit, status.
+    Daftar(DaftarArgs),
+    /// Membuat katalog baru yang siap pakai: katalog.toml, contoh SOP, logo.
+    Init(InitArgs),
 }
 
 /// `sopan render`.
@@ -42,4 +48,40 @@ pub struct CheckArgs {
     /// Berkas SOP atau folder katalog.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+/// `sopan build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Folder katalog.
+    pub dir: PathBuf,
+    /// Folder hasil (pohon PDF sama dengan pohon SOP); bawaan: DIR/pdf.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Jumlah pekerja paralel; bawaan: semua inti prosesor.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Buat ulang semua PDF, juga yang tidak berubah.
+    #[arg(long)]
+    pub force: bool,
+    /// Hanya bagian ke-K dari N bagian daftar SOP (untuk dibagi ke beberapa mesin).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+/// `sopan daftar`.
+#[derive(Debug, clap::Args)]
+pub struct DaftarArgs {
+    /// Folder katalog.
+    pub dir: PathBuf,
+    /// Cetak sebagai CSV (untuk spreadsheet), bukan tabel.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// `sopan init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Folder katalog baru (dibuat bila belum ada).
+    pub dir: PathBuf,
 }

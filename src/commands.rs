@@ -53,9 +53,17 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Renders an SOP to PDF bytes and its flow geometry.
+/// Renders an SOP to PDF bytes and its flow geometry, with the embedded templates.
 pub fn render_sop(sop: &Sop) -> Result<(Vec<u8>, typeset::Rendered), typeset::RenderError> {
-    let rendered = typeset::render(sop, &world::embedded_templates())?;
+    render_sop_with(sop, &world::embedded_templates())
+}
+
+/// Renders an SOP to PDF bytes and its flow geometry with the given templates (name, text).
+pub fn render_sop_with(
+    sop: &Sop,
+    templates: &[(String, String)],
+) -> Result<(Vec<u8>, typeset::Rendered), typeset::RenderError> {
+    let rendered = typeset::render(sop, templates)?;
     let pdf = typeset::pdf(sop, &rendered.document)?;
     Ok((pdf, rendered))
 }
@@ -99,7 +107,14 @@ fn render_one(
         );
         return false;
     };
-    let (pdf, rendered) = match render_sop(&sop) {
+    let templates = match world::templates_for(file) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return false;
+        }
+    };
+    let (pdf, rendered) = match render_sop_with(&sop, &templates) {
         Ok(r) => r,
         Err(e) => {
             let _ = writeln!(err, "error: {}: {e}", display_path(file));

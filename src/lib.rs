@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod flow;
+pub mod katalog;
 pub mod model;
 pub mod source;
 pub mod typeset;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use sopan::cli::{Args, Command};
 use sopan::commands::{self, Outcome};
+use sopan::katalog;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -12,6 +13,9 @@ fn main() -> ExitCode {
     let outcome = match &args.command {
         Command::Render(a) => commands::render(a, &mut out, &mut err),
         Command::Check(a) => commands::check(a, &mut out, &mut err),
+        Command::Build(a) => katalog::build::run(a, &mut out, &mut err),
+        Command::Daftar(a) => katalog::daftar::run(a, &mut out, &mut err),
+        Command::Init(a) => katalog::init::run(a, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

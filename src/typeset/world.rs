@@ -2,6 +2,7 @@
 //! and only the images the SOP names. Nothing else on the machine can be read.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
@@ -78,6 +79,57 @@ pub fn embedded_templates() -> Vec<(String, String)> {
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect()
+}
+
+/// Name of the folder beside a katalog.toml whose `.typ` files replace embedded templates.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// A template override that exists but cannot be read.
+#[derive(Debug)]
+pub struct TemplateError {
+    /// The override file.
+    pub path: PathBuf,
+    /// Why it could not be read.
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = if self.error.kind() == std::io::ErrorKind::InvalidData {
+            "bukan teks UTF-8".to_string()
+        } else {
+            crate::io_error_id(&self.error)
+        };
+        write!(
+            f,
+            "tidak dapat membaca templat {}: {why}",
+            crate::diag::display_path(&self.path)
+        )
+    }
+}
+
+/// The templates for the SOP at `sop`: the embedded ones, each replaced by a file of the
+/// same name in a `templates/` folder beside a katalog.toml of its chain (nearest wins).
+/// Other files in those folders are ignored.
+pub fn templates_for(sop: &Path) -> Result<Vec<(String, String)>, TemplateError> {
+    let mut templates = embedded_templates();
+    for katalog in crate::source::katalog_chain(sop) {
+        let Some(dir) = katalog.parent() else {
+            continue;
+        };
+        let dir = dir.join(TEMPLATES_DIR);
+        if !dir.is_dir() {
+            continue;
+        }
+        for (name, text) in &mut templates {
+            let path = dir.join(name.as_str());
+            if path.is_file() {
+                *text = std::fs::read_to_string(&path)
+                    .map_err(|error| TemplateError { path, error })?;
+            }
+        }
+    }
+    Ok(templates)
 }
 
 impl World for SopWorld {

@@ -1,0 +1,376 @@
+//! `sopan daftar`: the register of a catalogue (nomor, nama, unit, status, tanggal
+//! efektif, diganti oleh) as an aligned table or CSV, flagging inconsistent entries.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::DaftarArgs;
+use crate::commands::{self, Outcome};
+use crate::diag::display_path;
+use crate::model::{Sop, Status, Tanggal};
+
+/// Something wrong with an entry, shown in the Catatan column and as a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tanda {
+    /// Another SOP of the catalogue has the same nomor.
+    NomorGanda,
+    /// Another SOP in force (status berlaku) has the same nama.
+    BerlakuGanda,
+}
+
+impl Tanda {
+    /// The marker printed in the register.
+    pub fn teks(self) -> &'static str {
+        match self {
+            Tanda::NomorGanda => "nomor ganda",
+            Tanda::BerlakuGanda => "berlaku ganda",
+        }
+    }
+}
+
+/// One row of the register.
+#[derive(Debug, Clone)]
+pub struct Entri {
+    /// The SOP file, relative to the catalogue folder.
+    pub berkas: PathBuf,
+    /// Nomor SOP.
+    pub nomor: String,
+    /// Nama SOP.
+    pub nama: String,
+    /// Unit (from `[instansi] unit`).
+    pub unit: String,
+    /// Status.
+    pub status: Status,
+    /// Tanggal efektif.
+    pub tanggal_efektif: Tanggal,
+    /// Flags found across the catalogue.
+    pub tanda: Vec<Tanda>,
+}
+
+impl Entri {
+    fn new(berkas: PathBuf, sop: &Sop) -> Self {
+        Entri {
+            berkas,
+            nomor: sop.nomor.trim().to_string(),
+            nama: sop.nama.trim().to_string(),
+            unit: sop.instansi.unit.trim().to_string(),
+            status: sop.status.clone(),
+            tanggal_efektif: sop.tanggal_efektif.clone(),
+            tanda: Vec::new(),
+        }
+    }
+
+    /// The nomor of the SOP that replaces this one, if any.
+    pub fn diganti_oleh(&self) -> &str {
+        match &self.status {
+            Status::Diganti { oleh } => oleh,
+            _ => "",
+        }
+    }
+}
+
+/// The register of a catalogue.
+#[derive(Debug, Default)]
+pub struct Daftar {
+    /// SOPs that loaded, in path order.
+    pub entri: Vec<Entri>,
+    /// SOP files that failed to load (their diagnostics were printed).
+    pub gagal: Vec<PathBuf>,
+    /// Warnings about flagged entries, one sentence each.
+    pub peringatan: Vec<String>,
+}
+
+/// Loads every SOP below `dir` (diagnostics of files that fail go to `err`) and flags
+/// duplicate nomor and two SOPs in force with the same nama.
+pub fn kumpulkan(dir: &Path, err: &mut dyn Write) -> std::io::Result<Daftar> {
+    let mut daftar = Daftar::default();
+    for file in crate::source::sop_files(dir)? {
+        let berkas = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
+        // Warnings of a loadable SOP belong to `check`; the register shows errors only.
+        let mut diags = Vec::new();
+        match commands::load(&file, &mut diags) {
+            Some(sop) => daftar.entri.push(Entri::new(berkas, &sop)),
+            None => {
+                let _ = err.write_all(&diags);
+                let _ = writeln!(err, "gagal dimuat: {}", display_path(&file));
+                daftar.gagal.push(file);
+            }
+        }
+    }
+    tandai(&mut daftar);
+    Ok(daftar)
+}
+
+/// Groups entries by `key` and flags every member of a group of two or more.
+fn tandai_grup(
+    daftar: &mut Daftar,
+    tanda: Tanda,
+    key: impl Fn(&Entri) -> Option<String>,
+    warn: impl Fn(&Entri, &[String]) -> String,
+) {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in daftar.entri.iter().enumerate() {
+        if let Some(k) = key(e) {
+            groups.entry(k).or_default().push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let files: Vec<String> = members
+            .iter()
+            .map(|&i| slash(&daftar.entri[i].berkas))
+            .collect();
+        let message = warn(&daftar.entri[members[0]], &files);
+        daftar.peringatan.push(message);
+        for &i in members {
+            daftar.entri[i].tanda.push(tanda);
+        }
+    }
+}
+
+fn tandai(daftar: &mut Daftar) {
+    tandai_grup(
+        daftar,
+        Tanda::NomorGanda,
+        |e| (!e.nomor.is_empty()).then(|| e.nomor.clone()),
+        |e, files| {
+            format!(
+                "nomor SOP \"{}\" dipakai oleh {} berkas: {}",
+                e.nomor,
+                files.len(),
+                files.join(", ")
+            )
+        },
+    );
+    tandai_grup(
+        daftar,
+        Tanda::BerlakuGanda,
+        |e| (e.status == Status::Berlaku).then(|| nama_baku(&e.nama)),
+        |e, files| {
+            format!(
+                "{} SOP berstatus berlaku dengan nama yang sama \"{}\": {}; \
+                 yang lama sebaiknya diberi status = \"diganti\"",
+                files.len(),
+                e.nama,
+                files.join(", ")
+            )
+        },
+    );
+}
+
+/// A nama compared without case and extra spaces ("Penyusunan  LAKIP" = "PENYUSUNAN LAKIP").
+fn nama_baku(nama: &str) -> String {
+    nama.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+const KEPALA: [&str; 9] = [
+    "No",
+    "Nomor SOP",
+    "Nama SOP",
+    "Unit",
+    "Status",
+    "Tanggal Efektif",
+    "Diganti oleh",
+    "Berkas",
+    "Catatan",
+];
+
+/// Widest nama or unit printed in the table; the CSV keeps the whole text.
+const LEBAR_MAKS: usize = 60;
+
+/// A table cell: "-" when empty, cut with "…" past `LEBAR_MAKS` characters.
+fn sel(s: &str) -> String {
+    if s.is_empty() {
+        "-".into()
+    } else if s.chars().count() > LEBAR_MAKS {
+        s.chars().take(LEBAR_MAKS - 1).collect::<String>() + "…"
+    } else {
+        s.into()
+    }
+}
+
+impl Daftar {
+    fn catatan(e: &Entri) -> String {
+        e.tanda
+            .iter()
+            .map(|t| format!("! {}", t.teks()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The register as an aligned text table with a header line.
+    pub fn tabel(&self) -> String {
+        let rows: Vec<[String; 9]> = self
+            .entri
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                [
+                    (i + 1).to_string(),
+                    sel(&e.nomor),
+                    sel(&e.nama),
+                    sel(&e.unit),
+                    e.status.nama().to_string(),
+                    e.tanggal_efektif.cetak(),
+                    sel(e.diganti_oleh()),
+                    slash(&e.berkas),
+                    Self::catatan(e),
+                ]
+            })
+            .collect();
+        let mut widths = KEPALA.map(|h| h.chars().count());
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let mut s = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if i > 0 {
+                    s += "  ";
+                }
+                s += cell;
+                if i + 1 < cells.len() {
+                    s += &" ".repeat(w - cell.chars().count());
+                }
+            }
+            s.trim_end().to_string() + "\n"
+        };
+        let kepala = KEPALA.map(String::from);
+        let mut out = line(&kepala);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        out += &line(&rule);
+        for row in &rows {
+            out += &line(row);
+        }
+        out
+    }
+
+    /// The register as CSV (RFC 4180 quoting, comma separated, dates as YYYY-MM-DD).
+    pub fn csv(&self) -> String {
+        let mut out = String::new();
+        let header = [
+            "nomor",
+            "nama",
+            "unit",
+            "status",
+            "tanggal_efektif",
+            "diganti_oleh",
+            "berkas",
+            "catatan",
+        ];
+        out += &header.map(csv_cell).join(",");
+        out += "\r\n";
+        for e in &self.entri {
+            let tanggal = match &e.tanggal_efektif {
+                Tanggal::Kosong => String::new(),
+                Tanggal::Hari { tahun, bulan, hari } => {
+                    format!("{tahun:04}-{bulan:02}-{hari:02}")
+                }
+                Tanggal::Teks(t) => t.clone(),
+            };
+            let catatan = e
+                .tanda
+                .iter()
+                .map(|t| t.teks())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let cells = [
+                e.nomor.as_str(),
+                &e.nama,
+                &e.unit,
+                e.status.nama(),
+                &tanggal,
+                e.diganti_oleh(),
+                &slash(&e.berkas),
+                &catatan,
+            ];
+            out += &cells.map(csv_cell).join(",");
+            out += "\r\n";
+        }
+        out
+    }
+}
+
+/// One CSV field, quoted when it holds a comma, quote or line break.
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `sopan daftar`.
+pub fn run(args: &DaftarArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    if !args.dir.is_dir() {
+        let _ = writeln!(
+            err,
+            "error: folder {} tidak ditemukan",
+            display_path(&args.dir)
+        );
+        return Outcome::BadUsage;
+    }
+    let daftar = match kumpulkan(&args.dir, err) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "error: tidak dapat membaca folder {}: {}",
+                display_path(&args.dir),
+                crate::io_error_id(&e)
+            );
+            return Outcome::BadInput;
+        }
+    };
+    for w in &daftar.peringatan {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let text = if args.csv {
+        daftar.csv()
+    } else {
+        daftar.tabel()
+    };
+    let _ = out.write_all(text.as_bytes());
+    let _ = writeln!(
+        err,
+        "{} SOP terdaftar, {} gagal dimuat, {} peringatan",
+        daftar.entri.len(),
+        daftar.gagal.len(),
+        daftar.peringatan.len()
+    );
+    if daftar.gagal.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::BadInput
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_what_needs_it() {
+        assert_eq!(csv_cell("LAKIP"), "LAKIP");
+        assert_eq!(csv_cell("Surat, Masuk"), "\"Surat, Masuk\"");
+        assert_eq!(csv_cell("kata \"kunci\""), "\"kata \"\"kunci\"\"\"");
+        assert_eq!(csv_cell("dua\nbaris"), "\"dua\nbaris\"");
+    }
+
+    #[test]
+    fn nama_compares_without_case_and_spaces() {
+        assert_eq!(
+            nama_baku(" Penyusunan  LAKIP "),
+            nama_baku("PENYUSUNAN LAKIP")
+        );
+    }
+}

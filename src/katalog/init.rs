@@ -1,0 +1,85 @@
+//! `sopan init`: a new catalogue that renders at once — a commented katalog.toml, one
+//! commented example SOP in a chapter folder, and a placeholder logo.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::InitArgs;
+use crate::commands::{Outcome, write_atomic};
+use crate::diag::display_path;
+
+/// The files `init` writes: path inside the new catalogue, content.
+pub const BERKAS: &[(&str, &str)] = &[
+    ("katalog.toml", include_str!("init/katalog.toml")),
+    ("logo.svg", include_str!("init/logo.svg")),
+    ("umum/contoh-sop.toml", include_str!("init/contoh-sop.toml")),
+];
+
+/// Why `init` wrote nothing or stopped.
+#[derive(Debug)]
+pub enum InitError {
+    /// These files already exist; nothing was written.
+    SudahAda(Vec<PathBuf>),
+    /// A folder or file could not be written.
+    Tulis(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for InitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InitError::SudahAda(files) => {
+                let names: Vec<String> = files.iter().map(|p| display_path(p)).collect();
+                write!(
+                    f,
+                    "berkas sudah ada, tidak ditimpa: {}; pilih folder lain atau pindahkan berkas itu dulu",
+                    names.join(", ")
+                )
+            }
+            InitError::Tulis(path, e) => write!(
+                f,
+                "tidak dapat menulis {}: {}",
+                display_path(path),
+                crate::io_error_id(e)
+            ),
+        }
+    }
+}
+
+/// Creates the starter catalogue in `dir` (created if missing) and returns the files
+/// written; refuses, writing nothing, if any of them exists.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
+    let targets: Vec<PathBuf> = BERKAS.iter().map(|(name, _)| dir.join(name)).collect();
+    let existing: Vec<PathBuf> = targets.iter().filter(|p| p.exists()).cloned().collect();
+    if !existing.is_empty() {
+        return Err(InitError::SudahAda(existing));
+    }
+    for (target, (_, text)) in targets.iter().zip(BERKAS) {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| InitError::Tulis(parent.to_path_buf(), e))?;
+        }
+        write_atomic(target, text.as_bytes()).map_err(|e| InitError::Tulis(target.clone(), e))?;
+    }
+    Ok(targets)
+}
+
+/// `sopan init`.
+pub fn run(args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    match init(&args.dir) {
+        Ok(files) => {
+            for f in &files {
+                let _ = writeln!(out, "dibuat: {}", display_path(f));
+            }
+            let dir = display_path(&args.dir);
+            let _ = writeln!(
+                out,
+                "katalog siap. Ubah katalog.toml dan contoh SOP, lalu jalankan: sopan build {dir}"
+            );
+            Outcome::Ok
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            Outcome::BadInput
+        }
+    }
+}

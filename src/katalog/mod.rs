@@ -1,0 +1,6 @@
+//! A whole catalogue at once: `build` (every SOP to PDF, parallel and incremental),
+//! `daftar` (the register of SOPs and their status) and `init` (a ready new katalog).
+
+pub mod build;
+pub mod daftar;
+pub mod init;

@@ -1,0 +1,520 @@
+//! A whole catalogue: `build` (broken SOP beside good ones, incremental skip, --force,
+//! shards, atomic outputs), `daftar` (table, CSV, flags), `init`, template overrides.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use sopan::cli::{BuildArgs, DaftarArgs, InitArgs};
+use sopan::commands::Outcome;
+use sopan::katalog::build::{self, BuildOptions, Shard, Summary};
+use sopan::katalog::{daftar, init};
+
+/// A fresh empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sopan-katalog-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+fn options(dir: &Path) -> BuildOptions {
+    BuildOptions {
+        dir: dir.to_path_buf(),
+        out: dir.join(build::DEFAULT_OUT),
+        jobs: 2,
+        force: false,
+        shard: None,
+        progress: false,
+    }
+}
+
+/// Runs a build, returning its summary and what it printed.
+fn run_build(options: &BuildOptions) -> (Summary, String) {
+    let mut err = Vec::new();
+    let summary = build::build(options, &mut err).expect("build starts");
+    (summary, String::from_utf8_lossy(&err).into_owned())
+}
+
+fn args(dir: &Path) -> BuildArgs {
+    BuildArgs {
+        dir: dir.to_path_buf(),
+        output: None,
+        jobs: Some(2),
+        force: false,
+        shard: None,
+    }
+}
+
+/// A small katalog from `init` with `extra` more copies of its example SOP (own nomor).
+fn small_katalog(name: &str, extra: usize) -> PathBuf {
+    let dir = scratch(name).join("katalog");
+    init::init(&dir).expect("init");
+    let example = std::fs::read_to_string(dir.join("umum/contoh-sop.toml")).expect("example");
+    for i in 0..extra {
+        let text = example.replace("000/001/SOP", &format!("000/{:03}/SOP", i + 2));
+        std::fs::write(dir.join(format!("umum/salinan-{i}.toml")), text).expect("write");
+    }
+    dir
+}
+
+const BROKEN: &str = "nomor = \"X/1\"\nnama = \"Rusak\"\npelaksana = [\"Kasubbag\"]\n\n\
+[[langkah]]\nkegiatan = \"Satu\"\npelaksana = \"Kasubag\"\n\n\
+[[langkah]]\nkegiatan = \"Dua\"\npelaksana = \"Kasubbag\"\n";
+
+#[test]
+fn build_renders_every_example_and_reports_the_broken_one() {
+    let dir = scratch("examples");
+    copy_dir(&root().join("examples"), &dir);
+    let broken = dir.join("pagar-alam-dpmptsptk/perencanaan/rusak.toml");
+    std::fs::write(&broken, BROKEN).expect("write broken SOP");
+    let sops = sopan::source::sop_files(&dir).expect("sop files");
+
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let outcome = build::run(&args(&dir), &mut out, &mut err);
+    let (out, err) = (
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    );
+    assert_eq!(outcome, Outcome::BadInput, "{err}");
+    let good = sops.len() - 1;
+    assert!(
+        out.contains(&format!("{good} dibuat, 1 gagal, 0 dilewati")),
+        "summary: {out}"
+    );
+    // The broken SOP's diagnostics, as `check` prints them, then its failure line.
+    assert!(err.contains("pelaksana \"Kasubag\" tidak ada"), "{err}");
+    assert!(err.contains("rusak.toml:7:13"), "{err}");
+    assert!(err.contains("gagal "), "{err}");
+    for sop in &sops {
+        let rel = sop.strip_prefix(&dir).expect("below dir");
+        let pdf = dir.join("pdf").join(rel).with_extension("pdf");
+        if *sop == broken {
+            assert!(!pdf.exists(), "no PDF for the broken SOP");
+        } else {
+            let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("{} missing", pdf.display()));
+            assert!(
+                bytes.starts_with(b"%PDF-"),
+                "{} is not a PDF",
+                pdf.display()
+            );
+        }
+    }
+    // The output folder is never taken for SOPs on the next run.
+    let planned = build::plan(&dir, &dir.join("pdf"), None).expect("plan");
+    assert_eq!(planned, sops);
+    // PDFs beside the SOPs (`-o DIR`) or above them leave nothing out either.
+    assert_eq!(build::plan(&dir, &dir, None).expect("plan"), sops);
+    let parent = dir.parent().expect("parent");
+    assert_eq!(build::plan(&dir, parent, None).expect("plan"), sops);
+}
+
+#[test]
+fn unchanged_sops_are_skipped_until_an_input_or_force_changes() {
+    let dir = small_katalog("incremental", 2);
+    let mut opts = options(&dir);
+    let (s, err) = run_build(&opts);
+    assert_eq!((s.rendered, s.failed, s.skipped), (3, 0, 0), "{err}");
+    assert!(dir.join("pdf").join(build::MANIFEST).is_file());
+
+    let (s, _) = run_build(&opts);
+    assert_eq!(
+        (s.rendered, s.skipped),
+        (0, 3),
+        "second run skips everything"
+    );
+
+    // One SOP edited: only it is rendered again.
+    let one = dir.join("umum/salinan-0.toml");
+    let text = std::fs::read_to_string(&one).expect("read");
+    std::fs::write(
+        &one,
+        text.replace("Pengelolaan Surat Masuk", "Pengelolaan Surat Masuk Baru"),
+    )
+    .expect("edit");
+    let (s, _) = run_build(&opts);
+    assert_eq!((s.rendered, s.skipped), (1, 2));
+
+    // The logo every SOP inherits changed: all are rendered again.
+    let logo = dir.join("logo.svg");
+    let svg = std::fs::read_to_string(&logo).expect("logo");
+    std::fs::write(&logo, svg.replace("#555555", "#123456")).expect("edit logo");
+    let (s, _) = run_build(&opts);
+    assert_eq!((s.rendered, s.skipped), (3, 0), "an image is an input");
+
+    // katalog.toml changed: all again.
+    let katalog = dir.join("katalog.toml");
+    let k = std::fs::read_to_string(&katalog).expect("katalog");
+    std::fs::write(&katalog, k.replace("SEKRETARIAT", "SUBBAGIAN UMUM")).expect("edit");
+    let (s, _) = run_build(&opts);
+    assert_eq!((s.rendered, s.skipped), (3, 0), "katalog.toml is an input");
+
+    // A deleted PDF is rebuilt even though its inputs did not change.
+    std::fs::remove_file(dir.join("pdf/umum/contoh-sop.pdf")).expect("rm");
+    let (s, _) = run_build(&opts);
+    assert_eq!((s.rendered, s.skipped), (1, 2));
+
+    opts.force = true;
+    let (s, _) = run_build(&opts);
+    assert_eq!(
+        (s.rendered, s.skipped),
+        (3, 0),
+        "--force renders everything"
+    );
+}
+
+#[test]
+fn shards_cover_every_sop_exactly_once() {
+    let dir = root().join("examples");
+    let all = sopan::source::sop_files(&dir).expect("examples");
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for k in 1..=3 {
+        let shard: Shard = format!("{k}/3").parse().expect("shard");
+        let part = build::plan(&dir, &dir.join("pdf"), Some(shard)).expect("plan");
+        assert!(!part.is_empty() && part.len() < all.len(), "slice {k}/3");
+        seen.extend(part);
+    }
+    seen.sort();
+    assert_eq!(
+        seen, all,
+        "the three slices together are the catalogue, once each"
+    );
+
+    // A shard build renders only its slice.
+    let dir = small_katalog("shard", 2);
+    let mut opts = options(&dir);
+    opts.shard = Some(Shard { k: 2, n: 3 });
+    let (s, err) = run_build(&opts);
+    assert_eq!((s.rendered, s.failed), (1, 0), "{err}");
+    let pdfs = sopan::source::sop_files(&dir).expect("files");
+    assert!(dir.join("pdf/umum/salinan-0.pdf").is_file(), "{pdfs:?}");
+    assert!(!dir.join("pdf/umum/contoh-sop.pdf").exists());
+}
+
+#[test]
+fn bad_shard_and_jobs_are_usage_errors_in_indonesian() {
+    let dir = small_katalog("usage", 0);
+    for (shard, jobs) in [
+        (Some("0/3"), Some(1)),
+        (Some("4/3"), Some(1)),
+        (Some("x"), Some(1)),
+        (None, Some(0)),
+    ] {
+        let mut a = args(&dir);
+        a.shard = shard.map(String::from);
+        a.jobs = jobs;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(build::run(&a, &mut out, &mut err), Outcome::BadUsage);
+        let err = String::from_utf8_lossy(&err);
+        assert!(
+            err.contains("tidak valid") || err.contains("paling sedikit"),
+            "{err}"
+        );
+    }
+    assert!(!dir.join("pdf").exists(), "a usage error writes nothing");
+}
+
+#[test]
+fn a_failed_render_leaves_the_previous_pdf_untouched() {
+    let dir = small_katalog("atomic", 0);
+    let opts = options(&dir);
+    let (s, err) = run_build(&opts);
+    assert_eq!(s.rendered, 1, "{err}");
+    let pdf = dir.join("pdf/umum/contoh-sop.pdf");
+    let good = std::fs::read(&pdf).expect("pdf");
+
+    // Fails in validation.
+    let sop = dir.join("umum/contoh-sop.toml");
+    let text = std::fs::read_to_string(&sop).expect("read");
+    std::fs::write(
+        &sop,
+        text.replace("pelaksana = \"Sekretaris\"", "pelaksana = \"Sekertaris\""),
+    )
+    .expect("break");
+    let (s, err) = run_build(&opts);
+    assert_eq!((s.rendered, s.failed), (0, 1), "{err}");
+    assert_eq!(std::fs::read(&pdf).expect("pdf"), good);
+
+    // Fails in Typst (a broken template override), after validation passed.
+    std::fs::write(&sop, &text).expect("repair");
+    std::fs::create_dir_all(dir.join("templates")).expect("mkdir");
+    std::fs::write(dir.join("templates/alur.typ"), "#let alur(d) = {").expect("template");
+    let (s, err) = run_build(&opts);
+    assert_eq!((s.rendered, s.failed), (0, 1), "{err}");
+    assert!(err.contains("galat saat menata halaman"), "{err}");
+    assert_eq!(std::fs::read(&pdf).expect("pdf"), good);
+
+    let leftovers: Vec<_> = std::fs::read_dir(pdf.parent().expect("dir"))
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn init_makes_a_katalog_that_builds_and_refuses_to_overwrite() {
+    let dir = scratch("init").join("baru");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let outcome = init::run(&InitArgs { dir: dir.clone() }, &mut out, &mut err);
+    assert_eq!(outcome, Outcome::Ok);
+    for (name, _) in init::BERKAS {
+        assert!(dir.join(name).is_file(), "{name}");
+    }
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(build::run(&args(&dir), &mut out, &mut err), Outcome::Ok);
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains("1 dibuat, 0 gagal"), "{out}");
+    let (_, _, rendered) = render(&dir.join("umum/contoh-sop.toml"));
+    let text = squash(&sopan::typeset::page_text(&rendered.document, 0));
+    assert!(text.contains("KONSEP"), "a fresh katalog is a draft");
+
+    let katalog = std::fs::read(dir.join("katalog.toml")).expect("katalog");
+    std::fs::write(dir.join("katalog.toml"), b"# milik pengguna\n").expect("edit");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(
+        init::run(&InitArgs { dir: dir.clone() }, &mut out, &mut err),
+        Outcome::BadInput
+    );
+    let err = String::from_utf8_lossy(&err);
+    assert!(err.contains("sudah ada, tidak ditimpa"), "{err}");
+    assert_eq!(
+        std::fs::read(dir.join("katalog.toml")).expect("read"),
+        b"# milik pengguna\n"
+    );
+    assert_ne!(katalog, b"# milik pengguna\n");
+}
+
+/// Writes an SOP with signature data (so it can be `berlaku`) into `dir`.
+fn write_sop(dir: &Path, file: &str, nomor: &str, nama: &str, status: &str) {
+    let status = match status {
+        "" => String::new(),
+        s => format!("status = \"{s}\"\n"),
+    };
+    let text = format!(
+        "nomor = {nomor:?}\nnama = {nama:?}\ntanggal_efektif = 2024-02-01\n{status}\
+         pelaksana = [\"Staf\"]\n\n[pengesahan]\njabatan = \"Kepala\"\nnama = \"BUDI\"\n\
+         nip = \"196910161995031001\"\n\n\
+         [[langkah]]\nkegiatan = \"Satu\"\npelaksana = \"Staf\"\n\n\
+         [[langkah]]\nkegiatan = \"Dua\"\npelaksana = \"Staf\"\n"
+    );
+    std::fs::create_dir_all(dir.join(file).parent().expect("parent")).expect("mkdir");
+    std::fs::write(dir.join(file), text).expect("write SOP");
+}
+
+#[test]
+fn register_lists_status_and_flags_inconsistencies() {
+    let dir = scratch("daftar");
+    std::fs::write(
+        dir.join("katalog.toml"),
+        "[instansi]\nunit = \"SUBBAGIAN UMUM\"\n",
+    )
+    .expect("katalog");
+    write_sop(
+        &dir,
+        "a/surat-masuk.toml",
+        "100/1",
+        "Surat Masuk",
+        "berlaku",
+    );
+    write_sop(
+        &dir,
+        "a/surat-masuk-lama.toml",
+        "100/2",
+        "SURAT  MASUK",
+        "berlaku",
+    );
+    write_sop(&dir, "b/arsip.toml", "100/1", "Arsip, \"Dinamis\"", "");
+    write_sop(&dir, "b/cuti.toml", "100/3", "Cuti", "diganti");
+    // A replaced SOP with its replacement named is fine.
+    write_sop(&dir, "b/izin.toml", "100/4", "Izin", "berlaku");
+    let izin = dir.join("b/izin.toml");
+    let text = std::fs::read_to_string(&izin).expect("read");
+    std::fs::write(
+        &izin,
+        text.replace(
+            "status = \"berlaku\"",
+            "status = \"diganti\"\ndiganti_oleh = \"100/9\"",
+        ),
+    )
+    .expect("write");
+
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let outcome = daftar::run(
+        &DaftarArgs {
+            dir: dir.clone(),
+            csv: false,
+        },
+        &mut out,
+        &mut err,
+    );
+    let (table, err) = (
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    );
+    assert_eq!(outcome, Outcome::BadInput, "cuti.toml cannot load");
+    assert!(
+        err.contains("status \"diganti\" memerlukan diganti_oleh"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gagal dimuat") && err.contains("cuti.toml"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: nomor SOP \"100/1\" dipakai oleh 2 berkas"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 SOP berstatus berlaku dengan nama yang sama"),
+        "{err}"
+    );
+
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2 + 4,
+        "header, rule, four loaded SOPs:\n{table}"
+    );
+    assert!(lines[0].starts_with("No  Nomor SOP"), "{table}");
+    let row = |file: &str| {
+        *lines
+            .iter()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file} not listed:\n{table}"))
+    };
+    assert!(row("a/surat-masuk.toml").contains("! nomor ganda; ! berlaku ganda"));
+    assert!(row("a/surat-masuk-lama.toml").contains("! berlaku ganda"));
+    assert!(!row("a/surat-masuk-lama.toml").contains("nomor ganda"));
+    assert!(row("b/arsip.toml").contains("! nomor ganda"));
+    assert!(
+        row("b/arsip.toml").contains("berlaku"),
+        "no status but signed and effective: in force"
+    );
+    let izin = row("b/izin.toml");
+    assert!(izin.contains("diganti") && izin.contains("100/9") && izin.contains("1 Februari 2024"));
+    assert!(!izin.contains('!'));
+    // Columns line up: every row has its Status column where the header has it.
+    let col = lines[0].find("Status").expect("Status column");
+    for l in &lines[2..] {
+        let status = &l[col..];
+        assert!(
+            ["berlaku", "konsep", "diganti", "dicabut"]
+                .iter()
+                .any(|s| status.starts_with(s)),
+            "misaligned: {l}"
+        );
+    }
+
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    daftar::run(
+        &DaftarArgs {
+            dir: dir.clone(),
+            csv: true,
+        },
+        &mut out,
+        &mut err,
+    );
+    let csv = String::from_utf8(out).expect("utf-8");
+    let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        rows[0],
+        "nomor,nama,unit,status,tanggal_efektif,diganti_oleh,berkas,catatan"
+    );
+    assert!(rows.contains(
+        &"100/1,\"Arsip, \"\"Dinamis\"\"\",SUBBAGIAN UMUM,berlaku,2024-02-01,,b/arsip.toml,nomor ganda"
+    ), "{csv}");
+    assert!(
+        rows.contains(&"100/4,Izin,SUBBAGIAN UMUM,diganti,2024-02-01,100/9,b/izin.toml,"),
+        "{csv}"
+    );
+    assert_eq!(rows.len(), 5, "{csv}");
+}
+
+#[test]
+fn catalogue_templates_override_the_embedded_ones_nearest_wins() {
+    let dir = scratch("templat");
+    let outer = dir.join("dinas");
+    init::init(&outer).expect("init");
+    std::fs::create_dir_all(outer.join("templates")).expect("mkdir");
+    std::fs::write(
+        outer.join("templates/kop.typ"),
+        "#let kop(d) = [PENANDA-DINAS #d.kop.nomor]\n",
+    )
+    .expect("outer kop");
+    // A sub-catalogue with its own kop.
+    let inner = outer.join("bidang");
+    std::fs::create_dir_all(inner.join("templates")).expect("mkdir");
+    std::fs::write(
+        inner.join("katalog.toml"),
+        "[instansi]\nunit = \"BIDANG\"\n",
+    )
+    .expect("katalog");
+    std::fs::write(
+        inner.join("templates/kop.typ"),
+        "#let kop(d) = [PENANDA-BIDANG]\n",
+    )
+    .expect("inner kop");
+    std::fs::copy(
+        outer.join("umum/contoh-sop.toml"),
+        inner.join("contoh.toml"),
+    )
+    .expect("copy");
+
+    let first_page = |sop: PathBuf| {
+        big_stack(move || {
+            let templates = sopan::typeset::world::templates_for(&sop).expect("templates");
+            let sop = load(&sop);
+            let (_, rendered) = sopan::commands::render_sop_with(&sop, &templates).expect("render");
+            sopan::typeset::page_text(&rendered.document, 0)
+        })
+    };
+    let text = first_page(outer.join("umum/contoh-sop.toml"));
+    assert!(text.contains("PENANDA-DINAS"), "{text}");
+    assert!(
+        text.contains("000/001/SOP/SEKRETARIAT/2025"),
+        "the override reads /data.json"
+    );
+    let text = first_page(inner.join("contoh.toml"));
+    assert!(
+        text.contains("PENANDA-BIDANG") && !text.contains("PENANDA-DINAS"),
+        "{text}"
+    );
+
+    // Without overrides, the embedded templates.
+    let plain = root().join("examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml");
+    let embedded = sopan::typeset::world::embedded_templates();
+    assert_eq!(
+        sopan::typeset::world::templates_for(&plain).expect("templates"),
+        embedded
+    );
+
+    // `build` uses the override, and changing it counts as a changed input.
+    let (s, err) = run_build(&options(&outer));
+    assert_eq!((s.rendered, s.failed), (2, 0), "{err}");
+    std::fs::write(
+        outer.join("templates/kop.typ"),
+        "#let kop(d) = [PENANDA-DINAS-2]\n",
+    )
+    .expect("edit");
+    let (s, _) = run_build(&options(&outer));
+    assert_eq!(
+        (s.rendered, s.skipped),
+        (1, 1),
+        "only the SOP using that template"
+    );
+}
