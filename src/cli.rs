@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Membuat PDF semua SOP di bawah folder katalog (paralel, hanya yang berubah).
     Build(BuildArgs),
+    /// Membuat buku SOP siap cetak: sampul, daftar isi, bab, semua SOP katalog.
+    Book(BookArgs),
     /// Mencetak daftar (register) SOP katalog: nomor, nama, unit, status.
     Daftar(DaftarArgs),
     /// Membuat katalog baru yang siap pakai: katalog.toml, contoh SOP, logo.
@@ -67,6 +69,19 @@ pub struct BuildArgs {
     /// Hanya bagian ke-K dari N bagian daftar SOP (untuk dibagi ke beberapa mesin).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+}
+
+/// `sopan book`.
+#[derive(Debug, clap::Args)]
+pub struct BookArgs {
+    /// Folder katalog (berisi katalog.toml).
+    pub dir: PathBuf,
+    /// Berkas PDF buku; bawaan: buku.pdf di folder katalog.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Cetak bolak-balik: setiap bab dan SOP dimulai di halaman ganjil.
+    #[arg(long)]
+    pub duplex: bool,
 }
 
 /// `sopan daftar`.

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Render(a) => commands::render(a, &mut out, &mut err),
         Command::Check(a) => commands::check(a, &mut out, &mut err),
         Command::Build(a) => katalog::build::run(a, &mut out, &mut err),
+        Command::Book(a) => katalog::buku::run(a, &mut out, &mut err),
         Command::Daftar(a) => katalog::daftar::run(a, &mut out, &mut err),
         Command::Init(a) => katalog::init::run(a, &mut out, &mut err),
     };

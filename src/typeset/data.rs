@@ -26,6 +26,34 @@ fn dash(s: &str) -> String {
 
 /// Builds `/data.json` for the templates.
 pub fn build(sop: &Sop, columns: &[Columns]) -> Value {
+    build_in(sop, columns, &Placement::default())
+}
+
+/// Where an SOP sits in a document: its index (for the row markers), the folder its
+/// images are served from, and the labels its Keterkaitan entries link to (book only).
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// Index of the SOP in the document.
+    pub indeks: usize,
+    /// Virtual folder of its images.
+    pub aset: String,
+    /// For each Keterkaitan entry, the label of the SOP it names, if any.
+    pub tautan: Vec<Option<String>>,
+}
+
+impl Default for Placement {
+    fn default() -> Self {
+        Self {
+            indeks: 0,
+            aset: "/aset".into(),
+            tautan: Vec::new(),
+        }
+    }
+}
+
+/// Builds the data of one SOP placed in a document.
+pub fn build_in(sop: &Sop, columns: &[Columns], at: &Placement) -> Value {
+    let image_path = |role: &str, format: &str| format!("{}/{role}.{format}", at.aset);
     let (width, height) = sop.kertas.pt();
     let k = &sop;
     let p = &sop.pengesahan;
@@ -60,7 +88,10 @@ pub fn build(sop: &Sop, columns: &[Columns]) -> Value {
             })
         })
         .collect();
+    let mut keterkaitan = grid("keterkaitan", &sop.keterkaitan, true);
+    keterkaitan["tautan"] = json!(at.tautan);
     json!({
+        "indeks": at.indeks,
         "judul": sop.nama,
         "nomor": sop.nomor,
         "author": if k.instansi.baris.is_empty() { k.instansi.unit.clone() } else { k.instansi.baris.join(", ") },
@@ -90,7 +121,7 @@ pub fn build(sop: &Sop, columns: &[Columns]) -> Value {
         },
         "grid": [
             [grid("dasar_hukum", &sop.dasar_hukum, true), grid("kualifikasi_pelaksana", &sop.kualifikasi_pelaksana, true)],
-            [grid("keterkaitan", &sop.keterkaitan, true), grid("peralatan", &sop.peralatan, true)],
+            [keterkaitan, grid("peralatan", &sop.peralatan, true)],
             [grid("peringatan", &sop.peringatan, sop.peringatan.len() > 1), grid("pencatatan", &sop.pencatatan, sop.pencatatan.len() > 1)],
         ],
         "prosedur": prosedur,

@@ -1,6 +1,7 @@
 //! Typesetting with Typst: measure the table, route the flowchart on the measured rows,
 //! then draw and export a PDF/A-2b.
 
+pub mod buku;
 pub mod columns;
 pub mod data;
 pub mod fonts;
@@ -55,6 +56,24 @@ pub fn prepare(
     sop: &Sop,
     templates: &[(String, String)],
 ) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
+    let (cols, warnings) = plan_columns(sop)?;
+    let json = serde_json::to_vec(&data::build(sop, &cols)).expect("JSON of plain data");
+    let mut files = vec![
+        ("/data.json".to_string(), json),
+        ("/flow.json".to_string(), b"{}".to_vec()),
+    ];
+    if let Some(g) = &sop.instansi.logo {
+        files.push((data::image_path("logo", g.format), g.data.clone()));
+    }
+    if let Some(g) = &sop.pengesahan.ttd {
+        files.push((data::image_path("ttd", g.format), g.data.clone()));
+    }
+    let world = SopWorld::new("sop.typ", templates, files, sop.tanggal_dokumen);
+    Ok((world, cols, warnings))
+}
+
+/// Column widths of each flow table of an SOP, and warnings about cramped lanes.
+pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderError> {
     let (page_w, _) = sop.kertas.pt();
     let printable = page_w - 2.0 * data::MARGIN;
     let mut warnings = Vec::new();
@@ -73,19 +92,7 @@ pub fn prepare(
         }
         cols.push(c);
     }
-    let json = serde_json::to_vec(&data::build(sop, &cols)).expect("JSON of plain data");
-    let mut files = vec![
-        ("/data.json".to_string(), json),
-        ("/flow.json".to_string(), b"{}".to_vec()),
-    ];
-    if let Some(g) = &sop.instansi.logo {
-        files.push((data::image_path("logo", g.format), g.data.clone()));
-    }
-    if let Some(g) = &sop.pengesahan.ttd {
-        files.push((data::image_path("ttd", g.format), g.data.clone()));
-    }
-    let world = SopWorld::new("sop.typ", templates, files, sop.tanggal_dokumen);
-    Ok((world, cols, warnings))
+    Ok((cols, warnings))
 }
 
 /// Typesets an SOP with the given templates (name, text).
@@ -95,7 +102,8 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
     // Pass 1: typeset the table with empty lane cells and read back where each row landed.
     let first = compile(&world)?;
     let measured = measure(&first)?;
-    let geometry = route_all(sop, &cols, &measured, &first);
+    let none = Measured::default();
+    let geometry = route_all(sop, &cols, measured.first().unwrap_or(&none), &first);
 
     // Pass 2: the same layout, now with the flowchart drawn on top.
     world.set_file(
@@ -118,11 +126,20 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
 
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
 pub fn pdf(sop: &Sop, doc: &PagedDocument) -> Result<Vec<u8>, RenderError> {
-    let (y, m, d) = sop.tanggal_dokumen;
+    pdf_with(&sop.nomor, sop.tanggal_dokumen, doc)
+}
+
+/// Exports any sopan document as PDF/A-2b, identified by `ident`, dated `date`.
+pub fn pdf_with(
+    ident: &str,
+    date: (u16, u8, u8),
+    doc: &PagedDocument,
+) -> Result<Vec<u8>, RenderError> {
+    let (y, m, d) = date;
     let datetime = Datetime::from_ymd_hms(i32::from(y), m, d, 0, 0, 0)
         .ok_or_else(|| RenderError::Typst("tanggal dokumen tidak valid".into()))?;
     let options = PdfOptions {
-        ident: Smart::Custom(sop.nomor.clone()),
+        ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("sopan {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(datetime)),
         standards: PdfStandards::new(&[PdfStandard::A_2b])
@@ -146,9 +163,9 @@ fn messages(errs: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
-/// Row boxes per procedure, and the x where each procedure's lanes begin.
-#[derive(Debug, PartialEq)]
-struct Measured {
+/// Row boxes per procedure of one SOP, and the x where each procedure's lanes begin.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Measured {
     rows: Vec<Vec<RowBox>>,
     lane_x: Vec<f64>,
 }
@@ -159,11 +176,12 @@ impl PartialEq for RowBox {
     }
 }
 
-fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
+/// Where every row of every SOP landed, indexed by SOP (the markers' `b`).
+pub(crate) fn measure(doc: &PagedDocument) -> Result<Vec<Measured>, RenderError> {
     let intro = doc.introspector();
     let label = Label::new(PicoStr::intern("sopan-row")).expect("label name is not empty");
-    let mut tops: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
-    let mut bottoms: Vec<(usize, usize, f64)> = Vec::new();
+    let mut tops: Vec<(usize, usize, usize, usize, f64, f64)> = Vec::new();
+    let mut bottoms: Vec<(usize, usize, usize, f64)> = Vec::new();
     for elem in intro.query(&Selector::Label(label)).iter() {
         let Some(meta) = elem.to_packed::<MetadataElem>() else {
             continue;
@@ -177,40 +195,49 @@ fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
                 .and_then(|v| v.clone().cast::<i64>().ok())
                 .unwrap_or(-1)
         };
-        let (p, s, e) = (int("p"), int("s"), int("e"));
+        let (b, p, s, e) = (int("b").max(0) as usize, int("p"), int("s"), int("e"));
         let Some(loc) = elem.location() else { continue };
         let Some(pos) = intro.position(loc) else {
             continue;
         };
         let (page, pt) = (pos.page.get(), pos.point);
         if e == 0 {
-            tops.push((p as usize, s as usize, page, pt.x.to_pt(), pt.y.to_pt()));
+            tops.push((b, p as usize, s as usize, page, pt.x.to_pt(), pt.y.to_pt()));
         } else {
-            bottoms.push((p as usize, s as usize, pt.y.to_pt()));
+            bottoms.push((b, p as usize, s as usize, pt.y.to_pt()));
         }
     }
-    let procs = tops.iter().map(|t| t.0 + 1).max().unwrap_or(0);
-    let mut rows = vec![Vec::new(); procs];
-    let mut lane_x = vec![0.0; procs];
-    tops.sort_by_key(|t| (t.0, t.1));
-    for (p, s, page, x, y0) in tops {
+    let sops = tops.iter().map(|t| t.0 + 1).max().unwrap_or(0);
+    let mut out: Vec<Measured> = (0..sops).map(|_| Measured::default()).collect();
+    tops.sort_by_key(|t| (t.0, t.1, t.2));
+    for (b, p, s, page, x, y0) in tops {
         let y1 = bottoms
             .iter()
-            .find(|b| b.0 == p && b.1 == s)
-            .map(|b| b.2)
+            .find(|m| m.0 == b && m.1 == p && m.2 == s)
+            .map(|m| m.3)
             .ok_or_else(|| RenderError::Typst("penanda baris hilang (bug sopan)".into()))?;
-        if s != rows[p].len() {
+        let m = &mut out[b];
+        if m.rows.len() <= p {
+            m.rows.resize(p + 1, Vec::new());
+            m.lane_x.resize(p + 1, 0.0);
+        }
+        if s != m.rows[p].len() {
             return Err(RenderError::Typst(
                 "penanda baris tidak berurutan (bug sopan)".into(),
             ));
         }
-        lane_x[p] = x;
-        rows[p].push(RowBox { page, y0, y1 });
+        m.lane_x[p] = x;
+        m.rows[p].push(RowBox { page, y0, y1 });
     }
-    Ok(Measured { rows, lane_x })
+    Ok(out)
 }
 
-fn route_all(sop: &Sop, cols: &[Columns], m: &Measured, doc: &PagedDocument) -> Geometry {
+pub(crate) fn route_all(
+    sop: &Sop,
+    cols: &[Columns],
+    m: &Measured,
+    doc: &PagedDocument,
+) -> Geometry {
     let mut geometry = Geometry {
         pages: doc
             .pages()

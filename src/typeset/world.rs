@@ -22,6 +22,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("kop.typ", include_str!("../../templates/kop.typ")),
     ("alur.typ", include_str!("../../templates/alur.typ")),
     ("gambar.typ", include_str!("../../templates/gambar.typ")),
+    ("buku.typ", include_str!("../../templates/buku.typ")),
 ];
 
 /// A world for one compilation.

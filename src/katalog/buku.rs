@@ -1,0 +1,187 @@
+//! `sopan book`: the bound SOP book of a catalogue, ordered by chapters (subfolders) or
+//! `katalog.urutan`, with cover, Daftar Isi and bookmarks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::BookArgs;
+use crate::commands::{Outcome, load, write_atomic};
+use crate::diag::display_path;
+use crate::source::{self, KATALOG};
+use crate::typeset::buku::{self, Entri, Sampul};
+use crate::typeset::{self, world};
+
+/// The `[katalog]` section of the catalogue's root katalog.toml (already validated).
+#[derive(Default)]
+struct KatalogInfo {
+    judul: String,
+    tahun: String,
+    alamat: String,
+    urutan: Vec<String>,
+}
+
+fn katalog_info(dir: &Path) -> KatalogInfo {
+    let Ok(text) = std::fs::read_to_string(dir.join(KATALOG)) else {
+        return KatalogInfo::default();
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return KatalogInfo::default();
+    };
+    let Some(k) = table.get("katalog").and_then(|v| v.as_table()) else {
+        return KatalogInfo::default();
+    };
+    let text = |key: &str| match k.get(key) {
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(toml::Value::Integer(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let urutan = k
+        .get("urutan")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    KatalogInfo {
+        judul: text("judul"),
+        tahun: text("tahun"),
+        alamat: text("alamat"),
+        urutan,
+    }
+}
+
+/// The SOP files of the book in order: `urutan` first, then the rest by path.
+pub fn order(dir: &Path, urutan: &[String]) -> std::io::Result<Vec<PathBuf>> {
+    let mut rest = source::sop_files(dir)?;
+    let mut out = Vec::new();
+    for name in urutan {
+        if let Some(pos) = rest
+            .iter()
+            .position(|f| f.strip_prefix(dir).is_ok_and(|r| r == Path::new(name)))
+        {
+            out.push(rest.remove(pos));
+        }
+    }
+    out.extend(rest);
+    Ok(out)
+}
+
+/// Chapter title of an SOP file: its first subfolder below the catalogue, in capitals.
+pub fn bab(dir: &Path, file: &Path) -> Option<String> {
+    let rel = file.strip_prefix(dir).ok()?;
+    let mut parts = rel.components();
+    let first = parts.next()?.as_os_str().to_str()?;
+    parts.next()?; // a file directly in the catalogue folder has no chapter
+    Some(first.replace(['-', '_'], " ").to_uppercase())
+}
+
+/// `sopan book DIR -o buku.pdf [--duplex]`.
+pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let dir = &args.dir;
+    if !dir.join(KATALOG).is_file() {
+        let _ = writeln!(
+            err,
+            "error: {} bukan folder katalog (tidak ada katalog.toml)",
+            display_path(dir)
+        );
+        return Outcome::BadUsage;
+    }
+    let info = katalog_info(dir);
+    let files = match order(dir, &info.urutan) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(
+                err,
+                "error: tidak dapat membaca {}: {}",
+                display_path(dir),
+                crate::io_error_id(&e)
+            );
+            return Outcome::BadInput;
+        }
+    };
+    let mut entries = Vec::new();
+    let mut failed = 0;
+    for f in &files {
+        match load(f, err) {
+            Some(sop) => entries.push(Entri {
+                sop,
+                bab: bab(dir, f),
+            }),
+            None => failed += 1,
+        }
+    }
+    let target = args.output.clone().unwrap_or_else(|| dir.join("buku.pdf"));
+    if failed > 0 || entries.is_empty() {
+        let _ = writeln!(
+            err,
+            "gagal: buku tidak dibuat ({failed} SOP bermasalah dari {})",
+            files.len()
+        );
+        return Outcome::BadInput;
+    }
+    let first = &entries[0].sop;
+    let sampul = Sampul {
+        judul: if info.judul.is_empty() {
+            "Standar Operasional Prosedur".into()
+        } else {
+            info.judul.clone()
+        },
+        tahun: info.tahun.clone(),
+        alamat: info.alamat.clone(),
+        baris: first.instansi.baris.clone(),
+        unit: first.instansi.unit.clone(),
+        logo: first.instansi.logo.clone(),
+    };
+    let templates = match world::templates_for(&dir.join(KATALOG)) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::BadInput;
+        }
+    };
+    let duplex = args.duplex;
+    let rendered = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn_scoped(s, || {
+                let b = buku::render(&entries, &sampul, &templates, duplex)?;
+                let pdf = typeset::pdf_with(&sampul.judul, first.tanggal_dokumen, &b.document)?;
+                Ok::<_, typeset::RenderError>((b, pdf))
+            })
+            .map(|h| h.join())
+    });
+    let (b, pdf) = match rendered {
+        Ok(Ok(Ok(r))) => r,
+        Ok(Ok(Err(e))) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::BadInput;
+        }
+        _ => {
+            let _ = writeln!(err, "error: penataan buku gagal (bug sopan)");
+            return Outcome::BadInput;
+        }
+    };
+    for w in &b.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    if let Err(e) = write_atomic(&target, &pdf) {
+        let _ = writeln!(
+            err,
+            "error: tidak dapat menulis {}: {}",
+            display_path(&target),
+            crate::io_error_id(&e)
+        );
+        return Outcome::BadInput;
+    }
+    let _ = writeln!(
+        out,
+        "{} -> {} ({} SOP, {} halaman)",
+        display_path(dir),
+        display_path(&target),
+        entries.len(),
+        b.document.pages().len()
+    );
+    Outcome::Ok
+}
