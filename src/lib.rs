@@ -10,6 +10,7 @@ pub mod commands;
 pub mod diag;
 pub mod flow;
 pub mod model;
+pub mod pages;
 pub mod source;
 pub mod typeset;
 pub mod validate;
