@@ -7,6 +7,7 @@ use crate::cli::{CheckArgs, Format, RenderArgs};
 use crate::diag::{self, Diagnostic, Sources, display_path};
 use crate::model::Sop;
 use crate::pages::{self, PageSelection};
+use crate::review;
 use crate::typeset::{self, RenderError, fonts, world};
 use crate::validate;
 
@@ -279,8 +280,16 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
         return Outcome::BadUsage;
     };
     let mut failed = 0;
+    let mut names: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
     for f in &files {
         match load(f, err) {
+            Some(sop) if args.review => {
+                let folder = review::catalogue_folder(f);
+                let names = names
+                    .entry(folder.clone())
+                    .or_insert_with(|| review::catalogue_names(&folder));
+                print_review(&sop, &review::review(&sop, names), out);
+            }
             Some(_) => {}
             None => failed += 1,
         }
@@ -296,6 +305,24 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
         Outcome::BadInput
     } else {
         Outcome::Ok
+    }
+}
+
+/// Prints one SOP's review list for `sopan check --review`.
+fn print_review(sop: &Sop, found: &[review::Temuan], out: &mut dyn Write) {
+    let head = format!(
+        "{}: {} ({})",
+        display_path(&sop.path),
+        sop.nama,
+        sop.status.nama()
+    );
+    if found.is_empty() {
+        let _ = writeln!(out, "{head}: lengkap, tidak ada catatan");
+        return;
+    }
+    let _ = writeln!(out, "{head}: {} catatan sebelum pengesahan", found.len());
+    for t in found {
+        let _ = writeln!(out, "  - {t}");
     }
 }
 
