@@ -20,6 +20,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Memeriksa berkas atau folder SOP tanpa menulis apa pun.
     Check(CheckArgs),
+    /// Pratinjau di peramban: halaman ikut berubah setiap kali berkas disimpan.
+    Preview(PreviewArgs),
 }
 
 /// `sopan render`.
@@ -88,4 +90,17 @@ impl Format {
             Format::Svg => "svg",
         }
     }
+}
+
+/// `sopan preview`.
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// Berkas SOP atau folder katalog.
+    pub path: PathBuf,
+    /// Port server; 0 memilih port bebas.
+    #[arg(long, default_value_t = 8123)]
+    pub port: u16,
+    /// Alamat yang didengarkan; bawaan hanya komputer ini. Ubah hanya bila perlu dibuka dari komputer lain.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
 }

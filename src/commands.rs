@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, Format, RenderArgs};
+use crate::cli::{CheckArgs, Format, PreviewArgs, RenderArgs};
 use crate::diag::{self, Diagnostic, Sources, display_path};
 use crate::model::Sop;
 use crate::pages::{self, PageSelection};
@@ -306,6 +306,38 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
     } else {
         Outcome::Ok
     }
+}
+
+/// `sopan preview`: serves until the process is stopped.
+pub fn preview(args: &PreviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let options = crate::preview::Options {
+        path: args.path.clone(),
+        host: args.host.clone(),
+        port: args.port,
+    };
+    let server = match crate::preview::start(&options) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::BadUsage;
+        }
+    };
+    if !server.addr().ip().is_loopback() {
+        let _ = writeln!(
+            err,
+            "peringatan: pratinjau juga dapat dibuka dari komputer lain di jaringan ({})",
+            server.addr()
+        );
+    }
+    let _ = writeln!(out, "Pratinjau: {}", server.url());
+    let _ = writeln!(
+        out,
+        "Buka alamat itu di peramban. Setiap kali berkas disimpan, halaman ikut berubah. \
+         Tekan Ctrl+C untuk berhenti."
+    );
+    let _ = out.flush();
+    server.wait();
+    Outcome::Ok
 }
 
 /// Prints one SOP's review list for `sopan check --review`.

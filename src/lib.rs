@@ -11,6 +11,7 @@ pub mod diag;
 pub mod flow;
 pub mod model;
 pub mod pages;
+pub mod preview;
 pub mod review;
 pub mod source;
 pub mod typeset;

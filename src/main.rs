@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let outcome = match &args.command {
         Command::Render(a) => commands::render(a, &mut out, &mut err),
         Command::Check(a) => commands::check(a, &mut out, &mut err),
+        Command::Preview(a) => commands::preview(a, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,
