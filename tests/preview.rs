@@ -214,6 +214,7 @@ fn routes_serve_the_index_pages_images_and_pdf() {
     assert_eq!(request(addr, "HEAD", "/", &addr.to_string()).status, 200);
     assert_eq!(request(addr, "POST", "/", &addr.to_string()).status, 405);
     server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -259,6 +260,7 @@ fn traversal_and_foreign_hosts_are_refused() {
     let _ = s.read_to_end(&mut sink);
     assert_eq!(get(addr, "/").status, 200, "server still answers");
     server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -317,6 +319,7 @@ fn saving_pushes_an_event_and_errors_show_with_line_numbers() {
             .starts_with(b"%PDF-")
     );
     server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -343,6 +346,7 @@ fn katalog_change_renders_every_sop_below_and_new_files_appear() {
     assert!(events.next_for("perencanaan/baru", within).is_some());
     assert!(get(addr, "/").text().contains("SOP BARU UJI"));
     server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -355,6 +359,7 @@ fn a_single_file_is_shown_at_its_own_page() {
     let index = get(addr, "/daftar").text();
     assert!(index.contains("PENYUSUNAN LAKIP") && !index.contains("PENYUSUNAN LPPD"));
     server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -639,4 +644,5 @@ fn browser_sees_pages_then_the_edit_then_the_error() {
     b.screenshot("preview-4-cari");
     drop(b);
     server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,6 +30,25 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Shows `key` spans of escaped text as code, the way the CLI writes them.
+fn code_spans(escaped: &str) -> String {
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escaped.to_string();
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// Percent-encodes an SOP id for a URL path, keeping its slashes.
 pub fn url_path(id: &str) -> String {
     let mut out = String::new();
@@ -225,7 +244,7 @@ fn review_panel(e: &Entry) -> String {
                 .review
                 .iter()
                 .filter(|t| t.kelompok() == kelompok)
-                .map(|t| format!("<li>{}</li>", escape(&t.to_string())))
+                .map(|t| format!("<li>{}</li>", code_spans(&escape(&t.to_string()))))
                 .collect();
             if !items.is_empty() {
                 let _ = write!(
@@ -278,6 +297,8 @@ mod tests {
             "&lt;b a=&quot;x&quot;&gt;&amp;&#39;"
         );
         assert_eq!(url_path("bab satu/lakip"), "bab%20satu/lakip");
+        assert_eq!(code_spans("isi `nip` di"), "isi <code>nip</code> di");
+        assert_eq!(code_spans("satu ` saja"), "satu ` saja");
         assert_eq!(url_path("perencanaan/lakip"), "perencanaan/lakip");
     }
 }
