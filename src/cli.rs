@@ -31,8 +31,7 @@ pub struct RenderArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Berkas hasil (hanya untuk satu berkas SOP) atau folder; bawaan: di samping berkas SOP.
-    /// Untuk gambar beberapa halaman, nomor halaman ditambahkan (lakip-2.png) atau
-    /// menggantikan {n} di nama yang diberikan.
+    /// Gambar beberapa halaman diberi nomor halaman (lakip-2.png); pola nama lain ada di README.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Bentuk hasil: pdf, png (gambar) atau svg (gambar vektor); bawaan: dari nama -o, atau pdf.
