@@ -374,9 +374,19 @@ fn starting_on_a_missing_folder_says_so() {
     assert!(err.to_string().contains("tidak dapat membuka"), "{err}");
 }
 
+/// Kills Chromium when dropped, also when a test panics while it starts.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A headless Chromium driven over the DevTools protocol.
 struct Browser {
-    child: std::process::Child,
+    child: Process,
     ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
     next_id: u64,
     profile: PathBuf,
@@ -419,6 +429,7 @@ impl Browser {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
+            .map(Process)
             .expect("start chromium");
         let port_file = profile.join("DevToolsActivePort");
         let t = Instant::now();
@@ -543,8 +554,8 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.child.0.kill();
+        let _ = self.child.0.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
