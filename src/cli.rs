@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// sopan — SOP Administrasi Pemerintahan dari TOML ke PDF siap cetak.
 #[derive(Debug, Parser)]
@@ -28,6 +28,8 @@ pub enum Command {
     Daftar(DaftarArgs),
     /// Membuat katalog baru yang siap pakai: katalog.toml, contoh SOP, logo.
     Init(InitArgs),
+    /// Pratinjau di peramban: halaman ikut berubah setiap kali berkas disimpan.
+    Preview(PreviewArgs),
 }
 
 /// `sopan render`.
@@ -36,9 +38,19 @@ pub struct RenderArgs {
     /// Berkas SOP (.toml).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Berkas PDF hasil (hanya untuk satu berkas SOP); bawaan: di samping berkas SOP.
+    /// Berkas hasil (hanya untuk satu berkas SOP) atau folder; bawaan: di samping berkas SOP.
+    /// Gambar beberapa halaman diberi nomor halaman (lakip-2.png); pola nama lain ada di README.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Bentuk hasil: pdf, png (gambar) atau svg (gambar vektor); bawaan: dari nama -o, atau pdf.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Halaman yang dibuat, misalnya 2, 2-3, 3- atau 1,3-4; bawaan: semua.
+    #[arg(long, value_name = "HALAMAN")]
+    pub pages: Option<String>,
+    /// Ketajaman gambar png dalam piksel per inci.
+    #[arg(long, default_value_t = 150.0)]
+    pub ppi: f64,
     /// Tulis geometri diagram alir (JSON) ke berkas ini (hanya untuk satu berkas SOP).
     #[arg(long, value_name = "FILE.json")]
     pub geometry: Option<PathBuf>,
@@ -50,6 +62,54 @@ pub struct CheckArgs {
     /// Berkas SOP atau folder katalog.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// Juga tampilkan daftar hal yang masih perlu dilengkapi sebelum pengesahan.
+    #[arg(long)]
+    pub review: bool,
+}
+
+/// What `sopan render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// PDF/A siap cetak.
+    Pdf,
+    /// Gambar PNG per halaman.
+    Png,
+    /// Gambar vektor SVG per halaman.
+    Svg,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "pdf" => Some(Format::Pdf),
+            "png" => Some(Format::Png),
+            "svg" => Some(Format::Svg),
+            _ => None,
+        }
+    }
+
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// `sopan preview`.
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// Berkas SOP atau folder katalog.
+    pub path: PathBuf,
+    /// Port server; 0 memilih port bebas.
+    #[arg(long, default_value_t = 8123)]
+    pub port: u16,
+    /// Alamat yang didengarkan; bawaan hanya komputer ini. Ubah hanya bila perlu dibuka dari komputer lain.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
 }
 
 /// `sopan build`.

@@ -3,10 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, RenderArgs};
+use crate::cli::{CheckArgs, Format, PreviewArgs, RenderArgs};
 use crate::diag::{self, Diagnostic, Sources, display_path};
 use crate::model::Sop;
-use crate::typeset::{self, fonts, world};
+use crate::pages::{self, PageSelection};
+use crate::review;
+use crate::typeset::{self, RenderError, fonts, world};
 use crate::validate;
 
 /// How a command ended.
@@ -70,21 +72,50 @@ pub fn render_sop_with(
 
 /// `sopan render`.
 pub fn render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    if args.files.len() > 1 && (args.output.is_some() || args.geometry.is_some()) {
+    let output_is_file = args.output.as_deref().is_some_and(|o| !pages::is_folder(o));
+    if args.files.len() > 1 && (output_is_file || args.geometry.is_some()) {
         let _ = writeln!(
             err,
-            "error: -o dan --geometry hanya bisa dipakai dengan satu berkas SOP"
+            "error: -o (kecuali sebuah folder) dan --geometry hanya bisa dipakai dengan satu berkas SOP"
         );
         return Outcome::BadUsage;
     }
+    let selection = match args.pages.as_deref().map(PageSelection::parse) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            let _ = writeln!(err, "error: --pages: {e}");
+            return Outcome::BadUsage;
+        }
+    };
+    if !(10.0..=1200.0).contains(&args.ppi) {
+        let _ = writeln!(
+            err,
+            "error: --ppi {} di luar batas; pakai 10 sampai 1200 (150 cukup untuk layar, 300 untuk cetak)",
+            args.ppi
+        );
+        return Outcome::BadUsage;
+    }
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(Format::from_path))
+        .unwrap_or(Format::Pdf);
+    let job = Job {
+        format,
+        output: args.output.as_deref(),
+        selection: selection.as_ref(),
+        ppi: args.ppi,
+        geometry: args.geometry.as_deref(),
+    };
     let mut outcome = Outcome::Ok;
     for file in &args.files {
-        let target = args
-            .output
-            .clone()
-            .unwrap_or_else(|| file.with_extension("pdf"));
-        if !render_one(file, &target, args.geometry.as_deref(), out, err) {
-            outcome = Outcome::BadInput;
+        match render_one(file, &job, out, err) {
+            Ok(()) => {}
+            Err(o) => {
+                if outcome == Outcome::Ok || o == Outcome::BadUsage {
+                    outcome = o;
+                }
+            }
         }
         // Typst's memo caches grow without bound over many documents.
         typst::comemo::evict(10);
@@ -92,48 +123,78 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ou
     outcome
 }
 
+/// What one `sopan render` run writes for each SOP.
+struct Job<'a> {
+    format: Format,
+    output: Option<&'a Path>,
+    selection: Option<&'a PageSelection>,
+    ppi: f64,
+    geometry: Option<&'a Path>,
+}
+
 fn render_one(
     file: &Path,
-    target: &Path,
-    geometry: Option<&Path>,
+    job: &Job<'_>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> bool {
+) -> Result<(), Outcome> {
     let Some(sop) = load(file, err) else {
         let _ = writeln!(
             err,
             "gagal: {} tidak dibuat karena ada kesalahan di atas",
-            display_path(target)
+            display_path(&file.with_extension(job.format.ext()))
         );
-        return false;
+        return Err(Outcome::BadInput);
     };
+    // A catalogue may override the embedded templates (templates/ beside katalog.toml).
     let templates = match world::templates_for(file) {
         Ok(t) => t,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            return false;
+            return Err(Outcome::BadInput);
         }
     };
-    let (pdf, rendered) = match render_sop_with(&sop, &templates) {
+    let rendered = match typeset::render(&sop, &templates) {
         Ok(r) => r,
         Err(e) => {
             let _ = writeln!(err, "error: {}: {e}", display_path(file));
-            return false;
+            return Err(Outcome::BadInput);
         }
     };
     for w in &rendered.warnings {
         let _ = writeln!(err, "warning: {}: {w}", display_path(file));
     }
-    if let Err(e) = write_atomic(target, &pdf) {
-        let _ = writeln!(
-            err,
-            "error: tidak dapat menulis {}: {}",
-            display_path(target),
-            crate::io_error_id(&e)
-        );
-        return false;
+    let count = rendered.document.pages().len();
+    let chosen = match job.selection.map(|s| s.resolve(count)) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            let _ = writeln!(err, "error: --pages: {}: {e}", display_path(file));
+            return Err(Outcome::BadUsage);
+        }
+    };
+    let chosen_count = chosen.as_ref().map(Vec::len);
+    let files = match page_files(&sop, &rendered, job, chosen) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "error: {}: {e}", display_path(file));
+            return Err(Outcome::BadInput);
+        }
+    };
+    let mut written = Vec::new();
+    for (target, data) in &files {
+        if let Err(e) = write_atomic(target, data) {
+            let _ = writeln!(
+                err,
+                "error: tidak dapat menulis {}: {}",
+                display_path(target),
+                crate::io_error_id(&e)
+            );
+            return Err(Outcome::BadInput);
+        }
+        written.push(display_path(target));
     }
-    if let Some(g) = geometry {
+    if let Some(g) = job.geometry {
         let json = serde_json::to_vec_pretty(&rendered.geometry).expect("geometry is plain data");
         if let Err(e) = write_atomic(g, &json) {
             let _ = writeln!(
@@ -142,17 +203,64 @@ fn render_one(
                 display_path(g),
                 crate::io_error_id(&e)
             );
-            return false;
+            return Err(Outcome::BadInput);
         }
     }
-    let _ = writeln!(
-        out,
-        "{} -> {} ({} halaman)",
-        display_path(file),
-        display_path(target),
-        rendered.document.pages().len()
-    );
-    true
+    let _ = match job.format {
+        Format::Pdf => writeln!(
+            out,
+            "{} -> {} ({} halaman)",
+            display_path(file),
+            written.join(", "),
+            chosen_count.unwrap_or(count)
+        ),
+        _ => writeln!(
+            out,
+            "{} -> {} ({} dari {count} halaman)",
+            display_path(file),
+            written.join(", "),
+            files.len()
+        ),
+    };
+    Ok(())
+}
+
+/// The files one SOP renders to, with their bytes, before anything is written.
+fn page_files(
+    sop: &Sop,
+    rendered: &typeset::Rendered,
+    job: &Job<'_>,
+    chosen: Option<Vec<usize>>,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, typeset::RenderError> {
+    let doc = &rendered.document;
+    if job.format == Format::Pdf {
+        let target = match job.output {
+            Some(o) if pages::is_folder(o) => o.join(
+                sop.path
+                    .with_extension("pdf")
+                    .file_name()
+                    .unwrap_or_default(),
+            ),
+            Some(o) => o.to_path_buf(),
+            None => sop.path.with_extension("pdf"),
+        };
+        let pdf = typeset::pdf_pages(sop, doc, chosen.as_deref())?;
+        return Ok(vec![(target, pdf)]);
+    }
+    let numbers = chosen.unwrap_or_else(|| (1..=doc.pages().len()).collect());
+    let several = numbers.len() > 1;
+    numbers
+        .iter()
+        .map(|&n| {
+            let data = match job.format {
+                Format::Png => typeset::page_png(doc, n - 1, job.ppi),
+                _ => typeset::page_svg(doc, n - 1).map(String::into_bytes),
+            }
+            .ok_or_else(|| RenderError::Typst(format!("halaman {n} gagal digambar")))?;
+            let target = pages::image_path(&sop.path, job.output, job.format.ext(), n, several);
+            Ok((target, data))
+        })
+        .collect()
 }
 
 /// Every SOP file named by `paths` (files as given, folders searched).
@@ -188,8 +296,16 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
         return Outcome::BadUsage;
     };
     let mut failed = 0;
+    let mut names: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
     for f in &files {
         match load(f, err) {
+            Some(sop) if args.review => {
+                let folder = review::catalogue_folder(f);
+                let names = names
+                    .entry(folder.clone())
+                    .or_insert_with(|| review::catalogue_names(&folder));
+                print_review(&sop, &review::review(&sop, names), out);
+            }
             Some(_) => {}
             None => failed += 1,
         }
@@ -205,6 +321,56 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
         Outcome::BadInput
     } else {
         Outcome::Ok
+    }
+}
+
+/// `sopan preview`: serves until the process is stopped.
+pub fn preview(args: &PreviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let options = crate::preview::Options {
+        path: args.path.clone(),
+        host: args.host.clone(),
+        port: args.port,
+    };
+    let server = match crate::preview::start(&options) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::BadUsage;
+        }
+    };
+    if !server.addr().ip().is_loopback() {
+        let _ = writeln!(
+            err,
+            "peringatan: pratinjau juga dapat dibuka dari komputer lain di jaringan ({})",
+            server.addr()
+        );
+    }
+    let _ = writeln!(out, "Pratinjau: {}", server.url());
+    let _ = writeln!(
+        out,
+        "Buka alamat itu di peramban. Setiap kali berkas disimpan, halaman ikut berubah. \
+         Tekan Ctrl+C untuk berhenti."
+    );
+    let _ = out.flush();
+    server.wait();
+    Outcome::Ok
+}
+
+/// Prints one SOP's review list for `sopan check --review`.
+fn print_review(sop: &Sop, found: &[review::Temuan], out: &mut dyn Write) {
+    let head = format!(
+        "{}: {} ({})",
+        display_path(&sop.path),
+        sop.nama,
+        sop.status.nama()
+    );
+    if found.is_empty() {
+        let _ = writeln!(out, "{head}: lengkap, tidak ada catatan");
+        return;
+    }
+    let _ = writeln!(out, "{head}: {} catatan sebelum pengesahan", found.len());
+    for t in found {
+        let _ = writeln!(out, "  - {t}");
     }
 }
 

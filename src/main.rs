@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Book(a) => katalog::buku::run(a, &mut out, &mut err),
         Command::Daftar(a) => katalog::daftar::run(a, &mut out, &mut err),
         Command::Init(a) => katalog::init::run(a, &mut out, &mut err),
+        Command::Preview(a) => commands::preview(a, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

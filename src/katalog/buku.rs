@@ -147,7 +147,8 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
             .stack_size(256 << 20)
             .spawn_scoped(s, || {
                 let b = buku::render(&entries, &sampul, &templates, duplex)?;
-                let pdf = typeset::pdf_with(&sampul.judul, first.tanggal_dokumen, &b.document)?;
+                let pdf =
+                    typeset::pdf_with(&sampul.judul, first.tanggal_dokumen, &b.document, None)?;
                 Ok::<_, typeset::RenderError>((b, pdf))
             })
             .map(|h| h.join())

@@ -126,15 +126,35 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
 
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
 pub fn pdf(sop: &Sop, doc: &PagedDocument) -> Result<Vec<u8>, RenderError> {
-    pdf_with(&sop.nomor, sop.tanggal_dokumen, doc)
+    pdf_pages(sop, doc, None)
 }
 
-/// Exports any sopan document as PDF/A-2b, identified by `ident`, dated `date`.
+/// Exports some pages (1-based numbers) of a rendered SOP, or all with `None`.
+pub fn pdf_pages(
+    sop: &Sop,
+    doc: &PagedDocument,
+    pages: Option<&[usize]>,
+) -> Result<Vec<u8>, RenderError> {
+    pdf_with(&sop.nomor, sop.tanggal_dokumen, doc, pages)
+}
+
+/// Exports any sopan document (or some of its pages) as PDF/A-2b, identified by
+/// `ident`, dated `date`.
 pub fn pdf_with(
     ident: &str,
     date: (u16, u8, u8),
     doc: &PagedDocument,
+    pages: Option<&[usize]>,
 ) -> Result<Vec<u8>, RenderError> {
+    let page_ranges = pages.map(|numbers| {
+        typst::layout::PageRanges::new(
+            numbers
+                .iter()
+                .filter_map(|&n| std::num::NonZeroUsize::new(n))
+                .map(|n| Some(n)..=Some(n))
+                .collect(),
+        )
+    });
     let (y, m, d) = date;
     let datetime = Datetime::from_ymd_hms(i32::from(y), m, d, 0, 0, 0)
         .ok_or_else(|| RenderError::Typst("tanggal dokumen tidak valid".into()))?;
@@ -144,6 +164,9 @@ pub fn pdf_with(
         timestamp: Some(Timestamp::new_utc(datetime)),
         standards: PdfStandards::new(&[PdfStandard::A_2b])
             .map_err(|e| RenderError::Typst(e.message().to_string()))?,
+        // Typst cannot tag a partial document; PDF/A-2b does not require tags.
+        tagged: page_ranges.is_none(),
+        page_ranges,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(doc, &options).map_err(|errs| RenderError::Typst(messages(&errs)))
@@ -291,6 +314,12 @@ pub fn page_png(doc: &PagedDocument, index: usize, ppi: f64) -> Option<Vec<u8>> 
         ..typst_render::RenderOptions::default()
     };
     typst_render::render(page, &options).encode_png().ok()
+}
+
+/// Renders one page (0-based) as a vector SVG image (text as glyph outlines).
+pub fn page_svg(doc: &PagedDocument, index: usize) -> Option<String> {
+    let page = doc.pages().get(index)?;
+    Some(typst_svg::svg(page, &typst_svg::SvgOptions::default()))
 }
 
 /// All text of one page (0-based), in layout order, for checks and search.

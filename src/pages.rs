@@ -1,0 +1,187 @@
+//! Choosing pages for `sopan render --pages` and naming the files page images go to.
+
+use std::path::{Path, PathBuf};
+
+/// A page selection as typed after `--pages`: `2`, `2-3`, `2-`, `-3`, `1,3-4`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSelection {
+    /// Inclusive 1-based ranges; `None` on the right means "to the last page".
+    ranges: Vec<(usize, Option<usize>)>,
+}
+
+impl PageSelection {
+    /// Parses the `--pages` text; the error is an Indonesian sentence for the clerk.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let contoh = "tulis misalnya 2, 2-3, 3- atau 1,3-4";
+        if text.trim().is_empty() {
+            return Err(format!("daftar halaman kosong; {contoh}"));
+        }
+        let mut ranges = Vec::new();
+        for part in text.split(',').map(str::trim) {
+            let number = |s: &str| -> Result<usize, String> {
+                let s = s.trim();
+                match s.parse::<usize>() {
+                    Ok(0) => Err("nomor halaman dimulai dari 1".to_string()),
+                    Ok(n) => Ok(n),
+                    Err(_) => Err(format!("\"{s}\" bukan nomor halaman; {contoh}")),
+                }
+            };
+            if part.is_empty() {
+                return Err(format!("ada bagian kosong di antara koma; {contoh}"));
+            }
+            let range = match part.split_once('-') {
+                None => {
+                    let n = number(part)?;
+                    (n, Some(n))
+                }
+                Some((a, b)) => {
+                    let first = if a.trim().is_empty() { 1 } else { number(a)? };
+                    let last = if b.trim().is_empty() {
+                        None
+                    } else {
+                        Some(number(b)?)
+                    };
+                    if a.trim().is_empty() && last.is_none() {
+                        return Err(format!("\"{part}\" bukan rentang halaman; {contoh}"));
+                    }
+                    if let Some(l) = last
+                        && l < first
+                    {
+                        return Err(format!(
+                            "rentang {first}-{l} terbalik; maksudnya {l}-{first}?"
+                        ));
+                    }
+                    (first, last)
+                }
+            };
+            ranges.push(range);
+        }
+        Ok(Self { ranges })
+    }
+
+    /// Every page of a document.
+    pub fn all() -> Self {
+        Self {
+            ranges: vec![(1, None)],
+        }
+    }
+
+    /// The selected 1-based page numbers of a document with `count` pages, sorted, each once.
+    pub fn resolve(&self, count: usize) -> Result<Vec<usize>, String> {
+        let mut pages = Vec::new();
+        for &(first, last) in &self.ranges {
+            let wanted = last.unwrap_or(count).max(first);
+            if wanted > count {
+                return Err(format!(
+                    "halaman {wanted} tidak ada; SOP ini hanya {count} halaman"
+                ));
+            }
+            pages.extend(first..=wanted);
+        }
+        pages.sort_unstable();
+        pages.dedup();
+        Ok(pages)
+    }
+}
+
+/// Whether `-o` names a folder: an existing one, or a path typed with a trailing slash.
+pub fn is_folder(output: &Path) -> bool {
+    let text = output.to_string_lossy();
+    output.is_dir() || text.ends_with('/') || text.ends_with('\\')
+}
+
+/// Where the image of page `page` goes.
+///
+/// - no `-o`: beside the SOP, `lakip-2.png`;
+/// - `-o` a folder: `folder/lakip-2.png`;
+/// - `-o` with `{n}` in it: `{n}` becomes the page number (`hal-{n}.png` -> `hal-2.png`);
+/// - `-o` a file name and one page: exactly that name;
+/// - `-o` a file name and several pages: the page number before the extension (`gambar-2.png`).
+pub fn image_path(
+    sop: &Path,
+    output: Option<&Path>,
+    ext: &str,
+    page: usize,
+    several: bool,
+) -> PathBuf {
+    let stem = sop
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sop".into());
+    match output {
+        None => sop.with_file_name(format!("{stem}-{page}.{ext}")),
+        Some(o) if is_folder(o) => o.join(format!("{stem}-{page}.{ext}")),
+        Some(o) if o.to_string_lossy().contains("{n}") => {
+            PathBuf::from(o.to_string_lossy().replace("{n}", &page.to_string()))
+        }
+        Some(o) if !several => o.to_path_buf(),
+        Some(o) => {
+            let own_stem = o
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or(stem);
+            let own_ext = o
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_else(|| ext.to_string());
+            o.with_file_name(format!("{own_stem}-{page}.{own_ext}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_and_resolve() {
+        let sel = PageSelection::parse("2-3").unwrap();
+        assert_eq!(sel.resolve(4).unwrap(), vec![2, 3]);
+        let sel = PageSelection::parse(" 3- , 1").unwrap();
+        assert_eq!(sel.resolve(4).unwrap(), vec![1, 3, 4]);
+        let sel = PageSelection::parse("-2,2").unwrap();
+        assert_eq!(sel.resolve(4).unwrap(), vec![1, 2]);
+        assert_eq!(PageSelection::all().resolve(3).unwrap(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn bad_ranges_are_explained_in_indonesian() {
+        let err = |t: &str| PageSelection::parse(t).unwrap_err();
+        assert!(err("0").contains("dimulai dari 1"));
+        assert!(err("3-2").contains("maksudnya 2-3"));
+        assert!(err("dua").contains("\"dua\" bukan nomor halaman"));
+        assert!(err("").contains("kosong"));
+        assert!(err("1,,2").contains("kosong"));
+        assert!(err("-").contains("bukan rentang"));
+        let sel = PageSelection::parse("5").unwrap();
+        assert_eq!(
+            sel.resolve(4).unwrap_err(),
+            "halaman 5 tidak ada; SOP ini hanya 4 halaman"
+        );
+    }
+
+    #[test]
+    fn image_names_follow_what_a_clerk_typed() {
+        let sop = Path::new("perencanaan/lakip.toml");
+        assert_eq!(
+            image_path(sop, None, "png", 2, true),
+            Path::new("perencanaan/lakip-2.png")
+        );
+        assert_eq!(
+            image_path(sop, Some(Path::new("kirim/")), "svg", 3, true),
+            Path::new("kirim/lakip-3.svg")
+        );
+        assert_eq!(
+            image_path(sop, Some(Path::new("hal-{n}.png")), "png", 4, true),
+            Path::new("hal-4.png")
+        );
+        assert_eq!(
+            image_path(sop, Some(Path::new("wa.png")), "png", 2, false),
+            Path::new("wa.png")
+        );
+        assert_eq!(
+            image_path(sop, Some(Path::new("wa.png")), "png", 2, true),
+            Path::new("wa-2.png")
+        );
+    }
+}

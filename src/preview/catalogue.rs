@@ -1,0 +1,363 @@
+//! The SOPs being previewed: each one's latest good render, its current diagnostics and
+//! review list, and the render thread that keeps them up to date.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::diag::{self, Sources};
+use crate::model::{Sop, Status};
+use crate::review::{self, Temuan};
+use crate::source::{self, KATALOG};
+use crate::typeset::{self, fonts, world};
+use crate::validate;
+
+use super::server::Broadcast;
+
+/// Stack for the render thread: Typst's layout recursion is deep.
+const RENDER_STACK: usize = 64 << 20;
+
+/// Saves arrive as bursts of file events; wait this long for the burst to end.
+const SETTLE: Duration = Duration::from_millis(40);
+
+/// The last render of an SOP that had no errors.
+pub struct Good {
+    /// The validated SOP it was made from.
+    pub sop: Sop,
+    /// One SVG image per page.
+    pub svgs: Vec<String>,
+    /// The PDF, as `sopan render` writes it.
+    pub pdf: Vec<u8>,
+}
+
+/// One SOP file of the catalogue.
+pub struct Entry {
+    /// Its place in URLs: the path below the preview folder, without `.toml`.
+    pub id: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Nomor SOP, from the last good render or read leniently from the file.
+    pub nomor: String,
+    /// Nama SOP, likewise.
+    pub nama: String,
+    /// Bumped on every render, so pages can tell that images changed.
+    pub version: u64,
+    /// Whether the first render is still to come.
+    pub pending: bool,
+    /// The last good render, kept while the file has errors.
+    pub good: Option<Good>,
+    /// The current errors (the text of `diag::render`), when the file does not render.
+    pub errors: Option<String>,
+    /// Warnings of the current file (diagnostics and layout warnings).
+    pub warnings: String,
+    /// What still stands before pengesahan, from the last good render.
+    pub review: Vec<Temuan>,
+}
+
+impl Entry {
+    /// The status of the last good render, if any.
+    pub fn status(&self) -> Option<&Status> {
+        self.good.as_ref().map(|g| &g.sop.status)
+    }
+
+    /// The chapter (folder) the SOP sits in, "" at the top.
+    pub fn bab(&self) -> &str {
+        self.id.rsplit_once('/').map(|(b, _)| b).unwrap_or("")
+    }
+
+    /// The file name of the PDF offered for download.
+    pub fn pdf_name(&self) -> String {
+        let stem = self.id.rsplit('/').next().unwrap_or("sop");
+        format!("{stem}.pdf")
+    }
+}
+
+/// What is being previewed: a catalogue folder, or one SOP file.
+pub struct Catalogue {
+    /// The folder shown (the folder given, or the file's folder).
+    pub folder: PathBuf,
+    /// The one file given, when not a folder.
+    pub single: Option<PathBuf>,
+    /// Folder to watch: the outermost catalogue above, whose katalog.toml files are inherited.
+    pub watch_root: PathBuf,
+    /// Entries by id, in path order.
+    pub entries: BTreeMap<String, Entry>,
+    /// Counter for entry versions.
+    next_version: u64,
+}
+
+impl Catalogue {
+    /// Finds the SOP files to preview at `path` (a folder or one file).
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        let path = path.canonicalize()?;
+        let (folder, single) = if path.is_dir() {
+            (path.clone(), None)
+        } else {
+            let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+            (folder, Some(path.clone()))
+        };
+        let probe = single.clone().unwrap_or_else(|| folder.join("sop.toml"));
+        let watch_root = review::catalogue_folder(&probe);
+        let files = match &single {
+            Some(f) => vec![f.clone()],
+            None => source::sop_files(&folder)?,
+        };
+        let mut cat = Self {
+            folder,
+            single,
+            watch_root,
+            entries: BTreeMap::new(),
+            next_version: 0,
+        };
+        for f in files {
+            cat.add(&f);
+        }
+        Ok(cat)
+    }
+
+    fn id_of(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.folder).ok()?;
+        let text = rel.to_str()?.strip_suffix(".toml")?;
+        Some(text.replace('\\', "/"))
+    }
+
+    fn add(&mut self, path: &Path) -> Option<String> {
+        let id = self.id_of(path)?;
+        let (nomor, nama) = lenient_heading(path);
+        self.entries.entry(id.clone()).or_insert(Entry {
+            id: id.clone(),
+            path: path.to_path_buf(),
+            nomor,
+            nama,
+            version: 0,
+            pending: true,
+            good: None,
+            errors: None,
+            warnings: String::new(),
+            review: Vec::new(),
+        });
+        Some(id)
+    }
+
+    /// The SOP files a change to `changed` must re-render (adding new SOP files).
+    pub fn affected(&mut self, changed: &Path) -> Vec<PathBuf> {
+        let name = changed.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || !name.ends_with(".toml") {
+            return Vec::new();
+        }
+        if name == KATALOG {
+            let below = changed.parent().unwrap_or(Path::new("/"));
+            return self
+                .entries
+                .values()
+                .filter(|e| e.path.starts_with(below))
+                .map(|e| e.path.clone())
+                .collect();
+        }
+        if let Some(single) = &self.single {
+            return if single == changed {
+                vec![changed.to_path_buf()]
+            } else {
+                Vec::new()
+            };
+        }
+        let known = self.entries.values().any(|e| e.path == changed);
+        let hidden = changed
+            .strip_prefix(&self.folder)
+            .map(|rel| {
+                rel.components().any(|c| {
+                    let c = c.as_os_str().to_string_lossy();
+                    c.starts_with('.') || c == "templates"
+                })
+            })
+            .unwrap_or(true);
+        if known || (!hidden && changed.is_file() && self.add(changed).is_some()) {
+            vec![changed.to_path_buf()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn entry_mut(&mut self, path: &Path) -> Option<&mut Entry> {
+        self.entries.values_mut().find(|e| e.path == path)
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// Recomputes every review list against the catalogue's current names.
+    fn review_all(&mut self, names: &[String]) {
+        for e in self.entries.values_mut() {
+            e.review = e
+                .good
+                .as_ref()
+                .map(|g| review::review(&g.sop, names))
+                .unwrap_or_default();
+        }
+    }
+}
+
+/// The nomor and nama of an SOP file read without validation, for the index of a file
+/// that does not (yet) render.
+fn lenient_heading(path: &Path) -> (String, String) {
+    let fallback = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let table = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok());
+    let get = |k: &str| {
+        table
+            .as_ref()
+            .and_then(|t| t.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    (
+        get("nomor").unwrap_or_default(),
+        get("nama").unwrap_or(fallback),
+    )
+}
+
+/// The catalogue shared between the render thread and the HTTP handlers.
+pub type Shared = Arc<Mutex<Catalogue>>;
+
+/// Locks the catalogue, also after a panic elsewhere (the data stays usable).
+pub fn lock(shared: &Shared) -> MutexGuard<'_, Catalogue> {
+    shared.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Starts the render thread: it renders every SOP once, then whatever `changes` names.
+pub fn spawn_renderer(
+    shared: Shared,
+    changes: Receiver<PathBuf>,
+    broadcast: Broadcast,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("sopan-render".into())
+        .stack_size(RENDER_STACK)
+        .spawn(move || {
+            let first: Vec<PathBuf> = lock(&shared)
+                .entries
+                .values()
+                .map(|e| e.path.clone())
+                .collect();
+            render_batch(&shared, first, &broadcast);
+            loop {
+                let Ok(changed) = changes.recv() else { return };
+                let mut batch = BTreeSet::from([changed]);
+                loop {
+                    match changes.recv_timeout(SETTLE) {
+                        Ok(p) => {
+                            batch.insert(p);
+                        }
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                let mut files = BTreeSet::new();
+                let mut removed = false;
+                {
+                    let mut cat = lock(&shared);
+                    for p in batch {
+                        if p.file_name().and_then(|n| n.to_str()) != Some(KATALOG)
+                            && !p.exists()
+                            && let Some(id) = cat.entry_mut(&p).map(|e| e.id.clone())
+                        {
+                            cat.entries.remove(&id);
+                            removed = true;
+                            continue;
+                        }
+                        files.extend(cat.affected(&p));
+                    }
+                }
+                if removed {
+                    broadcast.send("{\"sop\":null}".into());
+                }
+                render_batch(&shared, files.into_iter().collect(), &broadcast);
+            }
+        })
+}
+
+/// Renders `files` one by one, publishing each result as soon as it is ready.
+fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast) {
+    if files.is_empty() {
+        return;
+    }
+    let watch_root = lock(shared).watch_root.clone();
+    let names = review::catalogue_names(&watch_root);
+    for path in files {
+        let outcome = render_file(&path);
+        // Typst's memo caches grow with every edit; keep memory flat over hours.
+        typst::comemo::evict(10);
+        let mut cat = lock(shared);
+        let version = cat.bump();
+        let Some(entry) = cat.entry_mut(&path) else {
+            continue;
+        };
+        entry.version = version;
+        entry.pending = false;
+        match outcome {
+            Outcome::Good { good, warnings } => {
+                entry.nomor = good.sop.nomor.clone();
+                entry.nama = good.sop.nama.clone();
+                entry.review = review::review(&good.sop, &names);
+                entry.good = Some(*good);
+                entry.errors = None;
+                entry.warnings = warnings;
+            }
+            Outcome::Failed(text) => {
+                if entry.good.is_none() {
+                    (entry.nomor, entry.nama) = lenient_heading(&path);
+                }
+                entry.errors = Some(text);
+                entry.warnings.clear();
+            }
+        }
+        let id = entry.id.clone();
+        cat.review_all(&names);
+        drop(cat);
+        broadcast.send(format!(
+            "{{\"sop\":{},\"versi\":{version}}}",
+            serde_json::Value::String(id)
+        ));
+    }
+}
+
+enum Outcome {
+    Good { good: Box<Good>, warnings: String },
+    Failed(String),
+}
+
+fn render_file(path: &Path) -> Outcome {
+    let mut sources = Sources::default();
+    let loaded = validate::load(path, &mut sources, &fonts::covers);
+    let text = diag::render(&sources, &loaded.diags);
+    let Some(sop) = loaded.sop else {
+        return Outcome::Failed(text);
+    };
+    let rendered = match typeset::render(&sop, &world::embedded_templates()) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
+    };
+    let pdf = match typeset::pdf(&sop, &rendered.document) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
+    };
+    let svgs = (0..rendered.document.pages().len())
+        .filter_map(|i| typeset::page_svg(&rendered.document, i))
+        .collect();
+    let mut warnings = text;
+    for w in &rendered.warnings {
+        warnings.push_str(&format!("warning: {w}\n"));
+    }
+    Outcome::Good {
+        good: Box::new(Good { sop, svgs, pdf }),
+        warnings,
+    }
+}

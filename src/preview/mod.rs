@@ -1,0 +1,13 @@
+//! `sopan preview`: a local web server that shows a catalogue's SOPs as they are edited,
+//! with each SOP's pages as vector images, its review list and its diagnostics.
+//!
+//! [`watch`] sees a saved file, [`catalogue`] renders it again on a thread with a large
+//! stack and keeps only the latest render, [`server`] serves the pages built by [`pages`]
+//! and tells open pages through Server-Sent Events.
+
+pub mod catalogue;
+pub mod pages;
+pub mod server;
+pub mod watch;
+
+pub use server::{Options, Preview, StartError, start};

@@ -1,0 +1,304 @@
+//! The HTML of the preview: the catalogue index and each SOP's page, with the page images,
+//! the review panel and the diagnostics of a file with errors. Everything is escaped.
+
+use std::fmt::Write as _;
+
+use super::catalogue::{Catalogue, Entry};
+use crate::model::Status;
+use crate::review::Kelompok;
+
+/// The page frame (title, stylesheet, script, body).
+const SHELL: &str = include_str!("shell.html");
+/// The stylesheet, served at `/gaya.css`.
+pub const STYLE: &str = include_str!("gaya.css");
+/// The page script, served at `/pratinjau.js`: search and live updates.
+pub const SCRIPT: &str = include_str!("pratinjau.js");
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Shows `key` spans of escaped text as code, the way the CLI writes them.
+fn code_spans(escaped: &str) -> String {
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escaped.to_string();
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// Percent-encodes an SOP id for a URL path, keeping its slashes.
+pub fn url_path(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn shell(title: &str, sop: Option<&str>, body: &str) -> String {
+    let data = sop
+        .map(|id| format!(" data-sop=\"{}\"", escape(id)))
+        .unwrap_or_default();
+    fill(
+        SHELL,
+        &[("judul", &escape(title)), ("data", &data), ("isi", body)],
+    )
+}
+
+/// Fills `{{name}}` slots in one pass, so filled-in text is never scanned again.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) => {
+                let key = &after[..end];
+                match values.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&rest[start..start + 2 + end + 2]),
+                }
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The badge of a status.
+fn badge(status: Option<&Status>) -> String {
+    match status {
+        Some(s) => format!("<span class=\"lencana {0}\">{0}</span>", escape(s.nama())),
+        None => "<span class=\"lencana belum\">belum terbaca</span>".into(),
+    }
+}
+
+/// The catalogue index: search box and the list.
+pub fn index(cat: &Catalogue) -> String {
+    let title = cat
+        .folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Katalog".into());
+    let body = format!(
+        "<header class=\"kepala\"><div><p class=\"kecil\">Pratinjau katalog SOP</p>\
+         <h1>{}</h1></div></header>\
+         <main class=\"daftar-wadah\">\
+         <label class=\"cari\">Cari nomor atau nama SOP \
+         <input id=\"cari\" type=\"search\" autocomplete=\"off\" placeholder=\"mis. 503/22 atau LAKIP\"></label>\
+         <div id=\"daftar\">{}</div></main>",
+        escape(&title),
+        index_list(cat)
+    );
+    shell(&format!("Katalog {title}"), None, &body)
+}
+
+/// The list of SOPs, replaced in place when anything is rendered again.
+pub fn index_list(cat: &Catalogue) -> String {
+    let mut rows = String::new();
+    for e in cat.entries.values() {
+        let cari = format!("{} {}", e.nomor, e.nama).to_lowercase();
+        let keadaan = if e.errors.is_some() {
+            "<span class=\"lencana galat\">ada kesalahan</span>".to_string()
+        } else if e.pending {
+            "<span class=\"kecil\">sedang dibuat…</span>".to_string()
+        } else if e.review.is_empty() {
+            "<span class=\"kecil\">lengkap</span>".to_string()
+        } else {
+            format!("<span class=\"kecil\">{} catatan</span>", e.review.len())
+        };
+        let _ = write!(
+            rows,
+            "<tr data-cari=\"{}\"><td class=\"nomor\">{}</td>\
+             <td><a href=\"/sop/{}\">{}</a><div class=\"kecil\">{}</div></td>\
+             <td>{}</td><td>{}</td></tr>",
+            escape(&cari),
+            escape(&e.nomor),
+            url_path(&e.id),
+            escape(&e.nama),
+            escape(e.bab()),
+            badge(e.status()),
+            keadaan
+        );
+    }
+    format!(
+        "<table class=\"katalog\"><thead><tr><th>Nomor SOP</th><th>Nama SOP</th>\
+         <th>Status</th><th>Keadaan</th></tr></thead><tbody>{rows}</tbody></table>\
+         <p id=\"kosong\" class=\"kecil\" hidden>Tidak ada SOP yang cocok.</p>"
+    )
+}
+
+/// An SOP's page.
+pub fn sop_page(e: &Entry) -> String {
+    shell(
+        &format!("{} — pratinjau", e.nama),
+        Some(&e.id),
+        &format!("<main id=\"isi\">{}</main>", sop_body(e)),
+    )
+}
+
+/// The body of an SOP's page, replaced in place after every render.
+pub fn sop_body(e: &Entry) -> String {
+    let mut out = String::new();
+    let unduh = if e.good.is_some() {
+        format!(
+            "<a class=\"tombol\" href=\"/sop/{}/unduh.pdf\" download=\"{}\">Unduh PDF</a>",
+            url_path(&e.id),
+            escape(&e.pdf_name())
+        )
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        out,
+        "<header class=\"kepala\"><div><a class=\"kembali\" href=\"/\">&larr; Daftar SOP</a>\
+         <h1>{}</h1><p class=\"nomor\">{} {}</p></div>{unduh}</header>",
+        escape(&e.nama),
+        escape(&e.nomor),
+        badge(e.status())
+    );
+    if let Some(errors) = &e.errors {
+        let tetap = if e.good.is_some() {
+            "Halaman di bawah adalah hasil terakhir yang benar; perbaiki berkas lalu simpan."
+        } else {
+            "Belum ada hasil yang benar untuk ditampilkan; perbaiki berkas lalu simpan."
+        };
+        let _ = write!(
+            out,
+            "<section class=\"galat\" id=\"galat\"><h2>Berkas ini berisi kesalahan</h2>\
+             <p>{tetap}</p><pre>{}</pre></section>",
+            escape(errors)
+        );
+    }
+    out.push_str("<div class=\"tata\"><div class=\"lembar\" id=\"halaman\">");
+    match &e.good {
+        Some(good) => {
+            let total = good.svgs.len();
+            for n in 1..=total {
+                let _ = write!(
+                    out,
+                    "<figure><img src=\"/sop/{}/halaman/{n}.svg?v={}\" alt=\"Halaman {n} dari {total}\" \
+                     width=\"842\"><figcaption>Halaman {n} dari {total}</figcaption></figure>",
+                    url_path(&e.id),
+                    e.version
+                );
+            }
+        }
+        None if e.pending => out.push_str("<p class=\"tunggu\">Sedang membuat pratinjau…</p>"),
+        None => {}
+    }
+    out.push_str("</div>");
+    out.push_str(&review_panel(e));
+    out.push_str("</div>");
+    out
+}
+
+fn review_panel(e: &Entry) -> String {
+    let mut out =
+        String::from("<aside class=\"tinjauan\" id=\"tinjauan\"><h2>Sebelum pengesahan</h2>");
+    if e.good.is_none() {
+        out.push_str("<p class=\"kecil\">Daftar tinjauan muncul setelah berkas dapat dibaca.</p>");
+    } else if e.review.is_empty() {
+        out.push_str("<p class=\"lengkap\">Lengkap: tidak ada catatan.</p>");
+    } else {
+        let _ = write!(
+            out,
+            "<p class=\"kecil\">{} hal masih perlu dilengkapi atau diperiksa:</p>",
+            e.review.len()
+        );
+        for kelompok in [Kelompok::Pengesahan, Kelompok::Identitas, Kelompok::Alur] {
+            let items: Vec<String> = e
+                .review
+                .iter()
+                .filter(|t| t.kelompok() == kelompok)
+                .map(|t| format!("<li>{}</li>", code_spans(&escape(&t.to_string()))))
+                .collect();
+            if !items.is_empty() {
+                let _ = write!(
+                    out,
+                    "<h3>{}</h3><ul>{}</ul>",
+                    kelompok.judul(),
+                    items.concat()
+                );
+            }
+        }
+    }
+    if !e.warnings.trim().is_empty() {
+        let _ = write!(
+            out,
+            "<h3>Peringatan</h3><pre class=\"peringatan\">{}</pre>",
+            escape(&e.warnings)
+        );
+    }
+    out.push_str("</aside>");
+    out
+}
+
+/// A short page for a refused or unknown request.
+pub fn error_page(status: u16) -> String {
+    let text = match status {
+        400 => "Permintaan tidak dapat dibaca.",
+        403 => "Akses ditolak: pratinjau hanya menampilkan isi katalog ini.",
+        404 => "Halaman tidak ditemukan.",
+        405 => "Hanya permintaan GET yang dilayani.",
+        503 => "Terlalu banyak permintaan; coba lagi sebentar.",
+        _ => "Terjadi kesalahan.",
+    };
+    shell(
+        &format!("{status}"),
+        None,
+        &format!(
+            "<main class=\"pesan\"><h1>{status}</h1><p>{text}</p><p><a href=\"/\">Ke daftar SOP</a></p></main>"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_ids_encoded() {
+        assert_eq!(
+            escape("<b a=\"x\">&'"),
+            "&lt;b a=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(url_path("bab satu/lakip"), "bab%20satu/lakip");
+        assert_eq!(code_spans("isi `nip` di"), "isi <code>nip</code> di");
+        assert_eq!(code_spans("satu ` saja"), "satu ` saja");
+        assert_eq!(url_path("perencanaan/lakip"), "perencanaan/lakip");
+    }
+}

@@ -1,0 +1,359 @@
+//! The review list: what still stands between a draft SOP and its pengesahan.
+//!
+//! [`review`] is a pure function on the validated model, so `sopan check --review` and
+//! the preview page show the same list.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Sop, Tanggal};
+
+/// One thing to complete or fix before the SOP is signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Temuan {
+    /// A section of the identity page has no content.
+    BagianKosong(Bagian),
+    /// A piece of the signer's data is missing.
+    PengesahanKurang(DataPengesahan),
+    /// A date of the kop is missing.
+    TanggalKosong(JenisTanggal),
+    /// A lane that no step uses.
+    LajurTidakDipakai {
+        /// The procedure's title when the SOP has several.
+        prosedur: Option<String>,
+        /// The lane's name.
+        lajur: String,
+    },
+    /// Steps with an empty Mutu Baku column.
+    LangkahTanpa {
+        /// Which column is empty.
+        kolom: KolomMutu,
+        /// The procedure's title when the SOP has several.
+        prosedur: Option<String>,
+        /// Step numbers as printed (1-based).
+        langkah: Vec<usize>,
+    },
+    /// A Keterkaitan entry that names no SOP of the catalogue.
+    KeterkaitanTidakDikenal {
+        /// The entry as typed.
+        teks: String,
+    },
+}
+
+/// Sections of the identity page that should not stay empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bagian {
+    /// Dasar Hukum.
+    DasarHukum,
+    /// Kualifikasi Pelaksana.
+    Kualifikasi,
+    /// Peralatan/Perlengkapan.
+    Peralatan,
+    /// Peringatan.
+    Peringatan,
+    /// Pencatatan dan Pendataan.
+    Pencatatan,
+}
+
+/// The signer's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataPengesahan {
+    /// Position.
+    Jabatan,
+    /// Name.
+    Nama,
+    /// NIP.
+    Nip,
+}
+
+/// Dates of the kop that a signed SOP needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JenisTanggal {
+    /// Tanggal pembuatan.
+    Pembuatan,
+    /// Tanggal efektif.
+    Efektif,
+}
+
+/// Mutu Baku columns every step should fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KolomMutu {
+    /// Output.
+    Output,
+    /// Waktu.
+    Waktu,
+}
+
+/// Where a finding belongs, for grouping in the preview panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kelompok {
+    /// Kop and signature.
+    Pengesahan,
+    /// The identity page's sections.
+    Identitas,
+    /// The flow table.
+    Alur,
+}
+
+impl Kelompok {
+    /// Heading shown above the group.
+    pub fn judul(self) -> &'static str {
+        match self {
+            Kelompok::Pengesahan => "Pengesahan dan tanggal",
+            Kelompok::Identitas => "Halaman identitas",
+            Kelompok::Alur => "Tabel alur",
+        }
+    }
+}
+
+impl Temuan {
+    /// The group the finding is shown under.
+    pub fn kelompok(&self) -> Kelompok {
+        match self {
+            Temuan::PengesahanKurang(_) | Temuan::TanggalKosong(_) => Kelompok::Pengesahan,
+            Temuan::BagianKosong(_) | Temuan::KeterkaitanTidakDikenal { .. } => Kelompok::Identitas,
+            Temuan::LajurTidakDipakai { .. } | Temuan::LangkahTanpa { .. } => Kelompok::Alur,
+        }
+    }
+}
+
+impl fmt::Display for Temuan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let di = |prosedur: &Option<String>| match prosedur {
+            Some(p) => format!(" (prosedur \"{p}\")"),
+            None => String::new(),
+        };
+        match self {
+            Temuan::BagianKosong(b) => {
+                let (nama, kunci) = match b {
+                    Bagian::DasarHukum => ("Dasar Hukum", "dasar_hukum"),
+                    Bagian::Kualifikasi => ("Kualifikasi Pelaksana", "kualifikasi_pelaksana"),
+                    Bagian::Peralatan => ("Peralatan/Perlengkapan", "peralatan"),
+                    Bagian::Peringatan => ("Peringatan", "peringatan"),
+                    Bagian::Pencatatan => ("Pencatatan dan Pendataan", "pencatatan"),
+                };
+                write!(f, "{nama} masih kosong (isi `{kunci}`)")
+            }
+            Temuan::PengesahanKurang(d) => {
+                let (apa, kunci) = match d {
+                    DataPengesahan::Jabatan => ("jabatan", "jabatan"),
+                    DataPengesahan::Nama => ("nama", "nama"),
+                    DataPengesahan::Nip => ("NIP", "nip"),
+                };
+                write!(
+                    f,
+                    "{apa} penanda tangan belum diisi (`{kunci}` di [pengesahan])"
+                )
+            }
+            Temuan::TanggalKosong(t) => match t {
+                JenisTanggal::Pembuatan => {
+                    write!(f, "tanggal pembuatan belum diisi (`tanggal_pembuatan`)")
+                }
+                JenisTanggal::Efektif => {
+                    write!(f, "tanggal efektif belum diisi (`tanggal_efektif`)")
+                }
+            },
+            Temuan::LajurTidakDipakai { prosedur, lajur } => write!(
+                f,
+                "pelaksana \"{lajur}\" tidak dipakai oleh langkah mana pun{}",
+                di(prosedur)
+            ),
+            Temuan::LangkahTanpa {
+                kolom,
+                prosedur,
+                langkah,
+            } => {
+                let kolom = match kolom {
+                    KolomMutu::Output => "Output",
+                    KolomMutu::Waktu => "Waktu",
+                };
+                write!(
+                    f,
+                    "langkah {} belum punya {kolom}{}",
+                    daftar(langkah),
+                    di(prosedur)
+                )
+            }
+            Temuan::KeterkaitanTidakDikenal { teks } => write!(
+                f,
+                "Keterkaitan \"{teks}\" tidak menyebut SOP mana pun di katalog ini"
+            ),
+        }
+    }
+}
+
+/// "2", "2 dan 5", "2, 5 dan 7".
+fn daftar(numbers: &[usize]) -> String {
+    let text: Vec<String> = numbers.iter().map(usize::to_string).collect();
+    match text.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} dan {last}", rest.join(", ")),
+        _ => text.join(""),
+    }
+}
+
+/// A value a clerk left empty, or filled with a dash as placeholder.
+fn kosong(text: &str) -> bool {
+    matches!(text.trim(), "" | "-")
+}
+
+fn list_kosong(items: &[String]) -> bool {
+    items.iter().all(|t| kosong(t))
+}
+
+/// Lower case, single spaces, no trailing full stop or semicolon: how names are compared.
+fn normal(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(['.', ';', ','])
+        .to_lowercase()
+}
+
+/// Everything that still stands between `sop` and its pengesahan, in the order of the sheet.
+///
+/// `catalogue_names` are the `nama` of the SOPs of the same catalogue; a Keterkaitan entry
+/// must name one of them, case-insensitively, with or without a leading "SOP".
+pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
+    let mut found = Vec::new();
+    if !sop.tanggal_pembuatan.ada() || tanggal_kosong(&sop.tanggal_pembuatan) {
+        found.push(Temuan::TanggalKosong(JenisTanggal::Pembuatan));
+    }
+    if !sop.tanggal_efektif.ada() || tanggal_kosong(&sop.tanggal_efektif) {
+        found.push(Temuan::TanggalKosong(JenisTanggal::Efektif));
+    }
+    let p = &sop.pengesahan;
+    for (value, data) in [
+        (&p.jabatan, DataPengesahan::Jabatan),
+        (&p.nama, DataPengesahan::Nama),
+        (&p.nip, DataPengesahan::Nip),
+    ] {
+        if kosong(value) {
+            found.push(Temuan::PengesahanKurang(data));
+        }
+    }
+    for (items, bagian) in [
+        (&sop.dasar_hukum, Bagian::DasarHukum),
+        (&sop.kualifikasi_pelaksana, Bagian::Kualifikasi),
+        (&sop.peralatan, Bagian::Peralatan),
+        (&sop.peringatan, Bagian::Peringatan),
+        (&sop.pencatatan, Bagian::Pencatatan),
+    ] {
+        if list_kosong(items) {
+            found.push(Temuan::BagianKosong(bagian));
+        }
+    }
+    let known: Vec<String> = catalogue_names.iter().map(|n| normal(n)).collect();
+    for entry in sop.keterkaitan.iter().filter(|t| !kosong(t)) {
+        let wanted = normal(entry);
+        let bare = wanted.strip_prefix("sop ").unwrap_or(&wanted);
+        if !known.iter().any(|k| *k == wanted || k == bare) {
+            found.push(Temuan::KeterkaitanTidakDikenal {
+                teks: entry.trim().to_string(),
+            });
+        }
+    }
+    let several = sop.prosedur.len() > 1;
+    for (i, pr) in sop.prosedur.iter().enumerate() {
+        let prosedur = several.then(|| pr.judul.clone().unwrap_or_else(|| format!("{}", i + 1)));
+        for (k, lajur) in pr.lanes.iter().enumerate() {
+            if !pr.langkah.iter().any(|l| l.lanes.contains(&k)) {
+                found.push(Temuan::LajurTidakDipakai {
+                    prosedur: prosedur.clone(),
+                    lajur: lajur.clone(),
+                });
+            }
+        }
+        for kolom in [KolomMutu::Output, KolomMutu::Waktu] {
+            let langkah: Vec<usize> = pr
+                .langkah
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| {
+                    kosong(match kolom {
+                        KolomMutu::Output => &l.output,
+                        KolomMutu::Waktu => &l.waktu,
+                    })
+                })
+                .map(|(n, _)| n + 1)
+                .collect();
+            if !langkah.is_empty() {
+                found.push(Temuan::LangkahTanpa {
+                    kolom,
+                    prosedur: prosedur.clone(),
+                    langkah,
+                });
+            }
+        }
+    }
+    found
+}
+
+fn tanggal_kosong(t: &Tanggal) -> bool {
+    matches!(t, Tanggal::Teks(s) if kosong(s))
+}
+
+/// The folder whose SOPs form the catalogue of `sop`: the outermost katalog.toml's folder,
+/// or the SOP's own folder when there is none.
+pub fn catalogue_folder(sop: &Path) -> PathBuf {
+    crate::source::catalogue_root(sop, &crate::source::katalog_chain(sop))
+}
+
+/// The `nama` of every SOP below `folder`, read leniently: a file with errors that still
+/// has a `nama` counts, one without is skipped.
+pub fn catalogue_names(folder: &Path) -> Vec<String> {
+    let Ok(files) = crate::source::sop_files(folder) else {
+        return Vec::new();
+    };
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|text| nama_of(&text))
+        .collect()
+}
+
+/// The top-level `nama` of an SOP file's text, even when the rest of the file has errors.
+fn nama_of(text: &str) -> Option<String> {
+    if let Ok(table) = text.parse::<toml::Table>() {
+        return table.get("nama")?.as_str().map(str::to_string);
+    }
+    // A file being edited may not parse as a whole; its `nama` line usually still does.
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .find_map(|l| {
+            let (key, value) = l.split_once('=')?;
+            if key.trim() != "nama" {
+                return None;
+            }
+            let value: toml::Value = format!("v = {}", value.trim())
+                .parse::<toml::Table>()
+                .ok()?
+                .remove("v")?;
+            value.as_str().map(str::to_string)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_join_in_indonesian() {
+        assert_eq!(daftar(&[2]), "2");
+        assert_eq!(daftar(&[2, 5]), "2 dan 5");
+        assert_eq!(daftar(&[2, 5, 7]), "2, 5 dan 7");
+    }
+
+    #[test]
+    fn nama_is_read_even_from_a_broken_file() {
+        assert_eq!(
+            nama_of("nama = \"Surat Keluar\"\nnomor = 1\n").as_deref(),
+            Some("Surat Keluar")
+        );
+        assert_eq!(
+            nama_of("nomor = \"1\"\nnama = \"Surat Keluar\" # komentar\npelaksana = [\n")
+                .as_deref(),
+            Some("Surat Keluar")
+        );
+        assert_eq!(nama_of("nomor = \"1\"\n"), None);
+    }
+}

@@ -1,0 +1,163 @@
+//! `sopan render --format png|svg --pages`: page images beside the SOP or under `-o`,
+//! page ranges checked against the document, usage mistakes exit 2.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use sopan::cli::{Format, RenderArgs};
+use sopan::commands::{self, Outcome};
+
+/// A fresh copy of the Pagar Alam catalogue in a temporary folder.
+fn catalogue_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sopan-images-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("examples/pagar-alam-dpmptsptk"), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+fn run(args: RenderArgs) -> (Outcome, String, String) {
+    big_stack(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let outcome = commands::render(&args, &mut out, &mut err);
+        (
+            outcome,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    })
+}
+
+fn args(file: PathBuf) -> RenderArgs {
+    RenderArgs {
+        files: vec![file],
+        output: None,
+        geometry: None,
+        format: None,
+        pages: None,
+        ppi: 150.0,
+    }
+}
+
+#[test]
+fn png_pages_are_written_beside_the_sop_numbered() {
+    let dir = catalogue_copy("png");
+    let sop = dir.join("perencanaan/lakip.toml");
+    let (outcome, out, err) = run(RenderArgs {
+        format: Some(Format::Png),
+        pages: Some("2-3".into()),
+        ppi: 72.0,
+        ..args(sop.clone())
+    });
+    assert_eq!(outcome, Outcome::Ok, "{err}");
+    assert!(out.contains("(2 dari 4 halaman)"), "{out}");
+    for n in [2, 3] {
+        let png = std::fs::read(dir.join(format!("perencanaan/lakip-{n}.png"))).expect("png");
+        assert!(png.starts_with(b"\x89PNG"));
+        // A4 landscape at 72 ppi: 842 x 595 pixels (IHDR width and height).
+        let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert_eq!((w, h), (842, 595));
+    }
+    assert!(!dir.join("perencanaan/lakip-1.png").exists());
+    assert!(!dir.join("perencanaan/lakip.pdf").exists());
+}
+
+#[test]
+fn svg_to_a_folder_and_a_single_named_image() {
+    let dir = catalogue_copy("svg");
+    let sop = dir.join("perencanaan/lakip.toml");
+    let folder = dir.join("kirim");
+    std::fs::create_dir_all(&folder).unwrap();
+    let (outcome, _, err) = run(RenderArgs {
+        format: Some(Format::Svg),
+        output: Some(folder.clone()),
+        ..args(sop.clone())
+    });
+    assert_eq!(outcome, Outcome::Ok, "{err}");
+    for n in 1..=4 {
+        let svg = std::fs::read_to_string(folder.join(format!("lakip-{n}.svg"))).expect("svg");
+        assert!(svg.starts_with("<svg"), "page {n} is not SVG");
+    }
+    // The format follows the name given to -o; one page gets exactly that name.
+    let named = dir.join("untuk-wa.png");
+    let (outcome, _, err) = run(RenderArgs {
+        output: Some(named.clone()),
+        pages: Some("1".into()),
+        ..args(sop)
+    });
+    assert_eq!(outcome, Outcome::Ok, "{err}");
+    assert!(std::fs::read(&named).unwrap().starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn page_ranges_out_of_the_document_are_usage_errors() {
+    let dir = catalogue_copy("range");
+    let sop = dir.join("perencanaan/lakip.toml");
+    let (outcome, _, err) = run(RenderArgs {
+        format: Some(Format::Png),
+        pages: Some("9".into()),
+        ..args(sop.clone())
+    });
+    assert_eq!(outcome, Outcome::BadUsage);
+    assert!(
+        err.contains("halaman 9 tidak ada; SOP ini hanya 4 halaman"),
+        "{err}"
+    );
+    assert!(!dir.join("perencanaan/lakip-9.png").exists());
+
+    let (outcome, _, err) = run(RenderArgs {
+        pages: Some("3-2".into()),
+        ..args(sop.clone())
+    });
+    assert_eq!(outcome, Outcome::BadUsage);
+    assert!(err.contains("maksudnya 2-3?"), "{err}");
+
+    let (outcome, _, err) = run(RenderArgs {
+        ppi: 0.0,
+        ..args(sop)
+    });
+    assert_eq!(outcome, Outcome::BadUsage);
+    assert!(err.contains("--ppi"), "{err}");
+}
+
+#[test]
+fn pdf_of_some_pages() {
+    let dir = catalogue_copy("pdf");
+    let sop = dir.join("perencanaan/lakip.toml");
+    let target = dir.join("hal-2-3.pdf");
+    let (outcome, out, err) = run(RenderArgs {
+        output: Some(target.clone()),
+        pages: Some("2-3".into()),
+        ..args(sop)
+    });
+    assert_eq!(outcome, Outcome::Ok, "{err}");
+    assert!(out.contains("(2 halaman)"), "{out}");
+    let pdf = std::fs::read(&target).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // poppler-utils is installed by .ci/run.
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&target)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim_end().ends_with(" 2")),
+        "{info}"
+    );
+}

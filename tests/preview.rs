@@ -1,0 +1,659 @@
+//! `sopan preview`: routes, refused traversal, the error page, push on change over
+//! Server-Sent Events, and the whole thing in a real headless Chromium.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::root;
+use sopan::preview::{self, Options, Preview};
+
+/// A copy of part of the Pagar Alam catalogue (katalog.toml, images, the given SOPs).
+fn catalogue(name: &str, sops: &[&str]) -> PathBuf {
+    let src = root().join("examples/pagar-alam-dpmptsptk");
+    let dir = std::env::temp_dir().join(format!("sopan-preview-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("perencanaan")).expect("temp folder");
+    for f in ["katalog.toml", "logo.svg", "ttd-kadis.svg"] {
+        std::fs::copy(src.join(f), dir.join(f)).expect("copy");
+    }
+    for s in sops {
+        let f = format!("perencanaan/{s}.toml");
+        std::fs::copy(src.join(&f), dir.join(&f)).expect("copy");
+    }
+    dir
+}
+
+fn start(path: &Path) -> Preview {
+    preview::start(&Options {
+        path: path.to_path_buf(),
+        host: "127.0.0.1".into(),
+        port: 0,
+    })
+    .expect("preview starts")
+}
+
+/// A reply: status code, head and body.
+struct Reply {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One raw HTTP/1.1 request, the target sent exactly as given (no client normalisation).
+fn request(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    // Read the head, then the body by Content-Length: DevTools keeps connections open.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    let split = loop {
+        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
+        }
+        let n = s.read(&mut buf).expect("read reply");
+        assert!(n > 0, "connection closed before the end of the head");
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let length = head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| v.trim().parse::<usize>().ok())?
+    });
+    let mut body = raw[split + 4..].to_vec();
+    match length {
+        _ if method == "HEAD" => {}
+        Some(len) => {
+            while body.len() < len {
+                let n = s.read(&mut buf).expect("read body");
+                assert!(n > 0, "connection closed inside the body");
+                body.extend_from_slice(&buf[..n]);
+            }
+        }
+        None => {
+            s.read_to_end(&mut body).expect("read body");
+        }
+    }
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status code");
+    Reply { status, head, body }
+}
+
+fn get(addr: SocketAddr, target: &str) -> Reply {
+    request(addr, "GET", target, &addr.to_string())
+}
+
+/// Waits until no SOP of the index is still being rendered for the first time.
+fn wait_rendered(addr: SocketAddr) {
+    let t = Instant::now();
+    while get(addr, "/daftar").text().contains("sedang dibuat") {
+        assert!(
+            t.elapsed() < Duration::from_secs(120),
+            "first render took too long"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// An open `/events` stream.
+struct Events {
+    lines: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(addr: SocketAddr) -> Self {
+        let mut s = TcpStream::connect(addr).expect("connect");
+        write!(s, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut lines = BufReader::new(s);
+        let mut line = String::new();
+        lines.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        // Read the head and the retry line, so the stream is surely subscribed.
+        let mut ready = false;
+        while !ready {
+            line.clear();
+            lines.read_line(&mut line).unwrap();
+            ready = line.starts_with("retry:");
+        }
+        Self { lines }
+    }
+
+    /// The next `data:` payload naming `sop`, or None after `within`.
+    fn next_for(&mut self, sop: &str, within: Duration) -> Option<String> {
+        let end = Instant::now() + within;
+        let mut line = String::new();
+        loop {
+            let left = end.checked_duration_since(Instant::now())?;
+            self.lines
+                .get_ref()
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .ok()?;
+            line.clear();
+            match self.lines.read_line(&mut line) {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+            if let Some(data) = line.strip_prefix("data: ")
+                && data.contains(&format!("\"sop\":\"{sop}\""))
+            {
+                return Some(data.trim().to_string());
+            }
+        }
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read SOP");
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write SOP");
+}
+
+#[test]
+fn routes_serve_the_index_pages_images_and_pdf() {
+    let dir = catalogue("routes", &["lakip", "lppd"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    assert!(addr.ip().is_loopback());
+    wait_rendered(addr);
+
+    let index = get(addr, "/");
+    assert_eq!(index.status, 200);
+    let html = index.text();
+    assert!(html.contains("PENYUSUNAN LAKIP") && html.contains("PENYUSUNAN LPPD"));
+    assert!(html.contains("503/22/SOP.PRCN/DISPMPTSPTK/2024"));
+    assert!(html.contains("<span class=\"lencana berlaku\">berlaku</span>"));
+    assert!(html.contains("id=\"cari\""));
+    assert!(index.head.contains("Content-Security-Policy"));
+
+    let page = get(addr, "/sop/perencanaan/lakip").text();
+    assert_eq!(
+        page.matches("<img src=\"/sop/perencanaan/lakip/halaman/")
+            .count(),
+        4
+    );
+    assert!(page.contains("href=\"/sop/perencanaan/lakip/unduh.pdf\""));
+    assert!(page.contains("Unduh PDF") && page.contains("Sebelum pengesahan"));
+
+    let svg = get(addr, "/sop/perencanaan/lakip/halaman/2.svg?v=1");
+    assert_eq!(svg.status, 200);
+    assert!(svg.head.contains("image/svg+xml"));
+    assert!(svg.text().starts_with("<svg"));
+    assert_eq!(
+        get(addr, "/sop/perencanaan/lakip/halaman/5.svg").status,
+        404
+    );
+
+    let pdf = get(addr, "/sop/perencanaan/lakip/unduh.pdf");
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert!(pdf.head.contains("filename=\"lakip.pdf\""));
+
+    assert_eq!(get(addr, "/gaya.css").status, 200);
+    assert!(get(addr, "/pratinjau.js").text().contains("EventSource"));
+    assert_eq!(get(addr, "/sop/perencanaan/tidak-ada").status, 404);
+    assert_eq!(get(addr, "/katalog.toml").status, 404);
+    assert_eq!(request(addr, "HEAD", "/", &addr.to_string()).status, 200);
+    assert_eq!(request(addr, "POST", "/", &addr.to_string()).status, 405);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn traversal_and_foreign_hosts_are_refused() {
+    let dir = catalogue("traversal", &["lakip"]);
+    // A secret beside the catalogue that must never be served.
+    std::fs::write(dir.join("perencanaan/rahasia.txt"), "RAHASIA").unwrap();
+    let server = start(&dir);
+    let addr = server.addr();
+    for target in [
+        "/../../../../etc/passwd",
+        "/sop/../katalog.toml",
+        "/sop/perencanaan/../../katalog.toml",
+        "/sop/%2e%2e/%2e%2e/etc/passwd",
+        "/sop/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/sop/..%5c..%5ckatalog.toml",
+        "//etc/passwd",
+        "/sop/perencanaan/lakip%00",
+    ] {
+        let r = get(addr, target);
+        assert_eq!(r.status, 403, "{target}");
+        assert!(!r.text().contains("root:"), "{target}");
+    }
+    for target in [
+        "/etc/passwd",
+        "/perencanaan/rahasia.txt",
+        "/sop/perencanaan/rahasia.txt",
+        "/sop/perencanaan/lakip.toml",
+        "/logo.svg",
+    ] {
+        let r = get(addr, target);
+        assert_eq!(r.status, 404, "{target}");
+        assert!(!r.text().contains("RAHASIA"), "{target}");
+    }
+    assert_eq!(get(addr, "/sop/%zz").status, 400);
+    // DNS rebinding: a page of another site that resolves to 127.0.0.1.
+    assert_eq!(request(addr, "GET", "/", "jahat.example:80").status, 403);
+    assert_eq!(request(addr, "GET", "/", "localhost").status, 200);
+    // Odd requests get an answer, never a crash.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(b"\x00\x01garbage\r\n\r\n").unwrap();
+    let mut sink = Vec::new();
+    let _ = s.read_to_end(&mut sink);
+    assert_eq!(get(addr, "/").status, 200, "server still answers");
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn saving_pushes_an_event_and_errors_show_with_line_numbers() {
+    let dir = catalogue("push", &["lakip"]);
+    let sop = dir.join("perencanaan/lakip.toml");
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let mut events = Events::open(addr);
+
+    let saved = Instant::now();
+    edit(
+        &sop,
+        "nama = \"PENYUSUNAN LAKIP\"",
+        "nama = \"PENYUSUNAN LAKIP TERBARU\"",
+    );
+    let event = events.next_for("perencanaan/lakip", Duration::from_secs(20));
+    let took = saved.elapsed();
+    assert!(event.is_some(), "no event within 2 s of saving");
+    eprintln!("save -> event: {took:?}");
+    let page = get(addr, "/sop/perencanaan/lakip").text();
+    assert!(page.contains("PENYUSUNAN LAKIP TERBARU"));
+    let good_images = page.matches("<img ").count();
+    assert_eq!(good_images, 4);
+
+    // A typo in a lane name: the page shows the diagnostic with its line, the last good
+    // render stays.
+    edit(&sop, "pelaksana = \"KASUBBAG\"", "pelaksana = \"KASUBAG\"");
+    assert!(
+        events
+            .next_for("perencanaan/lakip", Duration::from_secs(10))
+            .is_some()
+    );
+    let body = get(addr, "/sop/perencanaan/lakip/isi").text();
+    assert!(body.contains("Berkas ini berisi kesalahan"), "{body}");
+    assert!(body.contains("pelaksana &quot;KASUBAG&quot; tidak ada di daftar pelaksana"));
+    let line = std::fs::read_to_string(&sop)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("KASUBAG\""))
+        .unwrap()
+        + 1;
+    assert!(
+        body.contains(&format!("lakip.toml:{line}:")) && body.contains(&format!("{line} │")),
+        "line {line} missing from:\n{body}"
+    );
+    assert!(body.contains("hasil terakhir yang benar"));
+    assert_eq!(body.matches("<img ").count(), good_images);
+    let index = get(addr, "/daftar").text();
+    assert!(index.contains("ada kesalahan"));
+    // The PDF link still serves the last good render.
+    assert!(
+        get(addr, "/sop/perencanaan/lakip/unduh.pdf")
+            .body
+            .starts_with(b"%PDF-")
+    );
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn katalog_change_renders_every_sop_below_and_new_files_appear() {
+    let dir = catalogue("katalog", &["lakip", "lppd"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let mut events = Events::open(addr);
+    edit(
+        &dir.join("katalog.toml"),
+        "nama = \"GUNSONO MEKSON, SE, MM\"",
+        "nama = \"\"",
+    );
+    let within = Duration::from_secs(30);
+    assert!(events.next_for("perencanaan/lakip", within).is_some());
+    assert!(events.next_for("perencanaan/lppd", within).is_some());
+
+    let added = dir.join("perencanaan/baru.toml");
+    let text = std::fs::read_to_string(dir.join("perencanaan/lppd.toml"))
+        .unwrap()
+        .replace("PENYUSUNAN LPPD", "SOP BARU UJI");
+    std::fs::write(&added, text).unwrap();
+    assert!(events.next_for("perencanaan/baru", within).is_some());
+    assert!(get(addr, "/").text().contains("SOP BARU UJI"));
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_single_file_is_shown_at_its_own_page() {
+    let dir = catalogue("single", &["lakip", "lppd"]);
+    let server = start(&dir.join("perencanaan/lakip.toml"));
+    assert!(server.url().ends_with("/sop/lakip"), "{}", server.url());
+    let addr = server.addr();
+    wait_rendered(addr);
+    let index = get(addr, "/daftar").text();
+    assert!(index.contains("PENYUSUNAN LAKIP") && !index.contains("PENYUSUNAN LPPD"));
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn starting_on_a_missing_folder_says_so() {
+    let err = preview::start(&Options {
+        path: PathBuf::from("/tidak/ada/folder"),
+        host: "127.0.0.1".into(),
+        port: 0,
+    })
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("tidak dapat membuka"), "{err}");
+}
+
+/// Kills Chromium when dropped, also when a test panics while it starts.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A headless Chromium driven over the DevTools protocol.
+struct Browser {
+    child: Process,
+    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    profile: PathBuf,
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+impl Browser {
+    /// Starts Chromium; None (test skipped) only when it is absent outside CI.
+    fn launch(name: &str) -> Option<Self> {
+        if !Path::new(CHROMIUM).exists() {
+            if std::env::var_os("CI").is_some() {
+                panic!("{CHROMIUM} is missing in CI; .ci/run installs the Debian package chromium");
+            }
+            eprintln!(
+                "SKIPPED: {CHROMIUM} not found; install it with `apt-get install chromium` \
+                 to run the browser test (in CI it is required)"
+            );
+            return None;
+        }
+        let profile =
+            std::env::temp_dir().join(format!("sopan-chromium-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).unwrap();
+        let child = std::process::Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--remote-debugging-port=0",
+                "--window-size=1400,1000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map(Process)
+            .expect("start chromium");
+        let port_file = profile.join("DevToolsActivePort");
+        let t = Instant::now();
+        let port: u16 = loop {
+            if let Some(p) = std::fs::read_to_string(&port_file)
+                .ok()
+                .and_then(|t| t.lines().next()?.trim().parse().ok())
+            {
+                break p;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "chromium did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let devtools: SocketAddr = ([127, 0, 0, 1], port).into();
+        let list: serde_json::Value =
+            serde_json::from_slice(&get(devtools, "/json/list").body).expect("target list");
+        let ws_url = list
+            .as_array()
+            .and_then(|l| l.iter().find(|t| t["type"] == "page"))
+            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+            .expect("a page target")
+            .to_string();
+        let (ws, _) = tungstenite::connect(ws_url).expect("devtools websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+            s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        }
+        Some(Self {
+            child,
+            ws,
+            next_id: 0,
+            profile,
+        })
+    }
+
+    /// Calls a DevTools method and returns its result, skipping events in between.
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = serde_json::json!({ "id": id, "method": method, "params": params });
+        self.ws
+            .send(tungstenite::Message::text(msg.to_string()))
+            .expect("send to chromium");
+        loop {
+            let reply = self.ws.read().expect("read from chromium");
+            let tungstenite::Message::Text(text) = reply else {
+                continue;
+            };
+            let v: serde_json::Value = serde_json::from_str(&text).expect("JSON from chromium");
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates JavaScript in the page and returns its value.
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": expression, "returnByValue": true }),
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Polls `expression` until it is true; returns how long that took.
+    fn wait_for(&mut self, expression: &str, within: Duration) -> Duration {
+        let t = Instant::now();
+        while self.eval(expression) != serde_json::Value::Bool(true) {
+            if t.elapsed() > within {
+                let state = self.eval(
+                    "[location.href, document.readyState, document.body && document.body.dataset.tersambung, \
+                      Array.from(document.images).map(i => i.complete + ':' + i.naturalWidth).join(',')].join(' | ')",
+                );
+                panic!("timed out waiting for: {expression}\npage state: {state}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        t.elapsed()
+    }
+
+    /// Navigates and waits until the page's scripts ran; a navigation that Chromium
+    /// dropped while still starting up is retried.
+    fn open(&mut self, url: &str) {
+        let arrived = format!(
+            "location.href === {} && document.readyState === 'complete'",
+            serde_json::Value::String(url.to_string())
+        );
+        for _ in 0..3 {
+            self.call("Page.navigate", serde_json::json!({ "url": url }));
+            let t = Instant::now();
+            while t.elapsed() < Duration::from_secs(10) {
+                if self.eval(&arrived) == serde_json::Value::Bool(true) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        panic!("chromium did not open {url}");
+    }
+
+    /// Saves what the page shows to tests/out/NAME.png.
+    fn screenshot(&mut self, name: &str) -> PathBuf {
+        use base64::Engine as _;
+        let r = self.call(
+            "Page.captureScreenshot",
+            serde_json::json!({ "format": "png" }),
+        );
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().expect("screenshot data"))
+            .expect("base64");
+        let out = root().join("tests/out");
+        std::fs::create_dir_all(&out).unwrap();
+        let path = out.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        eprintln!("screenshot: {}", path.display());
+        path
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.0.kill();
+        let _ = self.child.0.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+#[test]
+fn browser_sees_pages_then_the_edit_then_the_error() {
+    let dir = catalogue("browser", &["lakip", "lppd"]);
+    let sop = dir.join("perencanaan/lakip.toml");
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let Some(mut b) = Browser::launch("e2e") else {
+        return;
+    };
+    let base = format!("http://{addr}");
+
+    // The SOP's pages as images, the review panel, the download link, a live connection.
+    b.open(&format!("{base}/sop/perencanaan/lakip"));
+    b.wait_for(
+        "document.body.dataset.tersambung === 'ya' \
+         && document.querySelectorAll('#halaman img').length === 4 \
+         && Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)",
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        b.eval("document.querySelector('a.tombol').textContent"),
+        "Unduh PDF"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('#tinjauan').innerText.includes('Lengkap')"),
+        true
+    );
+    b.screenshot("preview-1-halaman");
+
+    // Saving the file updates the open page by itself, without a reload.
+    let before = b.eval("document.querySelector('#halaman img').getAttribute('src')");
+    b.eval("window.belumDimuatUlang = true");
+    edit(
+        &sop,
+        "nama = \"PENYUSUNAN LAKIP\"",
+        "nama = \"PENYUSUNAN LAKIP UJI PERAMBAN\"",
+    );
+    let took = b.wait_for(
+        "document.querySelector('h1').textContent.includes('UJI PERAMBAN')",
+        Duration::from_secs(10),
+    );
+    eprintln!("save -> page updated in the browser: {took:?}");
+    assert_eq!(b.eval("window.belumDimuatUlang === true"), true);
+    assert_ne!(
+        b.eval("document.querySelector('#halaman img').getAttribute('src')"),
+        before
+    );
+    b.wait_for(
+        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)",
+        Duration::from_secs(10),
+    );
+    b.screenshot("preview-2-diubah");
+
+    // An injected mistake: the diagnostics appear with line numbers, the pages stay.
+    edit(&sop, "pelaksana = \"KASUBBAG\"", "pelaksana = \"KASUBAG\"");
+    b.wait_for(
+        "!!document.querySelector('#galat pre') && document.querySelector('#galat pre')\
+         .textContent.includes('pelaksana \"KASUBAG\" tidak ada di daftar pelaksana')",
+        Duration::from_secs(10),
+    );
+    let diag = b.eval("document.querySelector('#galat pre').textContent");
+    let line = std::fs::read_to_string(&sop)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("KASUBAG\""))
+        .unwrap()
+        + 1;
+    assert!(
+        diag.as_str()
+            .is_some_and(|d| d.contains(&format!("lakip.toml:{line}:"))),
+        "{diag}"
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#halaman img').length"),
+        4
+    );
+    b.screenshot("preview-3-galat");
+
+    // The index: search by name narrows the list.
+    b.open(&format!("{base}/"));
+    b.wait_for(
+        "document.readyState === 'complete' && document.body.dataset.tersambung === 'ya' \
+         && document.querySelectorAll('#daftar tr[data-cari]').length === 2",
+        Duration::from_secs(10),
+    );
+    let shown = b.eval(
+        "(() => { const c = document.getElementById('cari'); c.value = 'lppd'; \
+         c.dispatchEvent(new Event('input')); \
+         return Array.from(document.querySelectorAll('#daftar tr[data-cari]')).filter(r => !r.hidden).length; })()",
+    );
+    assert_eq!(shown, 1);
+    b.screenshot("preview-4-cari");
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}

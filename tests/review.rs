@@ -1,0 +1,146 @@
+//! The review list before pengesahan: typed findings from the model, and the same list
+//! printed by `sopan check --review`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use sopan::cli::CheckArgs;
+use sopan::commands::{self, Outcome};
+use sopan::review::*;
+
+/// A small catalogue: a draft with gaps, and the SOP it refers to.
+fn draft_catalogue(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sopan-review-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("umum")).unwrap();
+    std::fs::write(
+        dir.join("katalog.toml"),
+        "[pengesahan]\njabatan = \"Kepala Dinas\"\nnama = \"\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("umum/surat-keluar.toml"),
+        r#"nomor = "1"
+nama = "Surat Keluar"
+pelaksana = ["Staf"]
+[[langkah]]
+kegiatan = "Mengetik"
+pelaksana = "Staf"
+[[langkah]]
+kegiatan = "Mengirim"
+pelaksana = "Staf"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("umum/draf.toml"),
+        r#"nomor = "2"
+nama = "Draf Uji"
+tanggal_pembuatan = 2024-01-02
+dasar_hukum = []
+kualifikasi_pelaksana = ["S1"]
+peralatan = "-"
+peringatan = "Hati-hati"
+keterkaitan = ["SOP surat  keluar", "SOP Rapat Koordinasi", "-"]
+pelaksana = ["Kasubbag", "Staf", "Bendahara"]
+[[langkah]]
+kegiatan = "Menyiapkan"
+pelaksana = "Staf"
+waktu = "1 Jam"
+output = "Draf"
+[[langkah]]
+kegiatan = "Memeriksa"
+pelaksana = "Kasubbag"
+[[langkah]]
+kegiatan = "Menyetujui"
+pelaksana = "Kasubbag"
+output = "Surat"
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn draft_lists_everything_before_pengesahan() {
+    let dir = draft_catalogue("model");
+    let sop = load(&dir.join("umum/draf.toml"));
+    let names = catalogue_names(&catalogue_folder(&sop.path));
+    assert_eq!(names.len(), 2, "{names:?}");
+    let found = review(&sop, &names);
+    assert_eq!(
+        found,
+        vec![
+            Temuan::TanggalKosong(JenisTanggal::Efektif),
+            Temuan::PengesahanKurang(DataPengesahan::Nama),
+            Temuan::PengesahanKurang(DataPengesahan::Nip),
+            Temuan::BagianKosong(Bagian::DasarHukum),
+            Temuan::BagianKosong(Bagian::Peralatan),
+            Temuan::BagianKosong(Bagian::Pencatatan),
+            Temuan::KeterkaitanTidakDikenal {
+                teks: "SOP Rapat Koordinasi".into()
+            },
+            Temuan::LajurTidakDipakai {
+                prosedur: None,
+                lajur: "Bendahara".into()
+            },
+            Temuan::LangkahTanpa {
+                kolom: KolomMutu::Output,
+                prosedur: None,
+                langkah: vec![2]
+            },
+            Temuan::LangkahTanpa {
+                kolom: KolomMutu::Waktu,
+                prosedur: None,
+                langkah: vec![2, 3]
+            },
+        ]
+    );
+    assert_eq!(found[9].to_string(), "langkah 2 dan 3 belum punya Waktu");
+    assert_eq!(found[0].kelompok(), Kelompok::Pengesahan);
+}
+
+#[test]
+fn signed_examples_have_nothing_left() {
+    let lakip = root().join("examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml");
+    let sop = load(&lakip);
+    let names = catalogue_names(&catalogue_folder(&lakip));
+    assert!(review(&sop, &names).is_empty());
+}
+
+#[test]
+fn check_review_prints_the_same_list() {
+    let dir = draft_catalogue("check");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let outcome = commands::check(
+        &CheckArgs {
+            paths: vec![dir.clone()],
+            review: true,
+        },
+        &mut out,
+        &mut err,
+    );
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(outcome, Outcome::Ok, "{}", String::from_utf8_lossy(&err));
+    assert!(
+        out.contains("Draf Uji (konsep): 10 catatan sebelum pengesahan"),
+        "{out}"
+    );
+    assert!(out.contains(
+        "  - Keterkaitan \"SOP Rapat Koordinasi\" tidak menyebut SOP mana pun di katalog ini"
+    ));
+    assert!(out.contains("  - langkah 2 belum punya Output"), "{out}");
+    // Without --review, check stays quiet about drafts.
+    let mut quiet = Vec::new();
+    commands::check(
+        &CheckArgs {
+            paths: vec![dir],
+            review: false,
+        },
+        &mut quiet,
+        &mut Vec::new(),
+    );
+    assert!(!String::from_utf8(quiet).unwrap().contains("catatan"));
+}
