@@ -51,6 +51,37 @@ fn generated(dir: &Path) -> PathBuf {
     path
 }
 
+/// A `steps`-step, 7-lane SOP with decisions and loops, written to a temporary folder.
+fn generated_n(dir: &Path, steps: usize) -> PathBuf {
+    let lanes = [
+        "Kepala Dinas",
+        "Sekretaris",
+        "Kabid",
+        "Kasubbag",
+        "Kasi",
+        "Staf",
+        "Bendahara",
+    ];
+    let mut s =
+        format!("nomor = \"900/{steps}/SOP/BENCH\"\nnama = \"Generated {steps} langkah\"\n");
+    s += &format!("pelaksana = {:?}\n", lanes);
+    for i in 0..steps {
+        s += &format!(
+            "\n[[langkah]]\nid = \"l{i}\"\nkegiatan = \"Langkah {i}: memeriksa dan meneruskan berkas\"\n"
+        );
+        s += &format!(
+            "pelaksana = {:?}\nwaktu = \"5 Menit\"\n",
+            lanes[(i * 3) % 7]
+        );
+        if i % 5 == 4 {
+            s += &format!("keputusan = {{ tidak = \"l{}\" }}\n", i - 3);
+        }
+    }
+    let path = dir.join(format!("generated-{steps}.toml"));
+    std::fs::write(&path, s).expect("write generated SOP");
+    path
+}
+
 fn time<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
     let mut times: Vec<Duration> = (0..n)
         .map(|_| {
@@ -119,6 +150,25 @@ fn main() {
         sum_sopan * 1e3,
         sum_floor * 1e3,
         sum_sopan / sum_floor
+    );
+
+    // Routing alone against the whole render, for a 60-step SOP.
+    let sixty = load(&generated_n(&tmp, 60));
+    let rendered = typeset::render(&sixty, &templates).expect("render");
+    let whole = time(7, || {
+        typst::comemo::evict(0);
+        let r = typeset::render(&sixty, &templates).expect("render");
+        typeset::pdf(&sixty, &r.document).expect("pdf")
+    });
+    let routing = time(21, || {
+        typeset::reroute(&sixty, &rendered.document).expect("reroute")
+    });
+    println!(
+        "60-step SOP ({} pages): routing {} of a whole render {} ({:.1}%)",
+        rendered.document.pages().len(),
+        ms(routing),
+        ms(whole),
+        100.0 * routing.as_secs_f64() / whole.as_secs_f64()
     );
 
     // Cold: the whole process, release binary, one typical SOP and the generated one.

@@ -124,6 +124,20 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
     })
 }
 
+/// Routes the flowcharts again on a laid-out document's rows (for benchmarks: the cost
+/// of routing alone, without Typst).
+pub fn reroute(sop: &Sop, doc: &PagedDocument) -> Result<Geometry, RenderError> {
+    let (cols, _) = plan_columns(sop)?;
+    let measured = measure(doc)?;
+    let none = Measured::default();
+    Ok(route_all(
+        sop,
+        &cols,
+        measured.first().unwrap_or(&none),
+        doc,
+    ))
+}
+
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
 pub fn pdf(sop: &Sop, doc: &PagedDocument) -> Result<Vec<u8>, RenderError> {
     pdf_pages(sop, doc, None)
