@@ -181,15 +181,29 @@ struct Run {
 }
 
 /// Runs `sopan build` as a child and reads its peak RSS with wait4.
-#[allow(clippy::zombie_processes, reason = "wait4 below reaps the child")]
 fn build(sopan: &Path, dir: &Path, jobs: usize, logs: &Path) -> Run {
+    let jobs = jobs.to_string();
+    child(
+        sopan,
+        &[
+            "build".as_ref(),
+            dir.as_os_str(),
+            "-j".as_ref(),
+            jobs.as_ref(),
+            "--force".as_ref(),
+        ],
+        logs,
+    )
+}
+
+/// Runs sopan with `args` as a child and reads its CPU time and peak RSS with wait4.
+#[allow(clippy::zombie_processes, reason = "wait4 below reaps the child")]
+fn child(sopan: &Path, args: &[&std::ffi::OsStr], logs: &Path) -> Run {
     let out = std::fs::File::create(logs.join("stdout.txt")).expect("log");
     let err = std::fs::File::create(logs.join("stderr.txt")).expect("log");
     let started = Instant::now();
     let child = Command::new(sopan)
-        .arg("build")
-        .arg(dir)
-        .args(["-j", &jobs.to_string(), "--force"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::from(out))
         .stderr(Stdio::from(err))
@@ -205,7 +219,7 @@ fn build(sopan: &Path, dir: &Path, jobs: usize, logs: &Path) -> Run {
     let summary = std::fs::read_to_string(logs.join("stdout.txt")).unwrap_or_default();
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "sopan build failed: {summary}\n{}",
+        "sopan failed: {summary}\n{}",
         std::fs::read_to_string(logs.join("stderr.txt")).unwrap_or_default()
     );
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
@@ -231,7 +245,13 @@ fn main() {
         "{:>6} {:>3} {:>10} {:>9} {:>10} {:>12} {:>13}",
         "SOPs", "-j", "time", "SOPs/s", "CPU", "CPU ms/SOP", "peak RSS"
     );
-    for count in [100, 1000] {
+    // SOPAN_BENCH_ONLY=book skips the builds.
+    let builds: &[usize] = if std::env::var("SOPAN_BENCH_ONLY").as_deref() == Ok("book") {
+        &[]
+    } else {
+        &[100, 1000]
+    };
+    for &count in builds {
         let dir = catalogue(&tmp, count);
         for jobs in [1, 2] {
             let run = build(&sopan, &dir, jobs, &tmp);
@@ -250,5 +270,26 @@ fn main() {
             );
         }
     }
+
+    // The bound book of 500 SOPs (target: under 30 s).
+    let dir = catalogue(&tmp, 500);
+    let pdf = tmp.join("buku-500.pdf");
+    let run = child(
+        &sopan,
+        &[
+            "book".as_ref(),
+            dir.as_os_str(),
+            "-o".as_ref(),
+            pdf.as_os_str(),
+        ],
+        &tmp,
+    );
+    println!(
+        "book of 500 SOPs: {:.1}s wall, {:.1}s CPU, peak RSS {:.0} MB, {}",
+        run.wall.as_secs_f64(),
+        run.cpu.as_secs_f64(),
+        run.peak_rss_kb as f64 / 1024.0,
+        run.summary
+    );
     let _ = std::fs::remove_dir_all(&tmp);
 }

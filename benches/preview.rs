@@ -12,18 +12,9 @@ use std::time::{Duration, Instant};
 
 use sopan::preview::{self, Options};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create folder");
-    for entry in std::fs::read_dir(from).expect("read folder") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else if path.extension().is_some_and(|e| e != "pdf") {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::copy_dir;
 
 fn get(addr: SocketAddr, target: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("connect");

@@ -19,38 +19,6 @@ fn load(path: &Path) -> Sop {
         .expect("valid SOP")
 }
 
-/// A 30-step, 7-lane SOP with decisions and loops, written to a temporary folder.
-fn generated(dir: &Path) -> PathBuf {
-    let lanes = [
-        "Kepala Dinas",
-        "Sekretaris",
-        "Kabid",
-        "Kasubbag",
-        "Kasi",
-        "Staf",
-        "Bendahara",
-    ];
-    let mut s = String::from("nomor = \"900/1/SOP/BENCH\"\nnama = \"Generated 30 langkah\"\n");
-    s += "dasar_hukum = [\"UU No. 1 Tahun 2020 tentang Contoh Yang Cukup Panjang Untuk Membungkus Baris\"]\n";
-    s += &format!("pelaksana = {:?}\n", lanes);
-    for i in 0..30 {
-        s += &format!(
-            "\n[[langkah]]\nid = \"l{i}\"\nkegiatan = \"Langkah {i}: memeriksa dan meneruskan berkas permohonan kepada pejabat berikutnya\"\n"
-        );
-        s += &format!(
-            "pelaksana = {:?}\nwaktu = \"{} Menit\"\noutput = \"Berkas {i}\"\n",
-            lanes[(i * 3) % 7],
-            5 + i
-        );
-        if i % 6 == 4 {
-            s += &format!("keputusan = {{ tidak = \"l{}\" }}\n", i - 2);
-        }
-    }
-    let path = dir.join("generated-30.toml");
-    std::fs::write(&path, s).expect("write generated SOP");
-    path
-}
-
 /// A `steps`-step, 7-lane SOP with decisions and loops, written to a temporary folder.
 fn generated_n(dir: &Path, steps: usize) -> PathBuf {
     let lanes = [
@@ -64,17 +32,19 @@ fn generated_n(dir: &Path, steps: usize) -> PathBuf {
     ];
     let mut s =
         format!("nomor = \"900/{steps}/SOP/BENCH\"\nnama = \"Generated {steps} langkah\"\n");
+    s += "dasar_hukum = [\"UU No. 1 Tahun 2020 tentang Contoh Yang Cukup Panjang Untuk Membungkus Baris\"]\n";
     s += &format!("pelaksana = {:?}\n", lanes);
     for i in 0..steps {
         s += &format!(
-            "\n[[langkah]]\nid = \"l{i}\"\nkegiatan = \"Langkah {i}: memeriksa dan meneruskan berkas\"\n"
+            "\n[[langkah]]\nid = \"l{i}\"\nkegiatan = \"Langkah {i}: memeriksa dan meneruskan berkas permohonan kepada pejabat berikutnya\"\n"
         );
         s += &format!(
-            "pelaksana = {:?}\nwaktu = \"5 Menit\"\n",
-            lanes[(i * 3) % 7]
+            "pelaksana = {:?}\nwaktu = \"{} Menit\"\noutput = \"Berkas {i}\"\n",
+            lanes[(i * 3) % 7],
+            5 + i
         );
-        if i % 5 == 4 {
-            s += &format!("keputusan = {{ tidak = \"l{}\" }}\n", i - 3);
+        if i % 6 == 4 {
+            s += &format!("keputusan = {{ tidak = \"l{}\" }}\n", i - 2);
         }
     }
     let path = dir.join(format!("generated-{steps}.toml"));
@@ -103,7 +73,7 @@ fn main() {
     let tmp = std::env::temp_dir().join(format!("sopan-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("temp dir");
     let mut files = sopan::source::sop_files(&root.join("examples")).expect("examples");
-    files.push(generated(&tmp));
+    files.push(generated_n(&tmp, 30));
     let templates = world::embedded_templates();
 
     // Warm: in one process, median of repeated renders (caches evicted between SOPs,
@@ -116,7 +86,7 @@ fn main() {
     for f in &files {
         let sop = load(f);
         let geometry = typeset::render(&sop, &templates).expect("render").geometry;
-        let flow = serde_json::to_vec(&geometry).expect("json");
+        let flow = serde_json::to_vec(&sopan::flow::by_page([&geometry])).expect("json");
         let full = time(7, || {
             typst::comemo::evict(0);
             let r = typeset::render(&sop, &templates).expect("render");

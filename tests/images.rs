@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 use sopan::cli::{Format, RenderArgs};
@@ -15,19 +15,6 @@ fn catalogue_copy(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root().join("examples/pagar-alam-dpmptsptk"), &dir);
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create folder");
-    for entry in std::fs::read_dir(from).expect("read folder") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
 }
 
 fn run(args: RenderArgs) -> (Outcome, String, String) {

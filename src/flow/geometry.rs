@@ -180,3 +180,58 @@ pub struct Geometry {
     /// Joint-step lines.
     pub joins: Vec<Join>,
 }
+
+/// What one page draws: every flowchart item on it, so a template looks up its page
+/// instead of filtering every item of every SOP (a book has thousands of pages).
+#[derive(Debug, Default, Serialize)]
+pub struct PageDrawing<'a> {
+    /// Symbols.
+    pub symbols: Vec<&'a Symbol>,
+    /// Edge polylines on this page, arrowhead at the last point.
+    pub paths: Vec<&'a Vec<[f64; 2]>>,
+    /// Joint-step lines.
+    pub joins: Vec<&'a Vec<[f64; 2]>>,
+    /// Off-page connectors.
+    pub connectors: Vec<&'a Connector>,
+    /// Labels.
+    pub labels: Vec<&'a Label>,
+}
+
+/// Groups the drawings of flowcharts by page number (as a string key, for Typst).
+pub fn by_page<'a>(
+    geometries: impl IntoIterator<Item = &'a Geometry>,
+) -> std::collections::BTreeMap<String, PageDrawing<'a>> {
+    let mut pages: std::collections::BTreeMap<String, PageDrawing<'a>> = Default::default();
+    for g in geometries {
+        for s in &g.symbols {
+            pages.entry(s.page.to_string()).or_default().symbols.push(s);
+        }
+        for e in &g.edges {
+            for p in &e.paths {
+                pages
+                    .entry(p.page.to_string())
+                    .or_default()
+                    .paths
+                    .push(&p.points);
+            }
+        }
+        for j in &g.joins {
+            pages
+                .entry(j.page.to_string())
+                .or_default()
+                .joins
+                .push(&j.points);
+        }
+        for c in &g.connectors {
+            pages
+                .entry(c.page.to_string())
+                .or_default()
+                .connectors
+                .push(c);
+        }
+        for l in &g.labels {
+            pages.entry(l.page.to_string()).or_default().labels.push(l);
+        }
+    }
+    pages
+}

@@ -7,50 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::cli::BookArgs;
 use crate::commands::{Outcome, load, write_atomic};
 use crate::diag::display_path;
-use crate::source::{self, KATALOG};
+use crate::source::{self, KATALOG, katalog_info};
 use crate::typeset::buku::{self, Entri, Sampul};
 use crate::typeset::{self, world};
-
-/// The `[katalog]` section of the catalogue's root katalog.toml (already validated).
-#[derive(Default)]
-struct KatalogInfo {
-    judul: String,
-    tahun: String,
-    alamat: String,
-    urutan: Vec<String>,
-}
-
-fn katalog_info(dir: &Path) -> KatalogInfo {
-    let Ok(text) = std::fs::read_to_string(dir.join(KATALOG)) else {
-        return KatalogInfo::default();
-    };
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return KatalogInfo::default();
-    };
-    let Some(k) = table.get("katalog").and_then(|v| v.as_table()) else {
-        return KatalogInfo::default();
-    };
-    let text = |key: &str| match k.get(key) {
-        Some(toml::Value::String(s)) => s.clone(),
-        Some(toml::Value::Integer(n)) => n.to_string(),
-        _ => String::new(),
-    };
-    let urutan = k
-        .get("urutan")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    KatalogInfo {
-        judul: text("judul"),
-        tahun: text("tahun"),
-        alamat: text("alamat"),
-        urutan,
-    }
-}
 
 /// The SOP files of the book in order: `urutan` first, then the rest by path.
 pub fn order(dir: &Path, urutan: &[String]) -> std::io::Result<Vec<PathBuf>> {

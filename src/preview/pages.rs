@@ -108,11 +108,16 @@ fn badge(status: Option<&Status>) -> String {
 
 /// The catalogue index: search box and the list.
 pub fn index(cat: &Catalogue) -> String {
-    let title = cat
-        .folder
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "Katalog".into());
+    // The katalog's own title, as on the book cover; the folder name when it has none.
+    let judul = crate::source::katalog_info(&cat.folder).judul;
+    let title = if judul.trim().is_empty() {
+        cat.folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Katalog".into())
+    } else {
+        judul
+    };
     let body = format!(
         "<header class=\"kepala\"><div><p class=\"kecil\">Pratinjau katalog SOP</p>\
          <h1>{}</h1></div></header>\

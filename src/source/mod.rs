@@ -171,3 +171,50 @@ pub fn sop_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     out.sort();
     Ok(out)
 }
+
+/// The `[katalog]` section of a catalogue's katalog.toml: what the cover and the preview show.
+#[derive(Debug, Default)]
+pub struct KatalogInfo {
+    /// `judul`.
+    pub judul: String,
+    /// `tahun`, as printed.
+    pub tahun: String,
+    /// `alamat`.
+    pub alamat: String,
+    /// `urutan`: book order, paths relative to the catalogue folder.
+    pub urutan: Vec<String>,
+}
+
+/// Reads the `[katalog]` section of `dir/katalog.toml` leniently (validation reports
+/// its mistakes); missing parts are empty.
+pub fn katalog_info(dir: &Path) -> KatalogInfo {
+    let Ok(text) = std::fs::read_to_string(dir.join(KATALOG)) else {
+        return KatalogInfo::default();
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return KatalogInfo::default();
+    };
+    let Some(k) = table.get("katalog").and_then(|v| v.as_table()) else {
+        return KatalogInfo::default();
+    };
+    let text = |key: &str| match k.get(key) {
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(toml::Value::Integer(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let urutan = k
+        .get("urutan")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    KatalogInfo {
+        judul: text("judul"),
+        tahun: text("tahun"),
+        alamat: text("alamat"),
+        urutan,
+    }
+}

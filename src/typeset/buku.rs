@@ -7,7 +7,7 @@ use typst_layout::PagedDocument;
 use super::data::{self, Placement};
 use super::world::SopWorld;
 use super::{RenderError, compile, measure, plan_columns, route_all};
-use crate::flow::Geometry;
+use crate::flow::{self, Geometry};
 use crate::model::{Gambar, Sop};
 
 /// One SOP in the book and the chapter it belongs to.
@@ -143,7 +143,7 @@ pub fn render(
         "/buku.json".into(),
         serde_json::to_vec(&buku).expect("JSON of plain data"),
     ));
-    files.push(("/flow.json".into(), b"[]".to_vec()));
+    files.push(("/flow.json".into(), b"{}".to_vec()));
     let mut world = SopWorld::new("buku.typ", templates, files, first.tanggal_dokumen);
 
     let pass1 = compile(&world)?;
@@ -163,7 +163,7 @@ pub fn render(
         .collect();
     world.set_file(
         "/flow.json",
-        serde_json::to_vec(&geometry).expect("JSON of plain data"),
+        serde_json::to_vec(&flow::by_page(&geometry)).expect("JSON of plain data"),
     );
     let document = compile(&world)?;
     if measure(&document)? != measured {

@@ -108,7 +108,7 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
     // Pass 2: the same layout, now with the flowchart drawn on top.
     world.set_file(
         "/flow.json",
-        serde_json::to_vec(&geometry).expect("JSON of plain data"),
+        serde_json::to_vec(&flow::by_page([&geometry])).expect("JSON of plain data"),
     );
     let document = compile(&world)?;
     let again = measure(&document)?;

@@ -55,3 +55,17 @@ pub fn render(path: &Path) -> (Sop, Vec<u8>, Rendered) {
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// Copies a folder tree, leaving out rendered PDFs, for tests that write into a catalogue.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else if path.extension().is_none_or(|e| e != "pdf") {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
