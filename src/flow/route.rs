@@ -490,27 +490,27 @@ impl Router<'_, '_> {
         }
     }
 
-    /// Offsets from a line at `x` where its connector pair may sit, nearest first, so pairs
-    /// never overlap: 0, +13, -13, +26, ... as far as the lanes reach.
+    /// Offsets from a line at `x` where its connector pair may sit, nearest first. Slots
+    /// lie on one 13 pt grid across the lanes so pairs pack without gaps; a line straight
+    /// down a lane's centre keeps its own x first (no jog).
     fn connector_shifts(&self, x: f64) -> Vec<f64> {
         let lanes = &self.input.lanes;
         let (lo, hi) = (
-            lanes[0].0 + CONNECTOR / 2.0,
-            lanes[lanes.len() - 1].1 - CONNECTOR / 2.0,
+            lanes[0].0 + CONNECTOR / 2.0 + 1.0,
+            lanes[lanes.len() - 1].1 - CONNECTOR / 2.0 - 1.0,
         );
-        let mut out = vec![0.0];
-        for k in 1..64 {
-            let d = k as f64 * CONNECTOR_STEP;
-            for dx in [d, -d] {
-                if x + dx >= lo && x + dx <= hi {
-                    out.push(dx);
-                }
-            }
-            if x + d > hi && x - d < lo {
-                break;
-            }
+        let centre = lanes.iter().any(|(a, b)| ((a + b) / 2.0 - x).abs() < 0.5);
+        let mut slots: Vec<f64> = Vec::new();
+        let mut s = lo;
+        while s <= hi + 1e-6 {
+            slots.push(s - x);
+            s += CONNECTOR_STEP;
         }
-        out
+        slots.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        if centre || slots.is_empty() {
+            slots.insert(0, 0.0);
+        }
+        slots
     }
 
     /// Whether a box pokes out of the lane columns into the text columns.
