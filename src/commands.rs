@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{CheckArgs, Format, PreviewArgs, RenderArgs};
-use crate::diag::{self, Diagnostic, Sources, display_path};
+use crate::diag::{self, Sources, display_path};
 use crate::model::Sop;
 use crate::pages::{self, PageSelection};
 use crate::review;
@@ -372,9 +372,4 @@ fn print_review(sop: &Sop, found: &[review::Temuan], out: &mut dyn Write) {
     for t in found {
         let _ = writeln!(out, "  - {t}");
     }
-}
-
-/// A diagnostic printed for a file that could not be loaded at all.
-pub fn general(message: &str) -> Diagnostic {
-    Diagnostic::general(message)
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeValue;
 
-use crate::diag::{Diagnostic, Sources, closest, display_path};
+use crate::diag::{Diagnostic, Sources, closest};
 use crate::model::*;
 use crate::source::reader::{Table, Val};
 use crate::source::{self, INHERITED, Merged};
@@ -936,11 +936,6 @@ fn civil_from_days(z: i64) -> (u16, u8, u8) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y.clamp(1, 9999) as u16, m as u8, d as u8)
-}
-
-/// Path of `path` for messages.
-pub fn shown(path: &Path) -> String {
-    display_path(path)
 }
 
 #[cfg(test)]
