@@ -749,7 +749,9 @@ impl Validator<'_> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (name, nv) in v.text_or_list(&mut self.diags) {
+        let given = v.text_or_list(&mut self.diags);
+        let none_given = given.is_empty();
+        for (name, nv) in given {
             match names.iter().position(|n| *n == name) {
                 Some(ix) if out.contains(&ix) => {}
                 Some(ix) => out.push(ix),
@@ -774,7 +776,7 @@ impl Validator<'_> {
                 }
             }
         }
-        if out.is_empty() && v.text_or_list(&mut Vec::new()).is_empty() {
+        if out.is_empty() && none_given {
             self.diags.push(Diagnostic::error(
                 v.file,
                 v.span(),
