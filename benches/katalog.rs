@@ -238,6 +238,15 @@ fn main() {
     let sopan = tmp.join("sopan");
     std::fs::copy(env!("CARGO_BIN_EXE_sopan"), &sopan).expect("copy sopan binary");
 
+    // SOPAN_BENCH_GENERATE=DIR only writes the 100- and 500-SOP catalogues there, for
+    // profiling by hand.
+    if let Some(out) = std::env::var_os("SOPAN_BENCH_GENERATE") {
+        for count in [100, 500] {
+            println!("{}", catalogue(Path::new(&out), count).display());
+        }
+        return;
+    }
+
     println!("sopan build, synthetic catalogue (5-30 steps, 3-8 lanes, decisions, loops)");
     println!("(CPU = the child's user + system time; on a shared machine wall time includes");
     println!(" time spent waiting for a core, CPU time does not)");

@@ -142,6 +142,9 @@ pub struct BookArgs {
     /// Cetak bolak-balik: setiap bab dan SOP dimulai di halaman ganjil.
     #[arg(long)]
     pub duplex: bool,
+    /// Jumlah pekerja paralel; bawaan: semua inti prosesor.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// `sopan daftar`.

@@ -30,7 +30,7 @@ fn book(dir: &Path, duplex: bool) -> (Vec<Entri>, Buku) {
             logo: entries[0].sop.instansi.logo.clone(),
         };
         let b =
-            buku::render(&entries, &sampul, &world::embedded_templates(), duplex).expect("book");
+            buku::render(&entries, &sampul, &world::embedded_templates(), duplex, 2).expect("book");
         (entries, b)
     })
 }
@@ -126,12 +126,20 @@ fn duplex_starts_every_sop_on_an_odd_page() {
     }
 }
 
-fn has_link(frame: &typst::layout::Frame) -> bool {
-    frame.items().any(|(_, item)| match item {
-        typst::layout::FrameItem::Link(..) => true,
-        typst::layout::FrameItem::Group(g) => has_link(&g.frame),
-        _ => false,
-    })
+/// The pages (1-based) that the links of a frame point to.
+fn link_pages(frame: &typst::layout::Frame) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (_, item) in frame.items() {
+        match item {
+            typst::layout::FrameItem::Link(typst::model::Destination::Position(p), _) => {
+                out.push(p.page.get())
+            }
+            typst::layout::FrameItem::Link(other, _) => panic!("unresolved link {other:?}"),
+            typst::layout::FrameItem::Group(g) => out.extend(link_pages(&g.frame)),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[test]
@@ -155,9 +163,23 @@ fn keterkaitan_naming_another_sop_becomes_a_link() {
         sop("Pengarsipan Dokumen", "SOP Yang Tidak Ada"),
     )
     .expect("b");
-    let (_, b) = book(&tmp, false);
-    let kop_a = &b.document.pages()[3].frame;
-    assert!(has_link(kop_a), "the kop of SOP a links to SOP b");
+    let (entries, b) = book(&tmp, false);
+    // Cover, Daftar Isi, chapter page, then a, then b.
+    let b_starts = (4..b.document.pages().len())
+        .find(|&p| text_of(&b, p).contains(&squash(&entries[1].sop.nomor)))
+        .expect("SOP b in the book")
+        + 1;
+    assert!(b_starts > 4);
+    assert_eq!(
+        link_pages(&b.document.pages()[3].frame),
+        vec![b_starts],
+        "the kop of SOP a links to the page SOP b starts on"
+    );
+    // The Daftar Isi links each SOP's nomor, name and page number to its first page.
+    assert_eq!(
+        link_pages(&b.document.pages()[1].frame),
+        [[4; 3], [b_starts; 3]].concat()
+    );
     assert_eq!(
         b.warnings
             .iter()

@@ -25,6 +25,19 @@ pub const DEFAULT_OUT: &str = "pdf";
 /// Stack of a worker thread: Typst's layout recursion is deep.
 const WORKER_STACK: usize = 64 << 20;
 
+/// The number of worker threads `-j` asks for (all cores by default); `None` after
+/// reporting a nonsensical `-j 0`.
+pub fn workers(jobs: Option<usize>, err: &mut dyn Write) -> Option<usize> {
+    match jobs {
+        Some(0) => {
+            let _ = writeln!(err, "error: -j harus paling sedikit 1");
+            None
+        }
+        Some(j) => Some(j),
+        None => Some(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
 /// How often the manifest is written while a build runs.
 const FLUSH_EVERY: Duration = Duration::from_secs(5);
 
@@ -113,13 +126,8 @@ pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
             return Outcome::BadUsage;
         }
     };
-    let jobs = match args.jobs {
-        Some(0) => {
-            let _ = writeln!(err, "error: -j harus paling sedikit 1");
-            return Outcome::BadUsage;
-        }
-        Some(j) => j,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    let Some(jobs) = workers(args.jobs, err) else {
+        return Outcome::BadUsage;
     };
     if !args.dir.is_dir() {
         let _ = writeln!(

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::BookArgs;
 use crate::commands::{Outcome, load, write_atomic};
 use crate::diag::display_path;
+use crate::katalog::build::workers;
 use crate::source::{self, KATALOG, katalog_info};
 use crate::typeset::buku::{self, Entri, Sampul};
 use crate::typeset::{self, world};
@@ -100,14 +101,16 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
             return Outcome::BadInput;
         }
     };
+    let Some(jobs) = workers(args.jobs, err) else {
+        return Outcome::BadUsage;
+    };
     let duplex = args.duplex;
     let rendered = std::thread::scope(|s| {
         std::thread::Builder::new()
-            .stack_size(256 << 20)
+            .stack_size(64 << 20)
             .spawn_scoped(s, || {
-                let b = buku::render(&entries, &sampul, &templates, duplex)?;
-                let pdf =
-                    typeset::pdf_with(&sampul.judul, first.tanggal_dokumen, &b.document, None)?;
+                let b = buku::render(&entries, &sampul, &templates, duplex, jobs)?;
+                let pdf = typeset::pdf_book(&sampul.judul, first.tanggal_dokumen, &b.document)?;
                 Ok::<_, typeset::RenderError>((b, pdf))
             })
             .map(|h| h.join())

@@ -1,14 +1,34 @@
-//! The bound SOP book: every SOP of a catalogue in one Typst document, each flowchart
-//! routed on its own measured rows, with cover, Daftar Isi, chapters and bookmarks.
+//! The bound SOP book. Worker threads typeset every SOP on its own, in the same two
+//! passes as when it is rendered alone (so a book costs what its SOPs cost, and grows
+//! linearly); one small document holds the cover, the Daftar Isi and the chapter pages.
+//! The pages are then put together in book order and exported once, with bookmarks.
+//!
+//! Page numbers run through the whole book. An SOP's footer needs the page it starts
+//! on, known once every SOP before it has been measured: its second pass waits for that,
+//! while the workers go on measuring later SOPs.
+
+use std::collections::VecDeque;
+use std::num::NonZeroUsize;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use serde_json::json;
-use typst_layout::PagedDocument;
+use typst::foundations::{Content, Smart};
+use typst::introspection::PagedPosition;
+use typst::layout::{Abs, Frame, FrameItem, Point, Sides};
+use typst::model::{Destination, Document};
+use typst_layout::{Page, PagedDocument};
 
 use super::data::{self, Placement};
 use super::world::SopWorld;
-use super::{RenderError, compile, measure, plan_columns, route_all};
-use crate::flow::{self, Geometry};
+use super::{RenderError, Routed, compile, first_pass, plan_columns, prepare_in, second_pass};
+use crate::flow::Geometry;
 use crate::model::{Gambar, Sop};
+
+/// Stack of a worker thread: Typst's layout recurses deeply.
+const WORKER_STACK: usize = 64 << 20;
+
+/// How a Keterkaitan entry links to another SOP of the book until its page is known.
+const LINK_PREFIX: &str = "sopan:sop-";
 
 /// One SOP in the book and the chapter it belongs to.
 pub struct Entri {
@@ -38,7 +58,7 @@ pub struct Sampul {
 pub struct Buku {
     /// The laid-out book.
     pub document: PagedDocument,
-    /// One flowchart geometry per SOP (pages are book pages).
+    /// One flowchart geometry per SOP (page numbers count from the SOP's first page).
     pub geometry: Vec<Geometry>,
     /// Warnings, e.g. Keterkaitan entries that name no SOP of the catalogue.
     pub warnings: Vec<String>,
@@ -53,8 +73,8 @@ fn normal(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// For each Keterkaitan entry of SOP `i`, the label of the SOP of the book it names.
-fn tautan(entries: &[Entri], i: usize, warnings: &mut Vec<String>) -> Vec<Option<String>> {
+/// For each Keterkaitan entry of SOP `i`, the SOP of the book it names.
+fn tautan(entries: &[Entri], i: usize, warnings: &mut Vec<String>) -> Vec<Option<usize>> {
     entries[i]
         .sop
         .keterkaitan
@@ -73,107 +93,475 @@ fn tautan(entries: &[Entri], i: usize, warnings: &mut Vec<String>) -> Vec<Option
                     crate::diag::display_path(&entries[i].sop.path)
                 ));
             }
-            hit.map(|j| format!("sop-{j}"))
+            hit
         })
         .collect()
 }
 
-/// Typesets the book. `duplex` starts every chapter and SOP on an odd page.
+/// Typesets the book with `jobs` worker threads. `duplex` starts every chapter and SOP
+/// on an odd page.
 pub fn render(
     entries: &[Entri],
     sampul: &Sampul,
     templates: &[(String, String)],
     duplex: bool,
+    jobs: usize,
 ) -> Result<Buku, RenderError> {
     let first = entries
         .first()
         .map(|e| &e.sop)
         .ok_or_else(|| RenderError::Typst("katalog tidak berisi SOP".into()))?;
     let mut warnings = Vec::new();
-    let mut files = Vec::new();
-    let mut columns = Vec::new();
-    let mut isi = Vec::new();
+    let mut links = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let (cols, w) = plan_columns(&e.sop)?;
+        let (_, w) = plan_columns(&e.sop)?;
         warnings.extend(
             w.into_iter()
                 .map(|w| format!("{}: {w}", crate::diag::display_path(&e.sop.path))),
         );
-        let at = Placement {
-            indeks: i,
-            aset: format!("/aset/{i}"),
-            tautan: tautan(entries, i, &mut warnings),
-        };
-        let d = data::build_in(&e.sop, &cols, &at);
-        files.push((
-            format!("/data-{i}.json"),
-            serde_json::to_vec(&d).expect("JSON of plain data"),
-        ));
-        if let Some(g) = &e.sop.instansi.logo {
-            files.push((format!("/aset/{i}/logo.{}", g.format), g.data.clone()));
-        }
-        if let Some(g) = &e.sop.pengesahan.ttd {
-            files.push((format!("/aset/{i}/ttd.{}", g.format), g.data.clone()));
-        }
-        isi.push(json!({ "bab": e.bab, "nomor": e.sop.nomor, "nama": e.sop.nama }));
-        columns.push(cols);
+        links.push(tautan(entries, i, &mut warnings));
     }
-    let (width, height) = first.kertas.pt();
-    let logo = sampul.logo.as_ref().map(|g| {
-        let path = format!("/aset/sampul/logo.{}", g.format);
-        files.push((path.clone(), g.data.clone()));
-        path
-    });
-    let buku = json!({
-        "judul": sampul.judul,
-        "tahun": sampul.tahun,
-        "alamat": sampul.alamat,
-        "baris": sampul.baris.iter().map(|b| b.to_uppercase()).collect::<Vec<_>>(),
-        "unit": sampul.unit.to_uppercase(),
-        "logo": logo,
-        "author": sampul.baris.join(", "),
-        "tanggal_dokumen": [first.tanggal_dokumen.0, first.tanggal_dokumen.1, first.tanggal_dokumen.2],
-        "kertas": { "lebar": width, "tinggi": height, "margin": data::MARGIN, "margin_bawah": data::MARGIN + data::CONNECTOR_BAND },
-        "font": first.gaya.font.family(),
-        "label": first.label,
-        "duplex": duplex,
-        "isi": isi,
-    });
-    files.push((
-        "/buku.json".into(),
-        serde_json::to_vec(&buku).expect("JSON of plain data"),
-    ));
-    files.push(("/flow.json".into(), b"{}".to_vec()));
-    let mut world = SopWorld::new("buku.typ", templates, files, first.tanggal_dokumen);
 
-    let pass1 = compile(&world)?;
-    let measured = measure(&pass1)?;
-    let none = super::Measured::default();
-    let geometry: Vec<Geometry> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            route_all(
-                &e.sop,
-                &columns[i],
-                measured.get(i).unwrap_or(&none),
-                &pass1,
-            )
-        })
-        .collect();
-    world.set_file(
-        "/flow.json",
-        serde_json::to_vec(&flow::by_page(&geometry)).expect("JSON of plain data"),
-    );
-    let document = compile(&world)?;
-    if measure(&document)? != measured {
+    // The book's own pages, first with placeholder numbers: how many pages come before
+    // the first SOP does not depend on the numbers.
+    let chapters = Chapters::of(entries);
+    let mut front = FrontMatter::new(entries, sampul, templates, duplex, first);
+    let draft = front.compile(
+        &vec![0; entries.len()],
+        &chapters.titles,
+        &vec![0; chapters.titles.len()],
+    )?;
+    let front_pages = draft
+        .pages()
+        .len()
+        .checked_sub(chapters.titles.len())
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            RenderError::Typst("buku.typ harus membuat sampul dan satu halaman per bab".into())
+        })?;
+
+    let board = Board::new(entries.len(), front_pages, duplex, &chapters);
+    let parts = Parts {
+        entries,
+        templates,
+        links: &links,
+        halves: entries.iter().map(|_| Mutex::new(None)).collect(),
+        done: entries.iter().map(|_| Mutex::new(None)).collect(),
+        board: Mutex::new(board),
+        wake: Condvar::new(),
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, entries.len()) {
+            let parts = &parts;
+            let spawned = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || parts.work());
+            if let Err(e) = spawned {
+                parts.fail(RenderError::Typst(format!(
+                    "tidak dapat memulai thread pekerja: {e}"
+                )));
+            }
+        }
+    });
+    let board = parts
+        .board
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(e) = board.error {
+        return Err(e);
+    }
+    let front = front.compile(&board.start, &chapters.titles, &board.chapter_start)?;
+    if front.pages().len() != front_pages + chapters.titles.len() {
         return Err(RenderError::Typst(
-            "tata letak berubah di antara dua tahap (bug sopan)".into(),
+            "jumlah halaman daftar isi berubah (bug sopan)".into(),
         ));
     }
+
+    let done = parts
+        .done
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .collect::<Option<Vec<Drawn>>>()
+        .ok_or_else(|| RenderError::Typst("SOP buku tidak tertata (bug sopan)".into()))?;
+    let (pages, geometry) = assemble(&front, front_pages, &chapters, &board, done);
+    let document = PagedDocument::new(pages.into(), front.info().clone());
     Ok(Buku {
         document,
         geometry,
         warnings,
     })
+}
+
+/// Puts the pages together in book order: front matter, then each chapter's title page
+/// and its SOPs, with blank pages where duplex printing needs them.
+fn assemble(
+    front: &PagedDocument,
+    front_pages: usize,
+    chapters: &Chapters,
+    board: &Board,
+    done: Vec<Drawn>,
+) -> (Vec<Page>, Vec<Geometry>) {
+    let size = front.pages()[0].frame.size();
+    let mut pages: Vec<Page> = front.pages()[..front_pages].to_vec();
+    let mut geometry = Vec::with_capacity(done.len());
+    let target = |url: &str| {
+        let j: usize = url.strip_prefix(LINK_PREFIX)?.parse().ok()?;
+        Some(Destination::Position(PagedPosition {
+            page: NonZeroUsize::new(*board.start.get(j)?)?,
+            point: Point::zero(),
+        }))
+    };
+    for (i, drawn) in done.into_iter().enumerate() {
+        if let Some(c) = chapters.starting[i] {
+            pad(&mut pages, board.chapter_start[c], size);
+            pages.push(front.pages()[front_pages + c].clone());
+        }
+        pad(&mut pages, board.start[i], size);
+        for mut page in drawn.pages {
+            relink(&mut page.frame, &target);
+            pages.push(page);
+        }
+        geometry.push(drawn.geometry);
+    }
+    for (n, page) in pages.iter_mut().enumerate() {
+        page.number = n as u64 + 1;
+    }
+    (pages, geometry)
+}
+
+/// Adds blank pages until the next page is page `start` (1-based).
+fn pad(pages: &mut Vec<Page>, start: usize, size: typst::layout::Size) {
+    while pages.len() + 1 < start {
+        pages.push(Page {
+            frame: Frame::hard(size),
+            bleed: Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: Content::empty(),
+            number: 0,
+        });
+    }
+}
+
+/// Points the Keterkaitan links of a page (`sopan:sop-J`) at the page SOP J starts on.
+fn relink(frame: &mut Frame, target: &dyn Fn(&str) -> Option<Destination>) {
+    fn has_links(frame: &Frame) -> bool {
+        frame.items().any(|(_, item)| match item {
+            FrameItem::Link(Destination::Url(url), _) => url.starts_with(LINK_PREFIX),
+            FrameItem::Group(g) => has_links(&g.frame),
+            _ => false,
+        })
+    }
+    // Frames are shared copy-on-write: touch only those holding such a link.
+    if !has_links(frame) {
+        return;
+    }
+    frame.retain(|item| {
+        match item {
+            FrameItem::Link(dest, _) => {
+                if let Destination::Url(url) = dest
+                    && let Some(t) = target(url)
+                {
+                    *dest = t;
+                }
+            }
+            FrameItem::Group(g) => relink(&mut g.frame, target),
+            _ => {}
+        }
+        true
+    });
+}
+
+/// The chapters of the book: a title page before the first SOP of each.
+struct Chapters {
+    /// Chapter titles in order.
+    titles: Vec<String>,
+    /// For each SOP, the chapter whose title page comes right before it.
+    starting: Vec<Option<usize>>,
+}
+
+impl Chapters {
+    fn of(entries: &[Entri]) -> Self {
+        let mut titles: Vec<String> = Vec::new();
+        let mut starting = Vec::new();
+        let mut current: Option<&String> = None;
+        for e in entries {
+            match &e.bab {
+                Some(b) if current != Some(b) => {
+                    current = Some(b);
+                    titles.push(b.clone());
+                    starting.push(Some(titles.len() - 1));
+                }
+                _ => starting.push(None),
+            }
+        }
+        Self { titles, starting }
+    }
+}
+
+/// The cover, Daftar Isi and chapter pages: one small Typst document.
+struct FrontMatter {
+    world: SopWorld,
+    buku: serde_json::Value,
+}
+
+impl FrontMatter {
+    fn new(
+        entries: &[Entri],
+        sampul: &Sampul,
+        templates: &[(String, String)],
+        duplex: bool,
+        first: &Sop,
+    ) -> Self {
+        let mut files = Vec::new();
+        let (width, height) = first.kertas.pt();
+        let logo = sampul.logo.as_ref().map(|g| {
+            let path = format!("/aset/sampul/logo.{}", g.format);
+            files.push((path.clone(), g.data.clone()));
+            path
+        });
+        let (y, m, d) = first.tanggal_dokumen;
+        let buku = json!({
+            "judul": sampul.judul,
+            "tahun": sampul.tahun,
+            "alamat": sampul.alamat,
+            "baris": sampul.baris.iter().map(|b| b.to_uppercase()).collect::<Vec<_>>(),
+            "unit": sampul.unit.to_uppercase(),
+            "logo": logo,
+            "author": sampul.baris.join(", "),
+            "tanggal_dokumen": [y, m, d],
+            "kertas": { "lebar": width, "tinggi": height, "margin": data::MARGIN, "margin_bawah": data::MARGIN + data::CONNECTOR_BAND },
+            "font": first.gaya.font.family(),
+            "label": first.label,
+            "duplex": duplex,
+            "isi": entries.iter().map(|e| json!({ "bab": e.bab, "nomor": e.sop.nomor, "nama": e.sop.nama })).collect::<Vec<_>>(),
+            "bab": [],
+        });
+        files.push(("/buku.json".into(), Vec::new()));
+        let world = SopWorld::new("buku.typ", templates, files, first.tanggal_dokumen);
+        Self { world, buku }
+    }
+
+    /// Typesets the front matter with the page each SOP and each chapter starts on.
+    fn compile(
+        &mut self,
+        sops: &[usize],
+        titles: &[String],
+        chapters: &[usize],
+    ) -> Result<PagedDocument, RenderError> {
+        if let Some(isi) = self.buku["isi"].as_array_mut() {
+            for (e, &page) in isi.iter_mut().zip(sops) {
+                e["halaman"] = json!(page);
+            }
+        }
+        let bab: Vec<_> = titles
+            .iter()
+            .zip(chapters)
+            .map(|(judul, halaman)| json!({ "judul": judul, "halaman": halaman }))
+            .collect();
+        let mut buku = self.buku.clone();
+        buku["bab"] = json!(bab);
+        self.world.set_file(
+            "/buku.json",
+            serde_json::to_vec(&buku).expect("JSON of plain data"),
+        );
+        compile(&self.world)
+    }
+}
+
+/// Which pages of the book are taken, and by whom.
+struct Board {
+    /// The next SOP to measure.
+    next: usize,
+    /// SOPs measured and placed, waiting for their second pass.
+    ready: VecDeque<usize>,
+    /// Page count of each measured SOP.
+    pages: Vec<Option<usize>>,
+    /// How many SOPs (in book order) have been placed.
+    placed: usize,
+    /// Pages of the book taken so far by placed SOPs and chapters.
+    taken: usize,
+    duplex: bool,
+    /// The page each placed SOP starts on (1-based).
+    start: Vec<usize>,
+    /// The page of each placed chapter's title page.
+    chapter_start: Vec<usize>,
+    /// For each SOP, the chapter starting before it.
+    starting: Vec<Option<usize>>,
+    /// SOPs finished.
+    finished: usize,
+    error: Option<RenderError>,
+}
+
+impl Board {
+    fn new(sops: usize, front_pages: usize, duplex: bool, chapters: &Chapters) -> Self {
+        Self {
+            next: 0,
+            ready: VecDeque::new(),
+            pages: vec![None; sops],
+            placed: 0,
+            taken: front_pages,
+            duplex,
+            start: vec![0; sops],
+            chapter_start: vec![0; chapters.titles.len()],
+            starting: chapters.starting.clone(),
+            finished: 0,
+            error: None,
+        }
+    }
+
+    /// Takes `pages` pages for the next part; in duplex a part starts on an odd page.
+    fn take(&mut self, pages: usize) -> usize {
+        if self.duplex && self.taken % 2 == 1 {
+            self.taken += 1;
+        }
+        let start = self.taken + 1;
+        self.taken += pages;
+        start
+    }
+
+    /// Places every SOP whose predecessors are all measured.
+    fn place(&mut self) {
+        while let Some(&Some(pages)) = self.pages.get(self.placed) {
+            let i = self.placed;
+            if let Some(c) = self.starting[i] {
+                self.chapter_start[c] = self.take(1);
+            }
+            self.start[i] = self.take(pages);
+            self.ready.push_back(i);
+            self.placed += 1;
+        }
+    }
+}
+
+/// A task for a worker.
+enum Task {
+    /// Pass 1 of SOP i: typeset, measure, route.
+    Measure(usize),
+    /// Pass 2 of SOP i, with its book page numbers.
+    Draw(usize),
+}
+
+/// A finished SOP: its pages and its flowchart.
+struct Drawn {
+    pages: Vec<Page>,
+    geometry: Geometry,
+}
+
+/// The SOPs of the book and the state the workers share.
+struct Parts<'a> {
+    entries: &'a [Entri],
+    templates: &'a [(String, String)],
+    links: &'a [Vec<Option<usize>>],
+    /// Measured SOPs: their world and what pass 1 learnt.
+    halves: Vec<Mutex<Option<(SopWorld, Routed)>>>,
+    /// Finished SOPs.
+    done: Vec<Mutex<Option<Drawn>>>,
+    board: Mutex<Board>,
+    wake: Condvar,
+}
+
+impl Parts<'_> {
+    fn board(&self) -> MutexGuard<'_, Board> {
+        self.board.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn fail(&self, e: RenderError) {
+        self.board().error.get_or_insert(e);
+        self.wake.notify_all();
+    }
+
+    /// A worker: draws placed SOPs first (their pass-1 layout is still in Typst's
+    /// cache), otherwise measures the next one, until every SOP is done.
+    fn work(&self) {
+        // A panic must not leave the other workers waiting for ever.
+        struct Guard<'p, 'a>(&'p Parts<'a>);
+        impl Drop for Guard<'_, '_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.fail(RenderError::Typst(
+                        "pekerja buku berhenti (bug sopan)".into(),
+                    ));
+                }
+            }
+        }
+        let _guard = Guard(self);
+        while let Some(task) = self.next_task() {
+            let outcome = match task {
+                Task::Measure(i) => self.measure(i),
+                Task::Draw(i) => self.draw(i),
+            };
+            // Typst's memo caches grow without bound over many documents.
+            typst::comemo::evict(10);
+            match outcome {
+                Ok(()) => self.wake.notify_all(),
+                Err(e) => self.fail(e),
+            }
+        }
+    }
+
+    fn next_task(&self) -> Option<Task> {
+        let mut board = self.board();
+        loop {
+            if board.error.is_some() || board.finished == self.entries.len() {
+                return None;
+            }
+            if let Some(i) = board.ready.pop_front() {
+                return Some(Task::Draw(i));
+            }
+            if board.next < self.entries.len() {
+                board.next += 1;
+                return Some(Task::Measure(board.next - 1));
+            }
+            board = self
+                .wake
+                .wait(board)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn measure(&self, i: usize) -> Result<(), RenderError> {
+        let sop = &self.entries[i].sop;
+        let at = Placement {
+            indeks: i,
+            tautan: self.links[i]
+                .iter()
+                .map(|j| j.map(|j| format!("{LINK_PREFIX}{j}")))
+                .collect(),
+        };
+        let (world, cols, _) = prepare_in(sop, self.templates, "buku-sop.typ", &at)?;
+        let routed = first_pass(&world, sop, &cols)?;
+        let pages = routed.pages;
+        *self.halves[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some((world, routed));
+        let mut board = self.board();
+        board.pages[i] = Some(pages);
+        board.place();
+        Ok(())
+    }
+
+    fn draw(&self, i: usize) -> Result<(), RenderError> {
+        let start = self.board().start[i];
+        let half = self.halves[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some((mut world, routed)) = half else {
+            return Err(RenderError::Typst(
+                "SOP buku belum diukur (bug sopan)".into(),
+            ));
+        };
+        world.set_file(
+            "/halaman.json",
+            format!(r#"{{"awal":{start}}}"#).into_bytes(),
+        );
+        let document = second_pass(&mut world, &routed)?;
+        *self.done[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(Drawn {
+            pages: document.pages().to_vec(),
+            geometry: routed.geometry,
+        });
+        self.board().finished += 1;
+        Ok(())
+    }
 }

@@ -29,31 +29,18 @@ pub fn build(sop: &Sop, columns: &[Columns]) -> Value {
     build_in(sop, columns, &Placement::default())
 }
 
-/// Where an SOP sits in a document: its index (for the row markers), the folder its
-/// images are served from, and the labels its Keterkaitan entries link to (book only).
-#[derive(Debug, Clone)]
+/// Where an SOP sits in the book: its index there (its bookmark's label) and, for each
+/// Keterkaitan entry, the link to the SOP of the book it names, if any.
+#[derive(Debug, Clone, Default)]
 pub struct Placement {
-    /// Index of the SOP in the document.
+    /// Index of the SOP in the book.
     pub indeks: usize,
-    /// Virtual folder of its images.
-    pub aset: String,
-    /// For each Keterkaitan entry, the label of the SOP it names, if any.
+    /// For each Keterkaitan entry, the link target of the SOP it names, if any.
     pub tautan: Vec<Option<String>>,
-}
-
-impl Default for Placement {
-    fn default() -> Self {
-        Self {
-            indeks: 0,
-            aset: "/aset".into(),
-            tautan: Vec::new(),
-        }
-    }
 }
 
 /// Builds the data of one SOP placed in a document.
 pub fn build_in(sop: &Sop, columns: &[Columns], at: &Placement) -> Value {
-    let image_path = |role: &str, format: &str| format!("{}/{role}.{format}", at.aset);
     let (width, height) = sop.kertas.pt();
     let k = &sop;
     let p = &sop.pengesahan;

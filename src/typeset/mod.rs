@@ -17,6 +17,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::flow::{self, FlowInput, Geometry, PageInfo, RowBox, StepIn};
 use crate::model::Sop;
 use columns::Columns;
+use data::Placement;
 use world::SopWorld;
 
 /// What went wrong while typesetting (never the user's fault once validation passed,
@@ -56,11 +57,23 @@ pub fn prepare(
     sop: &Sop,
     templates: &[(String, String)],
 ) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
+    prepare_in(sop, templates, "sop.typ", &Placement::default())
+}
+
+/// The world for an SOP typeset by the template `main` (`sop.typ` alone, `buku-sop.typ`
+/// in the book) at place `at`, and its column plan.
+pub fn prepare_in(
+    sop: &Sop,
+    templates: &[(String, String)],
+    main: &str,
+    at: &Placement,
+) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
     let (cols, warnings) = plan_columns(sop)?;
-    let json = serde_json::to_vec(&data::build(sop, &cols)).expect("JSON of plain data");
+    let json = serde_json::to_vec(&data::build_in(sop, &cols, at)).expect("JSON of plain data");
     let mut files = vec![
         ("/data.json".to_string(), json),
         ("/flow.json".to_string(), b"{}".to_vec()),
+        ("/halaman.json".to_string(), br#"{"awal":1}"#.to_vec()),
     ];
     if let Some(g) = &sop.instansi.logo {
         files.push((data::image_path("logo", g.format), g.data.clone()));
@@ -68,7 +81,7 @@ pub fn prepare(
     if let Some(g) = &sop.pengesahan.ttd {
         files.push((data::image_path("ttd", g.format), g.data.clone()));
     }
-    let world = SopWorld::new("sop.typ", templates, files, sop.tanggal_dokumen);
+    let world = SopWorld::new(main, templates, files, sop.tanggal_dokumen);
     Ok((world, cols, warnings))
 }
 
@@ -98,44 +111,64 @@ pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderErro
 /// Typesets an SOP with the given templates (name, text).
 pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
     let (mut world, cols, warnings) = prepare(sop, templates)?;
+    let routed = first_pass(&world, sop, &cols)?;
+    let document = second_pass(&mut world, &routed)?;
+    Ok(Rendered {
+        document,
+        geometry: routed.geometry,
+        warnings,
+    })
+}
 
-    // Pass 1: typeset the table with empty lane cells and read back where each row landed.
-    let first = compile(&world)?;
+/// What pass 1 learnt: where the rows landed, the flowchart routed on them, and how
+/// many pages the SOP takes.
+pub(crate) struct Routed {
+    measured: Measured,
+    pub(crate) geometry: Geometry,
+    pub(crate) pages: usize,
+}
+
+/// Pass 1: typesets the table with empty lane cells, reads back where each row landed
+/// and routes the flowchart on those rows.
+pub(crate) fn first_pass(
+    world: &SopWorld,
+    sop: &Sop,
+    cols: &[Columns],
+) -> Result<Routed, RenderError> {
+    let first = compile(world)?;
     let measured = measure(&first)?;
-    let none = Measured::default();
-    let geometry = route_all(sop, &cols, measured.first().unwrap_or(&none), &first);
+    let geometry = route_all(sop, cols, &measured, &first);
+    Ok(Routed {
+        measured,
+        geometry,
+        pages: first.pages().len(),
+    })
+}
 
-    // Pass 2: the same layout, now with the flowchart drawn on top.
+/// Pass 2: the same layout, now with the flowchart drawn on top. Fails if the layout
+/// moved, which would put the arrows beside their rows.
+pub(crate) fn second_pass(
+    world: &mut SopWorld,
+    routed: &Routed,
+) -> Result<PagedDocument, RenderError> {
     world.set_file(
         "/flow.json",
-        serde_json::to_vec(&flow::by_page([&geometry])).expect("JSON of plain data"),
+        serde_json::to_vec(&flow::by_page([&routed.geometry])).expect("JSON of plain data"),
     );
-    let document = compile(&world)?;
-    let again = measure(&document)?;
-    if again != measured {
+    let document = compile(world)?;
+    if measure(&document)? != routed.measured {
         return Err(RenderError::Typst(
             "tata letak berubah di antara dua tahap (bug sopan)".into(),
         ));
     }
-    Ok(Rendered {
-        document,
-        geometry,
-        warnings,
-    })
+    Ok(document)
 }
 
 /// Routes the flowcharts again on a laid-out document's rows (for benchmarks: the cost
 /// of routing alone, without Typst).
 pub fn reroute(sop: &Sop, doc: &PagedDocument) -> Result<Geometry, RenderError> {
     let (cols, _) = plan_columns(sop)?;
-    let measured = measure(doc)?;
-    let none = Measured::default();
-    Ok(route_all(
-        sop,
-        &cols,
-        measured.first().unwrap_or(&none),
-        doc,
-    ))
+    Ok(route_all(sop, &cols, &measure(doc)?, doc))
 }
 
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
@@ -152,6 +185,16 @@ pub fn pdf_pages(
     pdf_with(&sop.nomor, sop.tanggal_dokumen, doc, pages)
 }
 
+/// Exports a book as PDF/A-2b. Its pages come from separate Typst documents, so it is
+/// not tagged (PDF/A-2b does not require tags); its bookmarks are its headings.
+pub fn pdf_book(
+    ident: &str,
+    date: (u16, u8, u8),
+    doc: &PagedDocument,
+) -> Result<Vec<u8>, RenderError> {
+    export(ident, date, doc, None, false)
+}
+
 /// Exports any sopan document (or some of its pages) as PDF/A-2b, identified by
 /// `ident`, dated `date`.
 pub fn pdf_with(
@@ -159,6 +202,18 @@ pub fn pdf_with(
     date: (u16, u8, u8),
     doc: &PagedDocument,
     pages: Option<&[usize]>,
+) -> Result<Vec<u8>, RenderError> {
+    // Typst cannot tag a partial document.
+    let tagged = pages.is_none();
+    export(ident, date, doc, pages, tagged)
+}
+
+fn export(
+    ident: &str,
+    date: (u16, u8, u8),
+    doc: &PagedDocument,
+    pages: Option<&[usize]>,
+    tagged: bool,
 ) -> Result<Vec<u8>, RenderError> {
     let page_ranges = pages.map(|numbers| {
         typst::layout::PageRanges::new(
@@ -178,8 +233,8 @@ pub fn pdf_with(
         timestamp: Some(Timestamp::new_utc(datetime)),
         standards: PdfStandards::new(&[PdfStandard::A_2b])
             .map_err(|e| RenderError::Typst(e.message().to_string()))?,
-        // Typst cannot tag a partial document; PDF/A-2b does not require tags.
-        tagged: page_ranges.is_none(),
+        // PDF/A-2b does not require tags.
+        tagged,
         page_ranges,
         ..PdfOptions::default()
     };
@@ -200,7 +255,7 @@ fn messages(errs: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
-/// Row boxes per procedure of one SOP, and the x where each procedure's lanes begin.
+/// Row boxes per procedure of an SOP, and the x where each procedure's lanes begin.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Measured {
     rows: Vec<Vec<RowBox>>,
@@ -213,12 +268,12 @@ impl PartialEq for RowBox {
     }
 }
 
-/// Where every row of every SOP landed, indexed by SOP (the markers' `b`).
-pub(crate) fn measure(doc: &PagedDocument) -> Result<Vec<Measured>, RenderError> {
+/// Where every row of the SOP landed.
+pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
     let intro = doc.introspector();
     let label = Label::new(PicoStr::intern("sopan-row")).expect("label name is not empty");
-    let mut tops: Vec<(usize, usize, usize, usize, f64, f64)> = Vec::new();
-    let mut bottoms: Vec<(usize, usize, usize, f64)> = Vec::new();
+    let mut tops: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
+    let mut bottoms: Vec<(usize, usize, f64)> = Vec::new();
     for elem in intro.query(&Selector::Label(label)).iter() {
         let Some(meta) = elem.to_packed::<MetadataElem>() else {
             continue;
@@ -232,39 +287,37 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Vec<Measured>, RenderError>
                 .and_then(|v| v.clone().cast::<i64>().ok())
                 .unwrap_or(-1)
         };
-        let (b, p, s, e) = (int("b").max(0) as usize, int("p"), int("s"), int("e"));
+        let (p, s, e) = (int("p").max(0) as usize, int("s").max(0) as usize, int("e"));
         let Some(loc) = elem.location() else { continue };
         let Some(pos) = intro.position(loc) else {
             continue;
         };
         let (page, pt) = (pos.page.get(), pos.point);
         if e == 0 {
-            tops.push((b, p as usize, s as usize, page, pt.x.to_pt(), pt.y.to_pt()));
+            tops.push((p, s, page, pt.x.to_pt(), pt.y.to_pt()));
         } else {
-            bottoms.push((b, p as usize, s as usize, pt.y.to_pt()));
+            bottoms.push((p, s, pt.y.to_pt()));
         }
     }
-    let sops = tops.iter().map(|t| t.0 + 1).max().unwrap_or(0);
-    let mut out: Vec<Measured> = (0..sops).map(|_| Measured::default()).collect();
-    tops.sort_by_key(|t| (t.0, t.1, t.2));
-    for (b, p, s, page, x, y0) in tops {
+    let mut out = Measured::default();
+    tops.sort_by_key(|t| (t.0, t.1));
+    for (p, s, page, x, y0) in tops {
         let y1 = bottoms
             .iter()
-            .find(|m| m.0 == b && m.1 == p && m.2 == s)
-            .map(|m| m.3)
+            .find(|m| m.0 == p && m.1 == s)
+            .map(|m| m.2)
             .ok_or_else(|| RenderError::Typst("penanda baris hilang (bug sopan)".into()))?;
-        let m = &mut out[b];
-        if m.rows.len() <= p {
-            m.rows.resize(p + 1, Vec::new());
-            m.lane_x.resize(p + 1, 0.0);
+        if out.rows.len() <= p {
+            out.rows.resize(p + 1, Vec::new());
+            out.lane_x.resize(p + 1, 0.0);
         }
-        if s != m.rows[p].len() {
+        if s != out.rows[p].len() {
             return Err(RenderError::Typst(
                 "penanda baris tidak berurutan (bug sopan)".into(),
             ));
         }
-        m.lane_x[p] = x;
-        m.rows[p].push(RowBox { page, y0, y1 });
+        out.lane_x[p] = x;
+        out.rows[p].push(RowBox { page, y0, y1 });
     }
     Ok(out)
 }

@@ -22,7 +22,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("kop.typ", include_str!("../../templates/kop.typ")),
     ("alur.typ", include_str!("../../templates/alur.typ")),
     ("gambar.typ", include_str!("../../templates/gambar.typ")),
+    ("lembar.typ", include_str!("../../templates/lembar.typ")),
     ("buku.typ", include_str!("../../templates/buku.typ")),
+    ("buku-sop.typ", include_str!("../../templates/buku-sop.typ")),
 ];
 
 /// A world for one compilation.
