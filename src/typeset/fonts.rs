@@ -38,25 +38,34 @@ pub static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
     Fonts { fonts, book }
 });
 
-fn faces(font: model::Font) -> [&'static [u8]; 2] {
-    match font {
-        model::Font::Sans => [FILES[0], FILES[1]],
-        model::Font::Serif => [FILES[4], FILES[5]],
-    }
+/// Every embedded face parsed for glyph lookups, in `FILES` order (`None` would be a
+/// broken embedded file, caught by the tests).
+static FACES: LazyLock<Vec<Option<ttf_parser::Face<'static>>>> = LazyLock::new(|| {
+    FILES
+        .iter()
+        .map(|data| ttf_parser::Face::parse(data, 0).ok())
+        .collect()
+});
+
+/// The regular and the bold face of a family.
+fn faces(font: model::Font) -> [Option<&'static ttf_parser::Face<'static>>; 2] {
+    let (regular, bold) = match font {
+        model::Font::Sans => (0, 1),
+        model::Font::Serif => (4, 5),
+    };
+    [FACES[regular].as_ref(), FACES[bold].as_ref()]
 }
 
 /// Whether both the regular and the bold face of a family have a glyph for `c`.
 pub fn covers(font: model::Font, c: char) -> bool {
-    faces(font).iter().all(|data| {
-        ttf_parser::Face::parse(data, 0)
-            .map(|f| f.glyph_index(c).is_some())
-            .unwrap_or(false)
-    })
+    faces(font)
+        .iter()
+        .all(|f| f.is_some_and(|f| f.glyph_index(c).is_some()))
 }
 
 /// Width of `text` in the regular face of the sans family at `size` points.
 pub fn text_width(text: &str, size: f64) -> f64 {
-    let Ok(face) = ttf_parser::Face::parse(FILES[0], 0) else {
+    let Some(face) = FACES[0].as_ref() else {
         return text.len() as f64 * size * 0.55;
     };
     let per_em = f64::from(face.units_per_em());
@@ -88,6 +97,7 @@ mod tests {
     #[test]
     fn all_eight_faces_load() {
         assert_eq!(FONTS.fonts.len(), 8);
+        assert!(FACES.iter().all(Option::is_some));
         assert!(text_width("Tidak", 6.5) > 10.0);
     }
 }
