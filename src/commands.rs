@@ -117,8 +117,7 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ou
                 }
             }
         }
-        // Typst's memo caches grow without bound over many documents.
-        typst::comemo::evict(10);
+        typeset::tidy_cache();
     }
     outcome
 }

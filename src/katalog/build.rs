@@ -300,8 +300,7 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
                         let report = build_one(i, job, force);
-                        // Typst's memo caches grow without bound over many documents.
-                        typst::comemo::evict(10);
+                        crate::typeset::tidy_cache();
                         if tx.send(report).is_err() {
                             break;
                         }

@@ -491,8 +491,7 @@ impl Parts<'_> {
                 Task::Measure(i) => self.measure(i),
                 Task::Draw(i) => self.draw(i),
             };
-            // Typst's memo caches grow without bound over many documents.
-            typst::comemo::evict(10);
+            super::tidy_cache();
             match outcome {
                 Ok(()) => self.wake.notify_all(),
                 Err(e) => self.fail(e),
@@ -552,11 +551,7 @@ impl Parts<'_> {
                 "SOP buku belum diukur (bug sopan)".into(),
             ));
         };
-        world.set_file(
-            "/halaman.json",
-            format!(r#"{{"awal":{start}}}"#).into_bytes(),
-        );
-        let document = second_pass(&mut world, &routed)?;
+        let document = second_pass(&mut world, &routed, start)?;
         *self.done[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(Drawn {
             pages: document.pages().to_vec(),
             geometry: routed.geometry,

@@ -73,7 +73,7 @@ pub fn prepare_in(
     let mut files = vec![
         ("/data.json".to_string(), json),
         ("/flow.json".to_string(), b"{}".to_vec()),
-        ("/halaman.json".to_string(), br#"{"awal":1}"#.to_vec()),
+        ("/tahap.json".to_string(), tahap(false, 1)),
     ];
     if let Some(g) = &sop.instansi.logo {
         files.push((data::image_path("logo", g.format), g.data.clone()));
@@ -112,7 +112,7 @@ pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderErro
 pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
     let (mut world, cols, warnings) = prepare(sop, templates)?;
     let routed = first_pass(&world, sop, &cols)?;
-    let document = second_pass(&mut world, &routed)?;
+    let document = second_pass(&mut world, &routed, 1)?;
     Ok(Rendered {
         document,
         geometry: routed.geometry,
@@ -145,12 +145,20 @@ pub(crate) fn first_pass(
     })
 }
 
-/// Pass 2: the same layout, now with the flowchart drawn on top. Fails if the layout
-/// moved, which would put the arrows beside their rows.
+/// `/tahap.json`: whether this is the last pass, and the page number of the first page.
+fn tahap(akhir: bool, awal: usize) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({ "akhir": akhir, "awal": awal }))
+        .expect("JSON of plain data")
+}
+
+/// Pass 2: the same layout, now with the flowchart drawn on top and the pages numbered
+/// from `awal`. Fails if the layout moved, which would put the arrows beside their rows.
 pub(crate) fn second_pass(
     world: &mut SopWorld,
     routed: &Routed,
+    awal: usize,
 ) -> Result<PagedDocument, RenderError> {
+    world.set_file("/tahap.json", tahap(true, awal));
     world.set_file(
         "/flow.json",
         serde_json::to_vec(&flow::by_page([&routed.geometry])).expect("JSON of plain data"),
@@ -239,6 +247,17 @@ fn export(
         ..PdfOptions::default()
     };
     typst_pdf::pdf(doc, &options).map_err(|errs| RenderError::Typst(messages(&errs)))
+}
+
+/// Keeps Typst's memo caches (which grow without bound) to about the last ten
+/// documents. Call after each document. Clearing out is itself costly (it walks the
+/// whole cache), so it happens every fifth call, dropping what the last two rounds did
+/// not use: what every document uses (templates, fonts) stays.
+pub fn tidy_cache() {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    if CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 5 == 4 {
+        typst::comemo::evict(2);
+    }
 }
 
 /// One plain Typst compilation of the world.
