@@ -288,6 +288,9 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Report>();
     let workers = options.jobs.clamp(1, jobs.len().max(1));
+    if workers > 1 {
+        crate::typeset::single_threaded_typst();
+    }
 
     std::thread::scope(|scope| {
         for _ in 0..workers {

@@ -150,8 +150,12 @@ pub fn render(
         board: Mutex::new(board),
         wake: Condvar::new(),
     };
+    let jobs = jobs.clamp(1, entries.len());
+    if jobs > 1 {
+        super::single_threaded_typst();
+    }
     std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, entries.len()) {
+        for _ in 0..jobs {
             let parts = &parts;
             let spawned = std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
