@@ -350,6 +350,26 @@ fn katalog_change_renders_every_sop_below_and_new_files_appear() {
 }
 
 #[test]
+fn a_changed_signature_image_renders_again() {
+    let dir = catalogue("gambar", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let mut events = Events::open(addr);
+    let ttd = dir.join("ttd-kadis.svg");
+    let svg = std::fs::read_to_string(&ttd).expect("signature");
+    std::fs::write(&ttd, svg.replace("<svg", "<svg data-edited=\"1\"")).expect("edit image");
+    assert!(
+        events
+            .next_for("perencanaan/lakip", Duration::from_secs(30))
+            .is_some(),
+        "saving an image the SOP shows renders it again"
+    );
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_single_file_is_shown_at_its_own_page() {
     let dir = catalogue("single", &["lakip", "lppd"]);
     let server = start(&dir.join("perencanaan/lakip.toml"));

@@ -7,6 +7,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::watch::watched;
 use crate::diag::{self, Sources};
 use crate::model::{Sop, Status};
 use crate::review::{self, Temuan};
@@ -141,11 +142,24 @@ impl Catalogue {
         Some(id)
     }
 
-    /// The SOP files a change to `changed` must re-render (adding new SOP files).
+    /// The SOP files a change to `changed` must re-render (adding new SOP files). An
+    /// image or a template re-renders them all: finding which SOPs name it would
+    /// mean loading them, which is what rendering does anyway.
     pub fn affected(&mut self, changed: &Path) -> Vec<PathBuf> {
         let name = changed.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || !name.ends_with(".toml") {
+        if name.starts_with('.') {
             return Vec::new();
+        }
+        if !name.ends_with(".toml") {
+            // A logo, a signature or a catalogue template: any SOP may use it.
+            return if watched(changed) {
+                match &self.single {
+                    Some(single) => vec![single.clone()],
+                    None => self.entries.values().map(|e| e.path.clone()).collect(),
+                }
+            } else {
+                Vec::new()
+            };
         }
         if name == KATALOG {
             let below = changed.parent().unwrap_or(Path::new("/"));

@@ -1,11 +1,24 @@
-//! Watching the catalogue folder: every saved, created or removed `.toml` file is sent
-//! to the render thread.
+//! Watching the catalogue folder: every saved, created or removed SOP or katalog
+//! (`.toml`), image or template is sent to the render thread.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// Whether a change to `path` can change a rendered SOP: SOP and katalog files,
+/// images (logo, signature) and templates.
+pub fn watched(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(
+        ext.as_deref(),
+        Some("toml" | "png" | "jpg" | "jpeg" | "svg" | "typ")
+    )
+}
 
 /// Watches `root` recursively; dropping the watcher stops it.
 pub fn watch(root: &Path, changes: Sender<PathBuf>) -> notify::Result<RecommendedWatcher> {
@@ -20,7 +33,7 @@ pub fn watch(root: &Path, changes: Sender<PathBuf>) -> notify::Result<Recommende
             return;
         }
         for path in event.paths {
-            if path.extension().and_then(|e| e.to_str()) == Some("toml") {
+            if watched(&path) {
                 // The render thread is gone only when the preview stops.
                 let _ = changes.send(path);
             }
