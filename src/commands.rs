@@ -141,7 +141,10 @@ fn render_one(
         let _ = writeln!(
             err,
             "gagal: {} tidak dibuat karena ada kesalahan di atas",
-            display_path(&file.with_extension(job.format.ext()))
+            display_path(&match job.format {
+                Format::Pdf => pdf_target(file, job.output),
+                _ => pages::image_path(file, job.output, job.format.ext(), 1, false),
+            })
         );
         return Err(Outcome::BadInput);
     };
@@ -224,6 +227,17 @@ fn render_one(
     Ok(())
 }
 
+/// Where the PDF of the SOP `file` goes: `output` (a file, or a folder to put it in) or
+/// beside the SOP.
+fn pdf_target(file: &Path, output: Option<&Path>) -> PathBuf {
+    let own = file.with_extension("pdf");
+    match output {
+        Some(o) if pages::is_folder(o) => o.join(own.file_name().unwrap_or_default()),
+        Some(o) => o.to_path_buf(),
+        None => own,
+    }
+}
+
 /// The files one SOP renders to, with their bytes, before anything is written.
 fn page_files(
     sop: &Sop,
@@ -233,16 +247,7 @@ fn page_files(
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, typeset::RenderError> {
     let doc = &rendered.document;
     if job.format == Format::Pdf {
-        let target = match job.output {
-            Some(o) if pages::is_folder(o) => o.join(
-                sop.path
-                    .with_extension("pdf")
-                    .file_name()
-                    .unwrap_or_default(),
-            ),
-            Some(o) => o.to_path_buf(),
-            None => sop.path.with_extension("pdf"),
-        };
+        let target = pdf_target(&sop.path, job.output);
         let pdf = typeset::pdf_pages(sop, doc, chosen.as_deref())?;
         return Ok(vec![(target, pdf)]);
     }

@@ -416,11 +416,21 @@ impl Validator<'_> {
             }
         };
         match sniff_image(&data) {
-            Some(format) => Some(Gambar {
+            Some(format) if decodes(&data, format) => Some(Gambar {
                 path: canonical,
                 data,
                 format,
             }),
+            Some(format) => {
+                self.diags.push(err(
+                    format!(
+                        "\"{name}\" rusak: tidak dapat dibaca sebagai gambar {}",
+                        format.to_uppercase()
+                    ),
+                    "buka lalu simpan ulang gambar itu dengan aplikasi gambar, atau ekspor ulang sebagai .png",
+                ));
+                None
+            }
             None => {
                 self.diags.push(err(
                     format!("\"{name}\" bukan gambar PNG, JPG atau SVG"),
@@ -906,6 +916,19 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
     } else {
         let head = String::from_utf8_lossy(&data[..data.len().min(2048)]);
         head.contains("<svg").then_some("svg")
+    }
+}
+
+/// Whether Typst can decode the image (it caches the result, so rendering does not
+/// decode it again). A broken file is then reported at the line that names it.
+fn decodes(data: &[u8], format: &str) -> bool {
+    use typst::foundations::Bytes;
+    use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+    let bytes = Bytes::new(data.to_vec());
+    match format {
+        "png" => RasterImage::plain(bytes, ExchangeFormat::Png).is_ok(),
+        "jpg" => RasterImage::plain(bytes, ExchangeFormat::Jpg).is_ok(),
+        _ => SvgImage::new(bytes).is_ok(),
     }
 }
 

@@ -191,3 +191,53 @@ fn keterkaitan_naming_another_sop_becomes_a_link() {
     );
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn a_book_error_names_the_sop_it_is_about() {
+    let tmp: PathBuf = std::env::temp_dir().join(format!("sopan-lebar-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    std::fs::write(tmp.join("katalog.toml"), "[katalog]\njudul = \"Uji\"\n").expect("katalog");
+    let sop = |nama: &str, lajur: usize| {
+        let names: Vec<String> = (1..=lajur).map(|k| format!("\"Jabatan {k}\"")).collect();
+        let mut s = format!(
+            "nomor = \"{nama}/1\"\nnama = \"{nama}\"\npelaksana = [{}]\n",
+            names.join(", ")
+        );
+        for k in 1..=lajur {
+            s += &format!("[[langkah]]\nkegiatan = \"Langkah {k}\"\npelaksana = \"Jabatan {k}\"\n");
+        }
+        s
+    };
+    std::fs::write(tmp.join("a.toml"), sop("Baik", 3)).expect("a");
+    // Far more lanes than A4 can hold.
+    std::fs::write(tmp.join("b.toml"), sop("Terlalu Lebar", 40)).expect("b");
+    let dir = tmp.clone();
+    let result = big_stack(move || {
+        let entries: Vec<Entri> = order(&dir, &[])
+            .expect("catalogue")
+            .iter()
+            .map(|f| Entri {
+                sop: load(f),
+                bab: None,
+            })
+            .collect();
+        let sampul = Sampul {
+            judul: "Uji".into(),
+            tahun: "2024".into(),
+            alamat: String::new(),
+            baris: Vec::new(),
+            unit: String::new(),
+            logo: None,
+        };
+        buku::render(&entries, &sampul, &world::embedded_templates(), false, 2)
+            .err()
+            .map(|e| e.to_string())
+    });
+    let message = result.expect("an SOP the paper cannot hold stops the book");
+    assert!(
+        message.contains("b.toml") && message.contains("lajur"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}

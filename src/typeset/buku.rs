@@ -114,7 +114,7 @@ pub fn render(
     let mut warnings = Vec::new();
     let mut links = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let (_, w) = plan_columns(&e.sop)?;
+        let (_, w) = plan_columns(&e.sop).map_err(|err| err.of(&e.sop))?;
         warnings.extend(
             w.into_iter()
                 .map(|w| format!("{}: {w}", crate::diag::display_path(&e.sop.path))),
@@ -452,6 +452,15 @@ struct Drawn {
     geometry: Geometry,
 }
 
+impl Task {
+    /// The SOP the task is about.
+    fn sop(&self) -> usize {
+        match self {
+            Task::Measure(i) | Task::Draw(i) => *i,
+        }
+    }
+}
+
 /// The SOPs of the book and the state the workers share.
 struct Parts<'a> {
     entries: &'a [Entri],
@@ -495,6 +504,7 @@ impl Parts<'_> {
                 Task::Measure(i) => self.measure(i),
                 Task::Draw(i) => self.draw(i),
             };
+            let outcome = outcome.map_err(|e| e.of(&self.entries[task.sop()].sop));
             super::tidy_cache();
             match outcome {
                 Ok(()) => self.wake.notify_all(),

@@ -28,6 +28,23 @@ pub enum RenderError {
     TooWide { lanes: usize },
     /// Typst reported an error: a bug in sopan's templates or an image Typst cannot decode.
     Typst(String),
+    /// What went wrong with one SOP of a book.
+    Sop {
+        /// The SOP file, as shown to the user.
+        path: String,
+        /// What went wrong.
+        error: Box<RenderError>,
+    },
+}
+
+impl RenderError {
+    /// The same error, saying which SOP file it is about.
+    pub fn of(self, sop: &Sop) -> Self {
+        RenderError::Sop {
+            path: crate::diag::display_path(&sop.path),
+            error: Box::new(self),
+        }
+    }
 }
 
 impl std::fmt::Display for RenderError {
@@ -38,6 +55,7 @@ impl std::fmt::Display for RenderError {
                 "{lanes} lajur pelaksana tidak muat di lebar kertas ini; pakai kertas F4 atau orientasi landscape"
             ),
             RenderError::Typst(m) => write!(f, "galat saat menata halaman: {m}"),
+            RenderError::Sop { path, error } => write!(f, "{path}: {error}"),
         }
     }
 }
