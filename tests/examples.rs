@@ -102,50 +102,6 @@ fn drafts_carry_the_konsep_watermark_and_signed_sops_none() {
     assert!(!all_text(&signed).contains("KONSEP"));
 }
 
-/// Compares page `page` of an example with tests/reference/<name>.png; `UPDATE=1` rewrites it.
-fn reference(example: &str, page: usize, name: &str) {
-    let (_, _, rendered) = render(&root().join(example));
-    let png = sopan::typeset::page_png(&rendered.document, page, 50.0).expect("page exists");
-    let reference = root().join("tests/reference").join(format!("{name}.png"));
-    if std::env::var_os("UPDATE").is_some() || !reference.exists() {
-        std::fs::write(&reference, &png).expect("write reference");
-        return;
-    }
-    let want = tiny_skia::Pixmap::decode_png(&std::fs::read(&reference).expect("read reference"))
-        .expect("decode reference");
-    let got = tiny_skia::Pixmap::decode_png(&png).expect("decode render");
-    assert_eq!(
-        (want.width(), want.height()),
-        (got.width(), got.height()),
-        "{name}: size differs"
-    );
-    let mut diff = tiny_skia::Pixmap::new(got.width(), got.height()).expect("diff image");
-    let mut differing = 0usize;
-    for (i, (a, b)) in want.pixels().iter().zip(got.pixels()).enumerate() {
-        let d = (a.red() as i32 - b.red() as i32).abs()
-            + (a.green() as i32 - b.green() as i32).abs()
-            + (a.blue() as i32 - b.blue() as i32).abs();
-        let px = if d > 24 {
-            differing += 1;
-            tiny_skia::ColorU8::from_rgba(255, 0, 0, 255)
-        } else {
-            let g = (a.red() as u16 / 2 + 127) as u8;
-            tiny_skia::ColorU8::from_rgba(g, g, g, 255)
-        };
-        diff.pixels_mut()[i] = px.premultiply();
-    }
-    if differing > 0 {
-        let out = root().join("tests/out");
-        std::fs::create_dir_all(&out).expect("tests/out");
-        std::fs::write(out.join(format!("{name}.png")), &png).expect("write actual");
-        diff.save_png(out.join(format!("{name}.diff.png")))
-            .expect("write diff");
-        panic!(
-            "{name}: {differing} pixels differ; see tests/out/{name}.png and {name}.diff.png (UPDATE=1 to accept)"
-        );
-    }
-}
-
 #[test]
 fn reference_image_loops_and_joint_step() {
     reference(

@@ -1,0 +1,47 @@
+//! The router's hard cases as real SOPs (tests/fixtures/sulit), typeset end to end:
+//! a loop back across a page break, three nested loops, a forward skip and a decision
+//! whose both branches jump, eight lanes with a joint step, forty steps with long
+//! texts. Each is routed on its measured rows with no rule broken, and the page with
+//! the hard part matches its reference image (looked at before it was committed).
+
+mod common;
+
+use common::*;
+use sopan::flow::check::{check, expected_edges};
+
+fn hard_case(name: &str, page: usize) {
+    let file = format!("tests/fixtures/sulit/{name}.toml");
+    let (sop, _, rendered) = render(&root().join(&file));
+    let report = check(&rendered.geometry, &expected_edges(&sop.prosedur));
+    assert!(
+        report.violations.is_empty(),
+        "{file}: {:#?}",
+        report.violations
+    );
+    reference(&file, page, &format!("sulit-{name}-hal{}", page + 1));
+}
+
+#[test]
+fn loop_back_across_a_page_break() {
+    hard_case("loop-lintas-halaman", 2);
+}
+
+#[test]
+fn three_nested_loops() {
+    hard_case("tiga-loop-bersarang", 1);
+}
+
+#[test]
+fn forward_skip_and_a_decision_whose_both_branches_jump() {
+    hard_case("lompatan-dan-dua-cabang", 1);
+}
+
+#[test]
+fn eight_lanes_with_a_joint_step() {
+    hard_case("delapan-lajur", 1);
+}
+
+#[test]
+fn forty_steps_with_long_texts() {
+    hard_case("empat-puluh-langkah", 3);
+}
