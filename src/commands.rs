@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{CheckArgs, Format, PreviewArgs, RenderArgs};
-use crate::diag::{self, Sources, display_path};
+use crate::diag::{self, Akses, Sources, display_path, io_gagal};
 use crate::model::Sop;
 use crate::pages::{self, PageSelection};
 use crate::review;
@@ -186,12 +186,7 @@ fn render_one(
     let mut written = Vec::new();
     for (target, data) in &files {
         if let Err(e) = write_atomic(target, data) {
-            let _ = writeln!(
-                err,
-                "error: tidak dapat menulis {}: {}",
-                display_path(target),
-                crate::io_error_id(&e)
-            );
+            let _ = writeln!(err, "error: {}", io_gagal(Akses::Tulis, target, &e));
             return Err(Outcome::BadInput);
         }
         written.push(display_path(target));
@@ -199,12 +194,7 @@ fn render_one(
     if let Some(g) = job.geometry {
         let json = serde_json::to_vec_pretty(&rendered.geometry).expect("geometry is plain data");
         if let Err(e) = write_atomic(g, &json) {
-            let _ = writeln!(
-                err,
-                "error: tidak dapat menulis {}: {}",
-                display_path(g),
-                crate::io_error_id(&e)
-            );
+            let _ = writeln!(err, "error: {}", io_gagal(Akses::Tulis, g, &e));
             return Err(Outcome::BadInput);
         }
     }
@@ -275,12 +265,7 @@ pub fn expand(paths: &[PathBuf], err: &mut dyn Write) -> Option<Vec<PathBuf>> {
             match crate::source::sop_files(p) {
                 Ok(found) => files.extend(found),
                 Err(e) => {
-                    let _ = writeln!(
-                        err,
-                        "error: tidak dapat membaca folder {}: {}",
-                        display_path(p),
-                        crate::io_error_id(&e)
-                    );
+                    let _ = writeln!(err, "error: {}", io_gagal(Akses::BacaFolder, p, &e));
                     return None;
                 }
             }

@@ -48,6 +48,53 @@ pub fn display_path(path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// What sopan tried to do with a file or folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Akses {
+    /// Read a file.
+    Baca,
+    /// List a folder.
+    BacaFolder,
+    /// Write a file.
+    Tulis,
+    /// Create a folder.
+    BuatFolder,
+}
+
+/// A file or folder sopan could not read or write, worded for the user:
+/// "tidak dapat menulis PATH: tidak ada izin".
+#[derive(Debug)]
+pub struct IoGagal<'a> {
+    /// What was tried.
+    pub akses: Akses,
+    /// On which path.
+    pub path: &'a Path,
+    /// Why it failed.
+    pub error: &'a std::io::Error,
+}
+
+impl std::fmt::Display for IoGagal<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kerja = match self.akses {
+            Akses::Baca => "membaca",
+            Akses::BacaFolder => "membaca folder",
+            Akses::Tulis => "menulis",
+            Akses::BuatFolder => "membuat folder",
+        };
+        write!(
+            f,
+            "tidak dapat {kerja} {}: {}",
+            display_path(self.path),
+            crate::io_error_id(self.error)
+        )
+    }
+}
+
+/// Describes a failed read or write of `path`.
+pub fn io_gagal<'a>(akses: Akses, path: &'a Path, error: &'a std::io::Error) -> IoGagal<'a> {
+    IoGagal { akses, path, error }
+}
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::BuildArgs;
 use crate::commands::{self, Outcome, write_atomic};
-use crate::diag::display_path;
+use crate::diag::{Akses, display_path, io_gagal};
 use crate::model::Sop;
 use crate::source;
 use crate::typeset::world;
@@ -242,20 +242,10 @@ struct Report {
 /// to `err`. Fails only when the folders cannot be read or created.
 pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, BuildError> {
     let started = Instant::now();
-    std::fs::create_dir_all(&options.out).map_err(|e| {
-        BuildError(format!(
-            "tidak dapat membuat folder {}: {}",
-            display_path(&options.out),
-            crate::io_error_id(&e)
-        ))
-    })?;
-    let files = plan(&options.dir, &options.out, options.shard).map_err(|e| {
-        BuildError(format!(
-            "tidak dapat membaca folder {}: {}",
-            display_path(&options.dir),
-            crate::io_error_id(&e)
-        ))
-    })?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| BuildError(io_gagal(Akses::BuatFolder, &options.out, &e).to_string()))?;
+    let files = plan(&options.dir, &options.out, options.shard)
+        .map_err(|e| BuildError(format!("{}", io_gagal(Akses::BacaFolder, &options.dir, &e))))?;
     let manifest_path = options.out.join(MANIFEST);
     let manifest = read_manifest(&manifest_path);
     let jobs: Vec<Job> = files
@@ -414,12 +404,7 @@ fn build_one_into(job: &Job, force: bool, messages: &mut Vec<u8>) -> SopResult {
     let hash = match input_hash(&job.file, &sop, &templates) {
         Ok(h) => h,
         Err(e) => {
-            let _ = writeln!(
-                messages,
-                "error: tidak dapat membaca {}: {}",
-                display_path(&job.file),
-                crate::io_error_id(&e)
-            );
+            let _ = writeln!(messages, "error: {}", io_gagal(Akses::Baca, &job.file, &e));
             return SopResult::Failed;
         }
     };
@@ -444,9 +429,8 @@ fn build_one_into(job: &Job, force: bool, messages: &mut Vec<u8>) -> SopResult {
     if let Err(e) = written {
         let _ = writeln!(
             messages,
-            "error: tidak dapat menulis {}: {}",
-            display_path(&job.target),
-            crate::io_error_id(&e)
+            "error: {}",
+            io_gagal(Akses::Tulis, &job.target, &e)
         );
         return SopResult::Failed;
     }
@@ -537,9 +521,8 @@ fn flush_manifest(path: &Path, updated: &BTreeMap<String, String>, err: &mut dyn
     if let Err(e) = write_atomic(path, &json) {
         let _ = writeln!(
             err,
-            "warning: tidak dapat menulis {}: {}; SOP akan dibuat ulang pada putaran berikut",
-            display_path(path),
-            crate::io_error_id(&e)
+            "warning: {}; SOP akan dibuat ulang pada putaran berikut",
+            io_gagal(Akses::Tulis, path, &e)
         );
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::BookArgs;
 use crate::commands::{Outcome, load, write_atomic};
-use crate::diag::display_path;
+use crate::diag::{Akses, display_path, io_gagal};
 use crate::katalog::build::workers;
 use crate::source::{self, KATALOG, katalog_info};
 use crate::typeset::buku::{self, Entri, Sampul};
@@ -52,12 +52,7 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
     let files = match order(dir, &info.urutan) {
         Ok(f) => f,
         Err(e) => {
-            let _ = writeln!(
-                err,
-                "error: tidak dapat membaca {}: {}",
-                display_path(dir),
-                crate::io_error_id(&e)
-            );
+            let _ = writeln!(err, "error: {}", io_gagal(Akses::Baca, dir, &e));
             return Outcome::BadInput;
         }
     };
@@ -130,12 +125,7 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
         let _ = writeln!(err, "warning: {w}");
     }
     if let Err(e) = write_atomic(&target, &pdf) {
-        let _ = writeln!(
-            err,
-            "error: tidak dapat menulis {}: {}",
-            display_path(&target),
-            crate::io_error_id(&e)
-        );
+        let _ = writeln!(err, "error: {}", io_gagal(Akses::Tulis, &target, &e));
         return Outcome::BadInput;
     }
     let _ = writeln!(

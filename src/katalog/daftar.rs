@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::DaftarArgs;
 use crate::commands::{self, Outcome};
-use crate::diag::display_path;
+use crate::diag::{Akses, display_path, io_gagal};
 use crate::model::{Sop, Status, Tanggal};
 
 /// Something wrong with an entry, shown in the Catatan column and as a warning.
@@ -322,12 +322,7 @@ pub fn run(args: &DaftarArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outco
     let daftar = match kumpulkan(&args.dir, err) {
         Ok(d) => d,
         Err(e) => {
-            let _ = writeln!(
-                err,
-                "error: tidak dapat membaca folder {}: {}",
-                display_path(&args.dir),
-                crate::io_error_id(&e)
-            );
+            let _ = writeln!(err, "error: {}", io_gagal(Akses::BacaFolder, &args.dir, &e));
             return Outcome::BadInput;
         }
     };

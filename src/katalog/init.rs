@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::InitArgs;
 use crate::commands::{Outcome, write_atomic};
-use crate::diag::display_path;
+use crate::diag::{Akses, display_path, io_gagal};
 
 /// The files `init` writes: path inside the new catalogue, content.
 pub const BERKAS: &[(&str, &str)] = &[
@@ -35,12 +35,7 @@ impl std::fmt::Display for InitError {
                     names.join(", ")
                 )
             }
-            InitError::Tulis(path, e) => write!(
-                f,
-                "tidak dapat menulis {}: {}",
-                display_path(path),
-                crate::io_error_id(e)
-            ),
+            InitError::Tulis(path, e) => write!(f, "{}", io_gagal(Akses::Tulis, path, e)),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Diagnostic, FileIx, Sources};
+use crate::diag::{Akses, Diagnostic, FileIx, Sources, io_gagal};
 use reader::{Table, Val};
 
 /// Name of the catalogue file.
@@ -61,9 +61,8 @@ pub fn read(path: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(sources.add(path, text)),
         Err(err) => Err(Diagnostic::general(format!(
-            "tidak dapat membaca {}: {}",
-            crate::diag::display_path(path),
-            crate::io_error_id(&err)
+            "{}",
+            io_gagal(Akses::Baca, path, &err)
         ))),
     }
 }
