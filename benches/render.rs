@@ -96,6 +96,7 @@ fn main() {
             typst::comemo::evict(0);
             let (mut w, _, _) = typeset::prepare(&sop, &templates).expect("world");
             w.set_file("/flow.json", flow.clone());
+            w.set_file("/tahap.json", br#"{"akhir":true,"awal":1}"#.to_vec());
             let doc = typeset::compile(&w).expect("compile");
             typeset::pdf(&sop, &doc).expect("pdf")
         });

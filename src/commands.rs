@@ -117,7 +117,7 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ou
                 }
             }
         }
-        typeset::tidy_cache();
+        typeset::tidy_cache(1);
     }
     outcome
 }

@@ -919,8 +919,9 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Whether Typst can decode the image (it caches the result, so rendering does not
-/// decode it again). A broken file is then reported at the line that names it.
+/// Whether Typst can decode the image, so a broken file is reported at the line that
+/// names it rather than as Typst's error at render time. (Typst caches a raster
+/// decode, so rendering reuses it; an SVG is parsed again, with fonts.)
 fn decodes(data: &[u8], format: &str) -> bool {
     use typst::foundations::Bytes;
     use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};

@@ -19,6 +19,7 @@ fn book(dir: &Path, duplex: bool) -> (Vec<Entri>, Buku) {
             .map(|f| Entri {
                 sop: load(f),
                 bab: bab(&dir, f),
+                templates: world::templates_for(f).expect("templates"),
             })
             .collect();
         let sampul = Sampul {
@@ -220,6 +221,7 @@ fn a_book_error_names_the_sop_it_is_about() {
             .map(|f| Entri {
                 sop: load(f),
                 bab: None,
+                templates: world::embedded_templates(),
             })
             .collect();
         let sampul = Sampul {

@@ -23,7 +23,7 @@ pub const MANIFEST: &str = ".sopan-build.json";
 pub const DEFAULT_OUT: &str = "pdf";
 
 /// Stack of a worker thread: Typst's layout recursion is deep.
-const WORKER_STACK: usize = 64 << 20;
+use crate::typeset::WORKER_STACK;
 
 /// The number of worker threads `-j` asks for (all cores by default); `None` after
 /// reporting a nonsensical `-j 0`.
@@ -293,7 +293,7 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
                         let report = build_one(i, job, force);
-                        crate::typeset::tidy_cache();
+                        crate::typeset::tidy_cache(workers);
                         if tx.send(report).is_err() {
                             break;
                         }

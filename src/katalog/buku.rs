@@ -59,12 +59,20 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
     let mut entries = Vec::new();
     let mut failed = 0;
     for f in &files {
-        match load(f, err) {
-            Some(sop) => entries.push(Entri {
+        let Some(sop) = load(f, err) else {
+            failed += 1;
+            continue;
+        };
+        match world::templates_for(f) {
+            Ok(templates) => entries.push(Entri {
                 sop,
                 bab: bab(dir, f),
+                templates,
             }),
-            None => failed += 1,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                failed += 1;
+            }
         }
     }
     let target = args.output.clone().unwrap_or_else(|| dir.join("buku.pdf"));
@@ -102,7 +110,7 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
     let duplex = args.duplex;
     let rendered = std::thread::scope(|s| {
         std::thread::Builder::new()
-            .stack_size(64 << 20)
+            .stack_size(typeset::WORKER_STACK)
             .spawn_scoped(s, || {
                 let b = buku::render(&entries, &sampul, &templates, duplex, jobs)?;
                 let pdf = typeset::pdf_book(&sampul.judul, first.tanggal_dokumen, &b.document)?;

@@ -18,7 +18,7 @@ use crate::validate;
 use super::server::Broadcast;
 
 /// Stack for the render thread: Typst's layout recursion is deep.
-const RENDER_STACK: usize = 64 << 20;
+const RENDER_STACK: usize = typeset::WORKER_STACK;
 
 /// Saves arrive as bursts of file events; wait this long for the burst to end.
 const SETTLE: Duration = Duration::from_millis(40);
@@ -355,7 +355,11 @@ fn render_file(path: &Path) -> Outcome {
     let Some(sop) = loaded.sop else {
         return Outcome::Failed(text);
     };
-    let rendered = match typeset::render(&sop, &world::embedded_templates()) {
+    let templates = match world::templates_for(path) {
+        Ok(t) => t,
+        Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
+    };
+    let rendered = match typeset::render(&sop, &templates) {
         Ok(r) => r,
         Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
     };

@@ -20,22 +20,23 @@ use typst_layout::{Page, PagedDocument};
 
 use super::data::{self, Placement};
 use super::world::SopWorld;
-use super::{RenderError, Routed, compile, first_pass, plan_columns, prepare_in, second_pass};
+use super::{
+    RenderError, Routed, WORKER_STACK, compile, first_pass, plan_columns, prepare_in, second_pass,
+};
 use crate::flow::Geometry;
 use crate::model::{Gambar, Sop};
-
-/// Stack of a worker thread: Typst's layout recurses deeply.
-const WORKER_STACK: usize = 64 << 20;
 
 /// How a Keterkaitan entry links to another SOP of the book until its page is known.
 const LINK_PREFIX: &str = "sopan:sop-";
 
-/// One SOP in the book and the chapter it belongs to.
+/// One SOP in the book, the chapter it belongs to and the templates it is typeset with.
 pub struct Entri {
     /// The SOP.
     pub sop: Sop,
     /// Chapter (bab) title, from its subfolder; `None` for SOPs at the catalogue root.
     pub bab: Option<String>,
+    /// Its templates (name, text): the nearest catalogue's, as `build` uses.
+    pub templates: Vec<(String, String)>,
 }
 
 /// What the cover shows.
@@ -73,19 +74,24 @@ fn normal(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// For each Keterkaitan entry of SOP `i`, the SOP of the book it names.
-fn tautan(entries: &[Entri], i: usize, warnings: &mut Vec<String>) -> Vec<Option<usize>> {
+/// For each Keterkaitan entry of SOP `i`, the SOP of the book it names (`names` are the
+/// normalised names of all SOPs).
+fn tautan(
+    entries: &[Entri],
+    names: &[String],
+    i: usize,
+    warnings: &mut Vec<String>,
+) -> Vec<Option<usize>> {
     entries[i]
         .sop
         .keterkaitan
         .iter()
         .map(|k| {
             let want = normal(k);
-            let hit = entries.iter().enumerate().position(|(j, e)| {
-                let nama = normal(&e.sop.nama);
+            let hit = names.iter().enumerate().position(|(j, nama)| {
                 j != i
                     && !nama.is_empty()
-                    && (want == nama || (nama.len() >= 8 && want.contains(&nama)))
+                    && (want == *nama || (nama.len() >= 8 && want.contains(nama.as_str())))
             });
             if hit.is_none() {
                 warnings.push(format!(
@@ -98,8 +104,9 @@ fn tautan(entries: &[Entri], i: usize, warnings: &mut Vec<String>) -> Vec<Option
         .collect()
 }
 
-/// Typesets the book with `jobs` worker threads. `duplex` starts every chapter and SOP
-/// on an odd page.
+/// Typesets the book with `jobs` worker threads. `templates` make the cover, Daftar Isi
+/// and chapter pages; each SOP uses its own. `duplex` starts every chapter and SOP on
+/// an odd page.
 pub fn render(
     entries: &[Entri],
     sampul: &Sampul,
@@ -111,15 +118,21 @@ pub fn render(
         .first()
         .map(|e| &e.sop)
         .ok_or_else(|| RenderError::Typst("katalog tidak berisi SOP".into()))?;
+    let jobs = jobs.clamp(1, entries.len());
+    if jobs > 1 {
+        // Before the first compilation, which would start Typst's pool on every core.
+        super::single_threaded_typst();
+    }
     let mut warnings = Vec::new();
     let mut links = Vec::new();
+    let names: Vec<String> = entries.iter().map(|e| normal(&e.sop.nama)).collect();
     for (i, e) in entries.iter().enumerate() {
         let (_, w) = plan_columns(&e.sop).map_err(|err| err.of(&e.sop))?;
         warnings.extend(
             w.into_iter()
                 .map(|w| format!("{}: {w}", crate::diag::display_path(&e.sop.path))),
         );
-        links.push(tautan(entries, i, &mut warnings));
+        links.push(tautan(entries, &names, i, &mut warnings));
     }
 
     // The book's own pages, first with placeholder numbers: how many pages come before
@@ -143,17 +156,13 @@ pub fn render(
     let board = Board::new(entries.len(), front_pages, duplex, &chapters);
     let parts = Parts {
         entries,
-        templates,
+        jobs,
         links: &links,
         halves: entries.iter().map(|_| Mutex::new(None)).collect(),
         done: entries.iter().map(|_| Mutex::new(None)).collect(),
         board: Mutex::new(board),
         wake: Condvar::new(),
     };
-    let jobs = jobs.clamp(1, entries.len());
-    if jobs > 1 {
-        super::single_threaded_typst();
-    }
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let parts = &parts;
@@ -161,9 +170,10 @@ pub fn render(
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || parts.work());
             if let Err(e) = spawned {
-                parts.fail(RenderError::Typst(format!(
-                    "tidak dapat memulai thread pekerja: {e}"
-                )));
+                parts.fail(
+                    usize::MAX,
+                    RenderError::Typst(format!("tidak dapat memulai thread pekerja: {e}")),
+                );
             }
         }
     });
@@ -171,7 +181,7 @@ pub fn render(
         .board
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    if let Some(e) = board.error {
+    if let Some((_, e)) = board.error {
         return Err(e);
     }
     let front = front.compile(&board.start, &chapters.titles, &board.chapter_start)?;
@@ -394,7 +404,9 @@ struct Board {
     starting: Vec<Option<usize>>,
     /// SOPs finished.
     finished: usize,
-    error: Option<RenderError>,
+    /// The first failure in book order (the SOP's index), so the report does not depend
+    /// on which thread was faster.
+    error: Option<(usize, RenderError)>,
 }
 
 impl Board {
@@ -464,7 +476,8 @@ impl Task {
 /// The SOPs of the book and the state the workers share.
 struct Parts<'a> {
     entries: &'a [Entri],
-    templates: &'a [(String, String)],
+    /// Number of workers.
+    jobs: usize,
     links: &'a [Vec<Option<usize>>],
     /// Measured SOPs: their world and what pass 1 learnt.
     halves: Vec<Mutex<Option<(SopWorld, Routed)>>>,
@@ -479,8 +492,13 @@ impl Parts<'_> {
         self.board.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn fail(&self, e: RenderError) {
-        self.board().error.get_or_insert(e);
+    /// Records that SOP `i` failed; every worker then stops.
+    fn fail(&self, i: usize, e: RenderError) {
+        let mut board = self.board();
+        if board.error.as_ref().is_none_or(|(first, _)| i < *first) {
+            board.error = Some((i, e));
+        }
+        drop(board);
         self.wake.notify_all();
     }
 
@@ -492,9 +510,10 @@ impl Parts<'_> {
         impl Drop for Guard<'_, '_> {
             fn drop(&mut self) {
                 if std::thread::panicking() {
-                    self.0.fail(RenderError::Typst(
-                        "pekerja buku berhenti (bug sopan)".into(),
-                    ));
+                    self.0.fail(
+                        usize::MAX,
+                        RenderError::Typst("pekerja buku berhenti (bug sopan)".into()),
+                    );
                 }
             }
         }
@@ -504,11 +523,10 @@ impl Parts<'_> {
                 Task::Measure(i) => self.measure(i),
                 Task::Draw(i) => self.draw(i),
             };
-            let outcome = outcome.map_err(|e| e.of(&self.entries[task.sop()].sop));
-            super::tidy_cache();
+            super::tidy_cache(self.jobs);
             match outcome {
                 Ok(()) => self.wake.notify_all(),
-                Err(e) => self.fail(e),
+                Err(e) => self.fail(task.sop(), e.of(&self.entries[task.sop()].sop)),
             }
         }
     }
@@ -542,7 +560,7 @@ impl Parts<'_> {
                 .map(|j| j.map(|j| format!("{LINK_PREFIX}{j}")))
                 .collect(),
         };
-        let (world, cols, _) = prepare_in(sop, self.templates, "buku-sop.typ", &at)?;
+        let (world, cols, _) = prepare_in(sop, &self.entries[i].templates, "buku-sop.typ", &at)?;
         let routed = first_pass(&world, sop, &cols)?;
         let pages = routed.pages;
         *self.halves[i]

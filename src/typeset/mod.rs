@@ -182,7 +182,7 @@ pub(crate) fn second_pass(
         serde_json::to_vec(&flow::by_page([&routed.geometry])).expect("JSON of plain data"),
     );
     let document = compile(world)?;
-    if measure(&document)? != routed.measured {
+    if document.pages().len() != routed.pages || measure(&document)? != routed.measured {
         return Err(RenderError::Typst(
             "tata letak berubah di antara dua tahap (bug sopan)".into(),
         ));
@@ -267,6 +267,9 @@ fn export(
     typst_pdf::pdf(doc, &options).map_err(|errs| RenderError::Typst(messages(&errs)))
 }
 
+/// Stack of a thread that runs Typst: its layout recurses deeply.
+pub const WORKER_STACK: usize = 64 << 20;
+
 /// Gives Typst's internal thread pool (it lays out page runs in parallel) a single
 /// thread. For `build` and `book`, which run one Typst compilation per core
 /// themselves: two pools competing for the same cores cost about a fifth more CPU
@@ -279,13 +282,16 @@ pub fn single_threaded_typst() {
         .build_global();
 }
 
-/// Keeps Typst's memo caches (which grow without bound) to about the last ten
-/// documents. Call after each document. Clearing out is itself costly (it walks the
-/// whole cache), so it happens every fifth call, dropping what the last two rounds did
-/// not use: what every document uses (templates, fonts) stays.
-pub fn tidy_cache() {
+/// Keeps Typst's memo caches (which grow without bound) to about the last few
+/// documents per worker. Call after each document, with the number of worker threads.
+/// Clearing out is itself costly (it walks the whole cache), so it happens every fifth
+/// call per worker, dropping what the last two rounds did not use: what every document
+/// uses (templates, fonts) stays, and so does a book SOP's first pass until its
+/// second.
+pub fn tidy_cache(workers: usize) {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    if CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 5 == 4 {
+    let every = 5 * workers.max(1);
+    if CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % every == every - 1 {
         typst::comemo::evict(2);
     }
 }
