@@ -3,7 +3,8 @@
 //! `sopan::flow::check` on the geometry the router computed.
 //!
 //! `SOPAN_PROP_CASES=20000` raises the number of generated flows, `SOPAN_PROP_SEED=<n>` changes
-//! the base seed, `SOPAN_PROP_ONE=<seed>` routes a single generated flow and prints it.
+//! the base seed, `SOPAN_PROP_ONE=<seed>` routes a single generated flow and prints it,
+//! `SOPAN_PROP_LIST=1` lists every failing seed with the kinds of what it broke.
 //! A failing generated flow is shrunk by hand-coded minimisation and printed as a `Flow`
 //! literal that can be pasted into a test below.
 
@@ -802,6 +803,15 @@ fn random_flows_obey_the_drawing_rules() {
             continue;
         }
         failing += 1;
+        if std::env::var_os("SOPAN_PROP_LIST").is_some() {
+            eprintln!(
+                "failing seed {} ({} steps, {} lanes): {}",
+                case.seed,
+                case.flow.steps.len(),
+                case.flow.lanes,
+                case.kinds.join("; ")
+            );
+        }
         let mut seen = Vec::new();
         for (v, k) in case.report.violations.iter().zip(&case.kinds) {
             let st = kinds.entry(k.clone()).or_default();
@@ -1124,4 +1134,35 @@ fn forty_steps_with_tall_rows() {
     let f = flow(5, steps, &extra);
     assert!(f.rows().last().unwrap().page >= 6);
     assert_clean("forty steps with tall rows", &f);
+}
+
+#[test]
+fn four_pairs_at_one_page_break_in_one_lane() {
+    // Found by the property test: two lines took their connectors on their own tracks,
+    // off the 13 pt grid, and left no grid slot free for the fourth pair.
+    let f = Flow {
+        lanes: 1,
+        steps: vec![
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(1),
+                    tidak: Langkah(4),
+                },
+            ),
+            (vec![0], next(1)),
+            (vec![0], next(2)),
+            (vec![0], next(3)),
+            (vec![0], next(4)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(1),
+                },
+            ),
+        ],
+        extra: vec![0, 31, 54, 53, 49, 0],
+    };
+    assert_clean("four pairs at one page break in one lane", &f);
 }

@@ -26,6 +26,10 @@ pub const LABEL_SIZE: f64 = 6.5;
 const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
 const TRACK_STEP: f64 = 4.0;
+/// How many jog heights a line to an off-page connector may try.
+const JOGS: usize = 5;
+/// Least distance between a jog and the next horizontal stretch of the same line.
+const JOG_ROOM: f64 = 5.0;
 
 /// The smallest row height that leaves room for a symbol, its arrows and connectors.
 pub fn min_row_height(bentuk: Bentuk) -> f64 {
@@ -490,10 +494,186 @@ impl Router<'_, '_> {
         }
     }
 
+    /// Heights for the short jog between a track and a connector at the top of `page`,
+    /// nearest the connector first, all at least `JOG_ROOM` above `limit` (where the line
+    /// turns next). Several connector pairs at one page break get their jogs on separate
+    /// heights instead of sharing one.
+    fn top_jogs(&self, page: usize, limit: f64) -> Vec<f64> {
+        let base = self.first_row_top(page) + 2.0 + CONNECTOR + 3.0;
+        let mut out: Vec<f64> = (0..JOGS)
+            .map(|k| base + k as f64 * CLEAR)
+            .filter(|y| *y <= limit - JOG_ROOM)
+            .collect();
+        if out.is_empty() {
+            out.push(base.min(limit - JOG_ROOM));
+        }
+        out
+    }
+
+    /// Heights for the jog between a track and a connector below the table on `page`:
+    /// just under the table first, then up into the last row's bottom gap, all at least
+    /// `JOG_ROOM` below `limit`.
+    fn bottom_jogs(&self, page: usize, limit: f64) -> Vec<f64> {
+        let base = self.table_bottom(page) + 2.0;
+        let mut out: Vec<f64> = (0..JOGS)
+            .map(|k| {
+                if k == 0 {
+                    base
+                } else {
+                    base - 2.0 - k as f64 * CLEAR
+                }
+            })
+            .filter(|y| *y >= limit + JOG_ROOM)
+            .collect();
+        if out.is_empty() {
+            out.push(base);
+        }
+        out
+    }
+
+    /// The least bad of several polylines on one page: the first that hits and crosses
+    /// nothing, else the best scored.
+    fn pick_path(&self, page: usize, mut options: Vec<Vec<[f64; 2]>>) -> Vec<[f64; 2]> {
+        if options.len() == 1 {
+            return simplify(options.pop().unwrap_or_default());
+        }
+        let mut best: Option<(Score, Vec<[f64; 2]>)> = None;
+        for pts in options {
+            let pts = simplify(pts);
+            let mut score = Score::default();
+            self.scene.score_path(page, &pts, &mut score);
+            if score.violations == 0 && score.crossings == 0 {
+                return pts;
+            }
+            if best.as_ref().is_none_or(|b| score < b.0) {
+                best = Some((score, pts));
+            }
+        }
+        best.map(|b| b.1).unwrap_or_default()
+    }
+
+    /// From `head` (ending on the track at x = `tx`) down to the connector at the bottom of
+    /// `page` at `cx`.
+    fn down_to_bottom(
+        &self,
+        page: usize,
+        head: &[[f64; 2]],
+        tx: f64,
+        cx: f64,
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let end = self.connector_at_bottom(page, cx).y;
+        let from = head.last().map_or(end, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![end - 3.0]
+        } else {
+            self.bottom_jogs(page, from)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = head.to_vec();
+                v.extend([[tx, y], [cx, y], [cx, end]]);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
+    /// From `head` (ending on the track at x = `tx`) up to the connector at the top of
+    /// `page` at `cx`.
+    fn up_to_top(
+        &self,
+        page: usize,
+        head: &[[f64; 2]],
+        tx: f64,
+        cx: f64,
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let end = self.connector_at_top(page, cx).bottom();
+        let from = head.last().map_or(end, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![end + 3.0]
+        } else {
+            self.top_jogs(page, from)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = head.to_vec();
+                v.extend([[tx, y], [cx, y], [cx, end]]);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
+    /// From the connector at the top of `page` at `cx` down to the track at x = `tx`, then
+    /// along `tail` (starting on the track).
+    fn top_down(
+        &self,
+        page: usize,
+        cx: f64,
+        tx: f64,
+        tail: &[[f64; 2]],
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let start = self.connector_at_top(page, cx).bottom();
+        let to = tail.first().map_or(start, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![start + 3.0]
+        } else {
+            self.top_jogs(page, to)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = vec![[cx, start], [cx, y], [tx, y]];
+                v.extend_from_slice(tail);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
+    /// From the connector at the bottom of `page` at `cx` up to the track at x = `tx`, then
+    /// along `tail` (starting on the track).
+    fn bottom_up(
+        &self,
+        page: usize,
+        cx: f64,
+        tx: f64,
+        tail: &[[f64; 2]],
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let start = self.connector_at_bottom(page, cx).y;
+        let to = tail.first().map_or(start, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![start - 3.0]
+        } else {
+            self.bottom_jogs(page, to)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = vec![[cx, start], [cx, y], [tx, y]];
+                v.extend_from_slice(tail);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
     /// Offsets from a line at `x` where its connector pair may sit, nearest first. Slots
     /// lie on one 13 pt grid across the lanes so pairs pack without gaps; a line straight
-    /// down a lane's centre keeps its own x first (no jog).
-    fn connector_shifts(&self, x: f64) -> Vec<f64> {
+    /// down a lane's centre keeps its own x first (no jog). Pairs placed earlier off the
+    /// grid (on a track or a lane centre) leave gaps the grid misses: the places right
+    /// beside every connector already on `pages` are candidates as well.
+    fn connector_shifts(&self, x: f64, pages: [usize; 2]) -> Vec<f64> {
         let lanes = &self.input.lanes;
         let (lo, hi) = (
             lanes[0].0 + CONNECTOR / 2.0 + 1.0,
@@ -506,7 +686,19 @@ impl Router<'_, '_> {
             slots.push(s - x);
             s += CONNECTOR_STEP;
         }
+        for c in &self.geometry.connectors {
+            if pages.contains(&c.page) {
+                for d in [CONNECTOR_STEP, CONNECTOR + 1.5] {
+                    for at in [c.rect.cx() - d, c.rect.cx() + d] {
+                        if (lo - 1e-6..=hi + 1e-6).contains(&at) {
+                            slots.push(at - x);
+                        }
+                    }
+                }
+            }
+        }
         slots.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        slots.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
         if centre || slots.is_empty() {
             slots.insert(0, 0.0);
         }
@@ -578,19 +770,12 @@ impl Router<'_, '_> {
                 }
             }
         } else {
-            for dx in self.connector_shifts(xs) {
+            for dx in self.connector_shifts(xs, [pi, pj]) {
                 let cx = xs + dx;
                 let down = self.connector_at_bottom(pi, cx);
                 let up = self.connector_at_top(pj, cx);
-                let first = simplify(vec![
-                    [xs, bs],
-                    [xs, down.y - 3.0],
-                    [cx, down.y - 3.0],
-                    [cx, down.y],
-                ]);
-                let start = up.bottom();
-                let yh = (start + 3.0).min(tt - 5.0);
-                let second = simplify(vec![[cx, start], [cx, yh], [xt, yh], [xt, tt]]);
+                let first = self.down_to_bottom(pi, &[[xs, bs]], xs, cx, true);
+                let second = self.top_down(pj, cx, xt, &[[xt, tt]], true);
                 consider(
                     self,
                     vec![(pi, first), (pj, second)],
@@ -831,11 +1016,18 @@ impl Router<'_, '_> {
                                 let shifts = match (pi == pj, only.is_some()) {
                                     (true, _) => vec![0.0],
                                     (false, false) => vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP],
-                                    (false, true) => self.connector_shifts(tx),
+                                    (false, true) => self.connector_shifts(tx, [pi, pj]),
                                 };
                                 for dx in shifts {
-                                    let (paths, conns) =
-                                        self.jump_paths(pi, pj, sp, tp, tx, tx + dx);
+                                    let (paths, conns) = self.jump_paths(
+                                        pi,
+                                        pj,
+                                        sp,
+                                        tp,
+                                        tx,
+                                        tx + dx,
+                                        only.is_some(),
+                                    );
                                     // A port already in use is a last resort, never a dropped edge.
                                     let mut score = Score {
                                         violations: taken_s + taken_t,
@@ -887,7 +1079,8 @@ impl Router<'_, '_> {
 
     /// The polylines (one per page) and connectors of a side-to-side jump on track `tx`;
     /// across pages the connector pair sits at `cx` (same x on both pages), reached by a
-    /// short jog when `cx` is not on the track.
+    /// short jog when `cx` is not on the track (`explore`: try several jog heights).
+    #[allow(clippy::too_many_arguments)]
     fn jump_paths(
         &self,
         pi: usize,
@@ -896,67 +1089,34 @@ impl Router<'_, '_> {
         tp: [f64; 2],
         tx: f64,
         cx: f64,
+        explore: bool,
     ) -> (Vec<PagePoints>, Vec<PageRect>) {
         if pi == pj {
             return (vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])], vec![]);
         }
+        let head = [sp, [tx, sp[1]]];
+        let tail = [[tx, tp[1]], tp];
         if pj > pi {
-            let down = self.connector_at_bottom(pi, cx);
-            let up = self.connector_at_top(pj, cx);
-            let jog = up.bottom() + 3.0;
             (
                 vec![
-                    (
-                        pi,
-                        simplify(vec![
-                            sp,
-                            [tx, sp[1]],
-                            [tx, down.y - 3.0],
-                            [cx, down.y - 3.0],
-                            [cx, down.y],
-                        ]),
-                    ),
-                    (
-                        pj,
-                        simplify(vec![
-                            [cx, up.bottom()],
-                            [cx, jog],
-                            [tx, jog],
-                            [tx, tp[1]],
-                            tp,
-                        ]),
-                    ),
+                    (pi, self.down_to_bottom(pi, &head, tx, cx, explore)),
+                    (pj, self.top_down(pj, cx, tx, &tail, explore)),
                 ],
-                vec![(pi, down), (pj, up)],
+                vec![
+                    (pi, self.connector_at_bottom(pi, cx)),
+                    (pj, self.connector_at_top(pj, cx)),
+                ],
             )
         } else {
-            let top = self.connector_at_top(pi, cx);
-            let bottom = self.connector_at_bottom(pj, cx);
-            let jog = top.bottom() + 3.0;
             (
                 vec![
-                    (
-                        pi,
-                        simplify(vec![
-                            sp,
-                            [tx, sp[1]],
-                            [tx, jog],
-                            [cx, jog],
-                            [cx, top.bottom()],
-                        ]),
-                    ),
-                    (
-                        pj,
-                        simplify(vec![
-                            [cx, bottom.y],
-                            [cx, bottom.y - 3.0],
-                            [tx, bottom.y - 3.0],
-                            [tx, tp[1]],
-                            tp,
-                        ]),
-                    ),
+                    (pi, self.up_to_top(pi, &head, tx, cx, explore)),
+                    (pj, self.bottom_up(pj, cx, tx, &tail, explore)),
                 ],
-                vec![(pi, top), (pj, bottom)],
+                vec![
+                    (pi, self.connector_at_top(pi, cx)),
+                    (pj, self.connector_at_bottom(pj, cx)),
+                ],
             )
         }
     }
