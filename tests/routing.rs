@@ -1166,3 +1166,59 @@ fn four_pairs_at_one_page_break_in_one_lane() {
     };
     assert_clean("four pairs at one page break in one lane", &f);
 }
+
+#[test]
+fn loop_track_right_at_the_edge_of_a_label() {
+    // Found by the property test: the track of 3 -> 1 ran along the very edge of the
+    // Tidak label beside its own exit, which the router counted as clear.
+    let f = flow(
+        5,
+        vec![
+            (vec![3], next(0)),
+            (vec![4], next(1)),
+            (
+                vec![3],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(0),
+                },
+            ),
+            (
+                vec![2],
+                Keputusan {
+                    ya: Selesai,
+                    tidak: Langkah(2),
+                },
+            ),
+        ],
+        &[],
+    );
+    assert_clean("loop track right at the edge of a label", &f);
+}
+
+#[test]
+fn loop_into_a_decision_beside_its_selesai_capsule() {
+    // Found by the property test: the only side left to enter step 1 holds its own
+    // "Selesai" capsule, which covers both usual entry slots of the diamond.
+    let f = flow(
+        2,
+        vec![
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(1),
+                    tidak: Selesai,
+                },
+            ),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Selesai,
+                    tidak: Langkah(0),
+                },
+            ),
+        ],
+        &[],
+    );
+    assert_clean("loop into a decision beside its selesai capsule", &f);
+}
