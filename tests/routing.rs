@@ -1222,3 +1222,25 @@ fn loop_into_a_decision_beside_its_selesai_capsule() {
     );
     assert_clean("loop into a decision beside its selesai capsule", &f);
 }
+
+#[test]
+fn two_loops_in_the_narrow_channel_of_ten_lanes() {
+    // Found by the property test: the channel right of the last lane is under 4 pt wide
+    // with clearance, so the 4 pt track step gave it one track for two loops.
+    let f = flow(
+        10,
+        vec![
+            (
+                vec![9],
+                Keputusan {
+                    ya: Langkah(2),
+                    tidak: Selesai,
+                },
+            ),
+            (vec![9], Lanjut(Langkah(0))),
+            (vec![6], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("two loops in the narrow channel of ten lanes", &f);
+}

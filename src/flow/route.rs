@@ -102,7 +102,6 @@ enum Side {
 
 #[derive(Debug, Clone, Copy)]
 struct Seg {
-    page: usize,
     x1: f64,
     y1: f64,
     x2: f64,
@@ -121,11 +120,12 @@ impl Seg {
     }
 }
 
-/// Everything already drawn, to test candidates against.
+/// Everything already drawn, to test candidates against, by page (a candidate is only
+/// ever tested against its own page).
 #[derive(Default)]
 struct Scene {
-    boxes: Vec<(usize, Rect)>,
-    segs: Vec<Seg>,
+    boxes: Vec<Vec<Rect>>,
+    segs: Vec<Vec<Seg>>,
 }
 
 /// A polyline on one page.
@@ -154,16 +154,37 @@ struct Score {
 }
 
 impl Scene {
+    fn push_box(&mut self, page: usize, rect: Rect) {
+        if self.boxes.len() <= page {
+            self.boxes.resize(page + 1, Vec::new());
+        }
+        self.boxes[page].push(rect);
+    }
+
+    fn pop_box(&mut self, page: usize) {
+        if let Some(b) = self.boxes.get_mut(page) {
+            b.pop();
+        }
+    }
+
+    fn boxes_on(&self, page: usize) -> &[Rect] {
+        self.boxes.get(page).map_or(&[], Vec::as_slice)
+    }
+
+    fn segs_on(&self, page: usize) -> &[Seg] {
+        self.segs.get(page).map_or(&[], Vec::as_slice)
+    }
+
     fn from_geometry(g: &Geometry) -> Self {
         let mut scene = Scene::default();
         for s in &g.symbols {
-            scene.boxes.push((s.page, s.rect));
+            scene.push_box(s.page, s.rect);
         }
         for c in &g.connectors {
-            scene.boxes.push((c.page, c.rect));
+            scene.push_box(c.page, c.rect);
         }
         for l in &g.labels {
-            scene.boxes.push((l.page, l.rect));
+            scene.push_box(l.page, l.rect);
         }
         for e in &g.edges {
             for p in &e.paths {
@@ -177,9 +198,11 @@ impl Scene {
     }
 
     fn add_path(&mut self, page: usize, points: &[[f64; 2]]) {
+        if self.segs.len() <= page {
+            self.segs.resize(page + 1, Vec::new());
+        }
         for w in points.windows(2) {
-            self.segs.push(Seg {
-                page,
+            self.segs[page].push(Seg {
                 x1: w[0][0],
                 y1: w[0][1],
                 x2: w[1][0],
@@ -194,7 +217,6 @@ impl Scene {
         let n = points.len();
         for (k, w) in points.windows(2).enumerate() {
             let seg = Seg {
-                page,
                 x1: w[0][0],
                 y1: w[0][1],
                 x2: w[1][0],
@@ -203,12 +225,12 @@ impl Scene {
             score.length += (seg.x2 - seg.x1).abs() + (seg.y2 - seg.y1).abs();
             // Keep the true endpoints for line tests, shrink them for box tests.
             let shrunk = shrink(seg, k == 0, k + 2 == n);
-            for (p, b) in &self.boxes {
-                if *p == page && seg_hits_rect(&shrunk, &b.inflate(1.0)) {
+            for b in self.boxes_on(page) {
+                if seg_hits_rect(&shrunk, &b.inflate(1.0)) {
                     score.violations += 1;
                 }
             }
-            for other in self.segs.iter().filter(|o| o.page == page) {
+            for other in self.segs_on(page) {
                 match conflict(&seg, other) {
                     Conflict::None => {}
                     Conflict::Cross => score.crossings += 1,
@@ -225,14 +247,14 @@ impl Scene {
         own: &[(usize, Vec<[f64; 2]>)],
         score: &mut Score,
     ) {
-        for (p, b) in &self.boxes {
-            if *p == page && b.inflate(1.0).overlaps(rect) {
+        for b in self.boxes_on(page) {
+            if b.inflate(1.0).overlaps(rect) {
                 score.violations += 1;
             }
         }
         // A line grazing the box's edge counts: the checker allows half a point.
         let near = rect.inflate(0.75);
-        for s in self.segs.iter().filter(|s| s.page == page) {
+        for s in self.segs_on(page) {
             if seg_hits_rect(s, &near) {
                 score.violations += 1;
             }
@@ -240,7 +262,6 @@ impl Scene {
         for (p, pts) in own {
             for w in pts.windows(2) {
                 let s = Seg {
-                    page: *p,
                     x1: w[0][0],
                     y1: w[0][1],
                     x2: w[1][0],
@@ -419,7 +440,7 @@ impl Router<'_, '_> {
                     h,
                 };
                 rects.push(rect);
-                self.scene.boxes.push((row.page, rect));
+                self.scene.push_box(row.page, rect);
                 self.geometry.symbols.push(Symbol {
                     step: StepRef::Step(i + 1),
                     lane: input.lane_names[l].clone(),
@@ -675,35 +696,57 @@ impl Router<'_, '_> {
     /// down a lane's centre keeps its own x first (no jog). Pairs placed earlier off the
     /// grid (on a track or a lane centre) leave gaps the grid misses: the places right
     /// beside every connector already on `pages` are candidates as well.
-    fn connector_shifts(&self, x: f64, pages: [usize; 2]) -> Vec<f64> {
+    fn connector_shifts(&self, x: f64, slots: &[f64]) -> Vec<f64> {
+        let lanes = &self.input.lanes;
+        let centre = lanes.iter().any(|(a, b)| ((a + b) / 2.0 - x).abs() < 0.5);
+        let mut out: Vec<f64> = slots.iter().map(|s| s - x).collect();
+        out.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        if centre || out.is_empty() {
+            out.insert(0, 0.0);
+        }
+        out
+    }
+
+    /// Where a connector pair between pages `pi` (the line's start) and `pj` may sit: the
+    /// 13 pt grid and the places right beside the pairs already at that break.
+    fn connector_slots(&self, pi: usize, pj: usize) -> Vec<f64> {
         let lanes = &self.input.lanes;
         let (lo, hi) = (
             lanes[0].0 + CONNECTOR / 2.0 + 1.0,
             lanes[lanes.len() - 1].1 - CONNECTOR / 2.0 - 1.0,
         );
-        let centre = lanes.iter().any(|(a, b)| ((a + b) / 2.0 - x).abs() < 0.5);
         let mut slots: Vec<f64> = Vec::new();
         let mut s = lo;
         while s <= hi + 1e-6 {
-            slots.push(s - x);
+            slots.push(s);
             s += CONNECTOR_STEP;
         }
+        let (a, b) = if pj > pi {
+            (
+                self.connector_at_bottom(pi, 0.0),
+                self.connector_at_top(pj, 0.0),
+            )
+        } else {
+            (
+                self.connector_at_top(pi, 0.0),
+                self.connector_at_bottom(pj, 0.0),
+            )
+        };
         for c in &self.geometry.connectors {
-            if pages.contains(&c.page) {
+            let here = (c.page == pi && (c.rect.y - a.y).abs() < 0.5)
+                || (c.page == pj && (c.rect.y - b.y).abs() < 0.5);
+            if here {
                 for d in [CONNECTOR_STEP, CONNECTOR + 1.5] {
                     for at in [c.rect.cx() - d, c.rect.cx() + d] {
                         if (lo - 1e-6..=hi + 1e-6).contains(&at) {
-                            slots.push(at - x);
+                            slots.push(at);
                         }
                     }
                 }
             }
         }
-        slots.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        slots.sort_by(f64::total_cmp);
         slots.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
-        if centre || slots.is_empty() {
-            slots.insert(0, 0.0);
-        }
         slots
     }
 
@@ -747,6 +790,7 @@ impl Router<'_, '_> {
                     label: lab.flatten(),
                 });
             }
+            score.violations == 0 && score.crossings == 0
         };
         if pi == pj {
             if (xs - xt).abs() < 0.5 {
@@ -772,17 +816,21 @@ impl Router<'_, '_> {
                 }
             }
         } else {
-            for dx in self.connector_shifts(xs, [pi, pj]) {
+            let slots = self.connector_slots(pi, pj);
+            for dx in self.connector_shifts(xs, &slots) {
                 let cx = xs + dx;
                 let down = self.connector_at_bottom(pi, cx);
                 let up = self.connector_at_top(pj, cx);
                 let first = self.down_to_bottom(pi, &[[xs, bs]], xs, cx, true);
                 let second = self.top_down(pj, cx, xt, &[[xt, tt]], true);
-                consider(
+                // Slots come nearest first: the first clean one is also the shortest.
+                if consider(
                     self,
                     vec![(pi, first), (pj, second)],
                     vec![(pi, down), (pj, up)],
-                );
+                ) {
+                    break;
+                }
             }
         }
         if let Some(c) = best {
@@ -960,6 +1008,11 @@ impl Router<'_, '_> {
         let n = self.input.lanes.len();
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let mut best: Option<(Candidate, Port, Port)> = None;
+        let slots = if pi == pj {
+            Vec::new()
+        } else {
+            self.connector_slots(pi, pj)
+        };
         // A joint step may be left or entered at any of its symbols.
         let ends = |k: usize| -> Vec<(Rect, usize)> {
             let p = &self.placed[k];
@@ -984,11 +1037,18 @@ impl Router<'_, '_> {
                         continue;
                     };
                     let entry = if c <= lt { Side::Left } else { Side::Right };
+                    // A narrow channel packs its tracks at the least clearance, so that two
+                    // loops fit where the usual step leaves room for one.
+                    let step = if hi - lo < 2.0 * TRACK_STEP {
+                        CLEAR
+                    } else {
+                        TRACK_STEP
+                    };
                     let mut tracks = Vec::new();
                     let mut x = lo;
                     while x <= hi + 1e-6 {
                         tracks.push(x);
-                        x += TRACK_STEP;
+                        x += step;
                     }
                     if tracks.is_empty() {
                         // Too narrow for clearance: still a candidate, scored by what it hits.
@@ -1018,27 +1078,34 @@ impl Router<'_, '_> {
                                 }
                                 let shifts = match (pi == pj, only.is_some()) {
                                     (true, _) => vec![0.0],
-                                    (false, false) => vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP],
-                                    (false, true) => self.connector_shifts(tx, [pi, pj]),
+                                    (false, false) => {
+                                        // On the track, one step either side, or the nearest
+                                        // places beside pairs already at the break.
+                                        let mut v = vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP];
+                                        for d in self.connector_shifts(tx, &slots) {
+                                            if v.len() >= 6 {
+                                                break;
+                                            }
+                                            if v.iter().all(|e| (e - d).abs() > 1e-6) {
+                                                v.push(d);
+                                            }
+                                        }
+                                        v
+                                    }
+                                    (false, true) => self.connector_shifts(tx, &slots),
                                 };
                                 for dx in shifts {
-                                    let (paths, conns) = self.jump_paths(
-                                        pi,
-                                        pj,
-                                        sp,
-                                        tp,
-                                        tx,
-                                        tx + dx,
-                                        only.is_some(),
-                                    );
                                     // A port already in use is a last resort, never a dropped edge.
                                     let mut score = Score {
                                         violations: taken_s + taken_t,
                                         ..Score::default()
                                     };
-                                    for (p, pts) in &paths {
-                                        self.scene.score_path(*p, pts, &mut score);
-                                    }
+                                    // Violations only add up: stop scoring a candidate as soon
+                                    // as it is worse than the best one (connectors first, as
+                                    // they are cheap to test).
+                                    let bound =
+                                        best.as_ref().map_or(u32::MAX, |b| b.0.score.violations);
+                                    let conns = self.jump_conns(pi, pj, tx + dx);
                                     for (p, r) in &conns {
                                         self.scene.score_box(*p, r, &[], &mut score);
                                         score.violations += u32::from(self.outside_lanes(r));
@@ -1049,6 +1116,24 @@ impl Router<'_, '_> {
                                         if a.0 == b.0 && a.1.inflate(1.0).overlaps(&b.1) {
                                             score.violations += 1;
                                         }
+                                    }
+                                    if score.violations > bound {
+                                        continue;
+                                    }
+                                    let paths = self.jump_paths(
+                                        pi,
+                                        pj,
+                                        sp,
+                                        tp,
+                                        tx,
+                                        tx + dx,
+                                        only.is_some(),
+                                    );
+                                    for (p, pts) in &paths {
+                                        self.scene.score_path(*p, pts, &mut score);
+                                    }
+                                    if score.violations > bound {
+                                        continue;
                                     }
                                     let lab = label.and_then(|t| {
                                         self.side_label(pi, t, side, sp, &src, &paths, &mut score)
@@ -1093,34 +1178,40 @@ impl Router<'_, '_> {
         tx: f64,
         cx: f64,
         explore: bool,
-    ) -> (Vec<PagePoints>, Vec<PageRect>) {
+    ) -> Vec<PagePoints> {
         if pi == pj {
-            return (vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])], vec![]);
+            return vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])];
         }
         let head = [sp, [tx, sp[1]]];
         let tail = [[tx, tp[1]], tp];
         if pj > pi {
-            (
-                vec![
-                    (pi, self.down_to_bottom(pi, &head, tx, cx, explore)),
-                    (pj, self.top_down(pj, cx, tx, &tail, explore)),
-                ],
-                vec![
-                    (pi, self.connector_at_bottom(pi, cx)),
-                    (pj, self.connector_at_top(pj, cx)),
-                ],
-            )
+            vec![
+                (pi, self.down_to_bottom(pi, &head, tx, cx, explore)),
+                (pj, self.top_down(pj, cx, tx, &tail, explore)),
+            ]
         } else {
-            (
-                vec![
-                    (pi, self.up_to_top(pi, &head, tx, cx, explore)),
-                    (pj, self.bottom_up(pj, cx, tx, &tail, explore)),
-                ],
-                vec![
-                    (pi, self.connector_at_top(pi, cx)),
-                    (pj, self.connector_at_bottom(pj, cx)),
-                ],
-            )
+            vec![
+                (pi, self.up_to_top(pi, &head, tx, cx, explore)),
+                (pj, self.bottom_up(pj, cx, tx, &tail, explore)),
+            ]
+        }
+    }
+
+    /// The off-page connector pair of a jump from page `pi` to page `pj` at `cx` (none on
+    /// one page).
+    fn jump_conns(&self, pi: usize, pj: usize, cx: f64) -> Vec<PageRect> {
+        if pi == pj {
+            Vec::new()
+        } else if pj > pi {
+            vec![
+                (pi, self.connector_at_bottom(pi, cx)),
+                (pj, self.connector_at_top(pj, cx)),
+            ]
+        } else {
+            vec![
+                (pi, self.connector_at_top(pi, cx)),
+                (pj, self.connector_at_bottom(pj, cx)),
+            ]
         }
     }
 
@@ -1161,10 +1252,10 @@ impl Router<'_, '_> {
                 self.scene.score_path(page, &pts, &mut score);
                 self.scene.score_box(page, &cap, &[], &mut score);
                 let own = vec![(page, pts.clone())];
-                self.scene.boxes.push((page, cap));
+                self.scene.push_box(page, cap);
                 let lab =
                     label.and_then(|t| self.side_label(page, t, side, sp, &src, &own, &mut score));
-                self.scene.boxes.pop();
+                self.scene.pop_box(page);
                 if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
                     score.violations += 1;
                 }
@@ -1183,7 +1274,7 @@ impl Router<'_, '_> {
         if let Some((c, cap, side, dy)) = best {
             self.ports
                 .push((i, self.placed[i].lanes[0], side, dy as i32));
-            self.scene.boxes.push((page, cap));
+            self.scene.push_box(page, cap);
             self.geometry.symbols.push(Symbol {
                 step: StepRef::Selesai,
                 lane: self.input.lane_names[self.placed[i].lanes[0]].clone(),
@@ -1211,7 +1302,7 @@ impl Router<'_, '_> {
             let id = letter(*self.letters);
             *self.letters += 1;
             for (page, rect) in conns {
-                self.scene.boxes.push((page, rect));
+                self.scene.push_box(page, rect);
                 self.geometry.connectors.push(Connector {
                     id: id.clone(),
                     page,
@@ -1221,7 +1312,7 @@ impl Router<'_, '_> {
             }
         }
         if let (Some(text), Some((page, rect))) = (label, lab) {
-            self.scene.boxes.push((page, rect));
+            self.scene.push_box(page, rect);
             self.geometry.labels.push(Label {
                 text: text.to_string(),
                 page,
@@ -1294,14 +1385,12 @@ mod tests {
     #[test]
     fn crossing_and_touching_are_told_apart() {
         let h = Seg {
-            page: 1,
             x1: 0.0,
             y1: 10.0,
             x2: 20.0,
             y2: 10.0,
         };
         let v = Seg {
-            page: 1,
             x1: 10.0,
             y1: 0.0,
             x2: 10.0,
@@ -1309,7 +1398,6 @@ mod tests {
         };
         assert!(matches!(conflict(&h, &v), Conflict::Cross));
         let t = Seg {
-            page: 1,
             x1: 10.0,
             y1: 10.0,
             x2: 10.0,
@@ -1317,7 +1405,6 @@ mod tests {
         };
         assert!(matches!(conflict(&h, &t), Conflict::Bad));
         let near = Seg {
-            page: 1,
             x1: 5.0,
             y1: 12.0,
             x2: 30.0,
