@@ -1244,3 +1244,27 @@ fn two_loops_in_the_narrow_channel_of_ten_lanes() {
     );
     assert_clean("two loops in the narrow channel of ten lanes", &f);
 }
+
+#[test]
+fn loop_into_a_step_that_ends_the_procedure() {
+    // Found by the property test: step 1 ends with a "Selesai" capsule beside it, right
+    // where the loop from step 2 has to come in. A step that is entered from the side
+    // and has its bottom free now ends straight down.
+    for (a, b) in [(0, 1), (1, 0)] {
+        let f = flow(
+            2,
+            vec![
+                (vec![a], Lanjut(Selesai)),
+                (
+                    vec![b],
+                    Keputusan {
+                        ya: Langkah(0),
+                        tidak: Selesai,
+                    },
+                ),
+            ],
+            &[],
+        );
+        assert_clean("loop into a step that ends the procedure", &f);
+    }
+}

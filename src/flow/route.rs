@@ -1215,6 +1215,19 @@ impl Router<'_, '_> {
         }
     }
 
+    /// The steps step `k` leads to.
+    fn targets(&self, k: usize) -> Vec<usize> {
+        let to = |t: Tujuan| match t {
+            Tujuan::Langkah(j) => Some(j),
+            Tujuan::Selesai => None,
+        };
+        match self.input.steps[k].alur {
+            Alur::Akhir => vec![],
+            Alur::Lanjut(t) => to(t).into_iter().collect(),
+            Alur::Keputusan { ya, tidak } => to(ya).into_iter().chain(to(tidak)).collect(),
+        }
+    }
+
     /// A branch that ends the procedure: a short line to a small "Selesai" capsule.
     fn selesai(&mut self, i: usize, label: Option<&str>) {
         let src = self.placed[i].rects[0];
@@ -1224,7 +1237,61 @@ impl Router<'_, '_> {
         let (cw, ch) = (tw + 8.0, 12.0);
         let lanes_x0 = self.input.lanes[0].0;
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
-        let mut best: Option<(Candidate, Rect, Side, f64)> = None;
+        // A capsule beside the symbol covers that side's entry ports; a step that loops and
+        // skips arrive at, and whose bottom is free, ends straight down instead.
+        let bottom_free = !self.targets(i).contains(&(i + 1));
+        let entered = (0..self.input.steps.len())
+            .any(|k| k + 1 != i && k != i && self.targets(k).contains(&i));
+        let prefer_bottom = bottom_free && entered;
+        let penalty = |bottom: bool| if bottom != prefer_bottom { 1000.0 } else { 0.0 };
+        // The way drawn, the capsule, and the side port it takes (none when straight down).
+        type Ending = (Candidate, Rect, Option<(Side, f64)>);
+        let mut best: Option<Ending> = None;
+        if bottom_free {
+            let row = self.input.rows[i];
+            let sp = [src.cx(), src.bottom()];
+            let drops: &[f64] = if label.is_some() {
+                &[10.0, 13.0]
+            } else {
+                &[6.0, 9.0]
+            };
+            for &d in drops {
+                let cap = Rect {
+                    x: sp[0] - cw / 2.0,
+                    y: sp[1] + d,
+                    w: cw,
+                    h: ch,
+                };
+                let pts = vec![sp, [sp[0], cap.y]];
+                let mut score = Score {
+                    length: penalty(true),
+                    ..Score::default()
+                };
+                if self.outside_lanes(&cap) || cap.bottom() > row.y1 - 1.0 {
+                    score.violations += 1;
+                }
+                self.scene.score_path(page, &pts, &mut score);
+                self.scene.score_box(page, &cap, &[], &mut score);
+                let own = vec![(page, pts.clone())];
+                self.scene.push_box(page, cap);
+                let lab =
+                    label.and_then(|t| self.place_label_below(page, t, &src, &own, &mut score));
+                self.scene.pop_box(page);
+                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
+                    score.violations += 1;
+                }
+                if best.as_ref().is_none_or(|b| score < b.0.score) {
+                    let c = Candidate {
+                        score,
+                        track: 0.0,
+                        paths: own,
+                        conns: Vec::new(),
+                        label: lab,
+                    };
+                    best = Some((c, cap, None));
+                }
+            }
+        }
         for side in [Side::Right, Side::Left] {
             for &dy in self.exit_slots(i) {
                 let taken = u32::from(!self.port_free(i, self.placed[i].lanes[0], side, dy));
@@ -1244,6 +1311,7 @@ impl Router<'_, '_> {
                 let pts = vec![sp, [end_x, sp[1]]];
                 let mut score = Score {
                     violations: taken,
+                    length: penalty(false),
                     ..Score::default()
                 };
                 if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
@@ -1267,13 +1335,15 @@ impl Router<'_, '_> {
                         conns: Vec::new(),
                         label: lab,
                     };
-                    best = Some((c, cap, side, dy));
+                    best = Some((c, cap, Some((side, dy))));
                 }
             }
         }
-        if let Some((c, cap, side, dy)) = best {
-            self.ports
-                .push((i, self.placed[i].lanes[0], side, dy as i32));
+        if let Some((c, cap, port)) = best {
+            if let Some((side, dy)) = port {
+                self.ports
+                    .push((i, self.placed[i].lanes[0], side, dy as i32));
+            }
             self.scene.push_box(page, cap);
             self.geometry.symbols.push(Symbol {
                 step: StepRef::Selesai,
