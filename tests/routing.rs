@@ -1268,3 +1268,39 @@ fn loop_into_a_step_that_ends_the_procedure() {
         assert_clean("loop into a step that ends the procedure", &f);
     }
 }
+
+#[test]
+fn three_loops_into_a_decision_of_the_last_lane() {
+    // Found by the property test: the Tidak exit of step 3 has a track 3 pt away, too
+    // near for its label beside the line; the label now may sit past the track, or
+    // beside the symbol's centre line above or below it.
+    let f = flow(
+        4,
+        vec![
+            (
+                vec![3],
+                Keputusan {
+                    ya: Langkah(1),
+                    tidak: Selesai,
+                },
+            ),
+            (
+                vec![3],
+                Keputusan {
+                    ya: Langkah(2),
+                    tidak: Langkah(3),
+                },
+            ),
+            (
+                vec![3],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(0),
+                },
+            ),
+            (vec![3], Lanjut(Langkah(0))),
+        ],
+        &[],
+    );
+    assert_clean("three loops into a decision of the last lane", &f);
+}

@@ -908,6 +908,24 @@ impl Router<'_, '_> {
             Side::Right => (port[0] + 2.0, src.right() - w),
             Side::Left => (port[0] - 2.0 - w, src.x),
         };
+        // Where the exit's first stretch turns (its track), and the symbol's centre line:
+        // in a narrow lane a label wider than half the symbol, or than the stretch, may
+        // still fit past the track or just beside the centre line.
+        let turn = own
+            .iter()
+            .find(|(p, _)| *p == page)
+            .and_then(|(_, pts)| pts.get(1))
+            .map_or(port[0], |q| q[0]);
+        // Past a track too far out, the label would no longer be next to its exit.
+        let turn = if (turn - port[0]).abs() <= 10.0 {
+            turn
+        } else {
+            port[0]
+        };
+        let (past, centred) = match side {
+            Side::Right => (turn + 2.0, src.cx() + 2.0),
+            Side::Left => (turn - 2.0 - w, src.cx() - 2.0 - w),
+        };
         let candidates = [
             Rect {
                 x: beside,
@@ -929,6 +947,30 @@ impl Router<'_, '_> {
             },
             Rect {
                 x: tucked,
+                y: src.bottom() + 1.0,
+                w,
+                h,
+            },
+            Rect {
+                x: past,
+                y: port[1] - 1.0 - h,
+                w,
+                h,
+            },
+            Rect {
+                x: past,
+                y: port[1] + 1.0,
+                w,
+                h,
+            },
+            Rect {
+                x: centred,
+                y: src.y - 1.0 - h,
+                w,
+                h,
+            },
+            Rect {
+                x: centred,
                 y: src.bottom() + 1.0,
                 w,
                 h,
