@@ -1304,3 +1304,45 @@ fn three_loops_into_a_decision_of_the_last_lane() {
     );
     assert_clean("three loops into a decision of the last lane", &f);
 }
+
+#[test]
+fn loop_from_the_top_row_to_the_page_before() {
+    // Found by the property test: the Tidak label of step 5, tucked above the diamond,
+    // covered the connector its own loop goes up to (not yet in the scene when scored).
+    let f = Flow {
+        lanes: 2,
+        steps: vec![
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(1),
+                    tidak: Selesai,
+                },
+            ),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(2),
+                    tidak: Selesai,
+                },
+            ),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Selesai,
+                },
+            ),
+            (vec![0], next(3)),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Selesai,
+                    tidak: Langkah(2),
+                },
+            ),
+        ],
+        extra: vec![16, 56, 35, 54, 0],
+    };
+    assert_clean("loop from the top row to the page before", &f);
+}

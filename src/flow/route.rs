@@ -862,7 +862,7 @@ impl Router<'_, '_> {
                 h,
             },
         ];
-        self.pick_label(page, &candidates, own, score)
+        self.pick_label(page, &candidates, own, &[], score)
     }
 
     fn pick_label(
@@ -870,6 +870,7 @@ impl Router<'_, '_> {
         page: usize,
         candidates: &[Rect],
         own: &[(usize, Vec<[f64; 2]>)],
+        conns: &[PageRect],
         score: &mut Score,
     ) -> Option<(usize, Rect)> {
         let lanes_x0 = self.input.lanes[0].0;
@@ -881,6 +882,12 @@ impl Router<'_, '_> {
                 s.violations += 1; // over the Kegiatan or Mutu Baku text
             }
             self.scene.score_box(page, c, own, &mut s);
+            // The edge's own connectors are not in the scene yet.
+            for (p, r) in conns {
+                if *p == page && r.inflate(1.0).overlaps(c) {
+                    s.violations += 1;
+                }
+            }
             if best.as_ref().is_none_or(|b| s < b.0) {
                 best = Some((s, *c));
             }
@@ -901,6 +908,7 @@ impl Router<'_, '_> {
         port: [f64; 2],
         src: &Rect,
         own: &[PagePoints],
+        conns: &[PageRect],
         score: &mut Score,
     ) -> Option<PageRect> {
         let (w, h) = self.label_size(text);
@@ -976,7 +984,7 @@ impl Router<'_, '_> {
                 h,
             },
         ];
-        self.pick_label(page, &candidates, own, score)
+        self.pick_label(page, &candidates, own, conns, score)
     }
 
     fn channel(&self, c: usize) -> Option<(f64, f64)> {
@@ -1178,7 +1186,9 @@ impl Router<'_, '_> {
                                         continue;
                                     }
                                     let lab = label.and_then(|t| {
-                                        self.side_label(pi, t, side, sp, &src, &paths, &mut score)
+                                        self.side_label(
+                                            pi, t, side, sp, &src, &paths, &conns, &mut score,
+                                        )
                                     });
                                     if best.as_ref().is_none_or(|b| score < b.0.score) {
                                         let c = Candidate {
@@ -1363,8 +1373,8 @@ impl Router<'_, '_> {
                 self.scene.score_box(page, &cap, &[], &mut score);
                 let own = vec![(page, pts.clone())];
                 self.scene.push_box(page, cap);
-                let lab =
-                    label.and_then(|t| self.side_label(page, t, side, sp, &src, &own, &mut score));
+                let lab = label
+                    .and_then(|t| self.side_label(page, t, side, sp, &src, &own, &[], &mut score));
                 self.scene.pop_box(page);
                 if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
                     score.violations += 1;
