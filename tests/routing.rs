@@ -1346,3 +1346,45 @@ fn loop_from_the_top_row_to_the_page_before() {
     };
     assert_clean("loop from the top row to the page before", &f);
 }
+
+#[test]
+fn selesai_capsule_in_the_channel_of_a_long_skip() {
+    // Found by the property test: the capsule of step 2 sat beside the diamond, in the
+    // channel the skip 1 -> 11 needed. A step whose bottom is free now ends straight down.
+    let f = Flow {
+        lanes: 2,
+        steps: vec![
+            (vec![1], Lanjut(Langkah(10))),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(9),
+                    tidak: Selesai,
+                },
+            ),
+            (vec![0], next(2)),
+            (vec![0], next(3)),
+            (vec![1], next(4)),
+            (vec![1], next(5)),
+            (vec![1], next(6)),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(8),
+                    tidak: Langkah(10),
+                },
+            ),
+            (vec![1], Lanjut(Langkah(0))),
+            (
+                vec![1],
+                Keputusan {
+                    ya: Langkah(10),
+                    tidak: Langkah(0),
+                },
+            ),
+            (vec![1], Akhir),
+        ],
+        extra: vec![25, 36, 28, 55, 33, 0, 0, 51, 0, 43, 0],
+    };
+    assert_clean("selesai capsule in the channel of a long skip", &f);
+}

@@ -1289,12 +1289,11 @@ impl Router<'_, '_> {
         let (cw, ch) = (tw + 8.0, 12.0);
         let lanes_x0 = self.input.lanes[0].0;
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
-        // A capsule beside the symbol covers that side's entry ports; a step that loops and
-        // skips arrive at, and whose bottom is free, ends straight down instead.
+        // A capsule beside the symbol covers that side's entry ports and sits in the
+        // channel where loops run: a step whose bottom is free ends straight down instead,
+        // the capsule right below it in its own row.
         let bottom_free = !self.targets(i).contains(&(i + 1));
-        let entered = (0..self.input.steps.len())
-            .any(|k| k + 1 != i && k != i && self.targets(k).contains(&i));
-        let prefer_bottom = bottom_free && entered;
+        let prefer_bottom = bottom_free;
         let penalty = |bottom: bool| if bottom != prefer_bottom { 1000.0 } else { 0.0 };
         // The way drawn, the capsule, and the side port it takes (none when straight down).
         type Ending = (Candidate, Rect, Option<(Side, f64)>);
