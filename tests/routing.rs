@@ -1388,3 +1388,33 @@ fn selesai_capsule_in_the_channel_of_a_long_skip() {
     };
     assert_clean("selesai capsule in the channel of a long skip", &f);
 }
+
+#[test]
+fn label_beside_a_short_stub_in_the_outer_channel() {
+    // Found by the property test: the Ya label of step 2 sat beside its 5 pt stub and
+    // reached across the whole narrow channel left of lane 1, where the loop 4 -> 1 had
+    // to pass. In a narrow channel the label now prefers a place that leaves it free.
+    let f = flow(
+        5,
+        vec![
+            (vec![1], next(0)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(2),
+                },
+            ),
+            (vec![2], next(2)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(0),
+                    tidak: Selesai,
+                },
+            ),
+        ],
+        &[],
+    );
+    assert_clean("label beside a short stub in the outer channel", &f);
+}

@@ -26,6 +26,8 @@ pub const LABEL_SIZE: f64 = 6.5;
 const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
 const TRACK_STEP: f64 = 4.0;
+/// A channel narrower than this holds only a few tracks.
+const NARROW: f64 = 12.0;
 /// How many jog heights a line to an off-page connector may try.
 const JOGS: usize = 5;
 /// Least distance between a jog and the next horizontal stretch of the same line.
@@ -882,6 +884,20 @@ impl Router<'_, '_> {
                 s.violations += 1; // over the Kegiatan or Mutu Baku text
             }
             self.scene.score_box(page, c, own, &mut s);
+            // A label reaching past its own exit stretch into a narrow channel takes room
+            // that later tracks need: second choice there (counted as a crossing, here only).
+            let stub = own
+                .iter()
+                .find(|(p, pts)| *p == page && pts.len() >= 2)
+                .map(|(_, pts)| (pts[0][0].min(pts[1][0]), pts[0][0].max(pts[1][0])));
+            let within = stub.is_some_and(|(a, b)| c.x >= a - 0.5 && c.right() <= b + 0.5);
+            if !within
+                && (0..=self.input.lanes.len())
+                    .filter_map(|k| self.channel(k))
+                    .any(|(lo, hi)| hi - lo < NARROW && c.x < hi && c.right() > lo)
+            {
+                s.crossings += 1;
+            }
             // The edge's own connectors are not in the scene yet.
             for (p, r) in conns {
                 if *p == page && r.inflate(1.0).overlaps(c) {
