@@ -1126,6 +1126,13 @@ impl Router<'_, '_> {
                     for &sdy in self.exit_slots(i) {
                         let taken_s = u32::from(!self.port_free(i, ls, side, sdy));
                         for &tdy in self.entry_slots(j) {
+                            // The slots near a diamond's top and bottom vertices only when
+                            // nothing clean has been found.
+                            if tdy.abs() > 6.0
+                                && best.as_ref().is_some_and(|b| b.0.score.violations == 0)
+                            {
+                                continue;
+                            }
                             let taken_t = u32::from(!self.port_free(j, lt, entry, tdy));
                             let sp = [
                                 side_x(&src, self.placed[i].bentuk, side, sdy),
@@ -1148,14 +1155,22 @@ impl Router<'_, '_> {
                                         // On the track, one step either side, or the nearest
                                         // places beside pairs already at the break.
                                         let mut v = vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP];
-                                        for d in self.connector_shifts(tx, &slots) {
-                                            if v.len() >= 6 {
-                                                break;
+                                        // The three slots nearest the track, without sorting
+                                        // them all for every track.
+                                        let mut near = [f64::INFINITY; 3];
+                                        for &x in &slots {
+                                            let d = x - tx;
+                                            if v.iter().any(|e| (e - d).abs() < 1e-6) {
+                                                continue;
                                             }
-                                            if v.iter().all(|e| (e - d).abs() > 1e-6) {
-                                                v.push(d);
+                                            if let Some(k) =
+                                                near.iter().position(|n| d.abs() < n.abs())
+                                            {
+                                                near[k..].rotate_right(1);
+                                                near[k] = d;
                                             }
                                         }
+                                        v.extend(near.iter().filter(|d| d.is_finite()));
                                         v
                                     }
                                     (false, true) => self.connector_shifts(tx, &slots),
