@@ -754,7 +754,7 @@ struct KindStats {
 }
 
 #[test]
-#[ignore = "issue 4 (routing engine): about 40% of random flows still break a rule; run with --ignored"]
+#[ignore = "issue 4 (routing engine): 17 of 2000 random flows still break a rule (crowded page breaks, narrow lanes); run with --ignored"]
 fn random_flows_obey_the_drawing_rules() {
     let cases = env_u64("SOPAN_PROP_CASES").unwrap_or(2000);
     let base = env_u64("SOPAN_PROP_SEED").unwrap_or(0x50_9A_4E);
