@@ -754,7 +754,7 @@ struct KindStats {
 }
 
 #[test]
-#[ignore = "issue 4 (routing engine): 17 of 2000 random flows still break a rule (crowded page breaks, narrow lanes); run with --ignored"]
+#[ignore = "issue 4 (routing engine): 16 of 2000 random flows still break a rule (crowded page breaks, narrow lanes); run with --ignored"]
 fn random_flows_obey_the_drawing_rules() {
     let cases = env_u64("SOPAN_PROP_CASES").unwrap_or(2000);
     let base = env_u64("SOPAN_PROP_SEED").unwrap_or(0x50_9A_4E);
@@ -1417,4 +1417,47 @@ fn label_beside_a_short_stub_in_the_outer_channel() {
         &[],
     );
     assert_clean("label beside a short stub in the outer channel", &f);
+}
+
+#[test]
+fn label_in_the_way_of_a_later_loop() {
+    // Found by the property test: a Ya label placed with its edge stood where a loop
+    // routed later had to pass. Once everything is drawn, such a label moves.
+    let f = flow(
+        1,
+        vec![
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(5),
+                },
+            ),
+            (vec![0], next(1)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(1),
+                },
+            ),
+            (vec![0], next(3)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(5),
+                },
+            ),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Selesai,
+                    tidak: Langkah(2),
+                },
+            ),
+        ],
+        &[],
+    );
+    assert_clean("label in the way of a later loop", &f);
 }

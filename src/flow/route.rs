@@ -163,6 +163,14 @@ impl Scene {
         self.boxes[page].push(rect);
     }
 
+    fn remove_box(&mut self, page: usize, rect: &Rect) {
+        if let Some(b) = self.boxes.get_mut(page)
+            && let Some(k) = b.iter().rposition(|r| r == rect)
+        {
+            b.remove(k);
+        }
+    }
+
     fn pop_box(&mut self, page: usize) {
         if let Some(b) = self.boxes.get_mut(page) {
             b.pop();
@@ -364,6 +372,8 @@ struct Router<'a, 'g> {
     letters: &'g mut usize,
     /// Side ports already taken: (step, lane, side, slot offset).
     ports: Vec<(usize, usize, Side, i32)>,
+    /// Labels drawn: (index in `geometry.labels`, index of its edge, source step).
+    labelled: Vec<(usize, usize, usize)>,
 }
 
 /// Routes one flow table into `geometry`, continuing connector letters from `letters`.
@@ -376,6 +386,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
         geometry,
         letters,
         ports: Vec::new(),
+        labelled: Vec::new(),
     };
     r.place_symbols();
     r.draw_joins();
@@ -409,6 +420,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
     for (i, j, label) in jumps {
         r.jump(i, j, label);
     }
+    r.repair_labels();
 }
 
 fn letter(n: usize) -> String {
@@ -1440,6 +1452,62 @@ impl Router<'_, '_> {
         }
     }
 
+    /// A label is placed with its edge, before the lines drawn after it: once everything
+    /// is drawn, a label that overlaps something moves to a free place next to its exit
+    /// (the same places it was chosen from), if there is one.
+    fn repair_labels(&mut self) {
+        for (li, ei, from) in std::mem::take(&mut self.labelled) {
+            let (page, rect, text) = {
+                let l = &self.geometry.labels[li];
+                (l.page, l.rect, l.text.clone())
+            };
+            let own: Vec<PagePoints> = self.geometry.edges[ei]
+                .paths
+                .iter()
+                .map(|p| (p.page, p.points.clone()))
+                .collect();
+            let Some(&port) = own.first().and_then(|(_, pts)| pts.first()) else {
+                continue;
+            };
+            self.scene.remove_box(page, &rect);
+            let mut now = Score::default();
+            self.scene.score_box(page, &rect, &own, &mut now);
+            let mut moved = rect;
+            if now.violations > 0 {
+                let near = |r: &Rect| {
+                    let dx = (r.x - port[0]).max(port[0] - r.right()).max(0.0);
+                    let dy = (r.y - port[1]).max(port[1] - r.bottom()).max(0.0);
+                    dx.max(dy)
+                };
+                let src = self.placed[from]
+                    .rects
+                    .iter()
+                    .copied()
+                    .min_by(|a, b| near(a).total_cmp(&near(b)));
+                if let Some(src) = src {
+                    let mut score = Score::default();
+                    let bottom =
+                        (port[1] - src.bottom()).abs() < 0.5 && (port[0] - src.cx()).abs() < 0.5;
+                    let again = if bottom {
+                        self.place_label_below(page, &text, &src, &own, &mut score)
+                    } else {
+                        let side = if port[0] < src.cx() {
+                            Side::Left
+                        } else {
+                            Side::Right
+                        };
+                        self.side_label(page, &text, side, port, &src, &own, &[], &mut score)
+                    };
+                    if let (Some((_, r)), 0) = (again, score.violations) {
+                        moved = r;
+                    }
+                }
+            }
+            self.scene.push_box(page, moved);
+            self.geometry.labels[li].rect = moved;
+        }
+    }
+
     fn commit(&mut self, from: usize, to: StepRef, label: Option<&str>, chosen: Candidate) {
         let Candidate {
             paths,
@@ -1465,6 +1533,8 @@ impl Router<'_, '_> {
         }
         if let (Some(text), Some((page, rect))) = (label, lab) {
             self.scene.push_box(page, rect);
+            self.labelled
+                .push((self.geometry.labels.len(), self.geometry.edges.len(), from));
             self.geometry.labels.push(Label {
                 text: text.to_string(),
                 page,
