@@ -6,6 +6,12 @@
 //! runs on its own vertical track in a channel between the symbols, and enters its target
 //! from the side. Candidates (side, channel, track, port slot) are scored by violations,
 //! then crossings, then length; short edges are routed first so loops nest without crossing.
+//!
+//! An edge across a page break ends in a connector pair at one x on both pages; a short
+//! jog (at one of several heights) joins track and connector when the track's own x is
+//! taken. An end branch ("Selesai") goes straight down to its capsule when the step's
+//! bottom is free, else beside the symbol. Labels are placed with their edge and, once
+//! everything is drawn, moved if a later line runs through them.
 
 use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
