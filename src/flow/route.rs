@@ -6,6 +6,12 @@
 //! runs on its own vertical track in a channel between the symbols, and enters its target
 //! from the side. Candidates (side, channel, track, port slot) are scored by violations,
 //! then crossings, then length; short edges are routed first so loops nest without crossing.
+//!
+//! An edge across a page break ends in a connector pair at one x on both pages; a short
+//! jog (at one of several heights) joins track and connector when the track's own x is
+//! taken. An end branch ("Selesai") goes straight down to its capsule when the step's
+//! bottom is free, else beside the symbol. Labels are placed with their edge and, once
+//! everything is drawn, moved if a later line runs through them.
 
 use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
@@ -26,6 +32,12 @@ pub const LABEL_SIZE: f64 = 6.5;
 const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
 const TRACK_STEP: f64 = 4.0;
+/// A channel narrower than this holds only a few tracks.
+const NARROW: f64 = 12.0;
+/// How many jog heights a line to an off-page connector may try.
+const JOGS: usize = 5;
+/// Least distance between a jog and the next horizontal stretch of the same line.
+const JOG_ROOM: f64 = 5.0;
 
 /// The smallest row height that leaves room for a symbol, its arrows and connectors.
 pub fn min_row_height(bentuk: Bentuk) -> f64 {
@@ -98,7 +110,6 @@ enum Side {
 
 #[derive(Debug, Clone, Copy)]
 struct Seg {
-    page: usize,
     x1: f64,
     y1: f64,
     x2: f64,
@@ -117,11 +128,12 @@ impl Seg {
     }
 }
 
-/// Everything already drawn, to test candidates against.
+/// Everything already drawn, to test candidates against, by page (a candidate is only
+/// ever tested against its own page).
 #[derive(Default)]
 struct Scene {
-    boxes: Vec<(usize, Rect)>,
-    segs: Vec<Seg>,
+    boxes: Vec<Vec<Rect>>,
+    segs: Vec<Vec<Seg>>,
 }
 
 /// A polyline on one page.
@@ -150,16 +162,45 @@ struct Score {
 }
 
 impl Scene {
+    fn push_box(&mut self, page: usize, rect: Rect) {
+        if self.boxes.len() <= page {
+            self.boxes.resize(page + 1, Vec::new());
+        }
+        self.boxes[page].push(rect);
+    }
+
+    fn remove_box(&mut self, page: usize, rect: &Rect) {
+        if let Some(b) = self.boxes.get_mut(page)
+            && let Some(k) = b.iter().rposition(|r| r == rect)
+        {
+            b.remove(k);
+        }
+    }
+
+    fn pop_box(&mut self, page: usize) {
+        if let Some(b) = self.boxes.get_mut(page) {
+            b.pop();
+        }
+    }
+
+    fn boxes_on(&self, page: usize) -> &[Rect] {
+        self.boxes.get(page).map_or(&[], Vec::as_slice)
+    }
+
+    fn segs_on(&self, page: usize) -> &[Seg] {
+        self.segs.get(page).map_or(&[], Vec::as_slice)
+    }
+
     fn from_geometry(g: &Geometry) -> Self {
         let mut scene = Scene::default();
         for s in &g.symbols {
-            scene.boxes.push((s.page, s.rect));
+            scene.push_box(s.page, s.rect);
         }
         for c in &g.connectors {
-            scene.boxes.push((c.page, c.rect));
+            scene.push_box(c.page, c.rect);
         }
         for l in &g.labels {
-            scene.boxes.push((l.page, l.rect));
+            scene.push_box(l.page, l.rect);
         }
         for e in &g.edges {
             for p in &e.paths {
@@ -173,9 +214,11 @@ impl Scene {
     }
 
     fn add_path(&mut self, page: usize, points: &[[f64; 2]]) {
+        if self.segs.len() <= page {
+            self.segs.resize(page + 1, Vec::new());
+        }
         for w in points.windows(2) {
-            self.segs.push(Seg {
-                page,
+            self.segs[page].push(Seg {
                 x1: w[0][0],
                 y1: w[0][1],
                 x2: w[1][0],
@@ -190,7 +233,6 @@ impl Scene {
         let n = points.len();
         for (k, w) in points.windows(2).enumerate() {
             let seg = Seg {
-                page,
                 x1: w[0][0],
                 y1: w[0][1],
                 x2: w[1][0],
@@ -199,12 +241,12 @@ impl Scene {
             score.length += (seg.x2 - seg.x1).abs() + (seg.y2 - seg.y1).abs();
             // Keep the true endpoints for line tests, shrink them for box tests.
             let shrunk = shrink(seg, k == 0, k + 2 == n);
-            for (p, b) in &self.boxes {
-                if *p == page && seg_hits_rect(&shrunk, &b.inflate(1.0)) {
+            for b in self.boxes_on(page) {
+                if seg_hits_rect(&shrunk, &b.inflate(1.0)) {
                     score.violations += 1;
                 }
             }
-            for other in self.segs.iter().filter(|o| o.page == page) {
+            for other in self.segs_on(page) {
                 match conflict(&seg, other) {
                     Conflict::None => {}
                     Conflict::Cross => score.crossings += 1,
@@ -221,26 +263,27 @@ impl Scene {
         own: &[(usize, Vec<[f64; 2]>)],
         score: &mut Score,
     ) {
-        for (p, b) in &self.boxes {
-            if *p == page && b.inflate(1.0).overlaps(rect) {
+        for b in self.boxes_on(page) {
+            if b.inflate(1.0).overlaps(rect) {
                 score.violations += 1;
             }
         }
-        for s in self.segs.iter().filter(|s| s.page == page) {
-            if seg_hits_rect(s, rect) {
+        // A line grazing the box's edge counts: the checker allows half a point.
+        let near = rect.inflate(0.75);
+        for s in self.segs_on(page) {
+            if seg_hits_rect(s, &near) {
                 score.violations += 1;
             }
         }
         for (p, pts) in own {
             for w in pts.windows(2) {
                 let s = Seg {
-                    page: *p,
                     x1: w[0][0],
                     y1: w[0][1],
                     x2: w[1][0],
                     y2: w[1][1],
                 };
-                if *p == page && seg_hits_rect(&s, rect) {
+                if *p == page && seg_hits_rect(&s, &near) {
                     score.violations += 1;
                 }
             }
@@ -298,7 +341,7 @@ fn conflict(a: &Seg, b: &Seg) -> Conflict {
         } else {
             (b.yr().0, b.yr().1, b.x1)
         };
-        if (ac - bc).abs() < CLEAR && a0 < b1 + CLEAR && b0 < a1 + CLEAR {
+        if (ac - bc).abs() < CLEAR - 1e-6 && a0 < b1 + CLEAR && b0 < a1 + CLEAR {
             return Conflict::Bad;
         }
         return Conflict::None;
@@ -335,6 +378,8 @@ struct Router<'a, 'g> {
     letters: &'g mut usize,
     /// Side ports already taken: (step, lane, side, slot offset).
     ports: Vec<(usize, usize, Side, i32)>,
+    /// Labels drawn: (index in `geometry.labels`, index of its edge, source step).
+    labelled: Vec<(usize, usize, usize)>,
 }
 
 /// Routes one flow table into `geometry`, continuing connector letters from `letters`.
@@ -347,6 +392,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
         geometry,
         letters,
         ports: Vec::new(),
+        labelled: Vec::new(),
     };
     r.place_symbols();
     r.draw_joins();
@@ -380,6 +426,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
     for (i, j, label) in jumps {
         r.jump(i, j, label);
     }
+    r.repair_labels();
 }
 
 fn letter(n: usize) -> String {
@@ -413,7 +460,7 @@ impl Router<'_, '_> {
                     h,
                 };
                 rects.push(rect);
-                self.scene.boxes.push((row.page, rect));
+                self.scene.push_box(row.page, rect);
                 self.geometry.symbols.push(Symbol {
                     step: StepRef::Step(i + 1),
                     lane: input.lane_names[l].clone(),
@@ -490,26 +537,236 @@ impl Router<'_, '_> {
         }
     }
 
+    /// Heights for the short jog between a track and a connector at the top of `page`,
+    /// nearest the connector first, all at least `JOG_ROOM` above `limit` (where the line
+    /// turns next). Several connector pairs at one page break get their jogs on separate
+    /// heights instead of sharing one.
+    fn top_jogs(&self, page: usize, limit: f64) -> Vec<f64> {
+        let base = self.first_row_top(page) + 2.0 + CONNECTOR + 3.0;
+        let mut out: Vec<f64> = (0..JOGS)
+            .map(|k| base + k as f64 * CLEAR)
+            .filter(|y| *y <= limit - JOG_ROOM)
+            .collect();
+        if out.is_empty() {
+            out.push(base.min(limit - JOG_ROOM));
+        }
+        out
+    }
+
+    /// Heights for the jog between a track and a connector below the table on `page`:
+    /// just under the table first, then up into the last row's bottom gap, all at least
+    /// `JOG_ROOM` below `limit`.
+    fn bottom_jogs(&self, page: usize, limit: f64) -> Vec<f64> {
+        let base = self.table_bottom(page) + 2.0;
+        let mut out: Vec<f64> = (0..JOGS)
+            .map(|k| {
+                if k == 0 {
+                    base
+                } else {
+                    base - 2.0 - k as f64 * CLEAR
+                }
+            })
+            .filter(|y| *y >= limit + JOG_ROOM)
+            .collect();
+        if out.is_empty() {
+            out.push(base);
+        }
+        out
+    }
+
+    /// The least bad of several polylines on one page: the first that hits and crosses
+    /// nothing, else the best scored.
+    fn pick_path(&self, page: usize, mut options: Vec<Vec<[f64; 2]>>) -> Vec<[f64; 2]> {
+        if options.len() == 1 {
+            return simplify(options.pop().unwrap_or_default());
+        }
+        let mut best: Option<(Score, Vec<[f64; 2]>)> = None;
+        for pts in options {
+            let pts = simplify(pts);
+            let mut score = Score::default();
+            self.scene.score_path(page, &pts, &mut score);
+            if score.violations == 0 && score.crossings == 0 {
+                return pts;
+            }
+            if best.as_ref().is_none_or(|b| score < b.0) {
+                best = Some((score, pts));
+            }
+        }
+        best.map(|b| b.1).unwrap_or_default()
+    }
+
+    /// From `head` (ending on the track at x = `tx`) down to the connector at the bottom of
+    /// `page` at `cx`.
+    fn down_to_bottom(
+        &self,
+        page: usize,
+        head: &[[f64; 2]],
+        tx: f64,
+        cx: f64,
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let end = self.connector_at_bottom(page, cx).y;
+        let from = head.last().map_or(end, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![end - 3.0]
+        } else {
+            self.bottom_jogs(page, from)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = head.to_vec();
+                v.extend([[tx, y], [cx, y], [cx, end]]);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
+    /// From `head` (ending on the track at x = `tx`) up to the connector at the top of
+    /// `page` at `cx`.
+    fn up_to_top(
+        &self,
+        page: usize,
+        head: &[[f64; 2]],
+        tx: f64,
+        cx: f64,
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let end = self.connector_at_top(page, cx).bottom();
+        let from = head.last().map_or(end, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![end + 3.0]
+        } else {
+            self.top_jogs(page, from)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = head.to_vec();
+                v.extend([[tx, y], [cx, y], [cx, end]]);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
+    /// From the connector at the top of `page` at `cx` down to the track at x = `tx`, then
+    /// along `tail` (starting on the track).
+    fn top_down(
+        &self,
+        page: usize,
+        cx: f64,
+        tx: f64,
+        tail: &[[f64; 2]],
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let start = self.connector_at_top(page, cx).bottom();
+        let to = tail.first().map_or(start, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![start + 3.0]
+        } else {
+            self.top_jogs(page, to)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = vec![[cx, start], [cx, y], [tx, y]];
+                v.extend_from_slice(tail);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
+    /// From the connector at the bottom of `page` at `cx` up to the track at x = `tx`, then
+    /// along `tail` (starting on the track).
+    fn bottom_up(
+        &self,
+        page: usize,
+        cx: f64,
+        tx: f64,
+        tail: &[[f64; 2]],
+        explore: bool,
+    ) -> Vec<[f64; 2]> {
+        let start = self.connector_at_bottom(page, cx).y;
+        let to = tail.first().map_or(start, |p| p[1]);
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![start - 3.0]
+        } else {
+            self.bottom_jogs(page, to)
+        };
+        let options = jogs
+            .into_iter()
+            .take(if explore { JOGS } else { 1 })
+            .map(|y| {
+                let mut v = vec![[cx, start], [cx, y], [tx, y]];
+                v.extend_from_slice(tail);
+                v
+            })
+            .collect();
+        self.pick_path(page, options)
+    }
+
     /// Offsets from a line at `x` where its connector pair may sit, nearest first. Slots
     /// lie on one 13 pt grid across the lanes so pairs pack without gaps; a line straight
-    /// down a lane's centre keeps its own x first (no jog).
-    fn connector_shifts(&self, x: f64) -> Vec<f64> {
+    /// down a lane's centre keeps its own x first (no jog). Pairs placed earlier off the
+    /// grid (on a track or a lane centre) leave gaps the grid misses: the places right
+    /// beside every connector already on `pages` are candidates as well.
+    fn connector_shifts(&self, x: f64, slots: &[f64]) -> Vec<f64> {
+        let lanes = &self.input.lanes;
+        let centre = lanes.iter().any(|(a, b)| ((a + b) / 2.0 - x).abs() < 0.5);
+        let mut out: Vec<f64> = slots.iter().map(|s| s - x).collect();
+        out.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+        if centre || out.is_empty() {
+            out.insert(0, 0.0);
+        }
+        out
+    }
+
+    /// Where a connector pair between pages `pi` (the line's start) and `pj` may sit: the
+    /// 13 pt grid and the places right beside the pairs already at that break.
+    fn connector_slots(&self, pi: usize, pj: usize) -> Vec<f64> {
         let lanes = &self.input.lanes;
         let (lo, hi) = (
             lanes[0].0 + CONNECTOR / 2.0 + 1.0,
             lanes[lanes.len() - 1].1 - CONNECTOR / 2.0 - 1.0,
         );
-        let centre = lanes.iter().any(|(a, b)| ((a + b) / 2.0 - x).abs() < 0.5);
         let mut slots: Vec<f64> = Vec::new();
         let mut s = lo;
         while s <= hi + 1e-6 {
-            slots.push(s - x);
+            slots.push(s);
             s += CONNECTOR_STEP;
         }
-        slots.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
-        if centre || slots.is_empty() {
-            slots.insert(0, 0.0);
+        let (a, b) = if pj > pi {
+            (
+                self.connector_at_bottom(pi, 0.0),
+                self.connector_at_top(pj, 0.0),
+            )
+        } else {
+            (
+                self.connector_at_top(pi, 0.0),
+                self.connector_at_bottom(pj, 0.0),
+            )
+        };
+        for c in &self.geometry.connectors {
+            let here = (c.page == pi && (c.rect.y - a.y).abs() < 0.5)
+                || (c.page == pj && (c.rect.y - b.y).abs() < 0.5);
+            if here {
+                for d in [CONNECTOR_STEP, CONNECTOR + 1.5] {
+                    for at in [c.rect.cx() - d, c.rect.cx() + d] {
+                        if (lo - 1e-6..=hi + 1e-6).contains(&at) {
+                            slots.push(at);
+                        }
+                    }
+                }
+            }
         }
+        slots.sort_by(f64::total_cmp);
+        slots.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
         slots
     }
 
@@ -553,6 +810,7 @@ impl Router<'_, '_> {
                     label: lab.flatten(),
                 });
             }
+            score.violations == 0 && score.crossings == 0
         };
         if pi == pj {
             if (xs - xt).abs() < 0.5 {
@@ -578,24 +836,21 @@ impl Router<'_, '_> {
                 }
             }
         } else {
-            for dx in self.connector_shifts(xs) {
+            let slots = self.connector_slots(pi, pj);
+            for dx in self.connector_shifts(xs, &slots) {
                 let cx = xs + dx;
                 let down = self.connector_at_bottom(pi, cx);
                 let up = self.connector_at_top(pj, cx);
-                let first = simplify(vec![
-                    [xs, bs],
-                    [xs, down.y - 3.0],
-                    [cx, down.y - 3.0],
-                    [cx, down.y],
-                ]);
-                let start = up.bottom();
-                let yh = (start + 3.0).min(tt - 5.0);
-                let second = simplify(vec![[cx, start], [cx, yh], [xt, yh], [xt, tt]]);
-                consider(
+                let first = self.down_to_bottom(pi, &[[xs, bs]], xs, cx, true);
+                let second = self.top_down(pj, cx, xt, &[[xt, tt]], true);
+                // Slots come nearest first: the first clean one is also the shortest.
+                if consider(
                     self,
                     vec![(pi, first), (pj, second)],
                     vec![(pi, down), (pj, up)],
-                );
+                ) {
+                    break;
+                }
             }
         }
         if let Some(c) = best {
@@ -627,7 +882,7 @@ impl Router<'_, '_> {
                 h,
             },
         ];
-        self.pick_label(page, &candidates, own, score)
+        self.pick_label(page, &candidates, own, &[], score)
     }
 
     fn pick_label(
@@ -635,6 +890,7 @@ impl Router<'_, '_> {
         page: usize,
         candidates: &[Rect],
         own: &[(usize, Vec<[f64; 2]>)],
+        conns: &[PageRect],
         score: &mut Score,
     ) -> Option<(usize, Rect)> {
         let lanes_x0 = self.input.lanes[0].0;
@@ -646,6 +902,26 @@ impl Router<'_, '_> {
                 s.violations += 1; // over the Kegiatan or Mutu Baku text
             }
             self.scene.score_box(page, c, own, &mut s);
+            // A label reaching past its own exit stretch into a narrow channel takes room
+            // that later tracks need: second choice there (counted as a crossing, here only).
+            let stub = own
+                .iter()
+                .find(|(p, pts)| *p == page && pts.len() >= 2)
+                .map(|(_, pts)| (pts[0][0].min(pts[1][0]), pts[0][0].max(pts[1][0])));
+            let within = stub.is_some_and(|(a, b)| c.x >= a - 0.5 && c.right() <= b + 0.5);
+            if !within
+                && (0..=self.input.lanes.len())
+                    .filter_map(|k| self.channel(k))
+                    .any(|(lo, hi)| hi - lo < NARROW && c.x < hi && c.right() > lo)
+            {
+                s.crossings += 1;
+            }
+            // The edge's own connectors are not in the scene yet.
+            for (p, r) in conns {
+                if *p == page && r.inflate(1.0).overlaps(c) {
+                    s.violations += 1;
+                }
+            }
             if best.as_ref().is_none_or(|b| s < b.0) {
                 best = Some((s, *c));
             }
@@ -666,12 +942,31 @@ impl Router<'_, '_> {
         port: [f64; 2],
         src: &Rect,
         own: &[PagePoints],
+        conns: &[PageRect],
         score: &mut Score,
     ) -> Option<PageRect> {
         let (w, h) = self.label_size(text);
         let (beside, tucked) = match side {
             Side::Right => (port[0] + 2.0, src.right() - w),
             Side::Left => (port[0] - 2.0 - w, src.x),
+        };
+        // Where the exit's first stretch turns (its track), and the symbol's centre line:
+        // in a narrow lane a label wider than half the symbol, or than the stretch, may
+        // still fit past the track or just beside the centre line.
+        let turn = own
+            .iter()
+            .find(|(p, _)| *p == page)
+            .and_then(|(_, pts)| pts.get(1))
+            .map_or(port[0], |q| q[0]);
+        // Past a track too far out, the label would no longer be next to its exit.
+        let turn = if (turn - port[0]).abs() <= 10.0 {
+            turn
+        } else {
+            port[0]
+        };
+        let (past, centred) = match side {
+            Side::Right => (turn + 2.0, src.cx() + 2.0),
+            Side::Left => (turn - 2.0 - w, src.cx() - 2.0 - w),
         };
         let candidates = [
             Rect {
@@ -698,8 +993,32 @@ impl Router<'_, '_> {
                 w,
                 h,
             },
+            Rect {
+                x: past,
+                y: port[1] - 1.0 - h,
+                w,
+                h,
+            },
+            Rect {
+                x: past,
+                y: port[1] + 1.0,
+                w,
+                h,
+            },
+            Rect {
+                x: centred,
+                y: src.y - 1.0 - h,
+                w,
+                h,
+            },
+            Rect {
+                x: centred,
+                y: src.bottom() + 1.0,
+                w,
+                h,
+            },
         ];
-        self.pick_label(page, &candidates, own, score)
+        self.pick_label(page, &candidates, own, conns, score)
     }
 
     fn channel(&self, c: usize) -> Option<(f64, f64)> {
@@ -727,10 +1046,11 @@ impl Router<'_, '_> {
     }
 
     /// Where a side entry may arrive: a diamond on its slanted edges, keeping both side
-    /// vertices free for its own exits.
+    /// vertices free for its own exits; nearer its top and bottom vertices when the usual
+    /// slots are taken or blocked (by a "Selesai" capsule beside the vertex, a label).
     fn entry_slots(&self, step: usize) -> &'static [f64] {
         match self.placed[step].bentuk {
-            Bentuk::Decision => &[-5.0, 5.0],
+            Bentuk::Decision => &[-5.0, 5.0, -8.0, 8.0],
             _ => &[0.0, -5.0, 5.0],
         }
     }
@@ -772,6 +1092,11 @@ impl Router<'_, '_> {
         let n = self.input.lanes.len();
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let mut best: Option<(Candidate, Port, Port)> = None;
+        let slots = if pi == pj {
+            Vec::new()
+        } else {
+            self.connector_slots(pi, pj)
+        };
         // A joint step may be left or entered at any of its symbols.
         let ends = |k: usize| -> Vec<(Rect, usize)> {
             let p = &self.placed[k];
@@ -796,11 +1121,18 @@ impl Router<'_, '_> {
                         continue;
                     };
                     let entry = if c <= lt { Side::Left } else { Side::Right };
+                    // A narrow channel packs its tracks at the least clearance, so that two
+                    // loops fit where the usual step leaves room for one.
+                    let step = if hi - lo < 2.0 * TRACK_STEP {
+                        CLEAR
+                    } else {
+                        TRACK_STEP
+                    };
                     let mut tracks = Vec::new();
                     let mut x = lo;
                     while x <= hi + 1e-6 {
                         tracks.push(x);
-                        x += TRACK_STEP;
+                        x += step;
                     }
                     if tracks.is_empty() {
                         // Too narrow for clearance: still a candidate, scored by what it hits.
@@ -812,6 +1144,13 @@ impl Router<'_, '_> {
                     for &sdy in self.exit_slots(i) {
                         let taken_s = u32::from(!self.port_free(i, ls, side, sdy));
                         for &tdy in self.entry_slots(j) {
+                            // The slots near a diamond's top and bottom vertices only when
+                            // nothing clean has been found.
+                            if tdy.abs() > 6.0
+                                && best.as_ref().is_some_and(|b| b.0.score.violations == 0)
+                            {
+                                continue;
+                            }
                             let taken_t = u32::from(!self.port_free(j, lt, entry, tdy));
                             let sp = [
                                 side_x(&src, self.placed[i].bentuk, side, sdy),
@@ -830,20 +1169,42 @@ impl Router<'_, '_> {
                                 }
                                 let shifts = match (pi == pj, only.is_some()) {
                                     (true, _) => vec![0.0],
-                                    (false, false) => vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP],
-                                    (false, true) => self.connector_shifts(tx),
+                                    (false, false) => {
+                                        // On the track, one step either side, or the nearest
+                                        // places beside pairs already at the break.
+                                        let mut v = vec![0.0, CONNECTOR_STEP, -CONNECTOR_STEP];
+                                        // The three slots nearest the track, without sorting
+                                        // them all for every track.
+                                        let mut near = [f64::INFINITY; 3];
+                                        for &x in &slots {
+                                            let d = x - tx;
+                                            if v.iter().any(|e| (e - d).abs() < 1e-6) {
+                                                continue;
+                                            }
+                                            if let Some(k) =
+                                                near.iter().position(|n| d.abs() < n.abs())
+                                            {
+                                                near[k..].rotate_right(1);
+                                                near[k] = d;
+                                            }
+                                        }
+                                        v.extend(near.iter().filter(|d| d.is_finite()));
+                                        v
+                                    }
+                                    (false, true) => self.connector_shifts(tx, &slots),
                                 };
                                 for dx in shifts {
-                                    let (paths, conns) =
-                                        self.jump_paths(pi, pj, sp, tp, tx, tx + dx);
                                     // A port already in use is a last resort, never a dropped edge.
                                     let mut score = Score {
                                         violations: taken_s + taken_t,
                                         ..Score::default()
                                     };
-                                    for (p, pts) in &paths {
-                                        self.scene.score_path(*p, pts, &mut score);
-                                    }
+                                    // Violations only add up: stop scoring a candidate as soon
+                                    // as it is worse than the best one (connectors first, as
+                                    // they are cheap to test).
+                                    let bound =
+                                        best.as_ref().map_or(u32::MAX, |b| b.0.score.violations);
+                                    let conns = self.jump_conns(pi, pj, tx + dx);
                                     for (p, r) in &conns {
                                         self.scene.score_box(*p, r, &[], &mut score);
                                         score.violations += u32::from(self.outside_lanes(r));
@@ -855,8 +1216,28 @@ impl Router<'_, '_> {
                                             score.violations += 1;
                                         }
                                     }
+                                    if score.violations > bound {
+                                        continue;
+                                    }
+                                    let paths = self.jump_paths(
+                                        pi,
+                                        pj,
+                                        sp,
+                                        tp,
+                                        tx,
+                                        tx + dx,
+                                        only.is_some(),
+                                    );
+                                    for (p, pts) in &paths {
+                                        self.scene.score_path(*p, pts, &mut score);
+                                    }
+                                    if score.violations > bound {
+                                        continue;
+                                    }
                                     let lab = label.and_then(|t| {
-                                        self.side_label(pi, t, side, sp, &src, &paths, &mut score)
+                                        self.side_label(
+                                            pi, t, side, sp, &src, &paths, &conns, &mut score,
+                                        )
                                     });
                                     if best.as_ref().is_none_or(|b| score < b.0.score) {
                                         let c = Candidate {
@@ -887,7 +1268,8 @@ impl Router<'_, '_> {
 
     /// The polylines (one per page) and connectors of a side-to-side jump on track `tx`;
     /// across pages the connector pair sits at `cx` (same x on both pages), reached by a
-    /// short jog when `cx` is not on the track.
+    /// short jog when `cx` is not on the track (`explore`: try several jog heights).
+    #[allow(clippy::too_many_arguments)]
     fn jump_paths(
         &self,
         pi: usize,
@@ -896,68 +1278,54 @@ impl Router<'_, '_> {
         tp: [f64; 2],
         tx: f64,
         cx: f64,
-    ) -> (Vec<PagePoints>, Vec<PageRect>) {
+        explore: bool,
+    ) -> Vec<PagePoints> {
         if pi == pj {
-            return (vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])], vec![]);
+            return vec![(pi, vec![sp, [tx, sp[1]], [tx, tp[1]], tp])];
         }
+        let head = [sp, [tx, sp[1]]];
+        let tail = [[tx, tp[1]], tp];
         if pj > pi {
-            let down = self.connector_at_bottom(pi, cx);
-            let up = self.connector_at_top(pj, cx);
-            let jog = up.bottom() + 3.0;
-            (
-                vec![
-                    (
-                        pi,
-                        simplify(vec![
-                            sp,
-                            [tx, sp[1]],
-                            [tx, down.y - 3.0],
-                            [cx, down.y - 3.0],
-                            [cx, down.y],
-                        ]),
-                    ),
-                    (
-                        pj,
-                        simplify(vec![
-                            [cx, up.bottom()],
-                            [cx, jog],
-                            [tx, jog],
-                            [tx, tp[1]],
-                            tp,
-                        ]),
-                    ),
-                ],
-                vec![(pi, down), (pj, up)],
-            )
+            vec![
+                (pi, self.down_to_bottom(pi, &head, tx, cx, explore)),
+                (pj, self.top_down(pj, cx, tx, &tail, explore)),
+            ]
         } else {
-            let top = self.connector_at_top(pi, cx);
-            let bottom = self.connector_at_bottom(pj, cx);
-            let jog = top.bottom() + 3.0;
-            (
-                vec![
-                    (
-                        pi,
-                        simplify(vec![
-                            sp,
-                            [tx, sp[1]],
-                            [tx, jog],
-                            [cx, jog],
-                            [cx, top.bottom()],
-                        ]),
-                    ),
-                    (
-                        pj,
-                        simplify(vec![
-                            [cx, bottom.y],
-                            [cx, bottom.y - 3.0],
-                            [tx, bottom.y - 3.0],
-                            [tx, tp[1]],
-                            tp,
-                        ]),
-                    ),
-                ],
-                vec![(pi, top), (pj, bottom)],
-            )
+            vec![
+                (pi, self.up_to_top(pi, &head, tx, cx, explore)),
+                (pj, self.bottom_up(pj, cx, tx, &tail, explore)),
+            ]
+        }
+    }
+
+    /// The off-page connector pair of a jump from page `pi` to page `pj` at `cx` (none on
+    /// one page).
+    fn jump_conns(&self, pi: usize, pj: usize, cx: f64) -> Vec<PageRect> {
+        if pi == pj {
+            Vec::new()
+        } else if pj > pi {
+            vec![
+                (pi, self.connector_at_bottom(pi, cx)),
+                (pj, self.connector_at_top(pj, cx)),
+            ]
+        } else {
+            vec![
+                (pi, self.connector_at_top(pi, cx)),
+                (pj, self.connector_at_bottom(pj, cx)),
+            ]
+        }
+    }
+
+    /// The steps step `k` leads to.
+    fn targets(&self, k: usize) -> Vec<usize> {
+        let to = |t: Tujuan| match t {
+            Tujuan::Langkah(j) => Some(j),
+            Tujuan::Selesai => None,
+        };
+        match self.input.steps[k].alur {
+            Alur::Akhir => vec![],
+            Alur::Lanjut(t) => to(t).into_iter().collect(),
+            Alur::Keputusan { ya, tidak } => to(ya).into_iter().chain(to(tidak)).collect(),
         }
     }
 
@@ -970,7 +1338,60 @@ impl Router<'_, '_> {
         let (cw, ch) = (tw + 8.0, 12.0);
         let lanes_x0 = self.input.lanes[0].0;
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
-        let mut best: Option<(Candidate, Rect, Side, f64)> = None;
+        // A capsule beside the symbol covers that side's entry ports and sits in the
+        // channel where loops run: a step whose bottom is free ends straight down instead,
+        // the capsule right below it in its own row.
+        let bottom_free = !self.targets(i).contains(&(i + 1));
+        let prefer_bottom = bottom_free;
+        let penalty = |bottom: bool| if bottom != prefer_bottom { 1000.0 } else { 0.0 };
+        // The way drawn, the capsule, and the side port it takes (none when straight down).
+        type Ending = (Candidate, Rect, Option<(Side, f64)>);
+        let mut best: Option<Ending> = None;
+        if bottom_free {
+            let row = self.input.rows[i];
+            let sp = [src.cx(), src.bottom()];
+            let drops: &[f64] = if label.is_some() {
+                &[10.0, 13.0]
+            } else {
+                &[6.0, 9.0]
+            };
+            for &d in drops {
+                let cap = Rect {
+                    x: sp[0] - cw / 2.0,
+                    y: sp[1] + d,
+                    w: cw,
+                    h: ch,
+                };
+                let pts = vec![sp, [sp[0], cap.y]];
+                let mut score = Score {
+                    length: penalty(true),
+                    ..Score::default()
+                };
+                if self.outside_lanes(&cap) || cap.bottom() > row.y1 - 1.0 {
+                    score.violations += 1;
+                }
+                self.scene.score_path(page, &pts, &mut score);
+                self.scene.score_box(page, &cap, &[], &mut score);
+                let own = vec![(page, pts.clone())];
+                self.scene.push_box(page, cap);
+                let lab =
+                    label.and_then(|t| self.place_label_below(page, t, &src, &own, &mut score));
+                self.scene.pop_box(page);
+                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
+                    score.violations += 1;
+                }
+                if best.as_ref().is_none_or(|b| score < b.0.score) {
+                    let c = Candidate {
+                        score,
+                        track: 0.0,
+                        paths: own,
+                        conns: Vec::new(),
+                        label: lab,
+                    };
+                    best = Some((c, cap, None));
+                }
+            }
+        }
         for side in [Side::Right, Side::Left] {
             for &dy in self.exit_slots(i) {
                 let taken = u32::from(!self.port_free(i, self.placed[i].lanes[0], side, dy));
@@ -990,6 +1411,7 @@ impl Router<'_, '_> {
                 let pts = vec![sp, [end_x, sp[1]]];
                 let mut score = Score {
                     violations: taken,
+                    length: penalty(false),
                     ..Score::default()
                 };
                 if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
@@ -998,10 +1420,10 @@ impl Router<'_, '_> {
                 self.scene.score_path(page, &pts, &mut score);
                 self.scene.score_box(page, &cap, &[], &mut score);
                 let own = vec![(page, pts.clone())];
-                self.scene.boxes.push((page, cap));
-                let lab =
-                    label.and_then(|t| self.side_label(page, t, side, sp, &src, &own, &mut score));
-                self.scene.boxes.pop();
+                self.scene.push_box(page, cap);
+                let lab = label
+                    .and_then(|t| self.side_label(page, t, side, sp, &src, &own, &[], &mut score));
+                self.scene.pop_box(page);
                 if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
                     score.violations += 1;
                 }
@@ -1013,14 +1435,16 @@ impl Router<'_, '_> {
                         conns: Vec::new(),
                         label: lab,
                     };
-                    best = Some((c, cap, side, dy));
+                    best = Some((c, cap, Some((side, dy))));
                 }
             }
         }
-        if let Some((c, cap, side, dy)) = best {
-            self.ports
-                .push((i, self.placed[i].lanes[0], side, dy as i32));
-            self.scene.boxes.push((page, cap));
+        if let Some((c, cap, port)) = best {
+            if let Some((side, dy)) = port {
+                self.ports
+                    .push((i, self.placed[i].lanes[0], side, dy as i32));
+            }
+            self.scene.push_box(page, cap);
             self.geometry.symbols.push(Symbol {
                 step: StepRef::Selesai,
                 lane: self.input.lane_names[self.placed[i].lanes[0]].clone(),
@@ -1031,6 +1455,62 @@ impl Router<'_, '_> {
                 text: text.to_string(),
             });
             self.commit(i, StepRef::Selesai, label, c);
+        }
+    }
+
+    /// A label is placed with its edge, before the lines drawn after it: once everything
+    /// is drawn, a label that overlaps something moves to a free place next to its exit
+    /// (the same places it was chosen from), if there is one.
+    fn repair_labels(&mut self) {
+        for (li, ei, from) in std::mem::take(&mut self.labelled) {
+            let (page, rect, text) = {
+                let l = &self.geometry.labels[li];
+                (l.page, l.rect, l.text.clone())
+            };
+            let own: Vec<PagePoints> = self.geometry.edges[ei]
+                .paths
+                .iter()
+                .map(|p| (p.page, p.points.clone()))
+                .collect();
+            let Some(&port) = own.first().and_then(|(_, pts)| pts.first()) else {
+                continue;
+            };
+            self.scene.remove_box(page, &rect);
+            let mut now = Score::default();
+            self.scene.score_box(page, &rect, &own, &mut now);
+            let mut moved = rect;
+            if now.violations > 0 {
+                let near = |r: &Rect| {
+                    let dx = (r.x - port[0]).max(port[0] - r.right()).max(0.0);
+                    let dy = (r.y - port[1]).max(port[1] - r.bottom()).max(0.0);
+                    dx.max(dy)
+                };
+                let src = self.placed[from]
+                    .rects
+                    .iter()
+                    .copied()
+                    .min_by(|a, b| near(a).total_cmp(&near(b)));
+                if let Some(src) = src {
+                    let mut score = Score::default();
+                    let bottom =
+                        (port[1] - src.bottom()).abs() < 0.5 && (port[0] - src.cx()).abs() < 0.5;
+                    let again = if bottom {
+                        self.place_label_below(page, &text, &src, &own, &mut score)
+                    } else {
+                        let side = if port[0] < src.cx() {
+                            Side::Left
+                        } else {
+                            Side::Right
+                        };
+                        self.side_label(page, &text, side, port, &src, &own, &[], &mut score)
+                    };
+                    if let (Some((_, r)), 0) = (again, score.violations) {
+                        moved = r;
+                    }
+                }
+            }
+            self.scene.push_box(page, moved);
+            self.geometry.labels[li].rect = moved;
         }
     }
 
@@ -1048,7 +1528,7 @@ impl Router<'_, '_> {
             let id = letter(*self.letters);
             *self.letters += 1;
             for (page, rect) in conns {
-                self.scene.boxes.push((page, rect));
+                self.scene.push_box(page, rect);
                 self.geometry.connectors.push(Connector {
                     id: id.clone(),
                     page,
@@ -1058,7 +1538,9 @@ impl Router<'_, '_> {
             }
         }
         if let (Some(text), Some((page, rect))) = (label, lab) {
-            self.scene.boxes.push((page, rect));
+            self.scene.push_box(page, rect);
+            self.labelled
+                .push((self.geometry.labels.len(), self.geometry.edges.len(), from));
             self.geometry.labels.push(Label {
                 text: text.to_string(),
                 page,
@@ -1131,14 +1613,12 @@ mod tests {
     #[test]
     fn crossing_and_touching_are_told_apart() {
         let h = Seg {
-            page: 1,
             x1: 0.0,
             y1: 10.0,
             x2: 20.0,
             y2: 10.0,
         };
         let v = Seg {
-            page: 1,
             x1: 10.0,
             y1: 0.0,
             x2: 10.0,
@@ -1146,7 +1626,6 @@ mod tests {
         };
         assert!(matches!(conflict(&h, &v), Conflict::Cross));
         let t = Seg {
-            page: 1,
             x1: 10.0,
             y1: 10.0,
             x2: 10.0,
@@ -1154,7 +1633,6 @@ mod tests {
         };
         assert!(matches!(conflict(&h, &t), Conflict::Bad));
         let near = Seg {
-            page: 1,
             x1: 5.0,
             y1: 12.0,
             x2: 30.0,
