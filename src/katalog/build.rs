@@ -278,9 +278,6 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Report>();
     let workers = options.jobs.clamp(1, jobs.len().max(1));
-    if workers > 1 {
-        crate::typeset::single_threaded_typst();
-    }
 
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -289,11 +286,17 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
             let spawned = std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
+                    // Without its own pool the worker would share Typst's global one
+                    // (and wait there for the others); if none can be made, share.
+                    let pool = crate::typeset::worker_pool().ok();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
-                        let report = build_one(i, job, force);
-                        crate::typeset::tidy_cache(workers);
+                        let report = match &pool {
+                            Some(pool) => pool.install(|| build_one(i, job, force)),
+                            None => build_one(i, job, force),
+                        };
+                        crate::typeset::tidy_cache(1);
                         if tx.send(report).is_err() {
                             break;
                         }

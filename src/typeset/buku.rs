@@ -119,10 +119,6 @@ pub fn render(
         .map(|e| &e.sop)
         .ok_or_else(|| RenderError::Typst("katalog tidak berisi SOP".into()))?;
     let jobs = jobs.clamp(1, entries.len());
-    if jobs > 1 {
-        // Before the first compilation, which would start Typst's pool on every core.
-        super::single_threaded_typst();
-    }
     let mut warnings = Vec::new();
     let mut links = Vec::new();
     let names: Vec<String> = entries.iter().map(|e| normal(&e.sop.nama)).collect();
@@ -518,10 +514,16 @@ impl Parts<'_> {
             }
         }
         let _guard = Guard(self);
+        // The worker's own Typst pool (see `worker_pool`); if none can be made, share.
+        let pool = super::worker_pool().ok();
         while let Some(task) = self.next_task() {
-            let outcome = match task {
+            let run = || match task {
                 Task::Measure(i) => self.measure(i),
                 Task::Draw(i) => self.draw(i),
+            };
+            let outcome = match &pool {
+                Some(pool) => pool.install(run),
+                None => run(),
             };
             super::tidy_cache(self.jobs);
             match outcome {

@@ -270,27 +270,29 @@ fn export(
 /// Stack of a thread that runs Typst: its layout recurses deeply.
 pub const WORKER_STACK: usize = 64 << 20;
 
-/// Gives Typst's internal thread pool (it lays out page runs in parallel) a single
-/// thread. For `build` and `book`, which run one Typst compilation per core
-/// themselves: two pools competing for the same cores cost about a fifth more CPU
-/// (measured on a 100-SOP build). Call before the first compilation; later calls
-/// have no effect.
-pub fn single_threaded_typst() {
-    // Fails only if the pool already exists, and then it is simply left as it is.
-    let _ = rayon::ThreadPoolBuilder::new()
+/// A worker's own Typst thread pool: one thread, with a deep stack.
+///
+/// Typst lays out page runs with rayon. Without an installed pool that goes to rayon's
+/// global pool, which every worker of `build` and `book` would share: the workers
+/// then wait for each other there, and two workers do barely more than one.
+/// Running each job through `install` on the worker's own pool keeps them apart.
+pub fn worker_pool() -> Result<rayon::ThreadPool, RenderError> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(1)
-        .build_global();
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| RenderError::Typst(format!("tidak dapat memulai thread pekerja: {e}")))
 }
 
-/// Keeps Typst's memo caches (which grow without bound) to about the last few
-/// documents per worker. Call after each document, with the number of worker threads.
-/// Clearing out is itself costly (it walks the whole cache), so it happens every fifth
-/// call per worker, dropping what the last two rounds did not use: what every document
-/// uses (templates, fonts) stays, and so does a book SOP's first pass until its
-/// second.
-pub fn tidy_cache(workers: usize) {
+/// Keeps Typst's memo caches (which grow without bound) to about the last ten
+/// documents. Call after each document. Clearing out is itself costly (it walks the
+/// whole cache), so it happens every fifth call, dropping what the last two rounds did
+/// not use: what every document uses (templates, fonts) stays. `rounds_apart` spaces
+/// the rounds further (the book passes its number of workers, so an SOP's first pass
+/// stays cached until its second even when many workers run).
+pub fn tidy_cache(rounds_apart: usize) {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let every = 5 * workers.max(1);
+    let every = 5 * rounds_apart.max(1);
     if CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % every == every - 1 {
         typst::comemo::evict(2);
     }
