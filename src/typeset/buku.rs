@@ -13,9 +13,9 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use serde_json::json;
 use typst::foundations::{Content, Smart};
-use typst::introspection::PagedPosition;
+use typst::introspection::{PagedPosition, Tag};
 use typst::layout::{Abs, Frame, FrameItem, Point, Sides};
-use typst::model::{Destination, Document};
+use typst::model::{Destination, Document, HeadingElem};
 use typst_layout::{Page, PagedDocument};
 
 use super::data::{self, Placement};
@@ -251,6 +251,21 @@ fn pad(pages: &mut Vec<Page>, start: usize, size: typst::layout::Size) {
             number: 0,
         });
     }
+}
+
+/// Drops the introspection tags of every element but headings from a page: the book is
+/// exported untagged and needs only its headings (the bookmarks), and the tags hold
+/// on to every element of the SOP, a large part of a big book's memory.
+fn keep_only_bookmarks(frame: &mut Frame) {
+    frame.retain(|item| match item {
+        FrameItem::Tag(Tag::Start(elem, _)) => elem.is::<HeadingElem>(),
+        FrameItem::Tag(Tag::End(..)) => true,
+        FrameItem::Group(g) => {
+            keep_only_bookmarks(&mut g.frame);
+            true
+        }
+        _ => true,
+    });
 }
 
 /// Points the Keterkaitan links of a page (`sopan:sop-J`) at the page SOP J starts on.
@@ -586,8 +601,13 @@ impl Parts<'_> {
             ));
         };
         let document = second_pass(&mut world, &routed, start)?;
+        let mut pages = document.pages().to_vec();
+        drop(document);
+        for page in &mut pages {
+            keep_only_bookmarks(&mut page.frame);
+        }
         *self.done[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(Drawn {
-            pages: document.pages().to_vec(),
+            pages,
             geometry: routed.geometry,
         });
         self.board().finished += 1;
