@@ -102,6 +102,13 @@ pub struct FlowInput<'a> {
     pub text_width: &'a dyn Fn(&str, f64) -> f64,
 }
 
+/// The edge of a page where an off-page connector sits.
+#[derive(Debug, Clone, Copy)]
+enum PageEdge {
+    Top,
+    Bottom,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Left,
@@ -595,26 +602,56 @@ impl Router<'_, '_> {
         best.map(|b| b.1).unwrap_or_default()
     }
 
-    /// From `head` (ending on the track at x = `tx`) down to the connector at the bottom of
-    /// `page` at `cx`.
-    fn down_to_bottom(
+    /// The y where a line meets the connector at `cx` on `page`'s `edge`: the top
+    /// connector's bottom, the bottom connector's top.
+    fn connector_end(&self, page: usize, edge: PageEdge, cx: f64) -> f64 {
+        match edge {
+            PageEdge::Top => self.connector_at_top(page, cx).bottom(),
+            PageEdge::Bottom => self.connector_at_bottom(page, cx).y,
+        }
+    }
+
+    /// Heights for the jog between the track at `tx` and the connector at `cx` whose
+    /// line ends at `end`, nearest to `limit` (the track's own end) first: just inside
+    /// the connector when the track runs straight into it.
+    fn connector_jogs(
         &self,
         page: usize,
+        edge: PageEdge,
+        (tx, cx, end, limit): (f64, f64, f64, f64),
+        explore: bool,
+    ) -> Vec<f64> {
+        let jogs = if (tx - cx).abs() < 1e-9 {
+            vec![match edge {
+                PageEdge::Top => end + 3.0,
+                PageEdge::Bottom => end - 3.0,
+            }]
+        } else {
+            match edge {
+                PageEdge::Top => self.top_jogs(page, limit),
+                PageEdge::Bottom => self.bottom_jogs(page, limit),
+            }
+        };
+        let keep = if explore { JOGS } else { 1 };
+        jogs.into_iter().take(keep).collect()
+    }
+
+    /// From `head` (ending on the track at x = `tx`) to the connector at `cx` on
+    /// `page`'s `edge`.
+    fn reach_connector(
+        &self,
+        page: usize,
+        edge: PageEdge,
         head: &[[f64; 2]],
         tx: f64,
         cx: f64,
         explore: bool,
     ) -> Vec<[f64; 2]> {
-        let end = self.connector_at_bottom(page, cx).y;
+        let end = self.connector_end(page, edge, cx);
         let from = head.last().map_or(end, |p| p[1]);
-        let jogs = if (tx - cx).abs() < 1e-9 {
-            vec![end - 3.0]
-        } else {
-            self.bottom_jogs(page, from)
-        };
-        let options = jogs
+        let options = self
+            .connector_jogs(page, edge, (tx, cx, end, from), explore)
             .into_iter()
-            .take(if explore { JOGS } else { 1 })
             .map(|y| {
                 let mut v = head.to_vec();
                 v.extend([[tx, y], [cx, y], [cx, end]]);
@@ -624,84 +661,22 @@ impl Router<'_, '_> {
         self.pick_path(page, options)
     }
 
-    /// From `head` (ending on the track at x = `tx`) up to the connector at the top of
-    /// `page` at `cx`.
-    fn up_to_top(
+    /// From the connector at `cx` on `page`'s `edge` to the track at x = `tx`, then along
+    /// `tail` (starting on the track).
+    fn leave_connector(
         &self,
         page: usize,
-        head: &[[f64; 2]],
-        tx: f64,
-        cx: f64,
-        explore: bool,
-    ) -> Vec<[f64; 2]> {
-        let end = self.connector_at_top(page, cx).bottom();
-        let from = head.last().map_or(end, |p| p[1]);
-        let jogs = if (tx - cx).abs() < 1e-9 {
-            vec![end + 3.0]
-        } else {
-            self.top_jogs(page, from)
-        };
-        let options = jogs
-            .into_iter()
-            .take(if explore { JOGS } else { 1 })
-            .map(|y| {
-                let mut v = head.to_vec();
-                v.extend([[tx, y], [cx, y], [cx, end]]);
-                v
-            })
-            .collect();
-        self.pick_path(page, options)
-    }
-
-    /// From the connector at the top of `page` at `cx` down to the track at x = `tx`, then
-    /// along `tail` (starting on the track).
-    fn top_down(
-        &self,
-        page: usize,
+        edge: PageEdge,
         cx: f64,
         tx: f64,
         tail: &[[f64; 2]],
         explore: bool,
     ) -> Vec<[f64; 2]> {
-        let start = self.connector_at_top(page, cx).bottom();
+        let start = self.connector_end(page, edge, cx);
         let to = tail.first().map_or(start, |p| p[1]);
-        let jogs = if (tx - cx).abs() < 1e-9 {
-            vec![start + 3.0]
-        } else {
-            self.top_jogs(page, to)
-        };
-        let options = jogs
+        let options = self
+            .connector_jogs(page, edge, (tx, cx, start, to), explore)
             .into_iter()
-            .take(if explore { JOGS } else { 1 })
-            .map(|y| {
-                let mut v = vec![[cx, start], [cx, y], [tx, y]];
-                v.extend_from_slice(tail);
-                v
-            })
-            .collect();
-        self.pick_path(page, options)
-    }
-
-    /// From the connector at the bottom of `page` at `cx` up to the track at x = `tx`, then
-    /// along `tail` (starting on the track).
-    fn bottom_up(
-        &self,
-        page: usize,
-        cx: f64,
-        tx: f64,
-        tail: &[[f64; 2]],
-        explore: bool,
-    ) -> Vec<[f64; 2]> {
-        let start = self.connector_at_bottom(page, cx).y;
-        let to = tail.first().map_or(start, |p| p[1]);
-        let jogs = if (tx - cx).abs() < 1e-9 {
-            vec![start - 3.0]
-        } else {
-            self.bottom_jogs(page, to)
-        };
-        let options = jogs
-            .into_iter()
-            .take(if explore { JOGS } else { 1 })
             .map(|y| {
                 let mut v = vec![[cx, start], [cx, y], [tx, y]];
                 v.extend_from_slice(tail);
@@ -841,8 +816,8 @@ impl Router<'_, '_> {
                 let cx = xs + dx;
                 let down = self.connector_at_bottom(pi, cx);
                 let up = self.connector_at_top(pj, cx);
-                let first = self.down_to_bottom(pi, &[[xs, bs]], xs, cx, true);
-                let second = self.top_down(pj, cx, xt, &[[xt, tt]], true);
+                let first = self.reach_connector(pi, PageEdge::Bottom, &[[xs, bs]], xs, cx, true);
+                let second = self.leave_connector(pj, PageEdge::Top, cx, xt, &[[xt, tt]], true);
                 // Slots come nearest first: the first clean one is also the shortest.
                 if consider(
                     self,
@@ -1287,13 +1262,25 @@ impl Router<'_, '_> {
         let tail = [[tx, tp[1]], tp];
         if pj > pi {
             vec![
-                (pi, self.down_to_bottom(pi, &head, tx, cx, explore)),
-                (pj, self.top_down(pj, cx, tx, &tail, explore)),
+                (
+                    pi,
+                    self.reach_connector(pi, PageEdge::Bottom, &head, tx, cx, explore),
+                ),
+                (
+                    pj,
+                    self.leave_connector(pj, PageEdge::Top, cx, tx, &tail, explore),
+                ),
             ]
         } else {
             vec![
-                (pi, self.up_to_top(pi, &head, tx, cx, explore)),
-                (pj, self.bottom_up(pj, cx, tx, &tail, explore)),
+                (
+                    pi,
+                    self.reach_connector(pi, PageEdge::Top, &head, tx, cx, explore),
+                ),
+                (
+                    pj,
+                    self.leave_connector(pj, PageEdge::Bottom, cx, tx, &tail, explore),
+                ),
             ]
         }
     }
