@@ -2,6 +2,7 @@
 //! computed from the measured table geometry. Pure functions on numbers; no Typst here.
 
 pub mod check;
+pub mod cut;
 pub mod geometry;
 pub mod route;
 

@@ -13,6 +13,7 @@
 //! bottom is free, else beside the symbol. Labels are placed with their edge and, once
 //! everything is drawn, moved if a later line runs through them.
 
+use super::check::{Expected, check};
 use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
 
@@ -29,7 +30,7 @@ pub const CONNECTOR: f64 = 10.0;
 /// Label font size.
 pub const LABEL_SIZE: f64 = 6.5;
 /// Step between candidate positions of an off-page connector pair along the lanes.
-const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
+pub(crate) const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
 const TRACK_STEP: f64 = 4.0;
 /// A channel narrower than this holds only a few tracks.
@@ -389,8 +390,56 @@ struct Router<'a, 'g> {
     labelled: Vec<(usize, usize, usize)>,
 }
 
+/// When the "Selesai" capsules are placed: before the jumps, so that each sits right
+/// beside its exit, or after them, so that they do not fill a channel a jump needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    EndsFirst,
+    EndsLast,
+}
+
 /// Routes one flow table into `geometry`, continuing connector letters from `letters`.
+///
+/// The capsules go first; when that breaks a drawing rule (the checker says so), the
+/// table is routed again with the capsules last, and the better drawing is kept.
 pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) {
+    let before = (geometry.clone(), *letters);
+    route_in(input, Order::EndsFirst, letters, geometry);
+    let expected = expected_edges(input);
+    let first = check(geometry, &expected);
+    if first.violations.is_empty() {
+        return;
+    }
+    let (mut other, mut other_letters) = before;
+    route_in(input, Order::EndsLast, &mut other_letters, &mut other);
+    let second = check(&other, &expected);
+    if (second.violations.len(), second.crossings) < (first.violations.len(), first.crossings) {
+        *geometry = other;
+        *letters = other_letters;
+    }
+}
+
+/// The edges of this table, for the checker.
+fn expected_edges(input: &FlowInput<'_>) -> Vec<Expected> {
+    let to = |t: Tujuan| match t {
+        Tujuan::Langkah(j) => StepRef::Step(j + 1),
+        Tujuan::Selesai => StepRef::Selesai,
+    };
+    let mut out = Vec::new();
+    for (i, step) in input.steps.iter().enumerate() {
+        match step.alur {
+            Alur::Akhir => {}
+            Alur::Lanjut(t) => out.push((input.procedure, i + 1, to(t))),
+            Alur::Keputusan { ya, tidak } => {
+                out.push((input.procedure, i + 1, to(ya)));
+                out.push((input.procedure, i + 1, to(tidak)));
+            }
+        }
+    }
+    out
+}
+
+fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: &mut Geometry) {
     let scene = Scene::from_geometry(geometry);
     let mut r = Router {
         input,
@@ -425,13 +474,20 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
             }
         }
     }
-    for (i, label) in ends {
-        r.selesai(i, label);
+    if order == Order::EndsFirst {
+        for &(i, label) in &ends {
+            r.selesai(i, label);
+        }
     }
     // Short edges first, so that loops nest inside longer ones.
     jumps.sort_by_key(|(i, j, _)| (i.abs_diff(*j), *i));
     for (i, j, label) in jumps {
         r.jump(i, j, label);
+    }
+    if order == Order::EndsLast {
+        for &(i, label) in &ends {
+            r.selesai(i, label);
+        }
     }
     r.repair_labels();
 }

@@ -36,30 +36,32 @@ const TEXT: [(f64, f64); 5] = [
 ];
 
 /// Splits the printable width among the columns: text columns give up width first, then
-/// lanes shrink; `None` when even lanes of [`TIGHTEST_LANE`] do not fit.
-pub fn plan(width: f64, lanes: usize) -> Option<Columns> {
+/// lanes shrink; `None` when even lanes of [`TIGHTEST_LANE`] do not fit. The lanes get at
+/// least `room` in all where the text columns can spare it: the width that the
+/// connectors of the busiest page break need ([`crate::flow::cut::connector_room`]).
+pub fn plan(width: f64, lanes: usize, room: f64) -> Option<Columns> {
     let n = lanes.max(1) as f64;
     let ideal_text: f64 = TEXT.iter().map(|t| t.0).sum();
     let min_text: f64 = TEXT.iter().map(|t| t.1).sum();
-    let for_lanes_ideal = width - NO - ideal_text;
-    let (text, lane): ([f64; 5], f64) = if for_lanes_ideal / n >= IDEAL_LANE {
+    let for_lanes_ideal = (width - NO - ideal_text) / n;
+    let widest = (width - NO - min_text) / n;
+    let natural = if for_lanes_ideal >= IDEAL_LANE {
         // Room to spare: lanes up to MAX_LANE, the rest to the text columns.
-        let lane = (for_lanes_ideal / n).min(MAX_LANE);
-        let scale = (width - NO - lane * n) / ideal_text;
-        (TEXT.map(|(ideal, _)| ideal * scale), lane)
+        for_lanes_ideal.min(MAX_LANE)
     } else {
-        // Shrink text columns toward their minimum to keep lanes at IDEAL_LANE.
-        let text_room = width - NO - IDEAL_LANE * n;
-        if text_room >= min_text {
-            let t = (text_room - min_text) / (ideal_text - min_text);
-            (TEXT.map(|(ideal, min)| min + (ideal - min) * t), IDEAL_LANE)
-        } else {
-            let lane = (width - NO - min_text) / n;
-            if lane < TIGHTEST_LANE {
-                return None;
-            }
-            (TEXT.map(|(_, min)| min), lane)
-        }
+        // Text columns shrink toward their minimum to keep lanes at IDEAL_LANE.
+        IDEAL_LANE
+    };
+    let lane = natural.max(room / n).min(widest);
+    if lane < TIGHTEST_LANE {
+        return None;
+    }
+    let text_room = width - NO - lane * n;
+    let text = if text_room >= ideal_text {
+        TEXT.map(|(ideal, _)| ideal * text_room / ideal_text)
+    } else {
+        let t = (text_room - min_text) / (ideal_text - min_text);
+        TEXT.map(|(ideal, min)| min + (ideal - min) * t.max(0.0))
     };
     let w = |k: usize| text[k];
     Some(Columns {
@@ -95,7 +97,7 @@ mod tests {
     #[test]
     fn columns_always_fill_the_printable_width() {
         for lanes in 1..=12 {
-            if let Some(c) = plan(A4_LANDSCAPE, lanes) {
+            if let Some(c) = plan(A4_LANDSCAPE, lanes, 0.0) {
                 assert!(
                     (c.total(lanes) - A4_LANDSCAPE).abs() < 0.01,
                     "{lanes} lanes: {}",
@@ -108,13 +110,26 @@ mod tests {
 
     #[test]
     fn ten_lanes_fit_a4_landscape() {
-        let c = plan(A4_LANDSCAPE, 10).unwrap();
+        let c = plan(A4_LANDSCAPE, 10, 0.0).unwrap();
         assert!(c.lane >= 30.0, "{c:?}");
     }
 
     #[test]
+    fn lanes_widen_for_a_crowded_page_break() {
+        let plain = plan(A4_LANDSCAPE, 1, 0.0).unwrap();
+        assert_eq!(plain.lane, MAX_LANE);
+        let wide = plan(A4_LANDSCAPE, 1, 120.0).unwrap();
+        assert_eq!(wide.lane, 120.0);
+        assert!((wide.total(1) - A4_LANDSCAPE).abs() < 0.01);
+        // Never past the text columns' minimum.
+        let widest = plan(A4_LANDSCAPE, 1, 2000.0).unwrap();
+        assert!((widest.total(1) - A4_LANDSCAPE).abs() < 0.01);
+        assert!(widest.kegiatan >= 105.0 - 1e-9);
+    }
+
+    #[test]
     fn too_many_lanes_are_refused() {
-        assert!(plan(A4_LANDSCAPE, 20).is_some_and(|c| c.lane < MIN_LANE));
-        assert!(plan(A4_LANDSCAPE, 40).is_none());
+        assert!(plan(A4_LANDSCAPE, 20, 0.0).is_some_and(|c| c.lane < MIN_LANE));
+        assert!(plan(A4_LANDSCAPE, 40, 0.0).is_none());
     }
 }

@@ -110,7 +110,9 @@ pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderErro
     let mut warnings = Vec::new();
     let mut cols: Vec<Columns> = Vec::new();
     for pr in &sop.prosedur {
-        let c = columns::plan(printable, pr.lanes.len()).ok_or(RenderError::TooWide {
+        let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
+        let room = flow::cut::connector_room(flow::cut::busiest_cut(&alur));
+        let c = columns::plan(printable, pr.lanes.len(), room).ok_or(RenderError::TooWide {
             lanes: pr.lanes.len(),
         })?;
         if c.lane < columns::MIN_LANE {
