@@ -12,6 +12,10 @@
 //! taken. An end branch ("Selesai") goes straight down to its capsule when the step's
 //! bottom is free, else beside the symbol. Labels are placed with their edge and, once
 //! everything is drawn, moved if a later line runs through them.
+//!
+//! The order of drawing matters in crowded tables: a table is drawn in a few fixed
+//! orders ([`ORDERS`]) until the independent checker ([`super::check`]) finds no broken
+//! rule, and the best drawing is kept. Most tables are clean at the first order.
 
 use super::check::{Expected, check};
 use super::geometry::*;
@@ -388,14 +392,43 @@ struct Router<'a, 'g> {
     ports: Vec<(usize, usize, Side, i32)>,
     /// Labels drawn: (index in `geometry.labels`, index of its edge, source step).
     labelled: Vec<(usize, usize, usize)>,
+    /// The order of drawing this attempt follows.
+    order: Order,
 }
 
-/// When the "Selesai" capsules are placed: before the jumps, so that each sits right
-/// beside its exit, or after them, so that they do not fill a channel a jump needs.
+/// The order in which the router draws a table's edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    EndsFirst,
-    EndsLast,
+struct Order {
+    /// "Selesai" capsules before the jumps, so that each sits right beside its exit, or
+    /// after them, so that they do not fill a channel a jump needs.
+    ends_first: bool,
+    /// Short jumps first, so that loops nest inside longer ones, or long ones first, so
+    /// that they get the tracks nearest the symbols.
+    short_first: bool,
+    /// A step that both ends the procedure and goes on to the next step drops its
+    /// capsule straight below it, and the way on leaves from a side: for when the
+    /// channels beside it are full of long lines.
+    ends_below: bool,
+}
+
+/// The orders tried, best first.
+const ORDERS: [Order; 6] = [
+    Order::new(true, true, false),
+    Order::new(false, true, false),
+    Order::new(true, false, false),
+    Order::new(false, false, false),
+    Order::new(true, true, true),
+    Order::new(false, true, true),
+];
+
+impl Order {
+    const fn new(ends_first: bool, short_first: bool, ends_below: bool) -> Self {
+        Order {
+            ends_first,
+            short_first,
+            ends_below,
+        }
+    }
 }
 
 /// Routes one flow table into `geometry`, continuing connector letters from `letters`.
@@ -404,18 +437,23 @@ enum Order {
 /// table is routed again with the capsules last, and the better drawing is kept.
 pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) {
     let before = (geometry.clone(), *letters);
-    route_in(input, Order::EndsFirst, letters, geometry);
     let expected = expected_edges(input);
-    let first = check(geometry, &expected);
-    if first.violations.is_empty() {
-        return;
+    let mut best: Option<((usize, usize), Geometry, usize)> = None;
+    for order in ORDERS {
+        let (mut g, mut l) = before.clone();
+        route_in(input, order, &mut l, &mut g);
+        let report = check(&g, &expected);
+        let score = (report.violations.len(), report.crossings);
+        if best.as_ref().is_none_or(|b| score < b.0) {
+            best = Some((score, g, l));
+        }
+        if score.0 == 0 {
+            break;
+        }
     }
-    let (mut other, mut other_letters) = before;
-    route_in(input, Order::EndsLast, &mut other_letters, &mut other);
-    let second = check(&other, &expected);
-    if (second.violations.len(), second.crossings) < (first.violations.len(), first.crossings) {
-        *geometry = other;
-        *letters = other_letters;
+    if let Some((_, g, l)) = best {
+        *geometry = g;
+        *letters = l;
     }
 }
 
@@ -449,13 +487,18 @@ fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: 
         letters,
         ports: Vec::new(),
         labelled: Vec::new(),
+        order,
     };
     r.place_symbols();
     r.draw_joins();
     let mut jumps = Vec::new();
     let mut ends = Vec::new();
     for (i, step) in input.steps.iter().enumerate() {
-        let mut bottom_used = false;
+        let mut bottom_used = order.ends_below
+            && match step.alur {
+                Alur::Keputusan { ya, tidak } => ya == Tujuan::Selesai || tidak == Tujuan::Selesai,
+                _ => false,
+            };
         let exits: Vec<(Tujuan, Option<&str>)> = match step.alur {
             Alur::Akhir => vec![],
             Alur::Lanjut(t) => vec![(t, None)],
@@ -474,17 +517,19 @@ fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: 
             }
         }
     }
-    if order == Order::EndsFirst {
+    if order.ends_first {
         for &(i, label) in &ends {
             r.selesai(i, label);
         }
     }
-    // Short edges first, so that loops nest inside longer ones.
     jumps.sort_by_key(|(i, j, _)| (i.abs_diff(*j), *i));
+    if !order.short_first {
+        jumps.reverse();
+    }
     for (i, j, label) in jumps {
         r.jump(i, j, label);
     }
-    if order == Order::EndsLast {
+    if !order.ends_first {
         for &(i, label) in &ends {
             r.selesai(i, label);
         }
@@ -1384,7 +1429,7 @@ impl Router<'_, '_> {
         // A capsule beside the symbol covers that side's entry ports and sits in the
         // channel where loops run: a step whose bottom is free ends straight down instead,
         // the capsule right below it in its own row.
-        let bottom_free = !self.targets(i).contains(&(i + 1));
+        let bottom_free = self.order.ends_below || !self.targets(i).contains(&(i + 1));
         let prefer_bottom = bottom_free;
         let penalty = |bottom: bool| if bottom != prefer_bottom { 1000.0 } else { 0.0 };
         // The way drawn, the capsule, and the side port it takes (none when straight down).
