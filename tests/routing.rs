@@ -853,8 +853,11 @@ fn random_flows_obey_the_drawing_rules() {
         check_time
     );
     eprintln!(
-        "flows with violations: {failing} of {cases}; crossings: median {median}, worst {} (seed {})",
-        worst.0, worst.1
+        "flows with violations: {failing} of {cases}; crossings: median {median}, mean {:.2}, worst {} (seed {}), flows with none {}",
+        crossings.iter().map(|c| c.0).sum::<usize>() as f64 / crossings.len().max(1) as f64,
+        worst.0,
+        worst.1,
+        crossings.iter().filter(|c| c.0 == 0).count()
     );
     eprintln!("violation kinds (flows / occurrences):");
     for (k, st) in &kinds {

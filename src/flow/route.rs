@@ -447,7 +447,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
         if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, g, l));
         }
-        if score.0 == 0 {
+        if score == (0, 0) {
             break;
         }
     }
