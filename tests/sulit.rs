@@ -1,7 +1,7 @@
 //! The router's hard cases as real SOPs (tests/fixtures/sulit), typeset end to end:
 //! a loop back across a page break, three nested loops, a forward skip and a decision
 //! whose both branches jump, eight lanes with a joint step, forty steps with long
-//! texts. Each is routed on its measured rows with no rule broken, and the page with
+//! texts, eight lines across one page break in a single lane. Each is routed on its measured rows with no rule broken, and the page with
 //! the hard part matches its reference image (looked at before it was committed).
 
 mod common;
@@ -44,4 +44,9 @@ fn eight_lanes_with_a_joint_step() {
 #[test]
 fn forty_steps_with_long_texts() {
     hard_case("empat-puluh-langkah", 3);
+}
+
+#[test]
+fn eight_lines_across_one_page_break_in_one_lane() {
+    hard_case("satu-lajur", 1);
 }
