@@ -1,0 +1,837 @@
+//! The router: places symbols in their lanes and draws every edge as an orthogonal
+//! polyline that avoids symbols, labels, connectors and other lines.
+//!
+//! Normal flow leaves a symbol at the bottom and enters the next at the top. Every other
+//! edge (a loop back, a forward skip, the second branch of a decision) leaves from a side,
+//! runs on its own vertical track in a channel between the symbols, and enters its target
+//! from the side. Candidates (side, channel, track, port slot) are scored by violations,
+//! then crossings, then length; short edges are routed first so loops nest without crossing.
+//!
+//! An edge across a page break ends in a connector pair at one x on both pages; a short
+//! jog (at one of several heights) joins track and connector when the track's own x is
+//! taken. An end branch ("Selesai") goes straight down to its capsule when the step's
+//! bottom is free, else beside the symbol. Labels are placed with their edge and, once
+//! everything is drawn, moved if a later line runs through them.
+//!
+//! The order of drawing matters in crowded tables: a table is drawn in a few fixed
+//! orders ([`ORDERS`]) until the independent checker ([`super::check`]) finds no broken
+//! rule, and the best drawing is kept. Most tables are clean at the first order.
+
+mod connector;
+mod jump;
+mod label;
+mod selesai;
+
+use super::check::{Expected, check};
+use super::geometry::*;
+use crate::model::{Alur, Bentuk, Tujuan};
+
+/// Height of a process or terminator symbol.
+pub const SYMBOL_H: f64 = 16.0;
+/// Height of a decision diamond.
+pub const DECISION_H: f64 = 22.0;
+/// Free space kept above and below every symbol inside its row.
+pub const GAP: f64 = 20.0;
+/// Minimum distance between parallel lines.
+pub const CLEAR: f64 = 3.0;
+/// Off-page connector size.
+pub const CONNECTOR: f64 = 10.0;
+/// Label font size.
+pub const LABEL_SIZE: f64 = 6.5;
+/// Step between candidate positions of an off-page connector pair along the lanes.
+pub(crate) const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
+/// Distance between candidate tracks in a channel.
+const TRACK_STEP: f64 = 4.0;
+/// A channel narrower than this holds only a few tracks.
+const NARROW: f64 = 12.0;
+/// How many jog heights a line to an off-page connector may try.
+const JOGS: usize = 5;
+/// Least distance between a jog and the next horizontal stretch of the same line.
+const JOG_ROOM: f64 = 5.0;
+
+/// The smallest row height that leaves room for a symbol, its arrows and connectors.
+pub fn min_row_height(bentuk: Bentuk) -> f64 {
+    symbol_height(bentuk) + 2.0 * GAP
+}
+
+fn symbol_height(bentuk: Bentuk) -> f64 {
+    match bentuk {
+        Bentuk::Decision => DECISION_H,
+        _ => SYMBOL_H,
+    }
+}
+
+/// Width of the symbols in a lane of the given width: the rest is channel for tracks.
+pub fn symbol_width(lane_width: f64) -> f64 {
+    // About half the lane, as on well-drawn official sheets: the rest is channel room for
+    // loop tracks and their Ya/Tidak labels.
+    (lane_width * 0.55).clamp(8.0, 40.0)
+}
+
+/// A typeset row of the flow table.
+#[derive(Debug, Clone, Copy)]
+pub struct RowBox {
+    /// Page (1-based).
+    pub page: usize,
+    /// Top edge.
+    pub y0: f64,
+    /// Bottom edge.
+    pub y1: f64,
+}
+
+/// A step as the router sees it.
+#[derive(Debug, Clone)]
+pub struct StepIn {
+    /// Lanes (first = where edges attach).
+    pub lanes: Vec<usize>,
+    /// Symbol.
+    pub bentuk: Bentuk,
+    /// Outgoing flow.
+    pub alur: Alur,
+}
+
+/// Everything the router needs for one flow table.
+pub struct FlowInput<'a> {
+    /// Procedure index.
+    pub procedure: usize,
+    /// Lane names.
+    pub lane_names: &'a [String],
+    /// Lane column x-ranges.
+    pub lanes: Vec<(f64, f64)>,
+    /// One measured row per step.
+    pub rows: Vec<RowBox>,
+    /// Steps.
+    pub steps: Vec<StepIn>,
+    /// Label of the Ya exit.
+    pub label_ya: &'a str,
+    /// Label of the Tidak exit.
+    pub label_tidak: &'a str,
+    /// Text of the end capsule.
+    pub label_selesai: &'a str,
+    /// Width of a text at a font size.
+    pub text_width: &'a dyn Fn(&str, f64) -> f64,
+}
+
+/// The edge of a page where an off-page connector sits.
+#[derive(Debug, Clone, Copy)]
+enum PageEdge {
+    Top,
+    Bottom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+}
+
+impl Seg {
+    fn horizontal(&self) -> bool {
+        (self.y1 - self.y2).abs() < 1e-6
+    }
+    fn xr(&self) -> (f64, f64) {
+        (self.x1.min(self.x2), self.x1.max(self.x2))
+    }
+    fn yr(&self) -> (f64, f64) {
+        (self.y1.min(self.y2), self.y1.max(self.y2))
+    }
+}
+
+/// Everything already drawn, to test candidates against, by page (a candidate is only
+/// ever tested against its own page).
+#[derive(Default)]
+struct Scene {
+    boxes: Vec<Vec<Rect>>,
+    segs: Vec<Vec<Seg>>,
+}
+
+/// A polyline on one page.
+type PagePoints = (usize, Vec<[f64; 2]>);
+/// A box on one page.
+type PageRect = (usize, Rect);
+/// The lane of a symbol (joint steps have several), a side of it, and the port's offset.
+type Port = (usize, Side, f64);
+
+/// A scored way of drawing one edge: its paths, off-page connectors and label box.
+struct Candidate {
+    score: Score,
+    /// The x of the vertical track (jumps only).
+    track: f64,
+    paths: Vec<PagePoints>,
+    conns: Vec<PageRect>,
+    label: Option<PageRect>,
+}
+
+/// A candidate's score: fewer violations first, then fewer crossings, then shorter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)]
+struct Score {
+    violations: u32,
+    crossings: u32,
+    length: f64,
+}
+
+impl Scene {
+    fn push_box(&mut self, page: usize, rect: Rect) {
+        if self.boxes.len() <= page {
+            self.boxes.resize(page + 1, Vec::new());
+        }
+        self.boxes[page].push(rect);
+    }
+
+    fn remove_box(&mut self, page: usize, rect: &Rect) {
+        if let Some(b) = self.boxes.get_mut(page)
+            && let Some(k) = b.iter().rposition(|r| r == rect)
+        {
+            b.remove(k);
+        }
+    }
+
+    fn pop_box(&mut self, page: usize) {
+        if let Some(b) = self.boxes.get_mut(page) {
+            b.pop();
+        }
+    }
+
+    fn boxes_on(&self, page: usize) -> &[Rect] {
+        self.boxes.get(page).map_or(&[], Vec::as_slice)
+    }
+
+    fn segs_on(&self, page: usize) -> &[Seg] {
+        self.segs.get(page).map_or(&[], Vec::as_slice)
+    }
+
+    fn from_geometry(g: &Geometry) -> Self {
+        let mut scene = Scene::default();
+        for s in &g.symbols {
+            scene.push_box(s.page, s.rect);
+        }
+        for c in &g.connectors {
+            scene.push_box(c.page, c.rect);
+        }
+        for l in &g.labels {
+            scene.push_box(l.page, l.rect);
+        }
+        for e in &g.edges {
+            for p in &e.paths {
+                scene.add_path(p.page, &p.points);
+            }
+        }
+        for j in &g.joins {
+            scene.add_path(j.page, &j.points);
+        }
+        scene
+    }
+
+    fn add_path(&mut self, page: usize, points: &[[f64; 2]]) {
+        if self.segs.len() <= page {
+            self.segs.resize(page + 1, Vec::new());
+        }
+        for w in points.windows(2) {
+            self.segs[page].push(Seg {
+                x1: w[0][0],
+                y1: w[0][1],
+                x2: w[1][0],
+                y2: w[1][1],
+            });
+        }
+    }
+
+    /// Scores a polyline against the scene; `points[0]` and the last point lie on symbol or
+    /// connector boundaries and are allowed to touch those.
+    fn score_path(&self, page: usize, points: &[[f64; 2]], score: &mut Score) {
+        let n = points.len();
+        for (k, w) in points.windows(2).enumerate() {
+            let seg = Seg {
+                x1: w[0][0],
+                y1: w[0][1],
+                x2: w[1][0],
+                y2: w[1][1],
+            };
+            score.length += (seg.x2 - seg.x1).abs() + (seg.y2 - seg.y1).abs();
+            // Keep the true endpoints for line tests, shrink them for box tests.
+            let shrunk = shrink(seg, k == 0, k + 2 == n);
+            for b in self.boxes_on(page) {
+                if seg_hits_rect(&shrunk, &b.inflate(1.0)) {
+                    score.violations += 1;
+                }
+            }
+            for other in self.segs_on(page) {
+                match conflict(&seg, other) {
+                    Conflict::None => {}
+                    Conflict::Cross => score.crossings += 1,
+                    Conflict::Bad => score.violations += 1,
+                }
+            }
+        }
+    }
+
+    fn score_box(
+        &self,
+        page: usize,
+        rect: &Rect,
+        own: &[(usize, Vec<[f64; 2]>)],
+        score: &mut Score,
+    ) {
+        for b in self.boxes_on(page) {
+            if b.inflate(1.0).overlaps(rect) {
+                score.violations += 1;
+            }
+        }
+        // A line grazing the box's edge counts: the checker allows half a point.
+        let near = rect.inflate(0.75);
+        for s in self.segs_on(page) {
+            if seg_hits_rect(s, &near) {
+                score.violations += 1;
+            }
+        }
+        for (p, pts) in own {
+            for w in pts.windows(2) {
+                let s = Seg {
+                    x1: w[0][0],
+                    y1: w[0][1],
+                    x2: w[1][0],
+                    y2: w[1][1],
+                };
+                if *p == page && seg_hits_rect(&s, &near) {
+                    score.violations += 1;
+                }
+            }
+        }
+    }
+}
+
+fn shrink(mut s: Seg, start: bool, end: bool) -> Seg {
+    let d = 2.0;
+    let sign = |v: f64| {
+        if v > 0.0 {
+            1.0
+        } else if v < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    };
+    let (dx, dy) = (sign(s.x2 - s.x1), sign(s.y2 - s.y1));
+    if start {
+        s.x1 += dx * d;
+        s.y1 += dy * d;
+    }
+    if end {
+        s.x2 -= dx * d;
+        s.y2 -= dy * d;
+    }
+    s
+}
+
+fn seg_hits_rect(s: &Seg, r: &Rect) -> bool {
+    let (x0, x1) = s.xr();
+    let (y0, y1) = s.yr();
+    x0 <= r.right() && x1 >= r.x && y0 <= r.bottom() && y1 >= r.y
+}
+
+enum Conflict {
+    None,
+    Cross,
+    Bad,
+}
+
+/// How two axis-aligned segments relate: apart, crossing at a right angle, or touching/overlapping.
+fn conflict(a: &Seg, b: &Seg) -> Conflict {
+    let (ah, bh) = (a.horizontal(), b.horizontal());
+    if ah == bh {
+        // Parallel: too close along a shared stretch?
+        let (a0, a1, ac) = if ah {
+            (a.xr().0, a.xr().1, a.y1)
+        } else {
+            (a.yr().0, a.yr().1, a.x1)
+        };
+        let (b0, b1, bc) = if bh {
+            (b.xr().0, b.xr().1, b.y1)
+        } else {
+            (b.yr().0, b.yr().1, b.x1)
+        };
+        if (ac - bc).abs() < CLEAR - 1e-6 && a0 < b1 + CLEAR && b0 < a1 + CLEAR {
+            return Conflict::Bad;
+        }
+        return Conflict::None;
+    }
+    let (h, v) = if ah { (a, b) } else { (b, a) };
+    let (hx0, hx1) = h.xr();
+    let (vy0, vy1) = v.yr();
+    let (x, y) = (v.x1, h.y1);
+    let eps = 1.0;
+    if x < hx0 - eps || x > hx1 + eps || y < vy0 - eps || y > vy1 + eps {
+        return Conflict::None;
+    }
+    let interior = x > hx0 + eps && x < hx1 - eps && y > vy0 + eps && y < vy1 - eps;
+    if interior {
+        Conflict::Cross
+    } else {
+        Conflict::Bad
+    }
+}
+
+/// The symbols of one step (first = where edges attach).
+struct Placed {
+    rects: Vec<Rect>,
+    lanes: Vec<usize>,
+    bentuk: Bentuk,
+    page: usize,
+}
+
+struct Router<'a, 'g> {
+    input: &'a FlowInput<'a>,
+    placed: Vec<Placed>,
+    scene: Scene,
+    geometry: &'g mut Geometry,
+    letters: &'g mut usize,
+    /// Side ports already taken: (step, lane, side, slot offset).
+    ports: Vec<(usize, usize, Side, i32)>,
+    /// Labels drawn: (index in `geometry.labels`, index of its edge, source step).
+    labelled: Vec<(usize, usize, usize)>,
+    /// The order of drawing this attempt follows.
+    order: Order,
+}
+
+/// The order in which the router draws a table's edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Order {
+    /// "Selesai" capsules before the jumps, so that each sits right beside its exit, or
+    /// after them, so that they do not fill a channel a jump needs.
+    ends_first: bool,
+    /// Short jumps first, so that loops nest inside longer ones, or long ones first, so
+    /// that they get the tracks nearest the symbols.
+    short_first: bool,
+    /// A step that both ends the procedure and goes on to the next step drops its
+    /// capsule straight below it, and the way on leaves from a side: for when the
+    /// channels beside it are full of long lines.
+    ends_below: bool,
+}
+
+/// The orders tried, best first.
+const ORDERS: [Order; 6] = [
+    Order::new(true, true, false),
+    Order::new(false, true, false),
+    Order::new(true, false, false),
+    Order::new(false, false, false),
+    Order::new(true, true, true),
+    Order::new(false, true, true),
+];
+
+impl Order {
+    const fn new(ends_first: bool, short_first: bool, ends_below: bool) -> Self {
+        Order {
+            ends_first,
+            short_first,
+            ends_below,
+        }
+    }
+}
+
+/// Routes one flow table into `geometry`, continuing connector letters from `letters`.
+///
+/// The capsules go first; when that breaks a drawing rule (the checker says so), the
+/// table is routed again with the capsules last, and the better drawing is kept.
+pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) {
+    let before = (geometry.clone(), *letters);
+    let expected = expected_edges(input);
+    let mut best: Option<((usize, usize), Geometry, usize)> = None;
+    for order in ORDERS {
+        let (mut g, mut l) = before.clone();
+        route_in(input, order, &mut l, &mut g);
+        let report = check(&g, &expected);
+        let score = (report.violations.len(), report.crossings);
+        if best.as_ref().is_none_or(|b| score < b.0) {
+            best = Some((score, g, l));
+        }
+        if score == (0, 0) {
+            break;
+        }
+    }
+    if let Some((_, g, l)) = best {
+        *geometry = g;
+        *letters = l;
+    }
+}
+
+/// The edges of this table, for the checker.
+fn expected_edges(input: &FlowInput<'_>) -> Vec<Expected> {
+    let to = |t: Tujuan| match t {
+        Tujuan::Langkah(j) => StepRef::Step(j + 1),
+        Tujuan::Selesai => StepRef::Selesai,
+    };
+    let mut out = Vec::new();
+    for (i, step) in input.steps.iter().enumerate() {
+        match step.alur {
+            Alur::Akhir => {}
+            Alur::Lanjut(t) => out.push((input.procedure, i + 1, to(t))),
+            Alur::Keputusan { ya, tidak } => {
+                out.push((input.procedure, i + 1, to(ya)));
+                out.push((input.procedure, i + 1, to(tidak)));
+            }
+        }
+    }
+    out
+}
+
+fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: &mut Geometry) {
+    let scene = Scene::from_geometry(geometry);
+    let mut r = Router {
+        input,
+        placed: Vec::new(),
+        scene,
+        geometry,
+        letters,
+        ports: Vec::new(),
+        labelled: Vec::new(),
+        order,
+    };
+    r.place_symbols();
+    r.draw_joins();
+    let mut jumps = Vec::new();
+    let mut ends = Vec::new();
+    for (i, step) in input.steps.iter().enumerate() {
+        let mut bottom_used = order.ends_below
+            && match step.alur {
+                Alur::Keputusan { ya, tidak } => ya == Tujuan::Selesai || tidak == Tujuan::Selesai,
+                _ => false,
+            };
+        let exits: Vec<(Tujuan, Option<&str>)> = match step.alur {
+            Alur::Akhir => vec![],
+            Alur::Lanjut(t) => vec![(t, None)],
+            Alur::Keputusan { ya, tidak } => {
+                vec![(ya, Some(input.label_ya)), (tidak, Some(input.label_tidak))]
+            }
+        };
+        for (target, label) in exits {
+            match target {
+                Tujuan::Langkah(j) if j == i + 1 && !bottom_used => {
+                    bottom_used = true;
+                    r.sequential(i, j, label);
+                }
+                Tujuan::Langkah(j) => jumps.push((i, j, label)),
+                Tujuan::Selesai => ends.push((i, label)),
+            }
+        }
+    }
+    if order.ends_first {
+        for &(i, label) in &ends {
+            r.selesai(i, label);
+        }
+    }
+    jumps.sort_by_key(|(i, j, _)| (i.abs_diff(*j), *i));
+    if !order.short_first {
+        jumps.reverse();
+    }
+    for (i, j, label) in jumps {
+        r.jump(i, j, label);
+    }
+    if !order.ends_first {
+        for &(i, label) in &ends {
+            r.selesai(i, label);
+        }
+    }
+    r.repair_labels();
+}
+
+fn letter(n: usize) -> String {
+    let mut n = n;
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (n % 26) as u8) as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s
+}
+
+impl Router<'_, '_> {
+    fn place_symbols(&mut self) {
+        let input = self.input;
+        for (i, step) in input.steps.iter().enumerate() {
+            let row = input.rows[i];
+            let h = symbol_height(step.bentuk);
+            let cy = (row.y0 + row.y1) / 2.0;
+            let mut rects = Vec::new();
+            for &l in &step.lanes {
+                let (x0, x1) = input.lanes[l];
+                let w = symbol_width(x1 - x0);
+                let rect = Rect {
+                    x: (x0 + x1) / 2.0 - w / 2.0,
+                    y: cy - h / 2.0,
+                    w,
+                    h,
+                };
+                rects.push(rect);
+                self.scene.push_box(row.page, rect);
+                self.geometry.symbols.push(Symbol {
+                    step: StepRef::Step(i + 1),
+                    lane: input.lane_names[l].clone(),
+                    kind: step.bentuk,
+                    page: row.page,
+                    rect,
+                    procedure: input.procedure,
+                    text: String::new(),
+                });
+            }
+            self.placed.push(Placed {
+                rects,
+                lanes: step.lanes.clone(),
+                bentuk: step.bentuk,
+                page: row.page,
+            });
+        }
+    }
+
+    fn draw_joins(&mut self) {
+        for (i, p) in self.placed.iter().enumerate() {
+            let mut order: Vec<&Rect> = p.rects.iter().collect();
+            order.sort_by(|a, b| a.x.total_cmp(&b.x));
+            for w in order.windows(2) {
+                let y = w[0].cy();
+                let points = vec![
+                    [side_x(w[0], p.bentuk, Side::Right, 0.0), y],
+                    [side_x(w[1], p.bentuk, Side::Left, 0.0), y],
+                ];
+                self.scene.add_path(p.page, &points);
+                self.geometry.joins.push(Join {
+                    step: i + 1,
+                    page: p.page,
+                    points,
+                    procedure: self.input.procedure,
+                });
+            }
+        }
+    }
+
+    /// Whether a box pokes out of the lane columns into the text columns.
+    fn outside_lanes(&self, r: &Rect) -> bool {
+        let lanes = &self.input.lanes;
+        r.x < lanes[0].0 || r.right() > lanes[lanes.len() - 1].1
+    }
+
+    /// Normal flow: bottom of step i to the top of step j (= i + 1).
+    fn sequential(&mut self, i: usize, j: usize, label: Option<&str>) {
+        let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
+        let (pi, pj) = (self.placed[i].page, self.placed[j].page);
+        let (xs, bs, xt, tt) = (src.cx(), src.bottom(), dst.cx(), dst.y);
+        let mut best: Option<Candidate> = None;
+        let mut consider = |me: &Self,
+                            paths: Vec<(usize, Vec<[f64; 2]>)>,
+                            conns: Vec<(usize, Rect)>| {
+            let mut score = Score::default();
+            for (p, pts) in &paths {
+                me.scene.score_path(*p, pts, &mut score);
+            }
+            for (p, c) in &conns {
+                me.scene.score_box(*p, c, &[], &mut score);
+                score.violations += u32::from(me.outside_lanes(c));
+            }
+            let lab = label.map(|text| me.place_label_below(pi, text, &src, &paths, &mut score));
+            if best.as_ref().is_none_or(|b| score < b.score) {
+                best = Some(Candidate {
+                    score,
+                    track: xs,
+                    paths,
+                    conns,
+                    label: lab.flatten(),
+                });
+            }
+            score.violations == 0 && score.crossings == 0
+        };
+        if pi == pj {
+            if (xs - xt).abs() < 0.5 {
+                consider(self, vec![(pi, vec![[xs, bs], [xt, tt]])], vec![]);
+            } else {
+                let rj = self.input.rows[j];
+                let ri = self.input.rows[i];
+                for yh in [
+                    rj.y0 + 7.0,
+                    ri.y1 - 7.0,
+                    rj.y0 + 4.0,
+                    rj.y0 + 11.0,
+                    ri.y1 - 11.0,
+                    (bs + tt) / 2.0,
+                ] {
+                    if yh >= bs + 4.0 && yh <= tt - 6.0 {
+                        consider(
+                            self,
+                            vec![(pi, vec![[xs, bs], [xs, yh], [xt, yh], [xt, tt]])],
+                            vec![],
+                        );
+                    }
+                }
+            }
+        } else {
+            let slots = self.connector_slots(pi, pj);
+            for dx in self.connector_shifts(xs, &slots) {
+                let cx = xs + dx;
+                let down = self.connector_at_bottom(pi, cx);
+                let up = self.connector_at_top(pj, cx);
+                let first = self.reach_connector(pi, PageEdge::Bottom, &[[xs, bs]], xs, cx, true);
+                let second = self.leave_connector(pj, PageEdge::Top, cx, xt, &[[xt, tt]], true);
+                // Slots come nearest first: the first clean one is also the shortest.
+                if consider(
+                    self,
+                    vec![(pi, first), (pj, second)],
+                    vec![(pi, down), (pj, up)],
+                ) {
+                    break;
+                }
+            }
+        }
+        if let Some(c) = best {
+            self.commit(i, StepRef::Step(j + 1), label, c);
+        }
+    }
+
+    /// The steps step `k` leads to.
+    fn targets(&self, k: usize) -> Vec<usize> {
+        let to = |t: Tujuan| match t {
+            Tujuan::Langkah(j) => Some(j),
+            Tujuan::Selesai => None,
+        };
+        match self.input.steps[k].alur {
+            Alur::Akhir => vec![],
+            Alur::Lanjut(t) => to(t).into_iter().collect(),
+            Alur::Keputusan { ya, tidak } => to(ya).into_iter().chain(to(tidak)).collect(),
+        }
+    }
+
+    fn commit(&mut self, from: usize, to: StepRef, label: Option<&str>, chosen: Candidate) {
+        let Candidate {
+            paths,
+            conns,
+            label: lab,
+            ..
+        } = chosen;
+        for (p, pts) in &paths {
+            self.scene.add_path(*p, pts);
+        }
+        if !conns.is_empty() {
+            let id = letter(*self.letters);
+            *self.letters += 1;
+            for (page, rect) in conns {
+                self.scene.push_box(page, rect);
+                self.geometry.connectors.push(Connector {
+                    id: id.clone(),
+                    page,
+                    rect,
+                    procedure: self.input.procedure,
+                });
+            }
+        }
+        if let (Some(text), Some((page, rect))) = (label, lab) {
+            self.scene.push_box(page, rect);
+            self.labelled
+                .push((self.geometry.labels.len(), self.geometry.edges.len(), from));
+            self.geometry.labels.push(Label {
+                text: text.to_string(),
+                page,
+                rect,
+            });
+        }
+        self.geometry.edges.push(Edge {
+            from: from + 1,
+            to,
+            label: label.map(str::to_string),
+            paths: paths
+                .into_iter()
+                .map(|(page, points)| PagePath { page, points })
+                .collect(),
+            procedure: self.input.procedure,
+        });
+    }
+}
+
+/// Drops repeated points and merges collinear runs, so a jog of length zero vanishes.
+fn simplify(points: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
+    let mut out: Vec<[f64; 2]> = Vec::with_capacity(points.len());
+    for p in points {
+        if out
+            .last()
+            .is_some_and(|q| (q[0] - p[0]).abs() < 1e-9 && (q[1] - p[1]).abs() < 1e-9)
+        {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let same_x = (a[0] - b[0]).abs() < 1e-9 && (b[0] - p[0]).abs() < 1e-9;
+            let same_y = (a[1] - b[1]).abs() < 1e-9 && (b[1] - p[1]).abs() < 1e-9;
+            if same_x || same_y {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The x where a horizontal line at `dy` from the centre meets the symbol's side.
+fn side_x(r: &Rect, bentuk: Bentuk, side: Side, dy: f64) -> f64 {
+    let inset = match bentuk {
+        Bentuk::Terminator => {
+            let radius = r.h / 2.0;
+            radius - (radius * radius - dy * dy).max(0.0).sqrt()
+        }
+        Bentuk::Decision => r.w / 2.0 * dy.abs() / (r.h / 2.0),
+        Bentuk::Process => 0.0,
+    };
+    match side {
+        Side::Left => r.x + inset,
+        Side::Right => r.right() - inset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_run_past_z() {
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(25), "Z");
+        assert_eq!(letter(26), "AA");
+    }
+
+    #[test]
+    fn crossing_and_touching_are_told_apart() {
+        let h = Seg {
+            x1: 0.0,
+            y1: 10.0,
+            x2: 20.0,
+            y2: 10.0,
+        };
+        let v = Seg {
+            x1: 10.0,
+            y1: 0.0,
+            x2: 10.0,
+            y2: 20.0,
+        };
+        assert!(matches!(conflict(&h, &v), Conflict::Cross));
+        let t = Seg {
+            x1: 10.0,
+            y1: 10.0,
+            x2: 10.0,
+            y2: 20.0,
+        };
+        assert!(matches!(conflict(&h, &t), Conflict::Bad));
+        let near = Seg {
+            x1: 5.0,
+            y1: 12.0,
+            x2: 30.0,
+            y2: 12.0,
+        };
+        assert!(matches!(conflict(&h, &near), Conflict::Bad));
+    }
+}

@@ -1,0 +1,135 @@
+//! An end branch: a short line to a small "Selesai" capsule, straight down when the
+//! step's bottom is free, else beside the symbol.
+
+use super::*;
+
+impl Router<'_, '_> {
+    /// A branch that ends the procedure: a short line to a small "Selesai" capsule.
+    pub(super) fn selesai(&mut self, i: usize, label: Option<&str>) {
+        let src = self.placed[i].rects[0];
+        let page = self.placed[i].page;
+        let text = self.input.label_selesai;
+        let (tw, _) = self.label_size(text);
+        let (cw, ch) = (tw + 8.0, 12.0);
+        let lanes_x0 = self.input.lanes[0].0;
+        let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
+        // A capsule beside the symbol covers that side's entry ports and sits in the
+        // channel where loops run: a step whose bottom is free ends straight down instead,
+        // the capsule right below it in its own row.
+        let bottom_free = self.order.ends_below || !self.targets(i).contains(&(i + 1));
+        let prefer_bottom = bottom_free;
+        let penalty = |bottom: bool| if bottom != prefer_bottom { 1000.0 } else { 0.0 };
+        // The way drawn, the capsule, and the side port it takes (none when straight down).
+        type Ending = (Candidate, Rect, Option<(Side, f64)>);
+        let mut best: Option<Ending> = None;
+        if bottom_free {
+            let row = self.input.rows[i];
+            let sp = [src.cx(), src.bottom()];
+            let drops: &[f64] = if label.is_some() {
+                &[10.0, 13.0]
+            } else {
+                &[6.0, 9.0]
+            };
+            for &d in drops {
+                let cap = Rect {
+                    x: sp[0] - cw / 2.0,
+                    y: sp[1] + d,
+                    w: cw,
+                    h: ch,
+                };
+                let pts = vec![sp, [sp[0], cap.y]];
+                let mut score = Score {
+                    length: penalty(true),
+                    ..Score::default()
+                };
+                if self.outside_lanes(&cap) || cap.bottom() > row.y1 - 1.0 {
+                    score.violations += 1;
+                }
+                self.scene.score_path(page, &pts, &mut score);
+                self.scene.score_box(page, &cap, &[], &mut score);
+                let own = vec![(page, pts.clone())];
+                self.scene.push_box(page, cap);
+                let lab =
+                    label.and_then(|t| self.place_label_below(page, t, &src, &own, &mut score));
+                self.scene.pop_box(page);
+                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
+                    score.violations += 1;
+                }
+                if best.as_ref().is_none_or(|b| score < b.0.score) {
+                    let c = Candidate {
+                        score,
+                        track: 0.0,
+                        paths: own,
+                        conns: Vec::new(),
+                        label: lab,
+                    };
+                    best = Some((c, cap, None));
+                }
+            }
+        }
+        for side in [Side::Right, Side::Left] {
+            for &dy in self.exit_slots(i) {
+                let taken = u32::from(!self.port_free(i, self.placed[i].lanes[0], side, dy));
+                let sp = [side_x(&src, self.placed[i].bentuk, side, dy), src.cy() + dy];
+                // Long enough for the branch label to sit beside the line, clear of the capsule.
+                let reach = label.map_or(10.0, |t| (self.label_size(t).0 + 4.0).max(10.0));
+                let (end_x, cap_x) = match side {
+                    Side::Right => (sp[0] + reach, sp[0] + reach),
+                    Side::Left => (sp[0] - reach, sp[0] - reach - cw),
+                };
+                let cap = Rect {
+                    x: cap_x,
+                    y: sp[1] - ch / 2.0,
+                    w: cw,
+                    h: ch,
+                };
+                let pts = vec![sp, [end_x, sp[1]]];
+                let mut score = Score {
+                    violations: taken,
+                    length: penalty(false),
+                    ..Score::default()
+                };
+                if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
+                    score.violations += 1;
+                }
+                self.scene.score_path(page, &pts, &mut score);
+                self.scene.score_box(page, &cap, &[], &mut score);
+                let own = vec![(page, pts.clone())];
+                self.scene.push_box(page, cap);
+                let lab = label
+                    .and_then(|t| self.side_label(page, t, side, sp, &src, &own, &[], &mut score));
+                self.scene.pop_box(page);
+                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
+                    score.violations += 1;
+                }
+                if best.as_ref().is_none_or(|b| score < b.0.score) {
+                    let c = Candidate {
+                        score,
+                        track: 0.0,
+                        paths: own,
+                        conns: Vec::new(),
+                        label: lab,
+                    };
+                    best = Some((c, cap, Some((side, dy))));
+                }
+            }
+        }
+        if let Some((c, cap, port)) = best {
+            if let Some((side, dy)) = port {
+                self.ports
+                    .push((i, self.placed[i].lanes[0], side, dy as i32));
+            }
+            self.scene.push_box(page, cap);
+            self.geometry.symbols.push(Symbol {
+                step: StepRef::Selesai,
+                lane: self.input.lane_names[self.placed[i].lanes[0]].clone(),
+                kind: Bentuk::Terminator,
+                page,
+                rect: cap,
+                procedure: self.input.procedure,
+                text: text.to_string(),
+            });
+            self.commit(i, StepRef::Selesai, label, c);
+        }
+    }
+}
