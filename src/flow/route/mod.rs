@@ -438,8 +438,10 @@ impl Order {
 
 /// Routes one flow table into `geometry`, continuing connector letters from `letters`.
 ///
-/// The capsules go first; when that breaks a drawing rule (the checker says so), the
-/// table is routed again with the capsules last, and the better drawing is kept.
+/// The table is drawn in the first of [`ORDERS`]; while the checker finds a broken rule,
+/// it is drawn again in the next, and the drawing with the fewest broken rules (then
+/// crossings) is kept. Other orders are not tried for crossings alone: on a synthetic
+/// catalogue that tripled the routing, to a sixth of a whole build.
 pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) {
     let before = (geometry.clone(), *letters);
     let expected = expected_edges(input);
@@ -452,7 +454,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
         if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, g, l));
         }
-        if score == (0, 0) {
+        if score.0 == 0 {
             break;
         }
     }
