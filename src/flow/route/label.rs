@@ -121,56 +121,19 @@ impl Router<'_, '_> {
             Side::Right => (turn + 2.0, src.cx() + 2.0),
             Side::Left => (turn - 2.0 - w, src.cx() - 2.0 - w),
         };
+        let (above, below) = (port[1] - 1.0 - h, port[1] + 1.0);
+        let (over, under) = (src.y - 1.0 - h, src.bottom() + 1.0);
         let candidates = [
-            Rect {
-                x: beside,
-                y: port[1] - 1.0 - h,
-                w,
-                h,
-            },
-            Rect {
-                x: beside,
-                y: port[1] + 1.0,
-                w,
-                h,
-            },
-            Rect {
-                x: tucked,
-                y: src.y - 1.0 - h,
-                w,
-                h,
-            },
-            Rect {
-                x: tucked,
-                y: src.bottom() + 1.0,
-                w,
-                h,
-            },
-            Rect {
-                x: past,
-                y: port[1] - 1.0 - h,
-                w,
-                h,
-            },
-            Rect {
-                x: past,
-                y: port[1] + 1.0,
-                w,
-                h,
-            },
-            Rect {
-                x: centred,
-                y: src.y - 1.0 - h,
-                w,
-                h,
-            },
-            Rect {
-                x: centred,
-                y: src.bottom() + 1.0,
-                w,
-                h,
-            },
-        ];
+            (beside, above),
+            (beside, below),
+            (tucked, over),
+            (tucked, under),
+            (past, above),
+            (past, below),
+            (centred, over),
+            (centred, under),
+        ]
+        .map(|(x, y)| Rect { x, y, w, h });
         self.pick_label(page, &candidates, own, conns, score)
     }
 

@@ -45,24 +45,10 @@ impl Router<'_, '_> {
                 if self.outside_lanes(&cap) || cap.bottom() > row.y1 - 1.0 {
                     score.violations += 1;
                 }
-                self.scene.score_path(page, &pts, &mut score);
-                self.scene.score_box(page, &cap, &[], &mut score);
-                let own = vec![(page, pts.clone())];
-                self.scene.push_box(page, cap);
-                let lab =
-                    label.and_then(|t| self.place_label_below(page, t, &src, &own, &mut score));
-                self.scene.pop_box(page);
-                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
-                    score.violations += 1;
-                }
-                if best.as_ref().is_none_or(|b| score < b.0.score) {
-                    let c = Candidate {
-                        score,
-                        track: 0.0,
-                        paths: own,
-                        conns: Vec::new(),
-                        label: lab,
-                    };
+                let c = self.ending(page, pts, cap, score, |me, own, score| {
+                    label.and_then(|t| me.place_label_below(page, t, &src, own, score))
+                });
+                if best.as_ref().is_none_or(|b| c.score < b.0.score) {
                     best = Some((c, cap, None));
                 }
             }
@@ -92,24 +78,10 @@ impl Router<'_, '_> {
                 if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
                     score.violations += 1;
                 }
-                self.scene.score_path(page, &pts, &mut score);
-                self.scene.score_box(page, &cap, &[], &mut score);
-                let own = vec![(page, pts.clone())];
-                self.scene.push_box(page, cap);
-                let lab = label
-                    .and_then(|t| self.side_label(page, t, side, sp, &src, &own, &[], &mut score));
-                self.scene.pop_box(page);
-                if lab.is_some_and(|(_, r)| r.overlaps(&cap)) {
-                    score.violations += 1;
-                }
-                if best.as_ref().is_none_or(|b| score < b.0.score) {
-                    let c = Candidate {
-                        score,
-                        track: 0.0,
-                        paths: own,
-                        conns: Vec::new(),
-                        label: lab,
-                    };
+                let c = self.ending(page, pts, cap, score, |me, own, score| {
+                    label.and_then(|t| me.side_label(page, t, side, sp, &src, own, &[], score))
+                });
+                if best.as_ref().is_none_or(|b| c.score < b.0.score) {
                     best = Some((c, cap, Some((side, dy))));
                 }
             }
@@ -130,6 +102,35 @@ impl Router<'_, '_> {
                 text: text.to_string(),
             });
             self.commit(i, StepRef::Selesai, label, c);
+        }
+    }
+
+    /// One way to end at a capsule, scored: the line `pts` and the capsule `cap`, and
+    /// the label that `place` puts beside them (with the capsule in the scene, so that
+    /// the label keeps clear of it).
+    fn ending(
+        &mut self,
+        page: usize,
+        pts: Vec<[f64; 2]>,
+        cap: Rect,
+        mut score: Score,
+        place: impl FnOnce(&Self, &[PagePoints], &mut Score) -> Option<PageRect>,
+    ) -> Candidate {
+        self.scene.score_path(page, &pts, &mut score);
+        self.scene.score_box(page, &cap, &[], &mut score);
+        let own = vec![(page, pts)];
+        self.scene.push_box(page, cap);
+        let label = place(self, &own, &mut score);
+        self.scene.pop_box(page);
+        if label.is_some_and(|(_, r)| r.overlaps(&cap)) {
+            score.violations += 1;
+        }
+        Candidate {
+            score,
+            track: 0.0,
+            paths: own,
+            conns: Vec::new(),
+            label,
         }
     }
 }
