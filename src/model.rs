@@ -249,6 +249,26 @@ pub enum Alur {
     Akhir,
 }
 
+impl Alur {
+    /// Where the flow goes from this step, Ya before Tidak.
+    pub fn tujuan(self) -> impl Iterator<Item = Tujuan> {
+        let (first, second) = match self {
+            Alur::Lanjut(t) => (Some(t), None),
+            Alur::Keputusan { ya, tidak } => (Some(ya), Some(tidak)),
+            Alur::Akhir => (None, None),
+        };
+        first.into_iter().chain(second)
+    }
+
+    /// The steps (0-based) this step leads to, Ya before Tidak.
+    pub fn langkah(self) -> impl Iterator<Item = usize> {
+        self.tujuan().filter_map(|t| match t {
+            Tujuan::Langkah(j) => Some(j),
+            Tujuan::Selesai => None,
+        })
+    }
+}
+
 /// The symbol drawn for a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

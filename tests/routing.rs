@@ -85,7 +85,7 @@ impl Flow {
         // As `sopan render` plans them: wide enough for the connectors of the
         // busiest page break.
         let alur: Vec<Alur> = self.steps.iter().map(|s| s.1).collect();
-        let room = cut::connector_room(cut::busiest_cut(&alur));
+        let room = cut::lane_room(&alur);
         columns::plan(PRINTABLE, self.lanes, room).unwrap().lane
     }
 

@@ -452,23 +452,25 @@ fn on_connector(g: &Geometry, page: usize, p: [f64; 2]) -> bool {
 
 /// The edges the flow graph of an SOP must show, from the model alone.
 pub fn expected_edges(prosedur: &[crate::model::Prosedur]) -> Vec<Expected> {
-    use crate::model::{Alur, Tujuan};
+    prosedur
+        .iter()
+        .enumerate()
+        .flat_map(|(p, pr)| expected_of(p, pr.langkah.iter().map(|l| l.alur)))
+        .collect()
+}
+
+/// The edges of procedure `procedure`, whose steps flow as `alur` says.
+pub fn expected_of(
+    procedure: usize,
+    alur: impl IntoIterator<Item = crate::model::Alur>,
+) -> Vec<Expected> {
+    use crate::model::Tujuan;
     let to_ref = |t: Tujuan| match t {
         Tujuan::Langkah(j) => StepRef::Step(j + 1),
         Tujuan::Selesai => StepRef::Selesai,
     };
-    let mut out = Vec::new();
-    for (p, pr) in prosedur.iter().enumerate() {
-        for (i, l) in pr.langkah.iter().enumerate() {
-            match l.alur {
-                Alur::Akhir => {}
-                Alur::Lanjut(t) => out.push((p, i + 1, to_ref(t))),
-                Alur::Keputusan { ya, tidak } => {
-                    out.push((p, i + 1, to_ref(ya)));
-                    out.push((p, i + 1, to_ref(tidak)));
-                }
-            }
-        }
-    }
-    out
+    alur.into_iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.tujuan().map(move |t| (procedure, i + 1, to_ref(t))))
+        .collect()
 }

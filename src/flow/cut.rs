@@ -7,14 +7,14 @@
 //! but no break cuts more lines than the busiest gap between two consecutive steps.
 
 use super::route::{CONNECTOR, CONNECTOR_STEP};
-use crate::model::{Alur, Tujuan};
+use crate::model::Alur;
 
 /// The most flow lines that run past one gap between consecutive steps.
 pub fn busiest_cut(alur: &[Alur]) -> usize {
     // spans[k]: lines past the gap below step k.
     let mut spans = vec![0usize; alur.len()];
     for (i, a) in alur.iter().enumerate() {
-        for j in targets(*a) {
+        for j in a.langkah() {
             let (lo, hi) = (i.min(j), i.max(j).min(alur.len()));
             for s in &mut spans[lo..hi] {
                 *s += 1;
@@ -24,25 +24,18 @@ pub fn busiest_cut(alur: &[Alur]) -> usize {
     spans.into_iter().max().unwrap_or(0)
 }
 
+/// The total lane width the connectors of a procedure whose steps flow as `alur` says
+/// need at its busiest page break.
+pub fn lane_room(alur: &[Alur]) -> f64 {
+    connector_room(busiest_cut(alur))
+}
+
 /// The total lane width that holds `lines` connectors side by side on the slot grid,
 /// with one line running straight down a lane's centre.
 pub fn connector_room(lines: usize) -> f64 {
     // A margin of 1 pt at both lane edges, and a connector every 13 pt either side of
     // the centre line.
     CONNECTOR + 2.0 + CONNECTOR_STEP * lines.saturating_sub(1).next_multiple_of(2) as f64
-}
-
-fn targets(a: Alur) -> impl Iterator<Item = usize> {
-    let to = |t: Tujuan| match t {
-        Tujuan::Langkah(j) => Some(j),
-        Tujuan::Selesai => None,
-    };
-    let (x, y) = match a {
-        Alur::Akhir => (None, None),
-        Alur::Lanjut(t) => (to(t), None),
-        Alur::Keputusan { ya, tidak } => (to(ya), to(tidak)),
-    };
-    x.into_iter().chain(y)
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderErro
     let mut cols: Vec<Columns> = Vec::new();
     for pr in &sop.prosedur {
         let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
-        let room = flow::cut::connector_room(flow::cut::busiest_cut(&alur));
+        let room = flow::cut::lane_room(&alur);
         let c = columns::plan(printable, pr.lanes.len(), room).ok_or(RenderError::TooWide {
             lanes: pr.lanes.len(),
         })?;

@@ -22,7 +22,7 @@ mod jump;
 mod label;
 mod selesai;
 
-use super::check::{Expected, check};
+use super::check::{check, expected_of};
 use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
 
@@ -443,45 +443,25 @@ impl Order {
 /// crossings) is kept. Other orders are not tried for crossings alone: on a synthetic
 /// catalogue that tripled the routing, to a sixth of a whole build.
 pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) {
+    let expected = expected_of(input.procedure, input.steps.iter().map(|s| s.alur));
+    let judge = |g: &Geometry| {
+        let report = check(g, &expected);
+        (report.violations.len(), report.crossings)
+    };
     let before = (geometry.clone(), *letters);
-    let expected = expected_edges(input);
-    let mut best: Option<((usize, usize), Geometry, usize)> = None;
-    for order in ORDERS {
-        let (mut g, mut l) = before.clone();
-        route_in(input, order, &mut l, &mut g);
-        let report = check(&g, &expected);
-        let score = (report.violations.len(), report.crossings);
-        if best.as_ref().is_none_or(|b| score < b.0) {
-            best = Some((score, g, l));
-        }
-        if score.0 == 0 {
+    route_in(input, ORDERS[0], letters, geometry);
+    let mut best = judge(geometry);
+    for &order in &ORDERS[1..] {
+        if best.0 == 0 {
             break;
         }
-    }
-    if let Some((_, g, l)) = best {
-        *geometry = g;
-        *letters = l;
-    }
-}
-
-/// The edges of this table, for the checker.
-fn expected_edges(input: &FlowInput<'_>) -> Vec<Expected> {
-    let to = |t: Tujuan| match t {
-        Tujuan::Langkah(j) => StepRef::Step(j + 1),
-        Tujuan::Selesai => StepRef::Selesai,
-    };
-    let mut out = Vec::new();
-    for (i, step) in input.steps.iter().enumerate() {
-        match step.alur {
-            Alur::Akhir => {}
-            Alur::Lanjut(t) => out.push((input.procedure, i + 1, to(t))),
-            Alur::Keputusan { ya, tidak } => {
-                out.push((input.procedure, i + 1, to(ya)));
-                out.push((input.procedure, i + 1, to(tidak)));
-            }
+        let (mut g, mut l) = before.clone();
+        route_in(input, order, &mut l, &mut g);
+        let score = judge(&g);
+        if score < best {
+            (*geometry, *letters, best) = (g, l, score);
         }
     }
-    out
 }
 
 fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: &mut Geometry) {
@@ -699,15 +679,7 @@ impl Router<'_, '_> {
 
     /// The steps step `k` leads to.
     fn targets(&self, k: usize) -> Vec<usize> {
-        let to = |t: Tujuan| match t {
-            Tujuan::Langkah(j) => Some(j),
-            Tujuan::Selesai => None,
-        };
-        match self.input.steps[k].alur {
-            Alur::Akhir => vec![],
-            Alur::Lanjut(t) => to(t).into_iter().collect(),
-            Alur::Keputusan { ya, tidak } => to(ya).into_iter().chain(to(tidak)).collect(),
-        }
+        self.input.steps[k].alur.langkah().collect()
     }
 
     fn commit(&mut self, from: usize, to: StepRef, label: Option<&str>, chosen: Candidate) {
