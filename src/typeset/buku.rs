@@ -21,7 +21,8 @@ use typst_layout::{Page, PagedDocument};
 use super::data::{self, Placement};
 use super::world::SopWorld;
 use super::{
-    RenderError, Routed, WORKER_STACK, compile, first_pass, plan_columns, prepare_in, second_pass,
+    Penomoran, RenderError, Routed, WORKER_STACK, compile, first_pass, plan_columns, prepare_in,
+    second_pass,
 };
 use crate::flow::Geometry;
 use crate::model::{Gambar, Sop};
@@ -600,7 +601,7 @@ impl Parts<'_> {
                 "SOP buku belum diukur (bug sopan)".into(),
             ));
         };
-        let document = second_pass(&mut world, &routed, start)?;
+        let document = second_pass(&mut world, &routed, Penomoran::Buku { awal: start })?;
         let mut pages = document.pages().to_vec();
         drop(document);
         for page in &mut pages {

@@ -1,5 +1,6 @@
-//! Typesetting with Typst: measure the table, route the flowchart on the measured rows,
-//! then draw and export a PDF/A-2b.
+//! Typesetting with Typst: lay the sheet out and measure where its rows landed, route
+//! the flowchart on those rows, draw the flowchart and the page numbers over the
+//! laid-out pages, then export a PDF/A-2b.
 
 pub mod buku;
 pub mod columns;
@@ -10,6 +11,8 @@ pub mod world;
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
+use typst::layout::Point;
+use typst::model::Document;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -90,8 +93,7 @@ pub fn prepare_in(
     let json = serde_json::to_vec(&data::build_in(sop, &cols, at)).expect("JSON of plain data");
     let mut files = vec![
         ("/data.json".to_string(), json),
-        ("/flow.json".to_string(), b"{}".to_vec()),
-        ("/tahap.json".to_string(), tahap(false, 1)),
+        ("/tahap.json".to_string(), tahap(false)),
     ];
     if let Some(g) = &sop.instansi.logo {
         files.push((data::image_path("logo", g.format), g.data.clone()));
@@ -132,7 +134,7 @@ pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderErro
 pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
     let (mut world, cols, warnings) = prepare(sop, templates)?;
     let routed = first_pass(&world, sop, &cols)?;
-    let document = second_pass(&mut world, &routed, 1)?;
+    let document = second_pass(&mut world, &routed, Penomoran::Sendiri)?;
     Ok(Rendered {
         document,
         geometry: routed.geometry,
@@ -140,56 +142,138 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
     })
 }
 
-/// What pass 1 learnt: where the rows landed, the flowchart routed on them, and how
-/// many pages the SOP takes.
+/// What pass 1 learnt: the laid-out sheet, where its rows landed, the flowchart
+/// routed on them, and how many pages the SOP takes.
 pub(crate) struct Routed {
+    sheet: PagedDocument,
     measured: Measured,
+    /// A grid row of the kop runs onto another page, so its heading must say
+    /// "(lanjutan)" there: the sheet is laid out once more (see `kop.typ`).
+    continued_grid: bool,
     pub(crate) geometry: Geometry,
     pub(crate) pages: usize,
 }
 
-/// Pass 1: typesets the table with empty lane cells, reads back where each row landed
+/// How the pages of an SOP are numbered in the footer.
+#[derive(Clone, Copy, Debug)]
+pub enum Penomoran {
+    /// "Halaman X dari Y" of the SOP alone.
+    Sendiri,
+    /// "Halaman N" through a book whose page `awal` is the SOP's first.
+    Buku { awal: usize },
+}
+
+/// Pass 1: lays the sheet out with empty lane cells, reads back where each row landed
 /// and routes the flowchart on those rows.
 pub(crate) fn first_pass(
     world: &SopWorld,
     sop: &Sop,
     cols: &[Columns],
 ) -> Result<Routed, RenderError> {
-    let first = compile(world)?;
-    let measured = measure(&first)?;
-    let geometry = route_all(sop, cols, &measured, &first);
+    let sheet = compile(world)?;
+    let measured = measure(&sheet)?;
+    let geometry = route_all(sop, cols, &measured, &sheet);
     Ok(Routed {
+        continued_grid: grid_runs_on(&sheet),
+        pages: sheet.pages().len(),
+        sheet,
         measured,
         geometry,
-        pages: first.pages().len(),
     })
 }
 
-/// `/tahap.json`: whether this is the last pass, and the page number of the first page.
-fn tahap(akhir: bool, awal: usize) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({ "akhir": akhir, "awal": awal }))
-        .expect("JSON of plain data")
+/// `/tahap.json`: whether the kop's repeated grid headings say "(lanjutan)".
+fn tahap(lanjutan: bool) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({ "lanjutan": lanjutan })).expect("JSON of plain data")
 }
 
-/// Pass 2: the same layout, now with the flowchart drawn on top and the pages numbered
-/// from `awal`. Fails if the layout moved, which would put the arrows beside their rows.
+/// Pass 2: draws the flowchart and the page numbers over the sheet of pass 1.
+///
+/// They are laid out as a document of their own (`lapis.typ`, one page per page of
+/// the sheet) and each of its pages is put over the sheet's page of the same number.
+/// The sheet itself is not laid out again, unless a kop grid row ran onto another
+/// page: its heading there then says "(lanjutan)", and the new layout must match the
+/// measured one or the arrows would sit beside their rows.
 pub(crate) fn second_pass(
     world: &mut SopWorld,
     routed: &Routed,
-    awal: usize,
+    penomoran: Penomoran,
 ) -> Result<PagedDocument, RenderError> {
-    world.set_file("/tahap.json", tahap(true, awal));
-    world.set_file(
+    let sheet = if routed.continued_grid {
+        world.set_file("/tahap.json", tahap(true));
+        let sheet = compile(world)?;
+        if sheet.pages().len() != routed.pages || measure(&sheet)? != routed.measured {
+            return Err(RenderError::Typst(
+                "tata letak berubah di antara dua tahap (bug sopan)".into(),
+            ));
+        }
+        sheet
+    } else {
+        routed.sheet.clone()
+    };
+    let (buku, awal) = match penomoran {
+        Penomoran::Sendiri => (false, 1),
+        Penomoran::Buku { awal } => (true, awal),
+    };
+    let mut lapis = world.with_main("lapis.typ");
+    lapis.set_file(
+        "/lapis.json",
+        serde_json::to_vec(
+            &serde_json::json!({ "halaman": routed.pages, "buku": buku, "awal": awal }),
+        )
+        .expect("JSON of plain data"),
+    );
+    lapis.set_file(
         "/flow.json",
         serde_json::to_vec(&flow::by_page([&routed.geometry])).expect("JSON of plain data"),
     );
-    let document = compile(world)?;
-    if document.pages().len() != routed.pages || measure(&document)? != routed.measured {
+    let lapis = compile(&lapis)?;
+    if lapis.pages().len() != sheet.pages().len() {
         return Err(RenderError::Typst(
-            "tata letak berubah di antara dua tahap (bug sopan)".into(),
+            "lapisan bagan tidak sama jumlah halamannya dengan lembar (bug sopan)".into(),
         ));
     }
-    Ok(document)
+    Ok(overlay(&sheet, &lapis))
+}
+
+/// `sheet` with each page of `lapis` drawn over its page of the same number.
+fn overlay(sheet: &PagedDocument, lapis: &PagedDocument) -> PagedDocument {
+    let pages = sheet
+        .pages()
+        .iter()
+        .zip(lapis.pages())
+        .map(|(page, over)| {
+            let mut page = page.clone();
+            page.frame.push_frame(Point::zero(), over.frame.clone());
+            page
+        })
+        .collect();
+    PagedDocument::new(pages, sheet.info().clone())
+}
+
+/// Whether a kop grid row runs onto another page: whether the `sopan-grid-akhir`
+/// marker at the end of one of its cells lies past its `sopan-grid-N` start marker.
+fn grid_runs_on(doc: &PagedDocument) -> bool {
+    let intro = doc.introspector();
+    let label = Label::new(PicoStr::intern("sopan-grid-akhir")).expect("label name is not empty");
+    let page_of = |elem: &typst::foundations::Content| {
+        elem.location()
+            .and_then(|loc| intro.position(loc))
+            .map(|pos| pos.page.get())
+    };
+    intro.query(&Selector::Label(label)).iter().any(|end| {
+        let Some(gi) = end
+            .to_packed::<MetadataElem>()
+            .and_then(|m| m.value.clone().cast::<i64>().ok())
+        else {
+            return false;
+        };
+        let start = Label::new(PicoStr::intern(&format!("sopan-grid-{gi}")))
+            .expect("label name is not empty");
+        intro
+            .query_first(&Selector::Label(start))
+            .is_some_and(|s| page_of(&s) != page_of(end))
+    })
 }
 
 /// Routes the flowcharts again on a laid-out document's rows (for benchmarks: the cost

@@ -25,9 +25,11 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("lembar.typ", include_str!("../../templates/lembar.typ")),
     ("buku.typ", include_str!("../../templates/buku.typ")),
     ("buku-sop.typ", include_str!("../../templates/buku-sop.typ")),
+    ("lapis.typ", include_str!("../../templates/lapis.typ")),
 ];
 
 /// A world for one compilation.
+#[derive(Clone)]
 pub struct SopWorld {
     main: FileId,
     sources: HashMap<FileId, Source>,
@@ -67,6 +69,14 @@ impl SopWorld {
             sources,
             files,
             today,
+        }
+    }
+
+    /// The same files and templates, with `main` (one of the templates) as the main file.
+    pub fn with_main(&self, main: &str) -> Self {
+        Self {
+            main: file_id(&format!("/{main}")),
+            ..self.clone()
         }
     }
 
