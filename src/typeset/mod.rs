@@ -8,6 +8,8 @@ pub mod data;
 pub mod fonts;
 pub mod world;
 
+use std::collections::BTreeMap;
+
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
@@ -150,6 +152,8 @@ pub(crate) struct Routed {
     /// A grid row of the kop runs onto another page, so its heading must say
     /// "(lanjutan)" there: the sheet is laid out once more (see `kop.typ`).
     continued_grid: bool,
+    /// By page, the lines between the lanes of the step rows there.
+    lane_lines: BTreeMap<usize, Vec<[f64; 3]>>,
     pub(crate) geometry: Geometry,
     pub(crate) pages: usize,
 }
@@ -175,6 +179,7 @@ pub(crate) fn first_pass(
     let geometry = route_all(sop, cols, &measured, &sheet);
     Ok(Routed {
         continued_grid: grid_runs_on(&sheet),
+        lane_lines: lane_lines(sop, cols, &measured),
         pages: sheet.pages().len(),
         sheet,
         measured,
@@ -218,9 +223,12 @@ pub(crate) fn second_pass(
     let mut lapis = world.with_main("lapis.typ");
     lapis.set_file(
         "/lapis.json",
-        serde_json::to_vec(
-            &serde_json::json!({ "halaman": routed.pages, "buku": buku, "awal": awal }),
-        )
+        serde_json::to_vec(&serde_json::json!({
+            "halaman": routed.pages,
+            "buku": buku,
+            "awal": awal,
+            "lajur": routed.lane_lines,
+        }))
         .expect("JSON of plain data"),
     );
     lapis.set_file(
@@ -234,6 +242,29 @@ pub(crate) fn second_pass(
         ));
     }
     Ok(overlay(&sheet, &lapis))
+}
+
+/// The lines between the lanes of each flow table, by page: one line per lane
+/// boundary from the top of the table's first step row on a page to the bottom of
+/// its last (a step row's lanes are one cell, see `alur.typ`).
+fn lane_lines(sop: &Sop, cols: &[Columns], measured: &Measured) -> BTreeMap<usize, Vec<[f64; 3]>> {
+    let mut lines: BTreeMap<usize, Vec<[f64; 3]>> = BTreeMap::new();
+    let tables = measured.rows.iter().zip(&measured.lane_x);
+    for (((rows, &x0), c), pr) in tables.zip(cols).zip(&sop.prosedur) {
+        let mut spans: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+        for r in rows {
+            let span = spans.entry(r.page).or_insert((r.y0, r.y1));
+            span.0 = span.0.min(r.y0);
+            span.1 = span.1.max(r.y1);
+        }
+        for (page, (top, bottom)) in spans {
+            lines
+                .entry(page)
+                .or_default()
+                .extend((1..pr.lanes.len()).map(|k| [x0 + c.lane * k as f64, top, bottom]));
+        }
+    }
+    lines
 }
 
 /// `sheet` with each page of `lapis` drawn over its page of the same number.
