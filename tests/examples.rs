@@ -137,3 +137,26 @@ fn reference_image_sub_procedures() {
         "tapkin-hal3",
     );
 }
+
+/// A kop grid row that runs onto the next page repeats its heading there marked
+/// "(lanjutan)"; a grid table that starts whole on the next page does not.
+#[test]
+fn only_a_continued_grid_row_says_lanjutan() {
+    let page =
+        |r: &sopan::typeset::Rendered, i: usize| squash(&sopan::typeset::page_text(&r.document, i));
+    let (_, _, lakip) =
+        render(&root().join("examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml"));
+    assert!(page(&lakip, 0).contains(&squash("KETERKAITAN:")));
+    assert!(!page(&lakip, 0).contains(&squash("lanjutan")));
+    assert!(page(&lakip, 1).contains(&squash("KETERKAITAN (lanjutan):")));
+    assert!(page(&lakip, 1).contains(&squash("PERALATAN/PERLENGKAPAN (lanjutan):")));
+    assert!(page(&lakip, 1).contains(&squash("PERINGATAN:")));
+
+    let (_, _, moved) = render(&root().join("tests/fixtures/ok/grid-pindah-halaman.toml"));
+    assert!(
+        !page(&moved, 0).contains(&squash("KETERKAITAN")),
+        "the table should start on page 2"
+    );
+    assert!(page(&moved, 1).contains(&squash("KETERKAITAN:")));
+    assert!(!page(&moved, 1).contains(&squash("lanjutan")));
+}
