@@ -1,6 +1,7 @@
 //! Speed of rendering: every example, a generated 30-step / 7-lane SOP, cold (whole
 //! process) and warm (in one process), against the floor of one plain Typst compile
-//! of the same document with the same template and data.
+//! of the same sheet with the same template and data (without the flowchart and page
+//! numbers, which sopan draws over it).
 //!
 //! Run with `cargo bench --bench render`. Numbers go to stdout.
 
@@ -77,7 +78,7 @@ fn main() {
     let templates = world::embedded_templates();
 
     // Warm: in one process, median of repeated renders (caches evicted between SOPs,
-    // as in batch mode), against plain Typst compiling the final document once.
+    // as in batch mode), against plain Typst compiling the sheet once.
     println!(
         "{:<60} {:>10} {:>10} {:>7}",
         "SOP", "sopan", "typst", "ratio"
@@ -85,8 +86,6 @@ fn main() {
     let (mut sum_sopan, mut sum_floor) = (0.0, 0.0);
     for f in &files {
         let sop = load(f);
-        let geometry = typeset::render(&sop, &templates).expect("render").geometry;
-        let flow = serde_json::to_vec(&sopan::flow::by_page([&geometry])).expect("json");
         let full = time(7, || {
             typst::comemo::evict(0);
             let r = typeset::render(&sop, &templates).expect("render");
@@ -94,9 +93,7 @@ fn main() {
         });
         let floor = time(7, || {
             typst::comemo::evict(0);
-            let (mut w, _, _) = typeset::prepare(&sop, &templates).expect("world");
-            w.set_file("/flow.json", flow.clone());
-            w.set_file("/tahap.json", br#"{"akhir":true,"awal":1}"#.to_vec());
+            let (w, _, _) = typeset::prepare(&sop, &templates).expect("world");
             let doc = typeset::compile(&w).expect("compile");
             typeset::pdf(&sop, &doc).expect("pdf")
         });
