@@ -95,7 +95,7 @@ pub fn prepare_in(
     let json = serde_json::to_vec(&data::build_in(sop, &cols, at)).expect("JSON of plain data");
     let mut files = vec![
         ("/data.json".to_string(), json),
-        ("/tahap.json".to_string(), tahap(false)),
+        ("/tahap.json".to_string(), tahap(&BTreeMap::new())),
     ];
     if let Some(g) = &sop.instansi.logo {
         files.push((data::image_path("logo", g.format), g.data.clone()));
@@ -149,9 +149,10 @@ pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, Ren
 pub(crate) struct Routed {
     sheet: PagedDocument,
     measured: Measured,
-    /// A grid row of the kop runs onto another page, so its heading must say
-    /// "(lanjutan)" there: the sheet is laid out once more (see `kop.typ`).
-    continued_grid: bool,
+    /// The kop grid rows that run onto another page, with the page each starts on:
+    /// their headings must say "(lanjutan)" there, so the sheet is laid out once
+    /// more (see `kop.typ`).
+    continued_grids: BTreeMap<usize, usize>,
     /// By page, the lines between the lanes of the step rows there.
     lane_lines: BTreeMap<usize, Vec<[f64; 3]>>,
     pub(crate) geometry: Geometry,
@@ -178,7 +179,7 @@ pub(crate) fn first_pass(
     let measured = measure(&sheet)?;
     let geometry = route_all(sop, cols, &measured, &sheet);
     Ok(Routed {
-        continued_grid: grid_runs_on(&sheet),
+        continued_grids: continued_grids(&sheet),
         lane_lines: lane_lines(sop, cols, &measured),
         pages: sheet.pages().len(),
         sheet,
@@ -187,8 +188,9 @@ pub(crate) fn first_pass(
     })
 }
 
-/// `/tahap.json`: whether the kop's repeated grid headings say "(lanjutan)".
-fn tahap(lanjutan: bool) -> Vec<u8> {
+/// `/tahap.json`: the kop grid rows whose repeated headings say "(lanjutan)", with the
+/// page each starts on.
+fn tahap(lanjutan: &BTreeMap<usize, usize>) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({ "lanjutan": lanjutan })).expect("JSON of plain data")
 }
 
@@ -204,8 +206,8 @@ pub(crate) fn second_pass(
     routed: &Routed,
     penomoran: Penomoran,
 ) -> Result<PagedDocument, RenderError> {
-    let sheet = if routed.continued_grid {
-        world.set_file("/tahap.json", tahap(true));
+    let sheet = if !routed.continued_grids.is_empty() {
+        world.set_file("/tahap.json", tahap(&routed.continued_grids));
         let sheet = compile(world)?;
         if sheet.pages().len() != routed.pages || measure(&sheet)? != routed.measured {
             return Err(RenderError::Typst(
@@ -282,29 +284,38 @@ fn overlay(sheet: &PagedDocument, lapis: &PagedDocument) -> PagedDocument {
     PagedDocument::new(pages, sheet.info().clone())
 }
 
-/// Whether a kop grid row runs onto another page: whether the `sopan-grid-akhir`
-/// marker at the end of one of its cells lies past its `sopan-grid-N` start marker.
-fn grid_runs_on(doc: &PagedDocument) -> bool {
+/// The kop grid rows that run onto another page, each with the page it starts on: a
+/// row runs on when the `sopan-grid-akhir` marker at the end of one of its cells lies
+/// past its `sopan-grid-N` start marker.
+fn continued_grids(doc: &PagedDocument) -> BTreeMap<usize, usize> {
     let intro = doc.introspector();
-    let label = Label::new(PicoStr::intern("sopan-grid-akhir")).expect("label name is not empty");
     let page_of = |elem: &typst::foundations::Content| {
         elem.location()
             .and_then(|loc| intro.position(loc))
             .map(|pos| pos.page.get())
     };
-    intro.query(&Selector::Label(label)).iter().any(|end| {
-        let Some(gi) = end
+    let end = Label::new(PicoStr::intern("sopan-grid-akhir")).expect("label name is not empty");
+    let mut continued = BTreeMap::new();
+    for cell_end in intro.query(&Selector::Label(end)).iter() {
+        let Some(gi) = cell_end
             .to_packed::<MetadataElem>()
             .and_then(|m| m.value.clone().cast::<i64>().ok())
         else {
-            return false;
+            continue;
         };
         let start = Label::new(PicoStr::intern(&format!("sopan-grid-{gi}")))
             .expect("label name is not empty");
-        intro
+        let Some(first) = intro
             .query_first(&Selector::Label(start))
-            .is_some_and(|s| page_of(&s) != page_of(end))
-    })
+            .and_then(|s| page_of(&s))
+        else {
+            continue;
+        };
+        if page_of(cell_end).is_some_and(|last| last > first) {
+            continued.insert(gi as usize, first);
+        }
+    }
+    continued
 }
 
 /// Routes the flowcharts again on a laid-out document's rows (for benchmarks: the cost
