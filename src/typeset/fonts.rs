@@ -58,6 +58,20 @@ fn faces(font: model::Font) -> [Option<&'static ttf_parser::Face<'static>>; 2] {
 
 /// Whether both the regular and the bold face of a family have a glyph for `c`.
 pub fn covers(font: model::Font, c: char) -> bool {
+    // Validation asks this for every character of every SOP: ASCII, nearly all of
+    // them, is answered from a table read off the faces once.
+    static ASCII: LazyLock<[[bool; 128]; 2]> = LazyLock::new(|| {
+        [model::Font::Sans, model::Font::Serif]
+            .map(|font| std::array::from_fn(|b| char::from(b as u8)).map(|c| looked_up(font, c)))
+    });
+    match usize::try_from(u32::from(c)) {
+        Ok(b) if b < 128 => ASCII[font as usize][b],
+        _ => looked_up(font, c),
+    }
+}
+
+/// [`covers`], asking the faces' character maps.
+fn looked_up(font: model::Font, c: char) -> bool {
     faces(font)
         .iter()
         .all(|f| f.is_some_and(|f| f.glyph_index(c).is_some()))
@@ -92,6 +106,18 @@ mod tests {
         }
         assert!(!covers(model::Font::Sans, '😀'));
         assert!(!covers(model::Font::Serif, '漢'));
+    }
+
+    #[test]
+    fn ascii_table_agrees_with_the_faces() {
+        for font in [model::Font::Sans, model::Font::Serif] {
+            for c in (0u8..128).map(char::from) {
+                assert_eq!(covers(font, c), looked_up(font, c), "{c:?}");
+            }
+        }
+        // Control characters have no glyph; letters do.
+        assert!(!covers(model::Font::Sans, '\u{7}'));
+        assert!(covers(model::Font::Serif, 'a'));
     }
 
     #[test]
