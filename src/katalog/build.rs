@@ -275,6 +275,7 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     let mut summary = Summary::default();
     let mut updated: BTreeMap<String, String> = BTreeMap::new();
     let mut last_flush = Instant::now();
+    let order = longest_first(&jobs);
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Report>();
     let workers = options.jobs.clamp(1, jobs.len().max(1));
@@ -282,16 +283,15 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (jobs, next, force) = (&jobs, &next, options.force);
+            let (jobs, order, next, force) = (&jobs, &order, &next, options.force);
             let spawned = std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
                     // Without its own pool the worker would share Typst's global one
                     // (and wait there for the others); if none can be made, share.
                     let pool = crate::typeset::worker_pool().ok();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let job = &jobs[i];
                         let report = match &pool {
                             Some(pool) => pool.install(|| build_one(i, job, force)),
                             None => build_one(i, job, force),
@@ -365,6 +365,16 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     }
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// The order in which workers take the jobs: largest SOP file first, so that a run ends
+/// on small SOPs and no worker idles long while another finishes a big one. The file
+/// size stands in for the work; ties keep the sorted order.
+fn longest_first(jobs: &[Job]) -> Vec<usize> {
+    let size = |job: &Job| std::fs::metadata(&job.file).map_or(0, |m| m.len());
+    let mut order: Vec<(u64, usize)> = jobs.iter().map(size).zip(0..).collect();
+    order.sort_by_key(|&(bytes, i)| (std::cmp::Reverse(bytes), i));
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
