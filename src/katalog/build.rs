@@ -369,12 +369,12 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
 
 /// The order in which workers take the jobs: largest SOP file first, so that a run ends
 /// on small SOPs and no worker idles long while another finishes a big one. The file
-/// size stands in for the work; ties keep the sorted order.
+/// size stands in for the work; ties keep the sorted order (the sort is stable).
 fn longest_first(jobs: &[Job]) -> Vec<usize> {
-    let size = |job: &Job| std::fs::metadata(&job.file).map_or(0, |m| m.len());
-    let mut order: Vec<(u64, usize)> = jobs.iter().map(size).zip(0..).collect();
-    order.sort_by_key(|&(bytes, i)| (std::cmp::Reverse(bytes), i));
-    order.into_iter().map(|(_, i)| i).collect()
+    let size = |i: &usize| std::fs::metadata(&jobs[*i].file).map_or(0, |m| m.len());
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_cached_key(|i| std::cmp::Reverse(size(i)));
+    order
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {

@@ -62,12 +62,16 @@ pub fn covers(font: model::Font, c: char) -> bool {
     // them, is answered from a table read off the faces once.
     static ASCII: LazyLock<[[bool; 128]; 2]> = LazyLock::new(|| {
         [model::Font::Sans, model::Font::Serif]
-            .map(|font| std::array::from_fn(|b| char::from(b as u8)).map(|c| looked_up(font, c)))
+            .map(|font| std::array::from_fn(|b| looked_up(font, char::from(b as u8))))
     });
-    match usize::try_from(u32::from(c)) {
-        Ok(b) if b < 128 => ASCII[font as usize][b],
-        _ => looked_up(font, c),
+    if !c.is_ascii() {
+        return looked_up(font, c);
     }
+    let family = match font {
+        model::Font::Sans => 0,
+        model::Font::Serif => 1,
+    };
+    ASCII[family][c as usize]
 }
 
 /// [`covers`], asking the faces' character maps.
