@@ -212,7 +212,7 @@ impl Router<'_, '_> {
                                         only.is_some(),
                                     );
                                     for (p, pts) in &paths {
-                                        self.scene.score_path(*p, pts, &mut score);
+                                        self.scene.score_path_within(*p, pts, &mut score, bound);
                                     }
                                     if score.violations > bound {
                                         continue;

@@ -247,6 +247,13 @@ impl Scene {
     /// Scores a polyline against the scene; `points[0]` and the last point lie on symbol or
     /// connector boundaries and are allowed to touch those.
     fn score_path(&self, page: usize, points: &[[f64; 2]], score: &mut Score) {
+        self.score_path_within(page, points, score, u32::MAX);
+    }
+
+    /// [`Scene::score_path`] that gives up once the violations pass `bound`: a search
+    /// drops such a candidate whatever the rest of it would add, since violations only
+    /// add up. The score is then incomplete.
+    fn score_path_within(&self, page: usize, points: &[[f64; 2]], score: &mut Score, bound: u32) {
         let n = points.len();
         for (k, w) in points.windows(2).enumerate() {
             let seg = Seg {
@@ -263,12 +270,18 @@ impl Scene {
                     score.violations += 1;
                 }
             }
+            if score.violations > bound {
+                return;
+            }
             for other in self.segs_on(page) {
                 match conflict(&seg, other) {
                     Conflict::None => {}
                     Conflict::Cross => score.crossings += 1,
                     Conflict::Bad => score.violations += 1,
                 }
+            }
+            if score.violations > bound {
+                return;
             }
         }
     }
