@@ -125,23 +125,34 @@ enum Side {
     Right,
 }
 
+/// An axis-aligned segment in the form its tests read: which way it runs, where it
+/// runs, and how far on each axis. The router tests each candidate against every line
+/// already drawn, so this is worked out once per segment, not once per test.
 #[derive(Debug, Clone, Copy)]
 struct Seg {
-    x1: f64,
-    y1: f64,
-    x2: f64,
-    y2: f64,
+    horizontal: bool,
+    /// The y of a horizontal segment, the x of a vertical one (at its first point).
+    at: f64,
+    /// Least and greatest x.
+    xr: (f64, f64),
+    /// Least and greatest y.
+    yr: (f64, f64),
 }
 
 impl Seg {
-    fn horizontal(&self) -> bool {
-        (self.y1 - self.y2).abs() < 1e-6
+    fn new(a: [f64; 2], b: [f64; 2]) -> Self {
+        let horizontal = (a[1] - b[1]).abs() < 1e-6;
+        Seg {
+            horizontal,
+            at: if horizontal { a[1] } else { a[0] },
+            xr: (a[0].min(b[0]), a[0].max(b[0])),
+            yr: (a[1].min(b[1]), a[1].max(b[1])),
+        }
     }
-    fn xr(&self) -> (f64, f64) {
-        (self.x1.min(self.x2), self.x1.max(self.x2))
-    }
-    fn yr(&self) -> (f64, f64) {
-        (self.y1.min(self.y2), self.y1.max(self.y2))
+
+    /// Its extent along the way it runs.
+    fn along(&self) -> (f64, f64) {
+        if self.horizontal { self.xr } else { self.yr }
     }
 }
 
@@ -235,12 +246,7 @@ impl Scene {
             self.segs.resize(page + 1, Vec::new());
         }
         for w in points.windows(2) {
-            self.segs[page].push(Seg {
-                x1: w[0][0],
-                y1: w[0][1],
-                x2: w[1][0],
-                y2: w[1][1],
-            });
+            self.segs[page].push(Seg::new(w[0], w[1]));
         }
     }
 
@@ -256,15 +262,11 @@ impl Scene {
     fn score_path_within(&self, page: usize, points: &[[f64; 2]], score: &mut Score, bound: u32) {
         let n = points.len();
         for (k, w) in points.windows(2).enumerate() {
-            let seg = Seg {
-                x1: w[0][0],
-                y1: w[0][1],
-                x2: w[1][0],
-                y2: w[1][1],
-            };
-            score.length += (seg.x2 - seg.x1).abs() + (seg.y2 - seg.y1).abs();
+            let seg = Seg::new(w[0], w[1]);
+            score.length += (w[1][0] - w[0][0]).abs() + (w[1][1] - w[0][1]).abs();
             // Keep the true endpoints for line tests, shrink them for box tests.
-            let shrunk = shrink(seg, k == 0, k + 2 == n);
+            let (a, b) = shrink(w[0], w[1], k == 0, k + 2 == n);
+            let shrunk = Seg::new(a, b);
             for b in self.boxes_on(page) {
                 if seg_hits_rect(&shrunk, &b.inflate(1.0)) {
                     score.violations += 1;
@@ -307,13 +309,7 @@ impl Scene {
         }
         for (p, pts) in own {
             for w in pts.windows(2) {
-                let s = Seg {
-                    x1: w[0][0],
-                    y1: w[0][1],
-                    x2: w[1][0],
-                    y2: w[1][1],
-                };
-                if *p == page && seg_hits_rect(&s, &near) {
+                if *p == page && seg_hits_rect(&Seg::new(w[0], w[1]), &near) {
                     score.violations += 1;
                 }
             }
@@ -321,7 +317,8 @@ impl Scene {
     }
 }
 
-fn shrink(mut s: Seg, start: bool, end: bool) -> Seg {
+/// The segment `a`-`b` pulled in by 2 pt at its start, its end, or both.
+fn shrink(mut a: [f64; 2], mut b: [f64; 2], start: bool, end: bool) -> ([f64; 2], [f64; 2]) {
     let d = 2.0;
     let sign = |v: f64| {
         if v > 0.0 {
@@ -332,21 +329,20 @@ fn shrink(mut s: Seg, start: bool, end: bool) -> Seg {
             0.0
         }
     };
-    let (dx, dy) = (sign(s.x2 - s.x1), sign(s.y2 - s.y1));
+    let (dx, dy) = (sign(b[0] - a[0]), sign(b[1] - a[1]));
     if start {
-        s.x1 += dx * d;
-        s.y1 += dy * d;
+        a[0] += dx * d;
+        a[1] += dy * d;
     }
     if end {
-        s.x2 -= dx * d;
-        s.y2 -= dy * d;
+        b[0] -= dx * d;
+        b[1] -= dy * d;
     }
-    s
+    (a, b)
 }
 
 fn seg_hits_rect(s: &Seg, r: &Rect) -> bool {
-    let (x0, x1) = s.xr();
-    let (y0, y1) = s.yr();
+    let ((x0, x1), (y0, y1)) = (s.xr, s.yr);
     x0 <= r.right() && x1 >= r.x && y0 <= r.bottom() && y1 >= r.y
 }
 
@@ -358,28 +354,17 @@ enum Conflict {
 
 /// How two axis-aligned segments relate: apart, crossing at a right angle, or touching/overlapping.
 fn conflict(a: &Seg, b: &Seg) -> Conflict {
-    let (ah, bh) = (a.horizontal(), b.horizontal());
-    if ah == bh {
+    if a.horizontal == b.horizontal {
         // Parallel: too close along a shared stretch?
-        let (a0, a1, ac) = if ah {
-            (a.xr().0, a.xr().1, a.y1)
-        } else {
-            (a.yr().0, a.yr().1, a.x1)
-        };
-        let (b0, b1, bc) = if bh {
-            (b.xr().0, b.xr().1, b.y1)
-        } else {
-            (b.yr().0, b.yr().1, b.x1)
-        };
-        if (ac - bc).abs() < CLEAR - 1e-6 && a0 < b1 + CLEAR && b0 < a1 + CLEAR {
+        let ((a0, a1), (b0, b1)) = (a.along(), b.along());
+        if (a.at - b.at).abs() < CLEAR - 1e-6 && a0 < b1 + CLEAR && b0 < a1 + CLEAR {
             return Conflict::Bad;
         }
         return Conflict::None;
     }
-    let (h, v) = if ah { (a, b) } else { (b, a) };
-    let (hx0, hx1) = h.xr();
-    let (vy0, vy1) = v.yr();
-    let (x, y) = (v.x1, h.y1);
+    let (h, v) = if a.horizontal { (a, b) } else { (b, a) };
+    let ((hx0, hx1), (vy0, vy1)) = (h.xr, v.yr);
+    let (x, y) = (v.at, h.at);
     let eps = 1.0;
     if x < hx0 - eps || x > hx1 + eps || y < vy0 - eps || y > vy1 + eps {
         return Conflict::None;
@@ -793,32 +778,12 @@ mod tests {
 
     #[test]
     fn crossing_and_touching_are_told_apart() {
-        let h = Seg {
-            x1: 0.0,
-            y1: 10.0,
-            x2: 20.0,
-            y2: 10.0,
-        };
-        let v = Seg {
-            x1: 10.0,
-            y1: 0.0,
-            x2: 10.0,
-            y2: 20.0,
-        };
+        let h = Seg::new([0.0, 10.0], [20.0, 10.0]);
+        let v = Seg::new([10.0, 0.0], [10.0, 20.0]);
         assert!(matches!(conflict(&h, &v), Conflict::Cross));
-        let t = Seg {
-            x1: 10.0,
-            y1: 10.0,
-            x2: 10.0,
-            y2: 20.0,
-        };
+        let t = Seg::new([10.0, 10.0], [10.0, 20.0]);
         assert!(matches!(conflict(&h, &t), Conflict::Bad));
-        let near = Seg {
-            x1: 5.0,
-            y1: 12.0,
-            x2: 30.0,
-            y2: 12.0,
-        };
+        let near = Seg::new([5.0, 12.0], [30.0, 12.0]);
         assert!(matches!(conflict(&h, &near), Conflict::Bad));
     }
 }
