@@ -117,6 +117,7 @@ fn main() {
         path: dir.clone(),
         host: "127.0.0.1".into(),
         port: 0,
+        settings: Default::default(),
     })
     .expect("preview");
     let addr = server.addr();

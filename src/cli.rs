@@ -1,8 +1,12 @@
-//! Command-line arguments: clap definitions turned into plain option structs.
+//! Command-line arguments: clap definitions, parsed into plain values ([`PageSelection`],
+//! [`Shard`], worker counts) before any command runs.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use sopan::katalog::build::Shard;
+use sopan::output::PageSelection;
 
 /// sopan — SOP Administrasi Pemerintahan dari TOML ke PDF siap cetak.
 #[derive(Debug, Parser)]
@@ -47,9 +51,9 @@ pub struct RenderArgs {
     pub format: Option<Format>,
     /// Halaman yang dibuat, misalnya 2, 2-3, 3- atau 1,3-4; bawaan: semua.
     #[arg(long, value_name = "HALAMAN")]
-    pub pages: Option<String>,
-    /// Ketajaman gambar png dalam piksel per inci.
-    #[arg(long, default_value_t = 150.0)]
+    pub pages: Option<PageSelection>,
+    /// Ketajaman gambar png dalam piksel per inci (10 sampai 1200).
+    #[arg(long, default_value_t = 150.0, value_parser = ppi)]
     pub ppi: f64,
     /// Tulis geometri diagram alir (JSON) ke berkas ini (hanya untuk satu berkas SOP).
     #[arg(long, value_name = "FILE.json")]
@@ -78,27 +82,6 @@ pub enum Format {
     Svg,
 }
 
-impl Format {
-    /// The format a file name asks for by its extension.
-    pub fn from_path(path: &std::path::Path) -> Option<Self> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "pdf" => Some(Format::Pdf),
-            "png" => Some(Format::Png),
-            "svg" => Some(Format::Svg),
-            _ => None,
-        }
-    }
-
-    /// The file extension.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Png => "png",
-            Format::Svg => "svg",
-        }
-    }
-}
-
 /// `sopan preview`.
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
@@ -112,6 +95,22 @@ pub struct PreviewArgs {
     pub host: String,
 }
 
+/// How many SOPs are typeset at once (`build`, `book`).
+#[derive(Debug, clap::Args)]
+pub struct Jobs {
+    /// Jumlah pekerja paralel; bawaan: semua inti prosesor.
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = jobs)]
+    pub count: Option<usize>,
+}
+
+impl Jobs {
+    /// The number of workers: as asked, or one per core.
+    pub fn get(&self) -> usize {
+        self.count
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
 /// `sopan build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -120,15 +119,14 @@ pub struct BuildArgs {
     /// Folder hasil (pohon PDF sama dengan pohon SOP); bawaan: DIR/pdf.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Jumlah pekerja paralel; bawaan: semua inti prosesor.
-    #[arg(short, long, value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub jobs: Jobs,
     /// Buat ulang semua PDF, juga yang tidak berubah.
     #[arg(long)]
     pub force: bool,
     /// Hanya bagian ke-K dari N bagian daftar SOP (untuk dibagi ke beberapa mesin).
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<String>,
+    pub shard: Option<Shard>,
 }
 
 /// `sopan book`.
@@ -142,9 +140,8 @@ pub struct BookArgs {
     /// Cetak bolak-balik: setiap bab dan SOP dimulai di halaman ganjil.
     #[arg(long)]
     pub duplex: bool,
-    /// Jumlah pekerja paralel; bawaan: semua inti prosesor.
-    #[arg(short, long, value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub jobs: Jobs,
 }
 
 /// `sopan daftar`.
@@ -162,4 +159,59 @@ pub struct DaftarArgs {
 pub struct InitArgs {
     /// Folder katalog baru (dibuat bila belum ada).
     pub dir: PathBuf,
+}
+
+/// `-j N`: at least one worker.
+fn jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("-j harus paling sedikit 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("\"{text}\" bukan bilangan; tulis misalnya -j 2")),
+    }
+}
+
+/// `--ppi`: a sharpness an image viewer and a printer can use.
+fn ppi(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if (10.0..=1200.0).contains(&p) => Ok(p),
+        Ok(p) => Err(format!(
+            "{p} di luar batas; pakai 10 sampai 1200 (150 cukup untuk layar, 300 untuk cetak)"
+        )),
+        Err(_) => Err(format!(
+            "\"{text}\" bukan bilangan; tulis misalnya --ppi 300"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_parsed_by_clap() {
+        let args = Args::try_parse_from([
+            "sopan", "build", "kat", "-j", "3", "--shard", "2/5", "--force",
+        ])
+        .expect("valid");
+        let Command::Build(b) = args.command else {
+            panic!("build")
+        };
+        assert_eq!(b.jobs.get(), 3);
+        assert_eq!(b.shard, Some(Shard { k: 2, n: 5 }));
+        for bad in [
+            &["sopan", "build", "kat", "-j", "0"][..],
+            &["sopan", "build", "kat", "--shard", "4/3"],
+            &["sopan", "render", "a.toml", "--pages", "3-2"],
+            &["sopan", "render", "a.toml", "--ppi", "5"],
+        ] {
+            let e = Args::try_parse_from(bad).expect_err("refused");
+            assert_eq!(e.exit_code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+    }
 }

@@ -1,17 +1,18 @@
 //! sopan: SOP Administrasi Pemerintahan (Permenpan-RB 35/2012) from TOML to print-ready PDF.
 //!
-//! The pipeline: [`source`] reads TOML with spans and katalog inheritance, [`validate`]
-//! turns it into a [`model::Sop`] (collecting every mistake as a [`diag::Diagnostic`]),
-//! [`typeset`] measures the table with Typst, [`flow`] routes the flowchart on the measured
-//! rows, and [`typeset`] draws it and exports PDF/A-2b.
+//! The one road every command takes is [`pipeline`]: [`source`] reads TOML with spans
+//! and katalog inheritance, [`validate`] turns it into a [`model::Sop`] (collecting every
+//! mistake as a [`diag::Diagnostic`]), [`typeset`] measures the table with Typst, [`flow`]
+//! routes the flowchart on the measured rows, and [`typeset`] draws it and exports
+//! PDF/A-2b. The command line itself (argument parsing, one file per subcommand) lives
+//! in the binary, `src/main.rs`, `src/cli.rs` and `src/cmd/`.
 
-pub mod cli;
-pub mod commands;
 pub mod diag;
 pub mod flow;
 pub mod katalog;
 pub mod model;
-pub mod pages;
+pub mod output;
+pub mod pipeline;
 pub mod preview;
 pub mod review;
 pub mod source;

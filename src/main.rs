@@ -1,11 +1,14 @@
 //! The `sopan` binary: parse arguments, run the command, map the outcome to an exit code.
 
+mod cli;
+mod cmd;
+
 use std::process::ExitCode;
 
 use clap::Parser;
-use sopan::cli::{Args, Command};
-use sopan::commands::{self, Outcome};
-use sopan::katalog;
+use cli::{Args, Command};
+use cmd::Outcome;
+use sopan::pipeline::Settings;
 
 /// Typst allocates and frees many small objects; glibc's malloc spent about a
 /// tenth of a catalogue build on them, and its arenas slow parallel workers.
@@ -14,15 +17,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let settings = Settings::from_env();
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let outcome = match &args.command {
-        Command::Render(a) => commands::render(a, &mut out, &mut err),
-        Command::Check(a) => commands::check(a, &mut out, &mut err),
-        Command::Build(a) => katalog::build::run(a, &mut out, &mut err),
-        Command::Book(a) => katalog::buku::run(a, &mut out, &mut err),
-        Command::Daftar(a) => katalog::daftar::run(a, &mut out, &mut err),
-        Command::Init(a) => katalog::init::run(a, &mut out, &mut err),
-        Command::Preview(a) => commands::preview(a, &mut out, &mut err),
+        Command::Render(a) => cmd::render::run(a, &settings, &mut out, &mut err),
+        Command::Check(a) => cmd::check::run(a, &settings, &mut out, &mut err),
+        Command::Build(a) => cmd::build::run(a, &settings, &mut out, &mut err),
+        Command::Book(a) => cmd::book::run(a, &settings, &mut out, &mut err),
+        Command::Daftar(a) => cmd::daftar::run(a, &settings, &mut out, &mut err),
+        Command::Init(a) => cmd::init::run(a, &mut out, &mut err),
+        Command::Preview(a) => cmd::preview::run(a, &settings, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

@@ -933,14 +933,10 @@ fn decodes(data: &[u8], format: &str) -> bool {
     }
 }
 
-/// The date stamped into the PDF: SOURCE_DATE_EPOCH if set, else the newest date of the SOP.
+/// The date stamped into the PDF: the first date of the SOP that is set (revisi,
+/// pembuatan, efektif), else 2000-01-01. `SOURCE_DATE_EPOCH` overrides it
+/// ([`crate::pipeline::Settings`]).
 fn tanggal_dokumen(candidates: &[&Tanggal]) -> (u16, u8, u8) {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-    {
-        return civil_from_days(secs.div_euclid(86_400));
-    }
     candidates
         .iter()
         .find_map(|t| match t {
@@ -948,29 +944,4 @@ fn tanggal_dokumen(candidates: &[&Tanggal]) -> (u16, u8, u8) {
             _ => None,
         })
         .unwrap_or((2000, 1, 1))
-}
-
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (u16, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y.clamp(1, 9999) as u16, m as u8, d as u8)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn epoch_days_to_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_745), (2024, 1, 23));
-    }
 }

@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use sopan::flow::check::{check, expected_edges};
-use sopan::katalog::buku::{bab, order};
-use sopan::typeset::buku::{self, Buku, Entri, Sampul};
+use sopan::katalog::{bab, order};
+use sopan::typeset::buku::{self, Buku, Isi, Sampul};
 use sopan::typeset::{page_text, world};
 
-fn book(dir: &Path, duplex: bool) -> (Vec<Entri>, Buku) {
+fn book(dir: &Path, duplex: bool) -> (Vec<Isi>, Buku) {
     let dir = dir.to_path_buf();
     big_stack(move || {
-        let entries: Vec<Entri> = order(&dir, &[])
+        let entries: Vec<Isi> = order(&dir, &[])
             .expect("catalogue")
             .iter()
-            .map(|f| Entri {
+            .map(|f| Isi {
                 sop: load(f),
                 bab: bab(&dir, f),
                 templates: world::templates_for(f).expect("templates"),
@@ -215,10 +215,10 @@ fn a_book_error_names_the_sop_it_is_about() {
     std::fs::write(tmp.join("b.toml"), sop("Terlalu Lebar", 40)).expect("b");
     let dir = tmp.clone();
     let result = big_stack(move || {
-        let entries: Vec<Entri> = order(&dir, &[])
+        let entries: Vec<Isi> = order(&dir, &[])
             .expect("catalogue")
             .iter()
-            .map(|f| Entri {
+            .map(|f| Isi {
                 sop: load(f),
                 bab: None,
                 templates: world::embedded_templates(),

@@ -6,8 +6,6 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
-use sopan::cli::{Format, RenderArgs};
-use sopan::commands::{self, Outcome};
 
 /// A fresh copy of the Pagar Alam catalogue in a temporary folder.
 fn catalogue_copy(name: &str) -> PathBuf {
@@ -17,40 +15,18 @@ fn catalogue_copy(name: &str) -> PathBuf {
     dir
 }
 
-fn run(args: RenderArgs) -> (Outcome, String, String) {
-    big_stack(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let outcome = commands::render(&args, &mut out, &mut err);
-        (
-            outcome,
-            String::from_utf8_lossy(&out).into_owned(),
-            String::from_utf8_lossy(&err).into_owned(),
-        )
-    })
-}
-
-fn args(file: PathBuf) -> RenderArgs {
-    RenderArgs {
-        files: vec![file],
-        output: None,
-        geometry: None,
-        format: None,
-        pages: None,
-        ppi: 150.0,
-    }
-}
-
 #[test]
 fn png_pages_are_written_beside_the_sop_numbered() {
     let dir = catalogue_copy("png");
     let sop = dir.join("perencanaan/lakip.toml");
-    let (outcome, out, err) = run(RenderArgs {
-        format: Some(Format::Png),
-        pages: Some("2-3".into()),
-        ppi: 72.0,
-        ..args(sop.clone())
-    });
-    assert_eq!(outcome, Outcome::Ok, "{err}");
+    let Run { code, out, err } = sopan([
+        "render".as_ref(),
+        sop.as_os_str(),
+        "--format=png".as_ref(),
+        "--pages=2-3".as_ref(),
+        "--ppi=72".as_ref(),
+    ]);
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("(2 dari 4 halaman)"), "{out}");
     for n in [2, 3] {
         let png = std::fs::read(dir.join(format!("perencanaan/lakip-{n}.png"))).expect("png");
@@ -70,24 +46,28 @@ fn svg_to_a_folder_and_a_single_named_image() {
     let sop = dir.join("perencanaan/lakip.toml");
     let folder = dir.join("kirim");
     std::fs::create_dir_all(&folder).unwrap();
-    let (outcome, _, err) = run(RenderArgs {
-        format: Some(Format::Svg),
-        output: Some(folder.clone()),
-        ..args(sop.clone())
-    });
-    assert_eq!(outcome, Outcome::Ok, "{err}");
+    let Run { code, err, .. } = sopan([
+        "render".as_ref(),
+        sop.as_os_str(),
+        "--format=svg".as_ref(),
+        "-o".as_ref(),
+        folder.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
     for n in 1..=4 {
         let svg = std::fs::read_to_string(folder.join(format!("lakip-{n}.svg"))).expect("svg");
         assert!(svg.starts_with("<svg"), "page {n} is not SVG");
     }
     // The format follows the name given to -o; one page gets exactly that name.
     let named = dir.join("untuk-wa.png");
-    let (outcome, _, err) = run(RenderArgs {
-        output: Some(named.clone()),
-        pages: Some("1".into()),
-        ..args(sop)
-    });
-    assert_eq!(outcome, Outcome::Ok, "{err}");
+    let Run { code, err, .. } = sopan([
+        "render".as_ref(),
+        sop.as_os_str(),
+        "-o".as_ref(),
+        named.as_os_str(),
+        "--pages=1".as_ref(),
+    ]);
+    assert_eq!(code, 0, "{err}");
     assert!(std::fs::read(&named).unwrap().starts_with(b"\x89PNG"));
 }
 
@@ -95,30 +75,25 @@ fn svg_to_a_folder_and_a_single_named_image() {
 fn page_ranges_out_of_the_document_are_usage_errors() {
     let dir = catalogue_copy("range");
     let sop = dir.join("perencanaan/lakip.toml");
-    let (outcome, _, err) = run(RenderArgs {
-        format: Some(Format::Png),
-        pages: Some("9".into()),
-        ..args(sop.clone())
-    });
-    assert_eq!(outcome, Outcome::BadUsage);
+    let Run { code, err, .. } = sopan([
+        "render".as_ref(),
+        sop.as_os_str(),
+        "--format=png".as_ref(),
+        "--pages=9".as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("halaman 9 tidak ada; SOP ini hanya 4 halaman"),
         "{err}"
     );
     assert!(!dir.join("perencanaan/lakip-9.png").exists());
 
-    let (outcome, _, err) = run(RenderArgs {
-        pages: Some("3-2".into()),
-        ..args(sop.clone())
-    });
-    assert_eq!(outcome, Outcome::BadUsage);
+    let Run { code, err, .. } = sopan(["render".as_ref(), sop.as_os_str(), "--pages=3-2".as_ref()]);
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("maksudnya 2-3?"), "{err}");
 
-    let (outcome, _, err) = run(RenderArgs {
-        ppi: 0.0,
-        ..args(sop)
-    });
-    assert_eq!(outcome, Outcome::BadUsage);
+    let Run { code, err, .. } = sopan(["render".as_ref(), sop.as_os_str(), "--ppi=0".as_ref()]);
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("--ppi"), "{err}");
 }
 
@@ -127,12 +102,14 @@ fn pdf_of_some_pages() {
     let dir = catalogue_copy("pdf");
     let sop = dir.join("perencanaan/lakip.toml");
     let target = dir.join("hal-2-3.pdf");
-    let (outcome, out, err) = run(RenderArgs {
-        output: Some(target.clone()),
-        pages: Some("2-3".into()),
-        ..args(sop)
-    });
-    assert_eq!(outcome, Outcome::Ok, "{err}");
+    let Run { code, out, err } = sopan([
+        "render".as_ref(),
+        sop.as_os_str(),
+        "-o".as_ref(),
+        target.as_os_str(),
+        "--pages=2-3".as_ref(),
+    ]);
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("(2 halaman)"), "{out}");
     let pdf = std::fs::read(&target).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));

@@ -6,10 +6,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use sopan::cli::{BuildArgs, DaftarArgs, InitArgs};
-use sopan::commands::Outcome;
 use sopan::katalog::build::{self, BuildOptions, Shard, Summary};
-use sopan::katalog::{daftar, init};
+use sopan::katalog::init;
+use sopan::pipeline::{self, Settings};
 
 /// A fresh empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -27,6 +26,7 @@ fn options(dir: &Path) -> BuildOptions {
         force: false,
         shard: None,
         progress: false,
+        settings: Settings::default(),
     }
 }
 
@@ -37,14 +37,16 @@ fn run_build(options: &BuildOptions) -> (Summary, String) {
     (summary, String::from_utf8_lossy(&err).into_owned())
 }
 
-fn args(dir: &Path) -> BuildArgs {
-    BuildArgs {
-        dir: dir.to_path_buf(),
-        output: None,
-        jobs: Some(2),
-        force: false,
-        shard: None,
+/// `sopan build DIR` with `extra` arguments (two workers unless they say), run as a
+/// user would.
+fn sopan_build(dir: &Path, extra: &[&str]) -> Run {
+    use std::ffi::OsStr;
+    let mut args = vec![OsStr::new("build"), dir.as_os_str()];
+    if !extra.contains(&"-j") {
+        args.extend([OsStr::new("-j"), OsStr::new("2")]);
     }
+    args.extend(extra.iter().map(OsStr::new));
+    sopan(args)
 }
 
 /// A small katalog from `init` with `extra` more copies of its example SOP (own nomor).
@@ -71,13 +73,8 @@ fn build_renders_every_example_and_reports_the_broken_one() {
     std::fs::write(&broken, BROKEN).expect("write broken SOP");
     let sops = sopan::source::sop_files(&dir).expect("sop files");
 
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let outcome = build::run(&args(&dir), &mut out, &mut err);
-    let (out, err) = (
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    );
-    assert_eq!(outcome, Outcome::BadInput, "{err}");
+    let Run { code, out, err } = sopan_build(&dir, &[]);
+    assert_eq!(code, 1, "{err}");
     let good = sops.len() - 1;
     assert!(
         out.contains(&format!("{good} dibuat, 1 gagal, 0 dilewati")),
@@ -195,18 +192,14 @@ fn shards_cover_every_sop_exactly_once() {
 #[test]
 fn bad_shard_and_jobs_are_usage_errors_in_indonesian() {
     let dir = small_katalog("usage", 0);
-    for (shard, jobs) in [
-        (Some("0/3"), Some(1)),
-        (Some("4/3"), Some(1)),
-        (Some("x"), Some(1)),
-        (None, Some(0)),
+    for extra in [
+        &["--shard", "0/3"][..],
+        &["--shard", "4/3"],
+        &["--shard", "x"],
+        &["-j", "0"],
     ] {
-        let mut a = args(&dir);
-        a.shard = shard.map(String::from);
-        a.jobs = jobs;
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        assert_eq!(build::run(&a, &mut out, &mut err), Outcome::BadUsage);
-        let err = String::from_utf8_lossy(&err);
+        let Run { code, err, .. } = sopan_build(&dir, extra);
+        assert_eq!(code, 2, "{extra:?}: {err}");
         assert!(
             err.contains("tidak valid") || err.contains("paling sedikit"),
             "{err}"
@@ -256,15 +249,13 @@ fn a_failed_render_leaves_the_previous_pdf_untouched() {
 #[test]
 fn init_makes_a_katalog_that_builds_and_refuses_to_overwrite() {
     let dir = scratch("init").join("baru");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let outcome = init::run(&InitArgs { dir: dir.clone() }, &mut out, &mut err);
-    assert_eq!(outcome, Outcome::Ok);
+    let Run { code, err, .. } = sopan(["init".as_ref(), dir.as_os_str()]);
+    assert_eq!(code, 0, "{err}");
     for (name, _) in init::BERKAS {
         assert!(dir.join(name).is_file(), "{name}");
     }
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    assert_eq!(build::run(&args(&dir), &mut out, &mut err), Outcome::Ok);
-    let out = String::from_utf8_lossy(&out);
+    let Run { code, out, err } = sopan_build(&dir, &[]);
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("1 dibuat, 0 gagal"), "{out}");
     let (_, _, rendered) = render(&dir.join("umum/contoh-sop.toml"));
     let text = squash(&sopan::typeset::page_text(&rendered.document, 0));
@@ -272,12 +263,8 @@ fn init_makes_a_katalog_that_builds_and_refuses_to_overwrite() {
 
     let katalog = std::fs::read(dir.join("katalog.toml")).expect("katalog");
     std::fs::write(dir.join("katalog.toml"), b"# milik pengguna\n").expect("edit");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    assert_eq!(
-        init::run(&InitArgs { dir: dir.clone() }, &mut out, &mut err),
-        Outcome::BadInput
-    );
-    let err = String::from_utf8_lossy(&err);
+    let Run { code, err, .. } = sopan(["init".as_ref(), dir.as_os_str()]);
+    assert_eq!(code, 1, "{err}");
     assert!(err.contains("sudah ada, tidak ditimpa"), "{err}");
     assert_eq!(
         std::fs::read(dir.join("katalog.toml")).expect("read"),
@@ -340,20 +327,12 @@ fn register_lists_status_and_flags_inconsistencies() {
     )
     .expect("write");
 
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let outcome = daftar::run(
-        &DaftarArgs {
-            dir: dir.clone(),
-            csv: false,
-        },
-        &mut out,
-        &mut err,
-    );
-    let (table, err) = (
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    );
-    assert_eq!(outcome, Outcome::BadInput, "cuti.toml cannot load");
+    let Run {
+        code,
+        out: table,
+        err,
+    } = sopan(["daftar".as_ref(), dir.as_os_str()]);
+    assert_eq!(code, 1, "cuti.toml cannot load");
     assert!(
         err.contains("status \"diganti\" memerlukan diganti_oleh"),
         "{err}"
@@ -407,16 +386,7 @@ fn register_lists_status_and_flags_inconsistencies() {
         );
     }
 
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    daftar::run(
-        &DaftarArgs {
-            dir: dir.clone(),
-            csv: true,
-        },
-        &mut out,
-        &mut err,
-    );
-    let csv = String::from_utf8(out).expect("utf-8");
+    let csv = sopan(["daftar".as_ref(), dir.as_os_str(), "--csv".as_ref()]).out;
     let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         rows[0],
@@ -464,9 +434,7 @@ fn catalogue_templates_override_the_embedded_ones_nearest_wins() {
 
     let first_page = |sop: PathBuf| {
         big_stack(move || {
-            let templates = sopan::typeset::world::templates_for(&sop).expect("templates");
-            let sop = load(&sop);
-            let (_, rendered) = sopan::commands::render_sop_with(&sop, &templates).expect("render");
+            let (_, rendered) = pipeline::render_file(&sop, &Settings::default()).expect("render");
             sopan::typeset::page_text(&rendered.document, 0)
         })
     };

@@ -32,6 +32,7 @@ fn start(path: &Path) -> Preview {
         path: path.to_path_buf(),
         host: "127.0.0.1".into(),
         port: 0,
+        settings: Default::default(),
     })
     .expect("preview starts")
 }
@@ -388,6 +389,7 @@ fn starting_on_a_missing_folder_says_so() {
         path: PathBuf::from("/tidak/ada/folder"),
         host: "127.0.0.1".into(),
         port: 0,
+        settings: Default::default(),
     })
     .err()
     .expect("refused");

@@ -6,8 +6,6 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
-use sopan::cli::CheckArgs;
-use sopan::commands::{self, Outcome};
 use sopan::review::*;
 
 /// A small catalogue: a draft with gaps, and the SOP it refers to.
@@ -113,17 +111,8 @@ fn signed_examples_have_nothing_left() {
 #[test]
 fn check_review_prints_the_same_list() {
     let dir = draft_catalogue("check");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let outcome = commands::check(
-        &CheckArgs {
-            paths: vec![dir.clone()],
-            review: true,
-        },
-        &mut out,
-        &mut err,
-    );
-    let out = String::from_utf8(out).unwrap();
-    assert_eq!(outcome, Outcome::Ok, "{}", String::from_utf8_lossy(&err));
+    let Run { code, out, err } = sopan(["check".as_ref(), dir.as_os_str(), "--review".as_ref()]);
+    assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("Draf Uji (konsep): 10 catatan sebelum pengesahan"),
         "{out}"
@@ -133,14 +122,6 @@ fn check_review_prints_the_same_list() {
     ));
     assert!(out.contains("  - langkah 2 belum punya Output"), "{out}");
     // Without --review, check stays quiet about drafts.
-    let mut quiet = Vec::new();
-    commands::check(
-        &CheckArgs {
-            paths: vec![dir],
-            review: false,
-        },
-        &mut quiet,
-        &mut Vec::new(),
-    );
-    assert!(!String::from_utf8(quiet).unwrap().contains("catatan"));
+    let quiet = sopan(["check".as_ref(), dir.as_os_str()]).out;
+    assert!(!quiet.contains("catatan"), "{quiet}");
 }

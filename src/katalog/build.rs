@@ -2,19 +2,17 @@
 //! pulling from one queue, skipping SOPs whose inputs did not change since the last run.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::cli::BuildArgs;
-use crate::commands::{self, Outcome, write_atomic};
 use crate::diag::{Akses, display_path, io_gagal};
-use crate::model::Sop;
+use crate::output::write_atomic;
+use crate::pipeline::{self, Loaded, Settings};
 use crate::source;
-use crate::typeset::world;
 
 /// Name of the manifest of input hashes kept in the output folder.
 pub const MANIFEST: &str = ".sopan-build.json";
@@ -24,19 +22,6 @@ pub const DEFAULT_OUT: &str = "pdf";
 
 /// Stack of a worker thread: Typst's layout recursion is deep.
 use crate::typeset::WORKER_STACK;
-
-/// The number of worker threads `-j` asks for (all cores by default); `None` after
-/// reporting a nonsensical `-j 0`.
-pub fn workers(jobs: Option<usize>, err: &mut dyn Write) -> Option<usize> {
-    match jobs {
-        Some(0) => {
-            let _ = writeln!(err, "error: -j harus paling sedikit 1");
-            None
-        }
-        Some(j) => Some(j),
-        None => Some(std::thread::available_parallelism().map_or(1, |n| n.get())),
-    }
-}
 
 /// How often the manifest is written while a build runs.
 const FLUSH_EVERY: Duration = Duration::from_secs(5);
@@ -90,6 +75,8 @@ pub struct BuildOptions {
     pub shard: Option<Shard>,
     /// Show a progress bar instead of one line per SOP.
     pub progress: bool,
+    /// What the environment decides for every SOP.
+    pub settings: Settings,
 }
 
 /// How a build ended.
@@ -114,53 +101,6 @@ pub struct BuildError(pub String);
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// `sopan build`: turns the arguments into [`BuildOptions`], runs, prints the summary.
-pub fn run(args: &BuildArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    let shard = match args.shard.as_deref().map(Shard::from_str).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return Outcome::BadUsage;
-        }
-    };
-    let Some(jobs) = workers(args.jobs, err) else {
-        return Outcome::BadUsage;
-    };
-    if !args.dir.is_dir() {
-        let _ = writeln!(
-            err,
-            "error: folder {} tidak ditemukan",
-            display_path(&args.dir)
-        );
-        return Outcome::BadUsage;
-    }
-    let options = BuildOptions {
-        dir: args.dir.clone(),
-        out: args
-            .output
-            .clone()
-            .unwrap_or_else(|| args.dir.join(DEFAULT_OUT)),
-        jobs,
-        force: args.force,
-        shard,
-        progress: std::io::stderr().is_terminal(),
-    };
-    match build(&options, err) {
-        Ok(summary) => {
-            let _ = writeln!(out, "{}", summary.line());
-            if summary.failed > 0 {
-                Outcome::BadInput
-            } else {
-                Outcome::Ok
-            }
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            Outcome::BadInput
-        }
     }
 }
 
@@ -283,7 +223,7 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (jobs, order, next, force) = (&jobs, &order, &next, options.force);
+            let (jobs, order, next) = (&jobs, &order, &next);
             let spawned = std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
@@ -293,8 +233,8 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
                     while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                         let job = &jobs[i];
                         let report = match &pool {
-                            Some(pool) => pool.install(|| build_one(i, job, force)),
-                            None => build_one(i, job, force),
+                            Some(pool) => pool.install(|| build_one(i, job, options)),
+                            None => build_one(i, job, options),
                         };
                         crate::typeset::tidy_cache(1);
                         if tx.send(report).is_err() {
@@ -389,9 +329,9 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
 }
 
 /// Loads, hashes and (unless unchanged) renders one SOP; never panics on bad input.
-fn build_one(index: usize, job: &Job, force: bool) -> Report {
+fn build_one(index: usize, job: &Job, options: &BuildOptions) -> Report {
     let mut messages = Vec::new();
-    let result = build_one_into(job, force, &mut messages);
+    let result = build_one_into(job, options, &mut messages);
     if matches!(result, SopResult::Skipped) {
         // Warnings of an unchanged SOP were shown when it was built.
         messages.clear();
@@ -403,37 +343,42 @@ fn build_one(index: usize, job: &Job, force: bool) -> Report {
     }
 }
 
-fn build_one_into(job: &Job, force: bool, messages: &mut Vec<u8>) -> SopResult {
-    let Some(sop) = commands::load(&job.file, messages) else {
-        return SopResult::Failed;
-    };
-    let templates = match world::templates_for(&job.file) {
-        Ok(t) => t,
+fn build_one_into(job: &Job, options: &BuildOptions, messages: &mut Vec<u8>) -> SopResult {
+    let loaded = match pipeline::load(&job.file, &options.settings) {
+        Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(messages, "error: {e}");
+            let _ = write!(messages, "{e}");
             return SopResult::Failed;
         }
     };
-    let hash = match input_hash(&job.file, &sop, &templates) {
+    let _ = write!(messages, "{}", loaded.warnings);
+    let hash = match input_hash(&loaded, &options.settings) {
         Ok(h) => h,
         Err(e) => {
             let _ = writeln!(messages, "error: {}", io_gagal(Akses::Baca, &job.file, &e));
             return SopResult::Failed;
         }
     };
-    if !force && job.previous.as_deref() == Some(hash.as_str()) && job.target.is_file() {
+    if !options.force && job.previous.as_deref() == Some(hash.as_str()) && job.target.is_file() {
         return SopResult::Skipped;
     }
-    let (pdf, rendered) = match commands::render_sop_with(&sop, &templates) {
+    let rendered = match pipeline::render(&loaded) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(messages, "error: {}: {e}", display_path(&job.file));
+            let _ = write!(messages, "{e}");
             return SopResult::Failed;
         }
     };
     for w in &rendered.warnings {
         let _ = writeln!(messages, "warning: {}: {w}", display_path(&job.file));
     }
+    let pdf = match pipeline::pdf(&loaded, &rendered, None) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = write!(messages, "{e}");
+            return SopResult::Failed;
+        }
+    };
     let written = job
         .target
         .parent()
@@ -477,16 +422,15 @@ impl Fnv {
 
 /// The hash of everything that decides an SOP's PDF: the SOP file, every katalog.toml of
 /// its chain, the images it names, the templates, sopan's version and SOURCE_DATE_EPOCH.
-pub fn input_hash(
-    file: &Path,
-    sop: &Sop,
-    templates: &[(String, String)],
-) -> std::io::Result<String> {
+pub fn input_hash(loaded: &Loaded, settings: &Settings) -> std::io::Result<String> {
+    let (file, sop) = (&loaded.sop.path, &loaded.sop);
     let mut h = Fnv::new();
     h.part(b"sopan-build 1");
     h.part(env!("CARGO_PKG_VERSION").as_bytes());
     h.part(
-        std::env::var("SOURCE_DATE_EPOCH")
+        settings
+            .source_date_epoch
+            .map(|s| s.to_string())
             .unwrap_or_default()
             .as_bytes(),
     );
@@ -500,7 +444,7 @@ pub fn input_hash(
             None => h.part(b""),
         }
     }
-    for (name, text) in templates {
+    for (name, text) in &loaded.templates {
         h.part(name.as_bytes());
         h.part(text.as_bytes());
     }

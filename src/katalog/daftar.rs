@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::DaftarArgs;
-use crate::commands::{self, Outcome};
-use crate::diag::{Akses, display_path, io_gagal};
+use crate::diag::display_path;
 use crate::model::{Sop, Status, Tanggal};
+use crate::pipeline::{self, Settings};
 
 /// Something wrong with an entry, shown in the Catatan column and as a warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,16 +82,15 @@ pub struct Daftar {
 
 /// Loads every SOP below `dir` (diagnostics of files that fail go to `err`) and flags
 /// duplicate nomor and two SOPs in force with the same nama.
-pub fn kumpulkan(dir: &Path, err: &mut dyn Write) -> std::io::Result<Daftar> {
+pub fn kumpulkan(dir: &Path, settings: &Settings, err: &mut dyn Write) -> std::io::Result<Daftar> {
     let mut daftar = Daftar::default();
     for file in crate::source::sop_files(dir)? {
         let berkas = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
         // Warnings of a loadable SOP belong to `check`; the register shows errors only.
-        let mut diags = Vec::new();
-        match commands::load(&file, &mut diags) {
-            Some(sop) => daftar.entri.push(Entri::new(berkas, &sop)),
-            None => {
-                let _ = err.write_all(&diags);
+        match pipeline::validate(&file, settings) {
+            (Some(sop), _) => daftar.entri.push(Entri::new(berkas, &sop)),
+            (None, diagnostics) => {
+                let _ = err.write_all(diagnostics.as_bytes());
                 let _ = writeln!(err, "gagal dimuat: {}", display_path(&file));
                 daftar.gagal.push(file);
             }
@@ -306,46 +304,6 @@ pub fn csv_cell(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
-    }
-}
-
-/// `sopan daftar`.
-pub fn run(args: &DaftarArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    if !args.dir.is_dir() {
-        let _ = writeln!(
-            err,
-            "error: folder {} tidak ditemukan",
-            display_path(&args.dir)
-        );
-        return Outcome::BadUsage;
-    }
-    let daftar = match kumpulkan(&args.dir, err) {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = writeln!(err, "error: {}", io_gagal(Akses::BacaFolder, &args.dir, &e));
-            return Outcome::BadInput;
-        }
-    };
-    for w in &daftar.peringatan {
-        let _ = writeln!(err, "warning: {w}");
-    }
-    let text = if args.csv {
-        daftar.csv()
-    } else {
-        daftar.tabel()
-    };
-    let _ = out.write_all(text.as_bytes());
-    let _ = writeln!(
-        err,
-        "{} SOP terdaftar, {} gagal dimuat, {} peringatan",
-        daftar.entri.len(),
-        daftar.gagal.len(),
-        daftar.peringatan.len()
-    );
-    if daftar.gagal.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::BadInput
     }
 }
 

@@ -1,12 +1,10 @@
 //! `sopan init`: a new catalogue that renders at once — a commented katalog.toml, one
 //! commented example SOP in a chapter folder, and a placeholder logo.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::InitArgs;
-use crate::commands::{Outcome, write_atomic};
 use crate::diag::{Akses, display_path, io_gagal};
+use crate::output::write_atomic;
 
 /// The files `init` writes: path inside the new catalogue, content.
 pub const BERKAS: &[(&str, &str)] = &[
@@ -56,25 +54,4 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
         write_atomic(target, text.as_bytes()).map_err(|e| InitError::Tulis(target.clone(), e))?;
     }
     Ok(targets)
-}
-
-/// `sopan init`.
-pub fn run(args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    match init(&args.dir) {
-        Ok(files) => {
-            for f in &files {
-                let _ = writeln!(out, "dibuat: {}", display_path(f));
-            }
-            let dir = display_path(&args.dir);
-            let _ = writeln!(
-                out,
-                "katalog siap. Ubah katalog.toml dan contoh SOP, lalu jalankan: sopan build {dir}"
-            );
-            Outcome::Ok
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            Outcome::BadInput
-        }
-    }
 }

@@ -8,12 +8,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::watch::watched;
-use crate::diag::{self, Sources};
 use crate::model::{Sop, Status};
+use crate::pipeline::{self, Settings};
 use crate::review::{self, Temuan};
 use crate::source::{self, KATALOG};
-use crate::typeset::{self, fonts, world};
-use crate::validate;
+use crate::typeset;
 
 use super::server::Broadcast;
 
@@ -251,6 +250,7 @@ pub fn spawn_renderer(
     shared: Shared,
     changes: Receiver<PathBuf>,
     broadcast: Broadcast,
+    settings: Settings,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("sopan-render".into())
@@ -261,7 +261,7 @@ pub fn spawn_renderer(
                 .values()
                 .map(|e| e.path.clone())
                 .collect();
-            render_batch(&shared, first, &broadcast);
+            render_batch(&shared, first, &broadcast, &settings);
             loop {
                 let Ok(changed) = changes.recv() else { return };
                 let mut batch = BTreeSet::from([changed]);
@@ -293,20 +293,20 @@ pub fn spawn_renderer(
                 if removed {
                     broadcast.send("{\"sop\":null}".into());
                 }
-                render_batch(&shared, files.into_iter().collect(), &broadcast);
+                render_batch(&shared, files.into_iter().collect(), &broadcast, &settings);
             }
         })
 }
 
 /// Renders `files` one by one, publishing each result as soon as it is ready.
-fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast) {
+fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast, settings: &Settings) {
     if files.is_empty() {
         return;
     }
     let watch_root = lock(shared).watch_root.clone();
     let names = review::catalogue_names(&watch_root);
     for path in files {
-        let outcome = render_file(&path);
+        let outcome = render_file(&path, settings);
         // Typst's memo caches grow with every edit; keep memory flat over hours.
         typst::comemo::evict(10);
         let mut cat = lock(shared);
@@ -317,15 +317,15 @@ fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast) {
         entry.version = version;
         entry.pending = false;
         match outcome {
-            Outcome::Good { good, warnings } => {
+            Ok((good, warnings)) => {
                 entry.nomor = good.sop.nomor.clone();
                 entry.nama = good.sop.nama.clone();
                 entry.review = review::review(&good.sop, &names);
-                entry.good = Some(*good);
+                entry.good = Some(good);
                 entry.errors = None;
                 entry.warnings = warnings;
             }
-            Outcome::Failed(text) => {
+            Err(text) => {
                 if entry.good.is_none() {
                     (entry.nomor, entry.nama) = lenient_heading(&path);
                 }
@@ -343,39 +343,23 @@ fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast) {
     }
 }
 
-enum Outcome {
-    Good { good: Box<Good>, warnings: String },
-    Failed(String),
-}
-
-fn render_file(path: &Path) -> Outcome {
-    let mut sources = Sources::default();
-    let loaded = validate::load(path, &mut sources, &fonts::covers);
-    let text = diag::render(&sources, &loaded.diags);
-    let Some(sop) = loaded.sop else {
-        return Outcome::Failed(text);
-    };
-    let templates = match world::templates_for(path) {
-        Ok(t) => t,
-        Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
-    };
-    let rendered = match typeset::render(&sop, &templates) {
-        Ok(r) => r,
-        Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
-    };
-    let pdf = match typeset::pdf(&sop, &rendered.document) {
-        Ok(p) => p,
-        Err(e) => return Outcome::Failed(format!("{text}error: {e}\n")),
-    };
+/// Renders one file for the preview: its last good render and its warnings, or the
+/// text of what went wrong.
+fn render_file(path: &Path, settings: &Settings) -> Result<(Good, String), String> {
+    let (loaded, rendered) = pipeline::render_file(path, settings).map_err(|e| e.to_string())?;
+    let pdf =
+        pipeline::pdf(&loaded, &rendered, None).map_err(|e| format!("{}{e}", loaded.warnings))?;
     let svgs = (0..rendered.document.pages().len())
         .filter_map(|i| typeset::page_svg(&rendered.document, i))
         .collect();
-    let mut warnings = text;
+    let mut warnings = loaded.warnings;
     for w in &rendered.warnings {
         warnings.push_str(&format!("warning: {w}\n"));
     }
-    Outcome::Good {
-        good: Box::new(Good { sop, svgs, pdf }),
-        warnings,
-    }
+    let good = Good {
+        sop: loaded.sop,
+        svgs,
+        pdf,
+    };
+    Ok((good, warnings))
 }

@@ -29,6 +29,8 @@ pub struct Options {
     pub host: String,
     /// Port; 0 picks a free one.
     pub port: u16,
+    /// What the environment decides for every SOP rendered.
+    pub settings: crate::pipeline::Settings,
 }
 
 /// Messages to every open event stream.
@@ -132,8 +134,13 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
             crate::diag::display_path(&watch_root)
         ))
     })?;
-    catalogue::spawn_renderer(shared.clone(), rx, broadcast.clone())
-        .map_err(|e| StartError::Path(format!("tidak dapat memulai: {e}")))?;
+    catalogue::spawn_renderer(
+        shared.clone(),
+        rx,
+        broadcast.clone(),
+        options.settings.clone(),
+    )
+    .map_err(|e| StartError::Path(format!("tidak dapat memulai: {e}")))?;
 
     let site = Site {
         shared: shared.clone(),

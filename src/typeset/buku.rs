@@ -19,7 +19,7 @@ use typst::model::{Destination, Document, HeadingElem};
 use typst_layout::{Page, PagedDocument};
 
 use super::data::{self, Placement};
-use super::world::SopWorld;
+use super::world::{SopWorld, Templates};
 use super::{
     Penomoran, RenderError, Routed, WORKER_STACK, compile, first_pass, plan_columns, prepare_in,
     second_pass,
@@ -30,14 +30,15 @@ use crate::model::{Gambar, Sop};
 /// How a Keterkaitan entry links to another SOP of the book until its page is known.
 const LINK_PREFIX: &str = "sopan:sop-";
 
-/// One SOP in the book, the chapter it belongs to and the templates it is typeset with.
-pub struct Entri {
+/// One SOP of the book (an entry of its Daftar Isi): the SOP, the templates it is
+/// typeset with and the chapter it belongs to.
+pub struct Isi {
     /// The SOP.
     pub sop: Sop,
+    /// Its templates: the nearest catalogue's, as `build` uses.
+    pub templates: Templates,
     /// Chapter (bab) title, from its subfolder; `None` for SOPs at the catalogue root.
     pub bab: Option<String>,
-    /// Its templates (name, text): the nearest catalogue's, as `build` uses.
-    pub templates: Vec<(String, String)>,
 }
 
 /// What the cover shows.
@@ -78,7 +79,7 @@ fn normal(s: &str) -> String {
 /// For each Keterkaitan entry of SOP `i`, the SOP of the book it names (`names` are the
 /// normalised names of all SOPs).
 fn tautan(
-    entries: &[Entri],
+    entries: &[Isi],
     names: &[String],
     i: usize,
     warnings: &mut Vec<String>,
@@ -109,7 +110,7 @@ fn tautan(
 /// and chapter pages; each SOP uses its own. `duplex` starts every chapter and SOP on
 /// an odd page.
 pub fn render(
-    entries: &[Entri],
+    entries: &[Isi],
     sampul: &Sampul,
     templates: &[(String, String)],
     duplex: bool,
@@ -307,7 +308,7 @@ struct Chapters {
 }
 
 impl Chapters {
-    fn of(entries: &[Entri]) -> Self {
+    fn of(entries: &[Isi]) -> Self {
         let mut titles: Vec<String> = Vec::new();
         let mut starting = Vec::new();
         let mut current: Option<&String> = None;
@@ -333,7 +334,7 @@ struct FrontMatter {
 
 impl FrontMatter {
     fn new(
-        entries: &[Entri],
+        entries: &[Isi],
         sampul: &Sampul,
         templates: &[(String, String)],
         duplex: bool,
@@ -487,7 +488,7 @@ impl Task {
 
 /// The SOPs of the book and the state the workers share.
 struct Parts<'a> {
-    entries: &'a [Entri],
+    entries: &'a [Isi],
     /// Number of workers.
     jobs: usize,
     links: &'a [Vec<Option<usize>>],

@@ -28,6 +28,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("lapis.typ", include_str!("../../templates/lapis.typ")),
 ];
 
+/// The templates one SOP is typeset with, as (file name, Typst source): the embedded
+/// ones, each possibly replaced by its catalogue's override.
+pub type Templates = Vec<(String, String)>;
+
 /// A world for one compilation.
 #[derive(Clone)]
 pub struct SopWorld {
@@ -108,7 +112,7 @@ fn parsed(id: FileId, text: &str) -> Source {
 }
 
 /// The embedded templates as owned (name, text) pairs.
-pub fn embedded_templates() -> Vec<(String, String)> {
+pub fn embedded_templates() -> Templates {
     TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -145,7 +149,7 @@ impl std::fmt::Display for TemplateError {
 /// The templates for the SOP at `sop`: the embedded ones, each replaced by a file of the
 /// same name in a `templates/` folder beside a katalog.toml of its chain (nearest wins).
 /// Other files in those folders are ignored.
-pub fn templates_for(sop: &Path) -> Result<Vec<(String, String)>, TemplateError> {
+pub fn templates_for(sop: &Path) -> Result<Templates, TemplateError> {
     let mut templates = embedded_templates();
     for katalog in crate::source::katalog_chain(sop) {
         let Some(dir) = katalog.parent() else {

@@ -1,10 +1,12 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use sopan::diag::Sources;
 use sopan::model::Sop;
+use sopan::pipeline::{self, Settings};
 use sopan::typeset::{Rendered, fonts};
 
 /// Repository root.
@@ -41,14 +43,46 @@ pub fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T
         .expect("render thread")
 }
 
-/// Renders an SOP to PDF bytes.
+/// Renders an SOP (with its catalogue's templates) to PDF bytes, on the road every
+/// command takes.
 pub fn render(path: &Path) -> (Sop, Vec<u8>, Rendered) {
     let path = path.to_path_buf();
     big_stack(move || {
-        let sop = load(&path);
-        let (pdf, rendered) = sopan::commands::render_sop(&sop).expect("render");
-        (sop, pdf, rendered)
+        let (loaded, rendered) = match pipeline::render_file(&path, &Settings::default()) {
+            Ok(r) => r,
+            Err(e) => panic!("{}:\n{e}", path.display()),
+        };
+        let pdf = pipeline::pdf(&loaded, &rendered, None).expect("pdf");
+        (loaded.sop, pdf, rendered)
     })
+}
+
+/// What one run of the `sopan` binary did.
+pub struct Run {
+    /// Exit code: 0 success, 1 bad input, 2 bad usage.
+    pub code: i32,
+    /// Standard output.
+    pub out: String,
+    /// Standard error.
+    pub err: String,
+}
+
+/// Runs the `sopan` binary with `args`, as a user would.
+pub fn sopan<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run sopan");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        out: String::from_utf8_lossy(&output.stdout).into_owned(),
+        err: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
 }
 
 /// Text with all white space removed, for comparing wrapped text.

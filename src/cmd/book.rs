@@ -2,43 +2,24 @@
 //! `katalog.urutan`, with cover, Daftar Isi and bookmarks.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
+use super::Outcome;
 use crate::cli::BookArgs;
-use crate::commands::{Outcome, load, write_atomic};
-use crate::diag::{Akses, display_path, io_gagal};
-use crate::katalog::build::workers;
-use crate::source::{self, KATALOG, katalog_info};
-use crate::typeset::buku::{self, Entri, Sampul};
-use crate::typeset::{self, world};
-
-/// The SOP files of the book in order: `urutan` first, then the rest by path.
-pub fn order(dir: &Path, urutan: &[String]) -> std::io::Result<Vec<PathBuf>> {
-    let mut rest = source::sop_files(dir)?;
-    let mut out = Vec::new();
-    for name in urutan {
-        if let Some(pos) = rest
-            .iter()
-            .position(|f| f.strip_prefix(dir).is_ok_and(|r| r == Path::new(name)))
-        {
-            out.push(rest.remove(pos));
-        }
-    }
-    out.extend(rest);
-    Ok(out)
-}
-
-/// Chapter title of an SOP file: its first subfolder below the catalogue, in capitals.
-pub fn bab(dir: &Path, file: &Path) -> Option<String> {
-    let rel = file.strip_prefix(dir).ok()?;
-    let mut parts = rel.components();
-    let first = parts.next()?.as_os_str().to_str()?;
-    parts.next()?; // a file directly in the catalogue folder has no chapter
-    Some(first.replace(['-', '_'], " ").to_uppercase())
-}
+use sopan::diag::{Akses, display_path, io_gagal};
+use sopan::katalog;
+use sopan::output::write_atomic;
+use sopan::pipeline::{self, Settings};
+use sopan::source::{KATALOG, katalog_info};
+use sopan::typeset::buku::{self, Isi, Sampul};
+use sopan::typeset::{self, world};
 
 /// `sopan book DIR -o buku.pdf [--duplex]`.
-pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+pub fn run(
+    args: &BookArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Outcome {
     let dir = &args.dir;
     if !dir.join(KATALOG).is_file() {
         let _ = writeln!(
@@ -49,34 +30,33 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
         return Outcome::BadUsage;
     }
     let info = katalog_info(dir);
-    let files = match order(dir, &info.urutan) {
+    let files = match katalog::order(dir, &info.urutan) {
         Ok(f) => f,
         Err(e) => {
             let _ = writeln!(err, "error: {}", io_gagal(Akses::Baca, dir, &e));
             return Outcome::BadInput;
         }
     };
-    let mut entries = Vec::new();
+    let mut isi = Vec::new();
     let mut failed = 0;
     for f in &files {
-        let Some(sop) = load(f, err) else {
-            failed += 1;
-            continue;
-        };
-        match world::templates_for(f) {
-            Ok(templates) => entries.push(Entri {
-                sop,
-                bab: bab(dir, f),
-                templates,
-            }),
+        match pipeline::load(f, settings) {
+            Ok(loaded) => {
+                let _ = write!(err, "{}", loaded.warnings);
+                isi.push(Isi {
+                    sop: loaded.sop,
+                    templates: loaded.templates,
+                    bab: katalog::bab(dir, f),
+                });
+            }
             Err(e) => {
-                let _ = writeln!(err, "error: {e}");
+                let _ = write!(err, "{e}");
                 failed += 1;
             }
         }
     }
     let target = args.output.clone().unwrap_or_else(|| dir.join("buku.pdf"));
-    if failed > 0 || entries.is_empty() {
+    if failed > 0 || isi.is_empty() {
         let _ = writeln!(
             err,
             "gagal: buku tidak dibuat ({failed} SOP bermasalah dari {})",
@@ -84,7 +64,7 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
         );
         return Outcome::BadInput;
     }
-    let first = &entries[0].sop;
+    let first = &isi[0].sop;
     let sampul = Sampul {
         judul: if info.judul.is_empty() {
             "Standar Operasional Prosedur".into()
@@ -104,15 +84,13 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
             return Outcome::BadInput;
         }
     };
-    let Some(jobs) = workers(args.jobs, err) else {
-        return Outcome::BadUsage;
-    };
-    let duplex = args.duplex;
+    let (duplex, jobs) = (args.duplex, args.jobs.get());
+    // The cover and Daftar Isi are laid out on this thread: give it Typst's deep stack.
     let rendered = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(typeset::WORKER_STACK)
             .spawn_scoped(s, || {
-                let b = buku::render(&entries, &sampul, &templates, duplex, jobs)?;
+                let b = buku::render(&isi, &sampul, &templates, duplex, jobs)?;
                 let pdf = typeset::pdf_book(&sampul.judul, first.tanggal_dokumen, &b.document)?;
                 Ok::<_, typeset::RenderError>((b, pdf))
             })
@@ -141,7 +119,7 @@ pub fn run(args: &BookArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome
         "{} -> {} ({} SOP, {} halaman)",
         display_path(dir),
         display_path(&target),
-        entries.len(),
+        isi.len(),
         b.document.pages().len()
     );
     Outcome::Ok

@@ -1,6 +1,33 @@
-//! Choosing pages for `sopan render --pages` and naming the files page images go to.
+//! Where rendered SOPs go: files written whole or not at all, the pages chosen with
+//! `--pages`, and the names of page images.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// Writes `data` to `path` atomically: a temporary file beside it, then a rename, so a
+/// reader never sees half a file and a failed write leaves the old file as it was.
+pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("keluaran");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
 
 /// A page selection as typed after `--pages`: `2`, `2-3`, `2-`, `-3`, `1,3-4`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +86,6 @@ impl PageSelection {
         Ok(Self { ranges })
     }
 
-    /// Every page of a document.
-    pub fn all() -> Self {
-        Self {
-            ranges: vec![(1, None)],
-        }
-    }
-
     /// The selected 1-based page numbers of a document with `count` pages, sorted, each once.
     pub fn resolve(&self, count: usize) -> Result<Vec<usize>, String> {
         let mut pages = Vec::new();
@@ -81,6 +101,14 @@ impl PageSelection {
         pages.sort_unstable();
         pages.dedup();
         Ok(pages)
+    }
+}
+
+impl FromStr for PageSelection {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::parse(text)
     }
 }
 
@@ -141,7 +169,8 @@ mod tests {
         assert_eq!(sel.resolve(4).unwrap(), vec![1, 3, 4]);
         let sel = PageSelection::parse("-2,2").unwrap();
         assert_eq!(sel.resolve(4).unwrap(), vec![1, 2]);
-        assert_eq!(PageSelection::all().resolve(3).unwrap(), vec![1, 2, 3]);
+        let sel = PageSelection::parse("1-").unwrap();
+        assert_eq!(sel.resolve(3).unwrap(), vec![1, 2, 3]);
     }
 
     #[test]

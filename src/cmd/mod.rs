@@ -1,0 +1,21 @@
+//! One file per subcommand, each thin over the library: it turns its arguments into
+//! plain values, calls [`sopan::pipeline`] or a catalogue function, and prints.
+
+pub mod book;
+pub mod build;
+pub mod check;
+pub mod daftar;
+pub mod init;
+pub mod preview;
+pub mod render;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything worked.
+    Ok,
+    /// Some input had errors (exit code 1).
+    BadInput,
+    /// The command was used wrongly (exit code 2).
+    BadUsage,
+}

@@ -1,0 +1,46 @@
+//! `sopan preview`: serves the live preview until the process is stopped.
+
+use std::io::Write;
+
+use super::Outcome;
+use crate::cli::PreviewArgs;
+use sopan::pipeline::Settings;
+use sopan::preview;
+
+/// `sopan preview`.
+pub fn run(
+    args: &PreviewArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Outcome {
+    let options = preview::Options {
+        path: args.path.clone(),
+        host: args.host.clone(),
+        port: args.port,
+        settings: settings.clone(),
+    };
+    let server = match preview::start(&options) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::BadUsage;
+        }
+    };
+    if !server.addr().ip().is_loopback() {
+        let _ = writeln!(
+            err,
+            "peringatan: pratinjau juga dapat dibuka dari komputer lain di jaringan ({})",
+            server.addr()
+        );
+    }
+    let _ = writeln!(out, "Pratinjau: {}", server.url());
+    let _ = writeln!(
+        out,
+        "Buka alamat itu di peramban. Setiap kali berkas disimpan, halaman ikut berubah. \
+         Tekan Ctrl+C untuk berhenti."
+    );
+    let _ = out.flush();
+    server.wait();
+    Outcome::Ok
+}

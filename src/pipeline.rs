@@ -1,0 +1,158 @@
+//! The one road from an SOP file to its pages, shared by `render`, `check`, `build`,
+//! `book` and `preview`: read and validate the file with its katalog chain, take its
+//! templates, typeset it. What the environment decides ([`Settings`]) is resolved once,
+//! by the command, and handed down.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::diag::{self, Sources, display_path};
+use crate::model::Sop;
+use crate::typeset::world::{self, TemplateError, Templates};
+use crate::typeset::{self, RenderError, Rendered, fonts};
+use crate::validate;
+
+/// What the environment decides for every SOP of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `SOURCE_DATE_EPOCH` (seconds): when set, the date stamped into every PDF.
+    pub source_date_epoch: Option<i64>,
+}
+
+impl Settings {
+    /// The settings of this process: `SOURCE_DATE_EPOCH` when it holds a number.
+    pub fn from_env() -> Self {
+        Self {
+            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|s| s.trim().parse().ok()),
+        }
+    }
+
+    /// The date stamped into the PDF instead of the SOP's own, if any.
+    pub fn tanggal_dokumen(&self) -> Option<(u16, u8, u8)> {
+        self.source_date_epoch
+            .map(|secs| civil_from_days(secs.div_euclid(86_400)))
+    }
+}
+
+/// An SOP file read and validated, with the templates it is typeset with.
+pub struct Loaded {
+    /// The validated SOP.
+    pub sop: Sop,
+    /// Its templates: the embedded ones, with its catalogue's overrides.
+    pub templates: Templates,
+    /// The file's warnings as `check` prints them; empty when there are none.
+    pub warnings: String,
+}
+
+/// Why an SOP file gave no pages.
+#[derive(Debug)]
+pub enum Failure {
+    /// The file or its katalog chain has mistakes: every diagnostic, as printed.
+    Invalid(String),
+    /// A template override of its catalogue cannot be read.
+    Template(TemplateError),
+    /// Typesetting failed: a bug in sopan or in a template override.
+    Render {
+        /// The SOP file, as shown to the user.
+        file: String,
+        /// What went wrong.
+        error: RenderError,
+    },
+}
+
+impl fmt::Display for Failure {
+    /// Ready to print: the diagnostics, or one `error:` line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Invalid(text) => f.write_str(text),
+            Failure::Template(e) => writeln!(f, "error: {e}"),
+            Failure::Render { file, error } => writeln!(f, "error: {file}: {error}"),
+        }
+    }
+}
+
+/// Reads and validates the SOP at `path`: the model and the diagnostics as printed
+/// (errors and warnings). Without templates: for commands that typeset nothing.
+pub fn validate(path: &Path, settings: &Settings) -> (Option<Sop>, String) {
+    let mut sources = Sources::default();
+    let loaded = validate::load(path, &mut sources, &fonts::covers);
+    let text = diag::render(&sources, &loaded.diags);
+    let sop = loaded.sop.map(|mut sop| {
+        if let Some(date) = settings.tanggal_dokumen() {
+            sop.tanggal_dokumen = date;
+        }
+        sop
+    });
+    (sop, text)
+}
+
+/// Reads and validates the SOP at `path` and takes its templates.
+pub fn load(path: &Path, settings: &Settings) -> Result<Loaded, Failure> {
+    let (sop, text) = validate(path, settings);
+    let sop = sop.ok_or(Failure::Invalid(text.clone()))?;
+    let templates = world::templates_for(path).map_err(Failure::Template)?;
+    Ok(Loaded {
+        sop,
+        templates,
+        warnings: text,
+    })
+}
+
+/// Typesets a loaded SOP: the laid-out pages and the flowchart as drawn.
+pub fn render(loaded: &Loaded) -> Result<Rendered, Failure> {
+    typeset::render(&loaded.sop, &loaded.templates).map_err(|error| Failure::Render {
+        file: display_path(&loaded.sop.path),
+        error,
+    })
+}
+
+/// The PDF of a rendered SOP (some of its pages with `pages`, 1-based).
+pub fn pdf(
+    loaded: &Loaded,
+    rendered: &Rendered,
+    pages: Option<&[usize]>,
+) -> Result<Vec<u8>, Failure> {
+    typeset::pdf_pages(&loaded.sop, &rendered.document, pages).map_err(|error| Failure::Render {
+        file: display_path(&loaded.sop.path),
+        error,
+    })
+}
+
+/// The whole road for one file: load, then typeset.
+pub fn render_file(path: &Path, settings: &Settings) -> Result<(Loaded, Rendered), Failure> {
+    let loaded = load(path, settings)?;
+    let rendered = render(&loaded)?;
+    Ok((loaded, rendered))
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (u16, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y.clamp(1, 9999) as u16, m as u8, d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_to_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_745), (2024, 1, 23));
+        let settings = Settings {
+            source_date_epoch: Some(19_745 * 86_400 + 3600),
+        };
+        assert_eq!(settings.tanggal_dokumen(), Some((2024, 1, 23)));
+        assert_eq!(Settings::default().tanggal_dokumen(), None);
+    }
+}
