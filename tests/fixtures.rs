@@ -18,6 +18,10 @@ fn fixtures(kind: &str) -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     v.sort();
+    assert!(
+        !v.is_empty(),
+        "tests/fixtures/{kind} holds no .toml fixture"
+    );
     v
 }
 

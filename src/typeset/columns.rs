@@ -97,14 +97,14 @@ mod tests {
     #[test]
     fn columns_always_fill_the_printable_width() {
         for lanes in 1..=12 {
-            if let Some(c) = plan(A4_LANDSCAPE, lanes, 0.0) {
-                assert!(
-                    (c.total(lanes) - A4_LANDSCAPE).abs() < 0.01,
-                    "{lanes} lanes: {}",
-                    c.total(lanes)
-                );
-                assert!(c.lane >= TIGHTEST_LANE);
-            }
+            let c = plan(A4_LANDSCAPE, lanes, 0.0)
+                .unwrap_or_else(|| panic!("{lanes} lanes fit A4 landscape"));
+            assert!(
+                (c.total(lanes) - A4_LANDSCAPE).abs() < 0.01,
+                "{lanes} lanes: {}",
+                c.total(lanes)
+            );
+            assert!(c.lane >= TIGHTEST_LANE);
         }
     }
 

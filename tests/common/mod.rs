@@ -105,18 +105,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Compares page `page` (0-based) of the SOP at `example` (relative to the repository)
-/// with tests/reference/<name>.png; `UPDATE=1` rewrites it. A mismatch writes the
-/// actual page and a red diff image to tests/out.
+/// with tests/reference/<name>.png; `UPDATE=1` writes it instead. A missing reference
+/// fails; a mismatch writes the actual page and a red diff image to tests/out.
 pub fn reference(example: &str, page: usize, name: &str) {
     let (_, _, rendered) = render(&root().join(example));
     let png = sopan::typeset::page_png(&rendered.document, page, 50.0).expect("page exists");
     let reference = root().join("tests/reference").join(format!("{name}.png"));
-    if std::env::var_os("UPDATE").is_some() || !reference.exists() {
+    if std::env::var_os("UPDATE").is_some() {
         std::fs::write(&reference, &png).expect("write reference");
         return;
     }
-    let want = tiny_skia::Pixmap::decode_png(&std::fs::read(&reference).expect("read reference"))
-        .expect("decode reference");
+    let Ok(bytes) = std::fs::read(&reference) else {
+        let out = root().join("tests/out");
+        std::fs::create_dir_all(&out).expect("tests/out");
+        std::fs::write(out.join(format!("{name}.png")), &png).expect("write actual");
+        panic!(
+            "{name}: reference image tests/reference/{name}.png is missing; the page is in \
+             tests/out/{name}.png (look at it, then UPDATE=1 to accept)"
+        );
+    };
+    let want = tiny_skia::Pixmap::decode_png(&bytes).expect("decode reference");
     let got = tiny_skia::Pixmap::decode_png(&png).expect("decode render");
     assert_eq!(
         (want.width(), want.height()),
