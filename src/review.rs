@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Sop, Tanggal};
+use crate::model::Sop;
 
 /// One thing to complete or fix before the SOP is signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,10 +215,10 @@ fn normal(text: &str) -> String {
 /// must name one of them, case-insensitively, with or without a leading "SOP".
 pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
     let mut found = Vec::new();
-    if !sop.tanggal_pembuatan.ada() || tanggal_kosong(&sop.tanggal_pembuatan) {
+    if !sop.tanggal_pembuatan.ada() {
         found.push(Temuan::TanggalKosong(JenisTanggal::Pembuatan));
     }
-    if !sop.tanggal_efektif.ada() || tanggal_kosong(&sop.tanggal_efektif) {
+    if !sop.tanggal_efektif.ada() {
         found.push(Temuan::TanggalKosong(JenisTanggal::Efektif));
     }
     let p = &sop.pengesahan;
@@ -286,10 +286,6 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
         }
     }
     found
-}
-
-fn tanggal_kosong(t: &Tanggal) -> bool {
-    matches!(t, Tanggal::Teks(s) if kosong(s))
 }
 
 /// The folder whose SOPs form the catalogue of `sop`: the outermost katalog.toml's folder,

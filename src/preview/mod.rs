@@ -2,11 +2,11 @@
 //! with each SOP's pages as vector images, its review list and its diagnostics.
 //!
 //! [`watch`] sees a saved file, [`catalogue`] renders it again on a thread with a large
-//! stack and keeps only the latest render, [`server`] serves the pages built by [`pages`]
+//! stack and keeps only the latest render, [`server`] serves the pages built by [`html`]
 //! and tells open pages through Server-Sent Events.
 
 pub mod catalogue;
-pub mod pages;
+pub mod html;
 pub mod server;
 pub mod watch;
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::catalogue::{self, Catalogue, Shared};
-use super::{pages, watch};
+use super::{html, watch};
 
 /// Requests handled at once; more get 503 (each open page holds one for its event stream).
 const MAX_ACTIVE: usize = 64;
@@ -182,7 +182,7 @@ impl Preview {
         let base = format!("http://{host}:{}/", self.addr.port());
         let cat = catalogue::lock(&self.shared);
         match (&cat.single, cat.entries.keys().next()) {
-            (Some(_), Some(id)) => format!("{base}sop/{}", pages::url_path(id)),
+            (Some(_), Some(id)) => format!("{base}sop/{}", html::url_path(id)),
             _ => base,
         }
     }
@@ -232,13 +232,22 @@ impl Reply {
     }
 
     fn error(status: u16) -> Self {
-        Self::html(status, pages::error_page(status))
+        Self::html(status, html::error_page(status))
     }
 }
 
 /// What a request asks for, once its path has been decoded and checked.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route {
+    /// The event stream: held open, not answered at once.
+    Events,
+    /// Anything answered at once.
+    Page(Page),
+}
+
+/// What the server answers at once.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Page {
     /// The catalogue index.
     Index,
     /// The index's list, for live updates.
@@ -247,8 +256,6 @@ pub enum Route {
     Style,
     /// The page script.
     Script,
-    /// The event stream.
-    Events,
     /// An SOP's page.
     Sop(String),
     /// An SOP's page body, for live updates.
@@ -289,10 +296,10 @@ pub fn route(target: &str) -> Result<Route, Refusal> {
         return Err(Refusal::Forbidden);
     }
     match segments.as_slice() {
-        [""] => return Ok(Route::Index),
-        ["daftar"] => return Ok(Route::IndexList),
-        ["gaya.css"] => return Ok(Route::Style),
-        ["pratinjau.js"] => return Ok(Route::Script),
+        [""] => return Ok(Route::Page(Page::Index)),
+        ["daftar"] => return Ok(Route::Page(Page::IndexList)),
+        ["gaya.css"] => return Ok(Route::Page(Page::Style)),
+        ["pratinjau.js"] => return Ok(Route::Page(Page::Script)),
         ["events"] => return Ok(Route::Events),
         _ => {}
     }
@@ -304,17 +311,17 @@ pub fn route(target: &str) -> Result<Route, Refusal> {
     }
     let id = |parts: &[&str]| parts.join("/");
     match rest {
-        [head @ .., "isi"] if !head.is_empty() => Ok(Route::SopBody(id(head))),
-        [head @ .., "unduh.pdf"] if !head.is_empty() => Ok(Route::Pdf(id(head))),
+        [head @ .., "isi"] if !head.is_empty() => Ok(Route::Page(Page::SopBody(id(head)))),
+        [head @ .., "unduh.pdf"] if !head.is_empty() => Ok(Route::Page(Page::Pdf(id(head)))),
         [head @ .., "halaman", file] if !head.is_empty() => {
             let n = file
                 .strip_suffix(".svg")
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|n| *n >= 1)
                 .ok_or(Refusal::NotFound)?;
-            Ok(Route::PageSvg(id(head), n))
+            Ok(Route::Page(Page::PageSvg(id(head), n)))
         }
-        _ => Ok(Route::Sop(id(rest))),
+        _ => Ok(Route::Page(Page::Sop(id(rest)))),
     }
 }
 
@@ -387,52 +394,48 @@ impl Site {
             Err(Refusal::Forbidden) => return send(request, Reply::error(403)),
             Err(Refusal::BadRequest) => return send(request, Reply::error(400)),
         };
-        if route == Route::Events {
-            return self.events(request);
+        match route {
+            Route::Events => self.events(request),
+            Route::Page(page) => send(request, self.reply(page)),
         }
-        let reply = self.reply(route);
-        send(request, reply);
     }
 
-    fn reply(&self, route: Route) -> Reply {
+    fn reply(&self, page: Page) -> Reply {
         let cat = catalogue::lock(&self.shared);
         let sop = |id: &str| cat.entries.get(id);
-        match route {
-            Route::Index => Reply::html(200, pages::index(&cat)),
-            Route::IndexList => Reply::html(200, pages::index_list(&cat)),
-            Route::Style => Reply {
+        match page {
+            Page::Index => Reply::html(200, html::index(&cat)),
+            Page::IndexList => Reply::html(200, html::index_list(&cat)),
+            Page::Style => Reply {
                 status: 200,
                 content_type: "text/css; charset=utf-8",
-                body: pages::STYLE.as_bytes().to_vec(),
+                body: html::STYLE.as_bytes().to_vec(),
                 download: None,
             },
-            Route::Script => Reply {
+            Page::Script => Reply {
                 status: 200,
                 content_type: "text/javascript; charset=utf-8",
-                body: pages::SCRIPT.as_bytes().to_vec(),
+                body: html::SCRIPT.as_bytes().to_vec(),
                 download: None,
             },
-            Route::Events => Reply::error(500),
-            Route::Sop(id) => match sop(&id) {
-                Some(e) => Reply::html(200, pages::sop_page(e)),
+            Page::Sop(id) => match sop(&id) {
+                Some(e) => Reply::html(200, html::sop_page(e)),
                 None => Reply::error(404),
             },
-            Route::SopBody(id) => match sop(&id) {
-                Some(e) => Reply::html(200, pages::sop_body(e)),
+            Page::SopBody(id) => match sop(&id) {
+                Some(e) => Reply::html(200, html::sop_body(e)),
                 None => Reply::error(404),
             },
-            Route::PageSvg(id, n) => {
-                match sop(&id).and_then(|e| e.good.as_ref()?.svgs.get(n - 1)) {
-                    Some(svg) => Reply {
-                        status: 200,
-                        content_type: "image/svg+xml",
-                        body: svg.as_bytes().to_vec(),
-                        download: None,
-                    },
-                    None => Reply::error(404),
-                }
-            }
-            Route::Pdf(id) => match sop(&id).and_then(|e| Some((e, e.good.as_ref()?))) {
+            Page::PageSvg(id, n) => match sop(&id).and_then(|e| e.good.as_ref()?.svgs.get(n - 1)) {
+                Some(svg) => Reply {
+                    status: 200,
+                    content_type: "image/svg+xml",
+                    body: svg.as_bytes().to_vec(),
+                    download: None,
+                },
+                None => Reply::error(404),
+            },
+            Page::Pdf(id) => match sop(&id).and_then(|e| Some((e, e.good.as_ref()?))) {
                 Some((e, good)) => Reply {
                     status: 200,
                     content_type: "application/pdf",
@@ -528,22 +531,25 @@ mod tests {
 
     #[test]
     fn known_routes_are_named() {
-        assert_eq!(route("/"), Ok(Route::Index));
-        assert_eq!(route("/?q=1"), Ok(Route::Index));
+        assert_eq!(route("/"), Ok(Route::Page(Page::Index)));
+        assert_eq!(route("/?q=1"), Ok(Route::Page(Page::Index)));
         assert_eq!(route("/events"), Ok(Route::Events));
         assert_eq!(
             route("/sop/perencanaan/lakip"),
-            Ok(Route::Sop("perencanaan/lakip".into()))
+            Ok(Route::Page(Page::Sop("perencanaan/lakip".into())))
         );
         assert_eq!(
             route("/sop/perencanaan/lakip/halaman/2.svg?v=7"),
-            Ok(Route::PageSvg("perencanaan/lakip".into(), 2))
+            Ok(Route::Page(Page::PageSvg("perencanaan/lakip".into(), 2)))
         );
         assert_eq!(
             route("/sop/bab%20satu/lakip/unduh.pdf"),
-            Ok(Route::Pdf("bab satu/lakip".into()))
+            Ok(Route::Page(Page::Pdf("bab satu/lakip".into())))
         );
-        assert_eq!(route("/sop/lakip/isi"), Ok(Route::SopBody("lakip".into())));
+        assert_eq!(
+            route("/sop/lakip/isi"),
+            Ok(Route::Page(Page::SopBody("lakip".into())))
+        );
     }
 
     #[test]

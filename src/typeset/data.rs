@@ -24,11 +24,6 @@ fn dash(s: &str) -> String {
     }
 }
 
-/// Builds `/data.json` for the templates.
-pub fn build(sop: &Sop, columns: &[Columns]) -> Value {
-    build_in(sop, columns, &Placement::default())
-}
-
 /// Where an SOP sits in the book: its index there (its bookmark's label) and, for each
 /// Keterkaitan entry, the link to the SOP of the book it names, if any.
 #[derive(Debug, Clone, Default)]
