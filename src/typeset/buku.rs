@@ -11,7 +11,6 @@ use std::collections::VecDeque;
 use std::num::NonZeroUsize;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use serde_json::json;
 use typst::foundations::{Content, Smart};
 use typst::introspection::{PagedPosition, Tag};
 use typst::layout::{Abs, Frame, FrameItem, Point, Sides};
@@ -25,7 +24,7 @@ use super::{
     second_pass,
 };
 use crate::flow::Geometry;
-use crate::model::{Gambar, Sop};
+use crate::model::{Gambar, Instansi, Sop};
 
 /// How a Keterkaitan entry links to another SOP of the book until its page is known.
 const LINK_PREFIX: &str = "sopan:sop-";
@@ -329,7 +328,7 @@ impl Chapters {
 /// The cover, Daftar Isi and chapter pages: one small Typst document.
 struct FrontMatter {
     world: SopWorld,
-    buku: serde_json::Value,
+    buku: data::Buku,
 }
 
 impl FrontMatter {
@@ -341,30 +340,40 @@ impl FrontMatter {
         first: &Sop,
     ) -> Self {
         let mut files = Vec::new();
-        let (width, height) = first.kertas.pt();
         let logo = sampul.logo.as_ref().map(|g| {
             let path = format!("/aset/sampul/logo.{}", g.format);
             files.push((path.clone(), g.data.clone()));
             path
         });
-        let (y, m, d) = first.tanggal_dokumen;
-        let buku = json!({
-            "judul": sampul.judul,
-            "tahun": sampul.tahun,
-            "alamat": sampul.alamat,
-            "baris": sampul.baris.iter().map(|b| b.to_uppercase()).collect::<Vec<_>>(),
-            "unit": sampul.unit.to_uppercase(),
-            "logo": logo,
-            "author": sampul.baris.join(", "),
-            "tanggal_dokumen": [y, m, d],
-            "kertas": { "lebar": width, "tinggi": height, "margin": data::MARGIN, "margin_bawah": data::MARGIN + data::CONNECTOR_BAND },
-            "font": first.gaya.font.family(),
-            "label": first.label,
-            "duplex": duplex,
-            "isi": entries.iter().map(|e| json!({ "bab": e.bab, "nomor": e.sop.nomor, "nama": e.sop.nama })).collect::<Vec<_>>(),
-            "bab": [],
-        });
-        files.push(("/buku.json".into(), Vec::new()));
+        let buku = data::Buku {
+            judul: sampul.judul.clone(),
+            tahun: sampul.tahun.clone(),
+            alamat: sampul.alamat.clone(),
+            baris: sampul.baris.iter().map(|b| b.to_uppercase()).collect(),
+            unit: sampul.unit.to_uppercase(),
+            logo,
+            author: data::author(&Instansi {
+                baris: sampul.baris.clone(),
+                unit: sampul.unit.clone(),
+                logo: None,
+            }),
+            tanggal_dokumen: first.tanggal_dokumen,
+            kertas: data::Kertas::of(&first.kertas),
+            font: first.gaya.font.family(),
+            label: first.label.clone(),
+            duplex,
+            isi: entries
+                .iter()
+                .map(|e| data::BukuIsi {
+                    bab: e.bab.clone(),
+                    nomor: e.sop.nomor.clone(),
+                    nama: e.sop.nama.clone(),
+                    halaman: 0,
+                })
+                .collect(),
+            bab: Vec::new(),
+        };
+        files.push((data::BUKU_JSON.into(), Vec::new()));
         let world = SopWorld::new("buku.typ", templates, files, first.tanggal_dokumen);
         Self { world, buku }
     }
@@ -376,22 +385,18 @@ impl FrontMatter {
         titles: &[String],
         chapters: &[usize],
     ) -> Result<PagedDocument, RenderError> {
-        if let Some(isi) = self.buku["isi"].as_array_mut() {
-            for (e, &page) in isi.iter_mut().zip(sops) {
-                e["halaman"] = json!(page);
-            }
+        for (e, &page) in self.buku.isi.iter_mut().zip(sops) {
+            e.halaman = page;
         }
-        let bab: Vec<_> = titles
+        self.buku.bab = titles
             .iter()
             .zip(chapters)
-            .map(|(judul, halaman)| json!({ "judul": judul, "halaman": halaman }))
+            .map(|(judul, &halaman)| data::BukuBab {
+                judul: judul.clone(),
+                halaman,
+            })
             .collect();
-        let mut buku = self.buku.clone();
-        buku["bab"] = json!(bab);
-        self.world.set_file(
-            "/buku.json",
-            serde_json::to_vec(&buku).expect("JSON of plain data"),
-        );
+        self.world.set_file(data::BUKU_JSON, data::json(&self.buku));
         compile(&self.world)
     }
 }

@@ -1,10 +1,36 @@
-//! The data a template receives, as JSON: plain strings and numbers, never Typst code.
+//! The contract between sopan and its templates: the virtual files a template reads, as
+//! typed data serialised to JSON, and the names of the markers sopan reads back. Every
+//! string is plain text for the template to print, never Typst code.
 
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use super::columns::Columns;
-use crate::flow::route::min_row_height;
-use crate::model::{Sop, nip_resmi};
+use crate::flow::route::{LABEL_SIZE, min_row_height};
+use crate::model::{self, Instansi, Sop, nip_resmi};
+
+/// The SOP, for `sop.typ`, `buku-sop.typ` and `lapis.typ`.
+pub const DATA_JSON: &str = "/data.json";
+/// The kop grid rows that run onto another page ([`Tahap`]).
+pub const TAHAP_JSON: &str = "/tahap.json";
+/// The routed flowchart by page (`flow::by_page`), for `lapis.typ`.
+pub const FLOW_JSON: &str = "/flow.json";
+/// What `lapis.typ` draws besides the flowchart ([`Lapis`]).
+pub const LAPIS_JSON: &str = "/lapis.json";
+/// The book's own pages ([`Buku`]), for `buku.typ`.
+pub const BUKU_JSON: &str = "/buku.json";
+
+/// Label of the markers at the top (`e: 0`) and bottom (`e: 1`) of every step row
+/// (`alur.typ`): where they land is where the row is.
+pub const ROW_MARKER: &str = "sopan-row";
+/// Label of the marker at the end of every kop grid cell (`kop.typ`).
+pub const GRID_END_MARKER: &str = "sopan-grid-akhir";
+
+/// Label of the marker where kop grid row `row` starts (`kop.typ`).
+pub fn grid_start_marker(row: usize) -> String {
+    format!("sopan-grid-{row}")
+}
 
 /// Page margin on every side, 15 mm.
 pub const MARGIN: f64 = 15.0 * 72.0 / 25.4;
@@ -16,12 +42,245 @@ pub fn image_path(role: &str, format: &str) -> String {
     format!("/aset/{role}.{format}")
 }
 
-fn dash(s: &str) -> String {
-    if s.trim().is_empty() {
-        "-".into()
-    } else {
-        s.trim().to_string()
+/// `/data.json`: one SOP as the templates print it.
+#[derive(Debug, Serialize)]
+pub struct Data<'a> {
+    /// The SOP's place in a book (its bookmark's label); 0 alone.
+    pub indeks: usize,
+    /// Nama SOP, the PDF's title.
+    pub judul: &'a str,
+    /// Nomor SOP.
+    pub nomor: &'a str,
+    /// The PDF's author: the instansi.
+    pub author: String,
+    /// The PDF's date, `[y, m, d]`.
+    pub tanggal_dokumen: (u16, u8, u8),
+    /// The paper.
+    pub kertas: Kertas,
+    /// The font family of the whole sheet.
+    pub font: &'static str,
+    /// The watermark, if the sheet carries one.
+    pub watermark: Option<String>,
+    /// Every printed label, after `[label]`.
+    pub label: &'a BTreeMap<String, String>,
+    /// Whether the column-number row is printed under the header.
+    pub nomor_kolom: bool,
+    /// The identity block.
+    pub kop: Kop<'a>,
+    /// The grid: 3 rows of 2 cells.
+    pub grid: [[Grid<'a>; 2]; 3],
+    /// One per flow table.
+    pub prosedur: Vec<Prosedur<'a>>,
+}
+
+/// The paper in points.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kertas {
+    /// Width.
+    pub lebar: f64,
+    /// Height.
+    pub tinggi: f64,
+    /// Margin on the top, left and right.
+    pub margin: f64,
+    /// Margin at the bottom, with room for off-page connectors.
+    pub margin_bawah: f64,
+}
+
+impl Kertas {
+    /// The paper an SOP is printed on.
+    pub fn of(kertas: &model::Kertas) -> Self {
+        let (lebar, tinggi) = kertas.pt();
+        Self {
+            lebar,
+            tinggi,
+            margin: MARGIN,
+            margin_bawah: MARGIN + CONNECTOR_BAND,
+        }
     }
+}
+
+/// The PDF's author: the instansi lines, or the unit when there are none.
+pub fn author(instansi: &Instansi) -> String {
+    if instansi.baris.is_empty() {
+        instansi.unit.clone()
+    } else {
+        instansi.baris.join(", ")
+    }
+}
+
+/// The identity block, as printed.
+#[derive(Debug, Serialize)]
+pub struct Kop<'a> {
+    /// Instansi lines, upper case.
+    pub baris: Vec<String>,
+    /// The unit, upper case.
+    pub unit: String,
+    /// Virtual path of the logo.
+    pub logo: Option<String>,
+    /// Nomor SOP.
+    pub nomor: &'a str,
+    /// Tanggal pembuatan, printed.
+    pub tanggal_pembuatan: String,
+    /// Tanggal revisi, printed.
+    pub tanggal_revisi: String,
+    /// Tanggal efektif, printed.
+    pub tanggal_efektif: String,
+    /// The signer's position.
+    pub jabatan: &'a str,
+    /// Virtual path of the signature image.
+    pub ttd: Option<String>,
+    /// The signer's name.
+    pub nama: &'a str,
+    /// The signer's rank.
+    pub pangkat: &'a str,
+    /// The signer's NIP, grouped the official way.
+    pub nip: String,
+    /// Nama SOP, upper case.
+    pub nama_sop: String,
+}
+
+/// One cell of the grid.
+#[derive(Debug, Serialize)]
+pub struct Grid<'a> {
+    /// The label above the list.
+    pub label: &'a str,
+    /// The entries.
+    pub isi: &'a [String],
+    /// Whether the entries are numbered.
+    pub bernomor: bool,
+    /// Keterkaitan only: per entry, a link target in the book, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tautan: Option<&'a [Option<String>]>,
+}
+
+/// One flow table.
+#[derive(Debug, Serialize)]
+pub struct Prosedur<'a> {
+    /// Its title.
+    pub judul: String,
+    /// Lane names, left to right.
+    pub lanes: &'a [String],
+    /// Column widths in points.
+    pub kolom: &'a Columns,
+    /// The steps.
+    pub langkah: Vec<Langkah<'a>>,
+    /// The Norma Waktu total, if any.
+    pub norma_waktu: &'a Option<String>,
+}
+
+/// One step row.
+#[derive(Debug, Serialize)]
+pub struct Langkah<'a> {
+    /// Printed number, from 1.
+    pub no: usize,
+    /// Kegiatan.
+    pub kegiatan: &'a str,
+    /// Kelengkapan ("-" when empty).
+    pub kelengkapan: String,
+    /// Waktu ("-" when empty).
+    pub waktu: String,
+    /// Output ("-" when empty).
+    pub output: String,
+    /// Keterangan.
+    pub keterangan: &'a str,
+    /// Minimum row height in points (room for the symbol).
+    pub tinggi: f64,
+}
+
+/// `/tahap.json`: the kop grid rows (by index) that run onto another page, each with
+/// the page it starts on; their repeated headings say "(lanjutan)".
+#[derive(Debug, Serialize)]
+pub struct Tahap<'a> {
+    /// Row index -> first page.
+    pub lanjutan: &'a BTreeMap<usize, usize>,
+}
+
+/// `/lapis.json`: what `lapis.typ` draws over the sheet besides the flowchart.
+#[derive(Debug, Serialize)]
+pub struct Lapis<'a> {
+    /// The SOP's page count.
+    pub halaman: usize,
+    /// Whether the pages are numbered through a book.
+    pub buku: bool,
+    /// In a book, the number of the SOP's first page.
+    pub awal: usize,
+    /// By page, the lines between the lanes of the step rows there: `[x, top, bottom]`.
+    pub lajur: &'a BTreeMap<usize, Vec<[f64; 3]>>,
+    /// Text size of Ya/Tidak labels and of the Selesai capsule, in points: the size
+    /// the router measured them at.
+    pub ukuran_label: f64,
+}
+
+impl<'a> Lapis<'a> {
+    /// The overlay of `halaman` pages; `awal` is the book page of the first (`None` alone).
+    pub fn new(
+        halaman: usize,
+        awal: Option<usize>,
+        lajur: &'a BTreeMap<usize, Vec<[f64; 3]>>,
+    ) -> Self {
+        Self {
+            halaman,
+            buku: awal.is_some(),
+            awal: awal.unwrap_or(1),
+            lajur,
+            ukuran_label: LABEL_SIZE,
+        }
+    }
+}
+
+/// `/buku.json`: the cover, the Daftar Isi and the chapter pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Buku {
+    /// `katalog.judul`.
+    pub judul: String,
+    /// `katalog.tahun`.
+    pub tahun: String,
+    /// `katalog.alamat`.
+    pub alamat: String,
+    /// Instansi lines, upper case.
+    pub baris: Vec<String>,
+    /// The unit, upper case.
+    pub unit: String,
+    /// Virtual path of the cover's logo.
+    pub logo: Option<String>,
+    /// The PDF's author.
+    pub author: String,
+    /// The PDF's date, `[y, m, d]`.
+    pub tanggal_dokumen: (u16, u8, u8),
+    /// The paper.
+    pub kertas: Kertas,
+    /// The font family.
+    pub font: &'static str,
+    /// Every printed label.
+    pub label: BTreeMap<String, String>,
+    /// Whether every chapter and SOP starts on an odd page.
+    pub duplex: bool,
+    /// One entry of the Daftar Isi per SOP.
+    pub isi: Vec<BukuIsi>,
+    /// One per chapter.
+    pub bab: Vec<BukuBab>,
+}
+
+/// An entry of the Daftar Isi.
+#[derive(Debug, Clone, Serialize)]
+pub struct BukuIsi {
+    /// The chapter it belongs to.
+    pub bab: Option<String>,
+    /// Nomor SOP.
+    pub nomor: String,
+    /// Nama SOP.
+    pub nama: String,
+    /// The page it starts on (0 while not yet known).
+    pub halaman: usize,
+}
+
+/// A chapter of the book.
+#[derive(Debug, Clone, Serialize)]
+pub struct BukuBab {
+    /// Its title.
+    pub judul: String,
+    /// The page of its title page.
+    pub halaman: usize,
 }
 
 /// Where an SOP sits in the book: its index there (its bookmark's label) and, for each
@@ -34,78 +293,111 @@ pub struct Placement {
     pub tautan: Vec<Option<String>>,
 }
 
-/// Builds the data of one SOP placed in a document.
-pub fn build_in(sop: &Sop, columns: &[Columns], at: &Placement) -> Value {
-    let (width, height) = sop.kertas.pt();
-    let k = &sop;
-    let p = &sop.pengesahan;
-    let grid = |key: &str, items: &[String], numbered: bool| json!({ "label": sop.label(key), "isi": items, "bernomor": numbered });
-    let prosedur: Vec<Value> = sop
-        .prosedur
-        .iter()
-        .zip(columns)
-        .map(|(pr, col)| {
-            let langkah: Vec<Value> = pr
-                .langkah
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    json!({
-                        "no": i + 1,
-                        "kegiatan": l.kegiatan,
-                        "kelengkapan": dash(&l.kelengkapan),
-                        "waktu": dash(&l.waktu),
-                        "output": dash(&l.output),
-                        "keterangan": l.keterangan.trim(),
-                        "tinggi": min_row_height(l.bentuk),
+fn dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "-".into()
+    } else {
+        s.trim().to_string()
+    }
+}
+
+impl<'a> Data<'a> {
+    /// The data of one SOP placed in a document (a book, or alone by default).
+    pub fn new(sop: &'a Sop, columns: &'a [Columns], at: &'a Placement) -> Self {
+        let p = &sop.pengesahan;
+        let grid = |key: &'static str, isi: &'a [String], bernomor: bool| Grid {
+            label: sop.label(key),
+            isi,
+            bernomor,
+            tautan: None,
+        };
+        let prosedur = sop
+            .prosedur
+            .iter()
+            .zip(columns)
+            .map(|(pr, kolom)| Prosedur {
+                judul: pr.judul.clone().unwrap_or_else(|| sop.nama.to_uppercase()),
+                lanes: &pr.lanes,
+                kolom,
+                langkah: pr
+                    .langkah
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| Langkah {
+                        no: i + 1,
+                        kegiatan: &l.kegiatan,
+                        kelengkapan: dash(&l.kelengkapan),
+                        waktu: dash(&l.waktu),
+                        output: dash(&l.output),
+                        keterangan: l.keterangan.trim(),
+                        tinggi: min_row_height(l.bentuk),
                     })
-                })
-                .collect();
-            json!({
-                "judul": pr.judul.clone().unwrap_or_else(|| sop.nama.to_uppercase()),
-                "lanes": pr.lanes,
-                "kolom": col,
-                "langkah": langkah,
-                "norma_waktu": pr.norma_waktu,
+                    .collect(),
+                norma_waktu: &pr.norma_waktu,
             })
-        })
-        .collect();
-    let mut keterkaitan = grid("keterkaitan", &sop.keterkaitan, true);
-    keterkaitan["tautan"] = json!(at.tautan);
-    json!({
-        "indeks": at.indeks,
-        "judul": sop.nama,
-        "nomor": sop.nomor,
-        "author": if k.instansi.baris.is_empty() { k.instansi.unit.clone() } else { k.instansi.baris.join(", ") },
-        "tanggal_dokumen": [sop.tanggal_dokumen.0, sop.tanggal_dokumen.1, sop.tanggal_dokumen.2],
-        "kertas": {
-            "lebar": width, "tinggi": height,
-            "margin": MARGIN, "margin_bawah": MARGIN + CONNECTOR_BAND,
-        },
-        "font": sop.gaya.font.family(),
-        "watermark": sop.watermark(),
-        "label": sop.label,
-        "nomor_kolom": sop.gaya.nomor_kolom,
-        "kop": {
-            "baris": k.instansi.baris.iter().map(|b| b.to_uppercase()).collect::<Vec<_>>(),
-            "unit": k.instansi.unit.to_uppercase(),
-            "logo": k.instansi.logo.as_ref().map(|g| image_path("logo", g.format)),
-            "nomor": sop.nomor,
-            "tanggal_pembuatan": sop.tanggal_pembuatan.cetak(),
-            "tanggal_revisi": sop.tanggal_revisi.cetak(),
-            "tanggal_efektif": sop.tanggal_efektif.cetak(),
-            "jabatan": p.jabatan.trim(),
-            "ttd": p.ttd.as_ref().map(|g| image_path("ttd", g.format)),
-            "nama": p.nama.trim(),
-            "pangkat": p.pangkat.trim(),
-            "nip": if p.nip.trim().is_empty() { String::new() } else { nip_resmi(&p.nip) },
-            "nama_sop": sop.nama.to_uppercase(),
-        },
-        "grid": [
-            [grid("dasar_hukum", &sop.dasar_hukum, true), grid("kualifikasi_pelaksana", &sop.kualifikasi_pelaksana, true)],
-            [keterkaitan, grid("peralatan", &sop.peralatan, true)],
-            [grid("peringatan", &sop.peringatan, sop.peringatan.len() > 1), grid("pencatatan", &sop.pencatatan, sop.pencatatan.len() > 1)],
-        ],
-        "prosedur": prosedur,
-    })
+            .collect();
+        Data {
+            indeks: at.indeks,
+            judul: &sop.nama,
+            nomor: &sop.nomor,
+            author: author(&sop.instansi),
+            tanggal_dokumen: sop.tanggal_dokumen,
+            kertas: Kertas::of(&sop.kertas),
+            font: sop.gaya.font.family(),
+            watermark: sop.watermark(),
+            label: &sop.label,
+            nomor_kolom: sop.gaya.nomor_kolom,
+            kop: Kop {
+                baris: sop
+                    .instansi
+                    .baris
+                    .iter()
+                    .map(|b| b.to_uppercase())
+                    .collect(),
+                unit: sop.instansi.unit.to_uppercase(),
+                logo: sop
+                    .instansi
+                    .logo
+                    .as_ref()
+                    .map(|g| image_path("logo", g.format)),
+                nomor: &sop.nomor,
+                tanggal_pembuatan: sop.tanggal_pembuatan.cetak(),
+                tanggal_revisi: sop.tanggal_revisi.cetak(),
+                tanggal_efektif: sop.tanggal_efektif.cetak(),
+                jabatan: p.jabatan.trim(),
+                ttd: p.ttd.as_ref().map(|g| image_path("ttd", g.format)),
+                nama: p.nama.trim(),
+                pangkat: p.pangkat.trim(),
+                nip: if p.nip.trim().is_empty() {
+                    String::new()
+                } else {
+                    nip_resmi(&p.nip)
+                },
+                nama_sop: sop.nama.to_uppercase(),
+            },
+            grid: [
+                [
+                    grid("dasar_hukum", &sop.dasar_hukum, true),
+                    grid("kualifikasi_pelaksana", &sop.kualifikasi_pelaksana, true),
+                ],
+                [
+                    Grid {
+                        tautan: Some(&at.tautan),
+                        ..grid("keterkaitan", &sop.keterkaitan, true)
+                    },
+                    grid("peralatan", &sop.peralatan, true),
+                ],
+                [
+                    grid("peringatan", &sop.peringatan, sop.peringatan.len() > 1),
+                    grid("pencatatan", &sop.pencatatan, sop.pencatatan.len() > 1),
+                ],
+            ],
+            prosedur,
+        }
+    }
+}
+
+/// The JSON bytes of a contract value.
+pub fn json(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect("the template data is plain data")
 }

@@ -81,9 +81,9 @@ fn looked_up(font: model::Font, c: char) -> bool {
         .all(|f| f.is_some_and(|f| f.glyph_index(c).is_some()))
 }
 
-/// Width of `text` in the regular face of the sans family at `size` points.
-pub fn text_width(text: &str, size: f64) -> f64 {
-    let Some(face) = FACES[0].as_ref() else {
+/// Width of `text` in the regular face of `font` at `size` points.
+pub fn text_width(font: model::Font, text: &str, size: f64) -> f64 {
+    let [Some(face), _] = faces(font) else {
         return text.len() as f64 * size * 0.55;
     };
     let per_em = f64::from(face.units_per_em());
@@ -128,6 +128,13 @@ mod tests {
     fn all_eight_faces_load() {
         assert_eq!(FONTS.fonts.len(), 8);
         assert!(FACES.iter().all(Option::is_some));
-        assert!(text_width("Tidak", 6.5) > 10.0);
+        for font in [model::Font::Sans, model::Font::Serif] {
+            assert!(text_width(font, "Tidak", 6.5) > 10.0);
+        }
+        // Times is narrower than Arial: labels are measured in the sheet's own font.
+        assert!(
+            text_width(model::Font::Serif, "Tidak lengkap", 6.5)
+                < text_width(model::Font::Sans, "Tidak lengkap", 6.5)
+        );
     }
 }

@@ -22,7 +22,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::flow::{self, FlowInput, Geometry, PageInfo, RowBox, StepIn};
 use crate::model::Sop;
 use columns::Columns;
-use data::Placement;
+use data::{Data, Lapis, Placement, Tahap};
 use world::SopWorld;
 
 /// What went wrong while typesetting (never the user's fault once validation passed,
@@ -92,10 +92,12 @@ pub fn prepare_in(
     at: &Placement,
 ) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
     let (cols, warnings) = plan_columns(sop)?;
-    let json = serde_json::to_vec(&data::build_in(sop, &cols, at)).expect("JSON of plain data");
     let mut files = vec![
-        ("/data.json".to_string(), json),
-        ("/tahap.json".to_string(), tahap(&BTreeMap::new())),
+        (
+            data::DATA_JSON.to_string(),
+            data::json(&Data::new(sop, &cols, at)),
+        ),
+        (data::TAHAP_JSON.to_string(), tahap(&BTreeMap::new())),
     ];
     if let Some(g) = &sop.instansi.logo {
         files.push((data::image_path("logo", g.format), g.data.clone()));
@@ -191,7 +193,7 @@ pub(crate) fn first_pass(
 /// `/tahap.json`: the kop grid rows whose repeated headings say "(lanjutan)", with the
 /// page each starts on.
 fn tahap(lanjutan: &BTreeMap<usize, usize>) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({ "lanjutan": lanjutan })).expect("JSON of plain data")
+    data::json(&Tahap { lanjutan })
 }
 
 /// Pass 2: draws the flowchart and the page numbers over the sheet of pass 1.
@@ -207,7 +209,7 @@ pub(crate) fn second_pass(
     penomoran: Penomoran,
 ) -> Result<PagedDocument, RenderError> {
     let sheet = if !routed.continued_grids.is_empty() {
-        world.set_file("/tahap.json", tahap(&routed.continued_grids));
+        world.set_file(data::TAHAP_JSON, tahap(&routed.continued_grids));
         let sheet = compile(world)?;
         if sheet.pages().len() != routed.pages || measure(&sheet)? != routed.measured {
             return Err(RenderError::Typst(
@@ -218,24 +220,18 @@ pub(crate) fn second_pass(
     } else {
         routed.sheet.clone()
     };
-    let (buku, awal) = match penomoran {
-        Penomoran::Sendiri => (false, 1),
-        Penomoran::Buku { awal } => (true, awal),
+    let awal = match penomoran {
+        Penomoran::Sendiri => None,
+        Penomoran::Buku { awal } => Some(awal),
     };
     let mut lapis = world.with_main("lapis.typ");
     lapis.set_file(
-        "/lapis.json",
-        serde_json::to_vec(&serde_json::json!({
-            "halaman": routed.pages,
-            "buku": buku,
-            "awal": awal,
-            "lajur": routed.lane_lines,
-        }))
-        .expect("JSON of plain data"),
+        data::LAPIS_JSON,
+        data::json(&Lapis::new(routed.pages, awal, &routed.lane_lines)),
     );
     lapis.set_file(
-        "/flow.json",
-        serde_json::to_vec(&flow::by_page([&routed.geometry])).expect("JSON of plain data"),
+        data::FLOW_JSON,
+        data::json(&flow::by_page([&routed.geometry])),
     );
     let lapis = compile(&lapis)?;
     if lapis.pages().len() != sheet.pages().len() {
@@ -294,16 +290,17 @@ fn continued_grids(doc: &PagedDocument) -> BTreeMap<usize, usize> {
             .and_then(|loc| intro.position(loc))
             .map(|pos| pos.page.get())
     };
-    let end = Label::new(PicoStr::intern("sopan-grid-akhir")).expect("label name is not empty");
+    let end = Label::new(PicoStr::intern(data::GRID_END_MARKER)).expect("label name is not empty");
     let mut continued = BTreeMap::new();
     for cell_end in intro.query(&Selector::Label(end)).iter() {
         let Some(gi) = cell_end
             .to_packed::<MetadataElem>()
             .and_then(|m| m.value.clone().cast::<i64>().ok())
+            .and_then(|gi| usize::try_from(gi).ok())
         else {
             continue;
         };
-        let start = Label::new(PicoStr::intern(&format!("sopan-grid-{gi}")))
+        let start = Label::new(PicoStr::intern(&data::grid_start_marker(gi)))
             .expect("label name is not empty");
         let Some(first) = intro
             .query_first(&Selector::Label(start))
@@ -312,7 +309,7 @@ fn continued_grids(doc: &PagedDocument) -> BTreeMap<usize, usize> {
             continue;
         };
         if page_of(cell_end).is_some_and(|last| last > first) {
-            continued.insert(gi as usize, first);
+            continued.insert(gi, first);
         }
     }
     continued
@@ -456,7 +453,7 @@ impl PartialEq for RowBox {
 /// Where every row of the SOP landed.
 pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
     let intro = doc.introspector();
-    let label = Label::new(PicoStr::intern("sopan-row")).expect("label name is not empty");
+    let label = Label::new(PicoStr::intern(data::ROW_MARKER)).expect("label name is not empty");
     let mut tops: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
     let mut bottoms: Vec<(usize, usize, f64)> = Vec::new();
     for elem in intro.query(&Selector::Label(label)).iter() {
@@ -551,7 +548,7 @@ pub(crate) fn route_all(
             label_ya: &sop.gaya.label_ya,
             label_tidak: &sop.gaya.label_tidak,
             label_selesai: sop.label("selesai"),
-            text_width: &fonts::text_width,
+            text_width: &|text, size| fonts::text_width(sop.gaya.font, text, size),
         };
         flow::route(&input, &mut letters, &mut geometry);
     }
