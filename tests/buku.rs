@@ -40,6 +40,8 @@ fn text_of(b: &Buku, page: usize) -> String {
     squash(&page_text(&b.document, page))
 }
 
+/// Clean arrows: every SOP in the book breaks none of the drawing rules 1-7
+/// (src/flow/check.rs).
 #[test]
 fn book_has_cover_contents_chapters_every_sop_and_clean_arrows() {
     let dir = root().join("examples/pagar-alam-dpmptsptk");

@@ -55,6 +55,8 @@ fn check_example(path: &Path) -> Vec<String> {
     problems
 }
 
+/// Every example renders with its text, and its arrows break none of the drawing rules
+/// 1-7 (src/flow/check.rs).
 #[test]
 fn every_example_renders_with_its_text_and_clean_arrows() {
     let files = examples();

@@ -59,6 +59,7 @@ fn err_fixtures_report_every_mistake_with_its_place() {
     );
 }
 
+/// Clean arrows: no fixture breaks any of the drawing rules 1-7 (src/flow/check.rs).
 #[test]
 fn ok_fixtures_render_with_clean_arrows() {
     for file in fixtures("ok") {

@@ -1,6 +1,6 @@
-//! The router against the drawing rules of LAYOUT.md ("Flow lines: the quality bar"):
-//! thousands of generated flows plus a few hand-written hard cases, all checked by
-//! `sopan::flow::check` on the geometry the router computed.
+//! The router against the drawing rules 1-7 written out in `src/flow/check.rs` ("flow
+//! lines: the quality bar"): thousands of generated flows plus a few hand-written hard
+//! cases, all checked by `sopan::flow::check` on the geometry the router computed.
 //!
 //! `SOPAN_PROP_CASES=20000` raises the number of generated flows, `SOPAN_PROP_SEED=<n>` changes
 //! the base seed, `SOPAN_PROP_ONE=<seed>` routes a single generated flow and prints it,
@@ -760,8 +760,9 @@ struct KindStats {
 
 /// The property test of issue 4: 2000 generated flows (1-10 lanes, 2-60 steps, random
 /// decisions and jumps both ways, random row heights forcing page breaks), every one
-/// checked against every drawing rule. `SOPAN_PROP_CASES`, `SOPAN_PROP_SEED` run another
-/// corpus, `SOPAN_PROP_ONE=<seed>` shows one flow, `SOPAN_PROP_LIST=1` lists failures.
+/// checked against every drawing rule (rules 1-7, src/flow/check.rs). `SOPAN_PROP_CASES`,
+/// `SOPAN_PROP_SEED` run another corpus, `SOPAN_PROP_ONE=<seed>` shows one flow,
+/// `SOPAN_PROP_LIST=1` lists failures.
 #[test]
 fn random_flows_obey_the_drawing_rules() {
     let cases = env_u64("SOPAN_PROP_CASES").unwrap_or(2000);
@@ -924,6 +925,7 @@ fn next(i: usize) -> Alur {
     Lanjut(Langkah(i + 1))
 }
 
+/// Routes `f` and asserts that it breaks none of the drawing rules 1-7 (src/flow/check.rs).
 fn assert_clean(name: &str, f: &Flow) {
     let g = f
         .route()
@@ -943,6 +945,8 @@ fn assert_clean(name: &str, f: &Flow) {
     );
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 7 (a loop back to an earlier page,
+/// through a connector pair) and rule 5 (it leaves the diamond from a side vertex).
 #[test]
 fn loop_back_across_a_page_break() {
     // Steps 1-4 fill page 1; the decision on page 2 sends "tidak" back to step 2.
@@ -969,6 +973,8 @@ fn loop_back_across_a_page_break() {
     assert_clean("loop back across a page break", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 5 (each loop on its own track) and
+/// rule 4 (the loops neither share nor touch).
 #[test]
 fn three_nested_loops() {
     // 8 -> 5, 9 -> 3, 10 -> 2 (1-based): each loop encloses the previous one.
@@ -1010,6 +1016,8 @@ fn three_nested_loops() {
     assert_clean("three nested loops", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 5 (a forward skip in a channel
+/// beside the symbols) and rule 4 (it passes the loop without touching it).
 #[test]
 fn forward_skip_over_a_decision() {
     // Step 2 skips to step 6, over the decision at step 4 that loops back to step 3.
@@ -1040,6 +1048,8 @@ fn forward_skip_over_a_decision() {
     assert_clean("forward skip over a decision", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 5 (both exits leave from side
+/// vertices) and rule 6 (both labels at their exits).
 #[test]
 fn decision_whose_both_branches_jump() {
     let f = flow(
@@ -1063,6 +1073,8 @@ fn decision_whose_both_branches_jump() {
     assert_clean("decision whose both branches jump", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 3 (long jumps across many lanes
+/// pass no symbol) and rule 4.
 #[test]
 fn eight_lanes() {
     let f = flow(
@@ -1094,6 +1106,8 @@ fn eight_lanes() {
     assert_clean("eight lanes", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 2 (lines end on the right symbol of
+/// a joint step) and rule 3 (no line through its other symbols).
 #[test]
 fn joint_step() {
     // Step 3 is done jointly by lanes 1-3; a loop comes back into it and a skip leaves it.
@@ -1119,6 +1133,8 @@ fn joint_step() {
     assert_clean("joint step", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 7 (many page breaks, loops and
+/// skips across them) and rule 1.
 #[test]
 fn forty_steps_with_tall_rows() {
     let mut steps: Vec<(Vec<usize>, Alur)> = (0..40).map(|i| (vec![i % 5], next(i))).collect();
@@ -1147,6 +1163,8 @@ fn forty_steps_with_tall_rows() {
     assert_clean("forty steps with tall rows", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 7 (four connector pairs at one
+/// break, none overlapping) and rule 3.
 #[test]
 fn four_pairs_at_one_page_break_in_one_lane() {
     // Found by the property test: two lines took their connectors on their own tracks,
@@ -1178,6 +1196,8 @@ fn four_pairs_at_one_page_break_in_one_lane() {
     assert_clean("four pairs at one page break in one lane", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 7 (eight connector pairs at one
+/// break in one lane).
 #[test]
 fn eight_lines_across_one_page_break_in_one_lane() {
     // Found by the property test: an 80 pt lane holds five connectors beside the centre
@@ -1202,6 +1222,7 @@ fn eight_lines_across_one_page_break_in_one_lane() {
     assert_clean("eight lines across one page break in one lane", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (no line along a label's edge).
 #[test]
 fn loop_track_right_at_the_edge_of_a_label() {
     // Found by the property test: the track of 3 -> 1 ran along the very edge of the
@@ -1231,6 +1252,8 @@ fn loop_track_right_at_the_edge_of_a_label() {
     assert_clean("loop track right at the edge of a label", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 5 (a side entry into a diamond) and
+/// rule 3 (not through the capsule).
 #[test]
 fn loop_into_a_decision_beside_its_selesai_capsule() {
     // Found by the property test: the only side left to enter step 1 holds its own
@@ -1258,6 +1281,8 @@ fn loop_into_a_decision_beside_its_selesai_capsule() {
     assert_clean("loop into a decision beside its selesai capsule", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 4 (two tracks at least 3 pt apart
+/// in a narrow channel) and rule 5.
 #[test]
 fn two_loops_in_the_narrow_channel_of_ten_lanes() {
     // Found by the property test: the channel right of the last lane is under 4 pt wide
@@ -1280,6 +1305,8 @@ fn two_loops_in_the_narrow_channel_of_ten_lanes() {
     assert_clean("two loops in the narrow channel of ten lanes", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 3 (the loop does not pass through
+/// the "Selesai" capsule).
 #[test]
 fn loop_into_a_step_that_ends_the_procedure() {
     // Found by the property test: step 1 ends with a "Selesai" capsule beside it, right
@@ -1304,6 +1331,8 @@ fn loop_into_a_step_that_ends_the_procedure() {
     }
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (a label beside its exit, clear
+/// of a track 3 pt away).
 #[test]
 fn three_loops_into_a_decision_of_the_last_lane() {
     // Found by the property test: the Tidak exit of step 3 has a track 3 pt away, too
@@ -1340,6 +1369,8 @@ fn three_loops_into_a_decision_of_the_last_lane() {
     assert_clean("three loops into a decision of the last lane", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (a label clear of its own loop's
+/// connector) and rule 7.
 #[test]
 fn loop_from_the_top_row_to_the_page_before() {
     // Found by the property test: the Tidak label of step 5, tucked above the diamond,
@@ -1382,6 +1413,8 @@ fn loop_from_the_top_row_to_the_page_before() {
     assert_clean("loop from the top row to the page before", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 3 (no capsule in the way of the
+/// skip) and rule 5.
 #[test]
 fn selesai_capsule_in_the_channel_of_a_long_skip() {
     // Found by the property test: the capsule of step 2 sat beside the diamond, in the
@@ -1424,6 +1457,8 @@ fn selesai_capsule_in_the_channel_of_a_long_skip() {
     assert_clean("selesai capsule in the channel of a long skip", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (a label in a narrow channel
+/// clear of a later loop) and rule 3.
 #[test]
 fn label_beside_a_short_stub_in_the_outer_channel() {
     // Found by the property test: the Ya label of step 2 sat beside its 5 pt stub and
@@ -1454,6 +1489,8 @@ fn label_beside_a_short_stub_in_the_outer_channel() {
     assert_clean("label beside a short stub in the outer channel", &f);
 }
 
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (a label placed early moves out
+/// of a later loop's way).
 #[test]
 fn label_in_the_way_of_a_later_loop() {
     // Found by the property test: a Ya label placed with its edge stood where a loop

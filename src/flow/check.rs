@@ -1,5 +1,71 @@
-//! An independent checker of the drawing rules of LAYOUT.md ("Flow lines: the quality bar"),
-//! run by the tests on every example, every fixture and thousands of generated flows.
+//! The seven drawing rules of a flow table ("flow lines: the quality bar"), and an
+//! independent checker of them. The router runs the checker to choose between drawing
+//! orders; the tests run it on every example, every fixture and thousands of generated
+//! flows, and cite the rules below by number.
+//!
+//! # The drawing rules
+//!
+//! Each rule as it is meant, then what [`check`] actually tests of it.
+//!
+//! 1. **Every edge once.** Every edge of the flow graph is drawn exactly once: as one
+//!    line, or, across pages, as one line in pieces joined by a matched pair of off-page
+//!    connectors. *Checked:* the drawn edges (procedure, from, to) equal the graph's,
+//!    counted with repetition; an edge missing, drawn twice or not in the graph breaks it.
+//!
+//! 2. **Orthogonal, from boundary to boundary.** Lines run in horizontal and vertical
+//!    segments only, start on the source symbol's boundary and end on the target's
+//!    boundary with one arrowhead. *Checked:* every piece has at least two points and no
+//!    diagonal segment; the first piece starts on the outline of a symbol of the source
+//!    step (the nearest one, for a step drawn in several lanes) and the last ends on the
+//!    outline of a symbol of the target, within 0.6 pt; a piece that starts or ends at a
+//!    page break does so at the middle of a connector's top or bottom edge. Arrowheads
+//!    are not in the geometry: `templates/gambar.typ` draws one at the last point of
+//!    every piece, so a line cut by a page break also has one into its connector.
+//!
+//! 3. **Nothing in the way.** No line passes through any symbol, text, label or
+//!    connector other than its own ends. *Checked:* every segment of every line and of
+//!    every joint-step join, pulled in by 1.5 pt at both ends, stays out of every symbol
+//!    (grown by 0.5 pt), every connector and every label (grown by 0.5 pt). A segment
+//!    with an end on a symbol's outline may cross that symbol's bounding box (beside a
+//!    diamond's slanted edge, a capsule's round end) but not its shape. No two symbols
+//!    overlap, nor a connector and a symbol. The step texts stand in columns of their
+//!    own beside the lanes; the router keeps tracks and connectors inside the lanes, and
+//!    the checker does not look at the text columns.
+//!
+//! 4. **Lines apart.** No two lines share a segment, and parallel lines keep at least
+//!    3 pt apart. Crossings are allowed only at right angles and are kept to a minimum.
+//!    *Checked,* for segments of two different lines on one page (a joint step's join
+//!    is a line of its own; the segments of one line are not compared): parallel
+//!    segments less than 3 pt apart whose extents overlap or come within 3 pt of each
+//!    other break it; a horizontal and a vertical segment that meet (within 0.5 pt) must
+//!    cross strictly inside both, else they touch and break it. Crossings are at right
+//!    angles by rule 2; they are counted ([`Report::crossings`]), not limited: keeping
+//!    them few is the router's work.
+//!
+//! 5. **Exits and entries.** Loop-backs ("dikembalikan untuk diperbaiki") leave the
+//!    diamond from a side vertex and run in a channel beside the symbols, each loop on
+//!    its own track; forward skips likewise. Normal flow leaves from the bottom and
+//!    enters from the top. *Checked,* for edges into a step (not into a "Selesai"
+//!    capsule): an edge to the next step that leaves its source's bottom edge is normal
+//!    flow and must reach the target's top edge; every other edge must leave from a
+//!    side, not from the top or bottom edge, and from a diamond at a side vertex (within
+//!    0.6 pt of its centre height). That jumps keep to the channels and to tracks of
+//!    their own is not tested here, only through rules 3 and 4.
+//!
+//! 6. **Labels at their exits.** Ya/Tidak labels sit next to the exit they name and
+//!    overlap nothing. *Checked:* every label lies within [`NEXT_TO_EXIT`] of the start
+//!    of an edge with its text on its page, and every labelled edge has such a label; no
+//!    line runs through a label, and a label overlaps no symbol, connector or other label.
+//!
+//! 7. **Page breaks.** At a page break the line ends in an off-page connector at the
+//!    bottom of the page and continues from a connector with the same letter at the top
+//!    of the next page, in the same lane. A loop-back to an earlier page uses a connector
+//!    pair as well. Letters A, B, C, ... are unique within an SOP. *Checked:* every
+//!    letter names exactly two connectors, on two different pages, at the same x (within
+//!    0.5 pt); no two connectors on a page overlap; no edge has two consecutive pieces on
+//!    one page. That the connector sits at the bottom of one page and the top of the
+//!    other is the router's work, not tested here; the geometry checked is one SOP's, so
+//!    letters are unique within it.
 
 use std::collections::BTreeMap;
 

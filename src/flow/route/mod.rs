@@ -769,6 +769,7 @@ fn side_x(r: &Rect, bentuk: Bentuk, side: Side, dy: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// Connector letters (rule 7, src/flow/check.rs) go on past Z.
     #[test]
     fn letters_run_past_z() {
         assert_eq!(letter(0), "A");
@@ -776,6 +777,8 @@ mod tests {
         assert_eq!(letter(26), "AA");
     }
 
+    /// The router tells a crossing from touching or too near lines as rule 4
+    /// (src/flow/check.rs) does.
     #[test]
     fn crossing_and_touching_are_told_apart() {
         let h = Seg::new([0.0, 10.0], [20.0, 10.0]);
