@@ -91,11 +91,426 @@ pub struct Report {
 /// An edge the flow graph has: (procedure, from, to).
 pub type Expected = (usize, usize, StepRef);
 
-struct S {
+/// A segment of a drawn line, with the line it belongs to.
+struct Segment {
     page: usize,
     a: [f64; 2],
     b: [f64; 2],
+    /// The edge's index, or `usize::MAX - step` for the join of a joint step.
     owner: usize,
+}
+
+/// A box lines and labels must keep out of, with what it is, for the message.
+type Obstacle = (usize, Rect, String);
+
+/// Checks rules 1-7 on a geometry, given the edges the flow graph must show.
+///
+/// The findings come in a fixed order that tests rely on: rule 1; rules 2 and 5 edge by
+/// edge; rule 3 for lines; rule 4; rule 6; rule 3 for overlapping symbols; rule 7.
+pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
+    let mut found = every_edge_once(g, expected);
+    for e in &g.edges {
+        found.extend(orthogonal_between_boundaries(g, e));
+        found.extend(exits_and_entries(g, e));
+    }
+    let segments = segments(g);
+    let obstacles = obstacles(g);
+    found.extend(lines_clear_of_boxes(g, &segments, &obstacles));
+    let (apart, crossings) = lines_apart(&segments);
+    found.extend(apart);
+    found.extend(labels_at_their_exits(g, &segments, &obstacles));
+    found.extend(symbols_apart(g));
+    found.extend(connector_pairs(g));
+    Report {
+        violations: found,
+        crossings,
+    }
+}
+
+/// Rule 1: every edge of the flow graph is drawn exactly once.
+fn every_edge_once(g: &Geometry, expected: &[Expected]) -> Vec<Violation> {
+    let mut want: BTreeMap<String, i32> = BTreeMap::new();
+    for (p, f, t) in expected {
+        *want.entry(format!("{p}:{f}->{t:?}")).or_default() += 1;
+    }
+    for e in &g.edges {
+        *want
+            .entry(format!("{}:{}->{:?}", e.procedure, e.from, e.to))
+            .or_default() -= 1;
+    }
+    want.iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|(k, n)| format!("rule 1: edge {k} drawn {} times too few", n))
+        .collect()
+}
+
+/// Rule 2: every piece of an edge's line is orthogonal and runs from its source's
+/// boundary (a symbol, or a connector after a page break) to its target's.
+fn orthogonal_between_boundaries(g: &Geometry, e: &Edge) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for (k, path) in e.paths.iter().enumerate() {
+        let pts = &path.points;
+        if pts.len() < 2 {
+            found.push(format!(
+                "rule 2: edge {}->{:?} has a path with {} points",
+                e.from,
+                e.to,
+                pts.len()
+            ));
+            continue;
+        }
+        let diagonals = pts.windows(2).filter(|w| !orthogonal(w[0], w[1]));
+        found.extend(
+            diagonals
+                .map(|_| format!("rule 2: edge {}->{:?} has a diagonal segment", e.from, e.to)),
+        );
+        found.extend(ends_off_boundaries(g, e, k, path));
+    }
+    found
+}
+
+/// The ends of piece `k` of edge `e` that are not where rule 2 wants them: the first
+/// piece starts on its source symbol, the last ends on its target, and the ends between
+/// are on connectors.
+fn ends_off_boundaries(g: &Geometry, e: &Edge, k: usize, path: &PagePath) -> Vec<Violation> {
+    let pts = &path.points;
+    let (start, end) = (pts[0], pts[pts.len() - 1]);
+    let start_ok = if k == 0 {
+        on_symbol(g, e.procedure, StepRef::Step(e.from), path.page, start)
+    } else {
+        on_connector(g, path.page, start)
+    };
+    let end_ok = if k + 1 == e.paths.len() {
+        on_symbol(g, e.procedure, e.to, path.page, end)
+    } else {
+        on_connector(g, path.page, end)
+    };
+    let mut found = Vec::new();
+    if !start_ok {
+        found.push(format!(
+            "rule 2: edge {}->{:?} does not start on its source boundary (page {})",
+            e.from, e.to, path.page
+        ));
+    }
+    if !end_ok {
+        found.push(format!(
+            "rule 2: edge {}->{:?} does not end on its target boundary (page {})",
+            e.from, e.to, path.page
+        ));
+    }
+    found
+}
+
+/// Rule 5: normal flow leaves the bottom and enters the top; every other edge into a
+/// step leaves from a side, and from a diamond at its side vertex.
+fn exits_and_entries(g: &Geometry, e: &Edge) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let (Some(first), Some(last)) = (e.paths.first(), e.paths.last()) else {
+        return found;
+    };
+    let p0 = first.points[0];
+    let source = symbol_of(g, e.procedure, StepRef::Step(e.from), first.page, p0);
+    let (Some(s), StepRef::Step(to)) = (source, e.to) else {
+        return found;
+    };
+    let sequential = to == e.from + 1 && (p0[1] - s.rect.bottom()).abs() < 0.6;
+    if sequential {
+        let end = *last.points.last().unwrap_or(&[0.0, 0.0]);
+        let target = symbol_of(g, e.procedure, e.to, last.page, end);
+        if target.is_some_and(|t| (end[1] - t.rect.y).abs() > 0.6) {
+            found.push(format!(
+                "rule 5: normal flow {}->{} does not enter from the top",
+                e.from, to
+            ));
+        }
+    } else if (p0[1] - s.rect.cy()).abs() > s.rect.h / 2.0 - 0.5 {
+        found.push(format!(
+            "rule 5: jump {}->{} does not leave from a side",
+            e.from, to
+        ));
+    }
+    if s.kind == Bentuk::Decision && !sequential && (p0[1] - s.rect.cy()).abs() > 0.6 {
+        found.push(format!(
+            "rule 5: jump {}->{} does not leave the diamond from a side vertex",
+            e.from, to
+        ));
+    }
+    found
+}
+
+/// Rule 3, for lines: no segment of a line or a join passes through a symbol, a
+/// connector or a label; a segment ending on a symbol may pass its bounding box only.
+fn lines_clear_of_boxes(
+    g: &Geometry,
+    segments: &[Segment],
+    obstacles: &[Obstacle],
+) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for s in segments {
+        let (a, b) = shrink(s.a, s.b, 1.5);
+        for sym in g.symbols.iter().filter(|y| y.page == s.page) {
+            let own_end =
+                on_outline(sym.kind, &sym.rect, s.a) || on_outline(sym.kind, &sym.rect, s.b);
+            let hit = if own_end {
+                enters_shape(sym.kind, &sym.rect, s.a, s.b)
+            } else {
+                seg_in_rect(a, b, &sym.rect.inflate(0.5))
+            };
+            if hit {
+                found.push(format!(
+                    "rule 3: a line on page {} passes through symbol {:?}",
+                    s.page, sym.step
+                ));
+            }
+        }
+        for (page, rect, what) in obstacles.iter().skip(g.symbols.len()) {
+            if *page == s.page && seg_in_rect(a, b, &rect.inflate(0.5)) {
+                found.push(format!(
+                    "rule 3: a line on page {} passes through {what}",
+                    s.page
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Rule 4: no two lines share a segment or run closer than 3 pt side by side, and they
+/// meet only in right-angle crossings, which are counted.
+fn lines_apart(segments: &[Segment]) -> (Vec<Violation>, usize) {
+    let mut found = Vec::new();
+    let mut crossings = 0;
+    for (k, s) in segments.iter().enumerate() {
+        for t in &segments[k + 1..] {
+            if s.page != t.page || s.owner == t.owner {
+                continue;
+            }
+            match meeting(s, t) {
+                Meeting::Apart => {}
+                Meeting::Crossing => crossings += 1,
+                Meeting::TooClose(d) => found.push(format!(
+                    "rule 4: two lines run {d:.1} pt apart on page {}",
+                    s.page
+                )),
+                Meeting::Touching(x, y) => found.push(format!(
+                    "rule 4: two lines touch at ({x:.1}, {y:.1}) on page {}",
+                    s.page
+                )),
+            }
+        }
+    }
+    (found, crossings)
+}
+
+/// How two segments of different lines on one page relate (rule 4).
+enum Meeting {
+    Apart,
+    /// Parallel, this far apart along a shared stretch.
+    TooClose(f64),
+    /// At right angles, each through the other's interior.
+    Crossing,
+    /// At right angles, meeting at this point at an end of one of them.
+    Touching(f64, f64),
+}
+
+/// How segments `s` and `t` meet; `s` is the earlier one (rule 4).
+fn meeting(s: &Segment, t: &Segment) -> Meeting {
+    let sh = (s.a[1] - s.b[1]).abs() < 1e-6;
+    let th = (t.a[1] - t.b[1]).abs() < 1e-6;
+    if sh == th {
+        let ax = if sh { 0 } else { 1 };
+        let (s0, s1) = minmax(s.a[ax], s.b[ax]);
+        let (t0, t1) = minmax(t.a[ax], t.b[ax]);
+        let d = (s.a[1 - ax] - t.a[1 - ax]).abs();
+        if d < 3.0 - 1e-6 && s0 < t1 + 3.0 && t0 < s1 + 3.0 {
+            return Meeting::TooClose(d);
+        }
+        return Meeting::Apart;
+    }
+    let (h, v) = if sh { (s, t) } else { (t, s) };
+    let (hx0, hx1) = minmax(h.a[0], h.b[0]);
+    let (vy0, vy1) = minmax(v.a[1], v.b[1]);
+    let (x, y) = (v.a[0], h.a[1]);
+    let meet = x >= hx0 - 0.5 && x <= hx1 + 0.5 && y >= vy0 - 0.5 && y <= vy1 + 0.5;
+    let interior = x > hx0 + 0.5 && x < hx1 - 0.5 && y > vy0 + 0.5 && y < vy1 - 0.5;
+    match (meet, interior) {
+        (false, _) => Meeting::Apart,
+        (true, true) => Meeting::Crossing,
+        (true, false) => Meeting::Touching(x, y),
+    }
+}
+
+/// Rule 6: every label sits next to an exit it names and overlaps no line, box or other
+/// label; every labelled edge has its label.
+fn labels_at_their_exits(
+    g: &Geometry,
+    segments: &[Segment],
+    obstacles: &[Obstacle],
+) -> Vec<Violation> {
+    let mut found: Vec<Violation> = (0..g.labels.len())
+        .flat_map(|k| label_faults(g, k, segments, obstacles))
+        .collect();
+    let unlabelled = g
+        .edges
+        .iter()
+        .filter(|e| e.label.is_some() && !g.labels.iter().any(|l| names_exit(l, e)));
+    found.extend(unlabelled.map(|e| {
+        format!(
+            "rule 6: edge {}->{:?} has no label at its exit",
+            e.from, e.to
+        )
+    }));
+    found
+}
+
+/// What is wrong with label `k` (rule 6): away from every exit it names, or over a
+/// line, a box or a later label.
+fn label_faults(
+    g: &Geometry,
+    k: usize,
+    segments: &[Segment],
+    obstacles: &[Obstacle],
+) -> Vec<Violation> {
+    let l = &g.labels[k];
+    let mut found = Vec::new();
+    if !g.edges.iter().any(|e| names_exit(l, e)) {
+        found.push(format!(
+            "rule 6: label {} on page {} is not next to an exit it names",
+            l.text, l.page
+        ));
+    }
+    for s in segments {
+        if s.page == l.page && seg_in_rect(s.a, s.b, &l.rect) {
+            found.push(format!(
+                "rule 6: label {} on page {} overlaps a line",
+                l.text, l.page
+            ));
+        }
+    }
+    for (page, rect, what) in obstacles {
+        if *page == l.page && *rect != l.rect && rect.overlaps(&l.rect) {
+            found.push(format!("rule 6: label {} overlaps {what}", l.text));
+        }
+    }
+    for m in &g.labels[k + 1..] {
+        if m.page == l.page && m.rect.overlaps(&l.rect) {
+            found.push(format!("rule 6: labels {} and {} overlap", l.text, m.text));
+        }
+    }
+    found
+}
+
+/// Whether label `l` carries edge `e`'s text and sits next to where `e` leaves its symbol.
+fn names_exit(l: &Label, e: &Edge) -> bool {
+    e.label.as_deref() == Some(&l.text)
+        && e.paths
+            .first()
+            .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT)
+}
+
+/// Rule 3, for boxes: no two symbols overlap, nor a connector and a symbol.
+fn symbols_apart(g: &Geometry) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for (k, a) in g.symbols.iter().enumerate() {
+        for b in &g.symbols[k + 1..] {
+            if a.page == b.page && a.rect.overlaps(&b.rect) {
+                found.push(format!(
+                    "rule 3: symbols {:?} and {:?} overlap",
+                    a.step, b.step
+                ));
+            }
+        }
+        for c in &g.connectors {
+            if a.page == c.page && a.rect.overlaps(&c.rect) {
+                found.push(format!(
+                    "rule 3: connector {} overlaps symbol {:?}",
+                    c.id, a.step
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Rule 7: every connector letter names one pair, on two pages at the same x; connectors
+/// do not overlap; an edge changes page at every piece.
+fn connector_pairs(g: &Geometry) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let mut by_id: BTreeMap<&str, Vec<&Connector>> = BTreeMap::new();
+    for c in &g.connectors {
+        by_id.entry(&c.id).or_default().push(c);
+    }
+    for (id, cs) in &by_id {
+        if cs.len() != 2 {
+            found.push(format!("rule 7: connector {id} appears {} times", cs.len()));
+        } else if cs[0].page == cs[1].page || (cs[0].rect.cx() - cs[1].rect.cx()).abs() > 0.5 {
+            found.push(format!(
+                "rule 7: connector pair {id} is not on two pages in the same lane"
+            ));
+        }
+    }
+    for (k, a) in g.connectors.iter().enumerate() {
+        for b in &g.connectors[k + 1..] {
+            if a.page == b.page && a.rect.overlaps(&b.rect) {
+                found.push(format!("rule 7: connectors {} and {} overlap", a.id, b.id));
+            }
+        }
+    }
+    for e in &g.edges {
+        for w in e.paths.windows(2) {
+            if w[0].page == w[1].page {
+                found.push(format!(
+                    "rule 7: edge {}->{:?} has two paths on one page",
+                    e.from, e.to
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Every segment of every edge's line, then of every join, in drawing order.
+fn segments(g: &Geometry) -> Vec<Segment> {
+    let edges = g.edges.iter().enumerate().flat_map(|(owner, e)| {
+        e.paths
+            .iter()
+            .flat_map(move |p| pieces(p.page, &p.points, owner))
+    });
+    let joins = g
+        .joins
+        .iter()
+        .flat_map(|j| pieces(j.page, &j.points, usize::MAX - j.step));
+    edges.chain(joins).collect()
+}
+
+fn pieces(page: usize, points: &[[f64; 2]], owner: usize) -> impl Iterator<Item = Segment> + '_ {
+    points.windows(2).map(move |w| Segment {
+        page,
+        a: w[0],
+        b: w[1],
+        owner,
+    })
+}
+
+/// The symbols, then the connectors, then the labels, as boxes to keep clear of.
+fn obstacles(g: &Geometry) -> Vec<Obstacle> {
+    let symbols = g
+        .symbols
+        .iter()
+        .map(|s| (s.page, s.rect, format!("symbol {:?}", s.step)));
+    let connectors = g
+        .connectors
+        .iter()
+        .map(|c| (c.page, c.rect, format!("connector {}", c.id)));
+    let labels = g
+        .labels
+        .iter()
+        .map(|l| (l.page, l.rect, format!("label {}", l.text)));
+    symbols.chain(connectors).chain(labels).collect()
+}
+
+fn orthogonal(a: [f64; 2], b: [f64; 2]) -> bool {
+    (a[0] - b[0]).abs() < 1e-6 || (a[1] - b[1]).abs() < 1e-6
 }
 
 /// A symbol that a segment ends on may be approached through its bounding box (a diamond's
@@ -126,315 +541,6 @@ fn inside(kind: Bentuk, r: &Rect, p: [f64; 2]) -> bool {
             }
         }
         _ => dx < r.w / 2.0 - tol && dy < r.h / 2.0 - tol,
-    }
-}
-
-/// Checks rules 1-7 on a geometry, given the edges the flow graph must show.
-pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
-    let mut viol: Vec<Violation> = Vec::new();
-    let mut crossings = 0;
-
-    // 1. Every edge exactly once.
-    let mut want: BTreeMap<String, i32> = BTreeMap::new();
-    for (p, f, t) in expected {
-        *want.entry(format!("{p}:{f}->{t:?}")).or_default() += 1;
-    }
-    for e in &g.edges {
-        *want
-            .entry(format!("{}:{}->{:?}", e.procedure, e.from, e.to))
-            .or_default() -= 1;
-    }
-    for (k, n) in &want {
-        if *n != 0 {
-            viol.push(format!("rule 1: edge {k} drawn {} times too few", n));
-        }
-    }
-
-    let mut segs: Vec<S> = Vec::new();
-    for (ei, e) in g.edges.iter().enumerate() {
-        let n_paths = e.paths.len();
-        for (pi, path) in e.paths.iter().enumerate() {
-            let pts = &path.points;
-            if pts.len() < 2 {
-                viol.push(format!(
-                    "rule 2: edge {}->{:?} has a path with {} points",
-                    e.from,
-                    e.to,
-                    pts.len()
-                ));
-                continue;
-            }
-            for w in pts.windows(2) {
-                let orth = (w[0][0] - w[1][0]).abs() < 1e-6 || (w[0][1] - w[1][1]).abs() < 1e-6;
-                if !orth {
-                    viol.push(format!(
-                        "rule 2: edge {}->{:?} has a diagonal segment",
-                        e.from, e.to
-                    ));
-                }
-                segs.push(S {
-                    page: path.page,
-                    a: w[0],
-                    b: w[1],
-                    owner: ei,
-                });
-            }
-            // Ends on boundaries.
-            let start = pts[0];
-            let end = pts[pts.len() - 1];
-            let start_ok = if pi == 0 {
-                on_symbol(g, e.procedure, StepRef::Step(e.from), path.page, start)
-            } else {
-                on_connector(g, path.page, start)
-            };
-            let end_ok = if pi + 1 == n_paths {
-                on_symbol(g, e.procedure, e.to, path.page, end)
-            } else {
-                on_connector(g, path.page, end)
-            };
-            if !start_ok {
-                viol.push(format!(
-                    "rule 2: edge {}->{:?} does not start on its source boundary (page {})",
-                    e.from, e.to, path.page
-                ));
-            }
-            if !end_ok {
-                viol.push(format!(
-                    "rule 2: edge {}->{:?} does not end on its target boundary (page {})",
-                    e.from, e.to, path.page
-                ));
-            }
-        }
-        // 5. Exits: normal flow bottom->top; jumps leave from a side.
-        if let (Some(first), Some(last)) = (e.paths.first(), e.paths.last()) {
-            let sym = symbol_of(
-                g,
-                e.procedure,
-                StepRef::Step(e.from),
-                first.page,
-                first.points[0],
-            );
-            if let (Some(s), StepRef::Step(to)) = (sym, e.to) {
-                let p0 = first.points[0];
-                let sequential = to == e.from + 1 && (p0[1] - s.rect.bottom()).abs() < 0.6;
-                if to == e.from + 1 && sequential {
-                    let end = *last.points.last().unwrap_or(&[0.0, 0.0]);
-                    let tgt = symbol_of(g, e.procedure, e.to, last.page, end);
-                    if tgt.is_some_and(|t| (end[1] - t.rect.y).abs() > 0.6) {
-                        viol.push(format!(
-                            "rule 5: normal flow {}->{} does not enter from the top",
-                            e.from, to
-                        ));
-                    }
-                } else if (p0[1] - s.rect.cy()).abs() > s.rect.h / 2.0 - 0.5 {
-                    viol.push(format!(
-                        "rule 5: jump {}->{} does not leave from a side",
-                        e.from, to
-                    ));
-                }
-                if s.kind == Bentuk::Decision && !sequential && (p0[1] - s.rect.cy()).abs() > 0.6 {
-                    viol.push(format!(
-                        "rule 5: jump {}->{} does not leave the diamond from a side vertex",
-                        e.from, to
-                    ));
-                }
-            }
-        }
-    }
-    for j in &g.joins {
-        for w in j.points.windows(2) {
-            segs.push(S {
-                page: j.page,
-                a: w[0],
-                b: w[1],
-                owner: usize::MAX - j.step,
-            });
-        }
-    }
-
-    // 3. No line through a symbol, label or connector (ends may touch their own boxes).
-    let mut boxes: Vec<(usize, Rect, String)> = Vec::new();
-    boxes.extend(
-        g.symbols
-            .iter()
-            .map(|s| (s.page, s.rect, format!("symbol {:?}", s.step))),
-    );
-    boxes.extend(
-        g.connectors
-            .iter()
-            .map(|c| (c.page, c.rect, format!("connector {}", c.id))),
-    );
-    boxes.extend(
-        g.labels
-            .iter()
-            .map(|l| (l.page, l.rect, format!("label {}", l.text))),
-    );
-    for s in &segs {
-        let (a, b) = shrink(s.a, s.b, 1.5);
-        for sym in g.symbols.iter().filter(|y| y.page == s.page) {
-            let own_end =
-                on_outline(sym.kind, &sym.rect, s.a) || on_outline(sym.kind, &sym.rect, s.b);
-            let hit = if own_end {
-                enters_shape(sym.kind, &sym.rect, s.a, s.b)
-            } else {
-                seg_in_rect(a, b, &sym.rect.inflate(0.5))
-            };
-            if hit {
-                viol.push(format!(
-                    "rule 3: a line on page {} passes through symbol {:?}",
-                    s.page, sym.step
-                ));
-            }
-        }
-        for (page, rect, what) in boxes.iter().skip(g.symbols.len()) {
-            if *page == s.page && seg_in_rect(a, b, &rect.inflate(0.5)) {
-                viol.push(format!(
-                    "rule 3: a line on page {} passes through {what}",
-                    s.page
-                ));
-            }
-        }
-    }
-
-    // 4. No shared segments, parallels 3 pt apart, crossings only at right angles.
-    for (k, s) in segs.iter().enumerate() {
-        for t in &segs[k + 1..] {
-            if s.page != t.page || s.owner == t.owner {
-                continue;
-            }
-            let sh = (s.a[1] - s.b[1]).abs() < 1e-6;
-            let th = (t.a[1] - t.b[1]).abs() < 1e-6;
-            if sh == th {
-                let ax = if sh { 0 } else { 1 };
-                let (s0, s1) = minmax(s.a[ax], s.b[ax]);
-                let (t0, t1) = minmax(t.a[ax], t.b[ax]);
-                let d = (s.a[1 - ax] - t.a[1 - ax]).abs();
-                if d < 3.0 - 1e-6 && s0 < t1 + 3.0 && t0 < s1 + 3.0 {
-                    viol.push(format!(
-                        "rule 4: two lines run {d:.1} pt apart on page {}",
-                        s.page
-                    ));
-                }
-            } else {
-                let (h, vv) = if sh { (s, t) } else { (t, s) };
-                let (hx0, hx1) = minmax(h.a[0], h.b[0]);
-                let (vy0, vy1) = minmax(vv.a[1], vv.b[1]);
-                let (x, y) = (vv.a[0], h.a[1]);
-                if x >= hx0 - 0.5 && x <= hx1 + 0.5 && y >= vy0 - 0.5 && y <= vy1 + 0.5 {
-                    let interior = x > hx0 + 0.5 && x < hx1 - 0.5 && y > vy0 + 0.5 && y < vy1 - 0.5;
-                    if interior {
-                        crossings += 1;
-                    } else {
-                        viol.push(format!(
-                            "rule 4: two lines touch at ({x:.1}, {y:.1}) on page {}",
-                            s.page
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    // 6. Labels beside their exit, overlapping nothing.
-    for (k, l) in g.labels.iter().enumerate() {
-        let owner = g.edges.iter().find(|e| {
-            e.label.as_deref() == Some(&l.text)
-                && e.paths
-                    .first()
-                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT)
-        });
-        if owner.is_none() {
-            viol.push(format!(
-                "rule 6: label {} on page {} is not next to an exit it names",
-                l.text, l.page
-            ));
-        }
-        for s in &segs {
-            if s.page == l.page && seg_in_rect(s.a, s.b, &l.rect) {
-                viol.push(format!(
-                    "rule 6: label {} on page {} overlaps a line",
-                    l.text, l.page
-                ));
-            }
-        }
-        for (page, rect, what) in &boxes {
-            if *page == l.page && *rect != l.rect && rect.overlaps(&l.rect) {
-                viol.push(format!("rule 6: label {} overlaps {what}", l.text));
-            }
-        }
-        for m in &g.labels[k + 1..] {
-            if m.page == l.page && m.rect.overlaps(&l.rect) {
-                viol.push(format!("rule 6: labels {} and {} overlap", l.text, m.text));
-            }
-        }
-    }
-    for e in g.edges.iter().filter(|e| e.label.is_some()) {
-        let has = g.labels.iter().any(|l| {
-            Some(&l.text) == e.label.as_ref()
-                && e.paths
-                    .first()
-                    .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT)
-        });
-        if !has {
-            viol.push(format!(
-                "rule 6: edge {}->{:?} has no label at its exit",
-                e.from, e.to
-            ));
-        }
-    }
-    for (k, a) in g.symbols.iter().enumerate() {
-        for b in &g.symbols[k + 1..] {
-            if a.page == b.page && a.rect.overlaps(&b.rect) {
-                viol.push(format!(
-                    "rule 3: symbols {:?} and {:?} overlap",
-                    a.step, b.step
-                ));
-            }
-        }
-        for c in &g.connectors {
-            if a.page == c.page && a.rect.overlaps(&c.rect) {
-                viol.push(format!(
-                    "rule 3: connector {} overlaps symbol {:?}",
-                    c.id, a.step
-                ));
-            }
-        }
-    }
-
-    // 7. Connector pairs: unique letters, two ends on different pages, same x.
-    let mut by_id: BTreeMap<&str, Vec<&Connector>> = BTreeMap::new();
-    for c in &g.connectors {
-        by_id.entry(&c.id).or_default().push(c);
-    }
-    for (id, cs) in &by_id {
-        if cs.len() != 2 {
-            viol.push(format!("rule 7: connector {id} appears {} times", cs.len()));
-        } else if cs[0].page == cs[1].page || (cs[0].rect.cx() - cs[1].rect.cx()).abs() > 0.5 {
-            viol.push(format!(
-                "rule 7: connector pair {id} is not on two pages in the same lane"
-            ));
-        }
-    }
-    for (k, a) in g.connectors.iter().enumerate() {
-        for b in &g.connectors[k + 1..] {
-            if a.page == b.page && a.rect.overlaps(&b.rect) {
-                viol.push(format!("rule 7: connectors {} and {} overlap", a.id, b.id));
-            }
-        }
-    }
-    for e in &g.edges {
-        for w in e.paths.windows(2) {
-            if w[0].page == w[1].page {
-                viol.push(format!(
-                    "rule 7: edge {}->{:?} has two paths on one page",
-                    e.from, e.to
-                ));
-            }
-        }
-    }
-    Report {
-        violations: viol,
-        crossings,
     }
 }
 
