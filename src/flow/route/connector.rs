@@ -87,16 +87,16 @@ impl Router<'_, '_> {
     }
 
     /// Heights for the jog between the track at `tx` and the connector at `cx` whose
-    /// line ends at `end`, nearest to `limit` (the track's own end) first: just inside
-    /// the connector when the track runs straight into it.
+    /// line ends at `end`, nearest to `limit` (the track's own end) first, as many as
+    /// `jogs` says: just inside the connector when the track runs straight into it.
     fn connector_jogs(
         &self,
         page: usize,
         edge: PageEdge,
         (tx, cx, end, limit): (f64, f64, f64, f64),
-        explore: bool,
+        jogs: Jogs,
     ) -> Vec<f64> {
-        let jogs = if (tx - cx).abs() < 1e-9 {
+        let heights = if (tx - cx).abs() < 1e-9 {
             vec![match edge {
                 PageEdge::Top => end + 3.0,
                 PageEdge::Bottom => end - 3.0,
@@ -107,8 +107,11 @@ impl Router<'_, '_> {
                 PageEdge::Bottom => self.bottom_jogs(page, limit),
             }
         };
-        let keep = if explore { JOGS } else { 1 };
-        jogs.into_iter().take(keep).collect()
+        let keep = match jogs {
+            Jogs::First => 1,
+            Jogs::All => JOGS,
+        };
+        heights.into_iter().take(keep).collect()
     }
 
     /// From `head` (ending on the track at x = `tx`) to the connector at `cx` on
@@ -120,12 +123,12 @@ impl Router<'_, '_> {
         head: &[[f64; 2]],
         tx: f64,
         cx: f64,
-        explore: bool,
+        jogs: Jogs,
     ) -> Vec<[f64; 2]> {
         let end = self.connector_end(page, edge, cx);
         let from = head.last().map_or(end, |p| p[1]);
         let options = self
-            .connector_jogs(page, edge, (tx, cx, end, from), explore)
+            .connector_jogs(page, edge, (tx, cx, end, from), jogs)
             .into_iter()
             .map(|y| {
                 let mut v = head.to_vec();
@@ -145,12 +148,12 @@ impl Router<'_, '_> {
         cx: f64,
         tx: f64,
         tail: &[[f64; 2]],
-        explore: bool,
+        jogs: Jogs,
     ) -> Vec<[f64; 2]> {
         let start = self.connector_end(page, edge, cx);
         let to = tail.first().map_or(start, |p| p[1]);
         let options = self
-            .connector_jogs(page, edge, (tx, cx, start, to), explore)
+            .connector_jogs(page, edge, (tx, cx, start, to), jogs)
             .into_iter()
             .map(|y| {
                 let mut v = vec![[cx, start], [cx, y], [tx, y]];

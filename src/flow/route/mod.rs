@@ -119,6 +119,15 @@ enum PageEdge {
     Bottom,
 }
 
+/// Which of the jog heights between a track and its off-page connector a line tries.
+#[derive(Debug, Clone, Copy)]
+enum Jogs {
+    /// Only the first: the quick look a jump search takes at every track.
+    First,
+    /// All of them (up to [`JOGS`]).
+    All,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Left,
@@ -658,8 +667,10 @@ impl Router<'_, '_> {
                 let cx = xs + dx;
                 let down = self.connector_at_bottom(pi, cx);
                 let up = self.connector_at_top(pj, cx);
-                let first = self.reach_connector(pi, PageEdge::Bottom, &[[xs, bs]], xs, cx, true);
-                let second = self.leave_connector(pj, PageEdge::Top, cx, xt, &[[xt, tt]], true);
+                let first =
+                    self.reach_connector(pi, PageEdge::Bottom, &[[xs, bs]], xs, cx, Jogs::All);
+                let second =
+                    self.leave_connector(pj, PageEdge::Top, cx, xt, &[[xt, tt]], Jogs::All);
                 // Slots come nearest first: the first clean one is also the shortest.
                 if consider(
                     self,
