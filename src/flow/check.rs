@@ -108,19 +108,19 @@ type Obstacle = (usize, Rect, String);
 /// The findings come in a fixed order that tests rely on: rule 1; rules 2 and 5 edge by
 /// edge; rule 3 for lines; rule 4; rule 6; rule 3 for overlapping symbols; rule 7.
 pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
-    let mut found = every_edge_once(g, expected);
+    let mut found = Vec::new();
+    every_edge_once(g, expected, &mut found);
     for e in &g.edges {
-        found.extend(orthogonal_between_boundaries(g, e));
-        found.extend(exits_and_entries(g, e));
+        orthogonal_between_boundaries(g, e, &mut found);
+        exits_and_entries(g, e, &mut found);
     }
     let segments = segments(g);
     let obstacles = obstacles(g);
-    found.extend(lines_clear_of_boxes(g, &segments, &obstacles));
-    let (apart, crossings) = lines_apart(&segments);
-    found.extend(apart);
-    found.extend(labels_at_their_exits(g, &segments, &obstacles));
-    found.extend(symbols_apart(g));
-    found.extend(connector_pairs(g));
+    lines_clear_of_boxes(g, &segments, &obstacles, &mut found);
+    let crossings = lines_apart(&segments, &mut found);
+    labels_at_their_exits(g, &segments, &obstacles, &mut found);
+    symbols_apart(g, &mut found);
+    connector_pairs(g, &mut found);
     Report {
         violations: found,
         crossings,
@@ -128,7 +128,7 @@ pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
 }
 
 /// Rule 1: every edge of the flow graph is drawn exactly once.
-fn every_edge_once(g: &Geometry, expected: &[Expected]) -> Vec<Violation> {
+fn every_edge_once(g: &Geometry, expected: &[Expected], found: &mut Vec<Violation>) {
     let mut want: BTreeMap<String, i32> = BTreeMap::new();
     for (p, f, t) in expected {
         *want.entry(format!("{p}:{f}->{t:?}")).or_default() += 1;
@@ -138,16 +138,16 @@ fn every_edge_once(g: &Geometry, expected: &[Expected]) -> Vec<Violation> {
             .entry(format!("{}:{}->{:?}", e.procedure, e.from, e.to))
             .or_default() -= 1;
     }
-    want.iter()
-        .filter(|(_, n)| **n != 0)
-        .map(|(k, n)| format!("rule 1: edge {k} drawn {} times too few", n))
-        .collect()
+    for (k, n) in &want {
+        if *n != 0 {
+            found.push(format!("rule 1: edge {k} drawn {} times too few", n));
+        }
+    }
 }
 
 /// Rule 2: every piece of an edge's line is orthogonal and runs from its source's
 /// boundary (a symbol, or a connector after a page break) to its target's.
-fn orthogonal_between_boundaries(g: &Geometry, e: &Edge) -> Vec<Violation> {
-    let mut found = Vec::new();
+fn orthogonal_between_boundaries(g: &Geometry, e: &Edge, found: &mut Vec<Violation>) {
     for (k, path) in e.paths.iter().enumerate() {
         let pts = &path.points;
         if pts.len() < 2 {
@@ -159,20 +159,27 @@ fn orthogonal_between_boundaries(g: &Geometry, e: &Edge) -> Vec<Violation> {
             ));
             continue;
         }
-        let diagonals = pts.windows(2).filter(|w| !orthogonal(w[0], w[1]));
-        found.extend(
-            diagonals
-                .map(|_| format!("rule 2: edge {}->{:?} has a diagonal segment", e.from, e.to)),
-        );
-        found.extend(ends_off_boundaries(g, e, k, path));
+        for w in pts.windows(2) {
+            if !orthogonal(w[0], w[1]) {
+                found.push(format!(
+                    "rule 2: edge {}->{:?} has a diagonal segment",
+                    e.from, e.to
+                ));
+            }
+        }
+        ends_on_boundaries(g, e, k, path, found);
     }
-    found
 }
 
-/// The ends of piece `k` of edge `e` that are not where rule 2 wants them: the first
-/// piece starts on its source symbol, the last ends on its target, and the ends between
-/// are on connectors.
-fn ends_off_boundaries(g: &Geometry, e: &Edge, k: usize, path: &PagePath) -> Vec<Violation> {
+/// Rule 2 for the ends of piece `k` of edge `e`: the first piece starts on its source
+/// symbol, the last ends on its target, and the ends between are on connectors.
+fn ends_on_boundaries(
+    g: &Geometry,
+    e: &Edge,
+    k: usize,
+    path: &PagePath,
+    found: &mut Vec<Violation>,
+) {
     let pts = &path.points;
     let (start, end) = (pts[0], pts[pts.len() - 1]);
     let start_ok = if k == 0 {
@@ -185,7 +192,6 @@ fn ends_off_boundaries(g: &Geometry, e: &Edge, k: usize, path: &PagePath) -> Vec
     } else {
         on_connector(g, path.page, end)
     };
-    let mut found = Vec::new();
     if !start_ok {
         found.push(format!(
             "rule 2: edge {}->{:?} does not start on its source boundary (page {})",
@@ -198,20 +204,18 @@ fn ends_off_boundaries(g: &Geometry, e: &Edge, k: usize, path: &PagePath) -> Vec
             e.from, e.to, path.page
         ));
     }
-    found
 }
 
 /// Rule 5: normal flow leaves the bottom and enters the top; every other edge into a
 /// step leaves from a side, and from a diamond at its side vertex.
-fn exits_and_entries(g: &Geometry, e: &Edge) -> Vec<Violation> {
-    let mut found = Vec::new();
+fn exits_and_entries(g: &Geometry, e: &Edge, found: &mut Vec<Violation>) {
     let (Some(first), Some(last)) = (e.paths.first(), e.paths.last()) else {
-        return found;
+        return;
     };
     let p0 = first.points[0];
     let source = symbol_of(g, e.procedure, StepRef::Step(e.from), first.page, p0);
     let (Some(s), StepRef::Step(to)) = (source, e.to) else {
-        return found;
+        return;
     };
     let sequential = to == e.from + 1 && (p0[1] - s.rect.bottom()).abs() < 0.6;
     if sequential {
@@ -235,7 +239,6 @@ fn exits_and_entries(g: &Geometry, e: &Edge) -> Vec<Violation> {
             e.from, to
         ));
     }
-    found
 }
 
 /// Rule 3, for lines: no segment of a line or a join passes through a symbol, a
@@ -244,8 +247,8 @@ fn lines_clear_of_boxes(
     g: &Geometry,
     segments: &[Segment],
     obstacles: &[Obstacle],
-) -> Vec<Violation> {
-    let mut found = Vec::new();
+    found: &mut Vec<Violation>,
+) {
     for s in segments {
         let (a, b) = shrink(s.a, s.b, 1.5);
         for sym in g.symbols.iter().filter(|y| y.page == s.page) {
@@ -272,13 +275,11 @@ fn lines_clear_of_boxes(
             }
         }
     }
-    found
 }
 
 /// Rule 4: no two lines share a segment or run closer than 3 pt side by side, and they
-/// meet only in right-angle crossings, which are counted.
-fn lines_apart(segments: &[Segment]) -> (Vec<Violation>, usize) {
-    let mut found = Vec::new();
+/// meet only in right-angle crossings, which are counted and returned.
+fn lines_apart(segments: &[Segment], found: &mut Vec<Violation>) -> usize {
     let mut crossings = 0;
     for (k, s) in segments.iter().enumerate() {
         for t in &segments[k + 1..] {
@@ -299,7 +300,7 @@ fn lines_apart(segments: &[Segment]) -> (Vec<Violation>, usize) {
             }
         }
     }
-    (found, crossings)
+    crossings
 }
 
 /// How two segments of different lines on one page relate (rule 4).
@@ -331,13 +332,14 @@ fn meeting(s: &Segment, t: &Segment) -> Meeting {
     let (hx0, hx1) = minmax(h.a[0], h.b[0]);
     let (vy0, vy1) = minmax(v.a[1], v.b[1]);
     let (x, y) = (v.a[0], h.a[1]);
-    let meet = x >= hx0 - 0.5 && x <= hx1 + 0.5 && y >= vy0 - 0.5 && y <= vy1 + 0.5;
-    let interior = x > hx0 + 0.5 && x < hx1 - 0.5 && y > vy0 + 0.5 && y < vy1 - 0.5;
-    match (meet, interior) {
-        (false, _) => Meeting::Apart,
-        (true, true) => Meeting::Crossing,
-        (true, false) => Meeting::Touching(x, y),
+    if x >= hx0 - 0.5 && x <= hx1 + 0.5 && y >= vy0 - 0.5 && y <= vy1 + 0.5 {
+        let interior = x > hx0 + 0.5 && x < hx1 - 0.5 && y > vy0 + 0.5 && y < vy1 - 0.5;
+        if interior {
+            return Meeting::Crossing;
+        }
+        return Meeting::Touching(x, y);
     }
+    Meeting::Apart
 }
 
 /// Rule 6: every label sits next to an exit it names and overlaps no line, box or other
@@ -346,33 +348,30 @@ fn labels_at_their_exits(
     g: &Geometry,
     segments: &[Segment],
     obstacles: &[Obstacle],
-) -> Vec<Violation> {
-    let mut found: Vec<Violation> = (0..g.labels.len())
-        .flat_map(|k| label_faults(g, k, segments, obstacles))
-        .collect();
-    let unlabelled = g
-        .edges
-        .iter()
-        .filter(|e| e.label.is_some() && !g.labels.iter().any(|l| names_exit(l, e)));
-    found.extend(unlabelled.map(|e| {
-        format!(
-            "rule 6: edge {}->{:?} has no label at its exit",
-            e.from, e.to
-        )
-    }));
-    found
+    found: &mut Vec<Violation>,
+) {
+    for k in 0..g.labels.len() {
+        label_clear(g, k, segments, obstacles, found);
+    }
+    for e in g.edges.iter().filter(|e| e.label.is_some()) {
+        if !g.labels.iter().any(|l| names_exit(l, e)) {
+            found.push(format!(
+                "rule 6: edge {}->{:?} has no label at its exit",
+                e.from, e.to
+            ));
+        }
+    }
 }
 
-/// What is wrong with label `k` (rule 6): away from every exit it names, or over a
-/// line, a box or a later label.
-fn label_faults(
+/// Rule 6 for label `k`: next to an exit it names, over no line, box or later label.
+fn label_clear(
     g: &Geometry,
     k: usize,
     segments: &[Segment],
     obstacles: &[Obstacle],
-) -> Vec<Violation> {
+    found: &mut Vec<Violation>,
+) {
     let l = &g.labels[k];
-    let mut found = Vec::new();
     if !g.edges.iter().any(|e| names_exit(l, e)) {
         found.push(format!(
             "rule 6: label {} on page {} is not next to an exit it names",
@@ -397,7 +396,6 @@ fn label_faults(
             found.push(format!("rule 6: labels {} and {} overlap", l.text, m.text));
         }
     }
-    found
 }
 
 /// Whether label `l` carries edge `e`'s text and sits next to where `e` leaves its symbol.
@@ -409,8 +407,7 @@ fn names_exit(l: &Label, e: &Edge) -> bool {
 }
 
 /// Rule 3, for boxes: no two symbols overlap, nor a connector and a symbol.
-fn symbols_apart(g: &Geometry) -> Vec<Violation> {
-    let mut found = Vec::new();
+fn symbols_apart(g: &Geometry, found: &mut Vec<Violation>) {
     for (k, a) in g.symbols.iter().enumerate() {
         for b in &g.symbols[k + 1..] {
             if a.page == b.page && a.rect.overlaps(&b.rect) {
@@ -429,13 +426,11 @@ fn symbols_apart(g: &Geometry) -> Vec<Violation> {
             }
         }
     }
-    found
 }
 
 /// Rule 7: every connector letter names one pair, on two pages at the same x; connectors
 /// do not overlap; an edge changes page at every piece.
-fn connector_pairs(g: &Geometry) -> Vec<Violation> {
-    let mut found = Vec::new();
+fn connector_pairs(g: &Geometry, found: &mut Vec<Violation>) {
     let mut by_id: BTreeMap<&str, Vec<&Connector>> = BTreeMap::new();
     for c in &g.connectors {
         by_id.entry(&c.id).or_default().push(c);
@@ -466,47 +461,52 @@ fn connector_pairs(g: &Geometry) -> Vec<Violation> {
             }
         }
     }
-    found
 }
 
 /// Every segment of every edge's line, then of every join, in drawing order.
 fn segments(g: &Geometry) -> Vec<Segment> {
-    let edges = g.edges.iter().enumerate().flat_map(|(owner, e)| {
-        e.paths
-            .iter()
-            .flat_map(move |p| pieces(p.page, &p.points, owner))
-    });
-    let joins = g
-        .joins
-        .iter()
-        .flat_map(|j| pieces(j.page, &j.points, usize::MAX - j.step));
-    edges.chain(joins).collect()
+    let mut out = Vec::new();
+    for (owner, e) in g.edges.iter().enumerate() {
+        for p in &e.paths {
+            push_segments(&mut out, p.page, &p.points, owner);
+        }
+    }
+    for j in &g.joins {
+        push_segments(&mut out, j.page, &j.points, usize::MAX - j.step);
+    }
+    out
 }
 
-fn pieces(page: usize, points: &[[f64; 2]], owner: usize) -> impl Iterator<Item = Segment> + '_ {
-    points.windows(2).map(move |w| Segment {
-        page,
-        a: w[0],
-        b: w[1],
-        owner,
-    })
+fn push_segments(out: &mut Vec<Segment>, page: usize, points: &[[f64; 2]], owner: usize) {
+    for w in points.windows(2) {
+        out.push(Segment {
+            page,
+            a: w[0],
+            b: w[1],
+            owner,
+        });
+    }
 }
 
 /// The symbols, then the connectors, then the labels, as boxes to keep clear of.
 fn obstacles(g: &Geometry) -> Vec<Obstacle> {
-    let symbols = g
-        .symbols
-        .iter()
-        .map(|s| (s.page, s.rect, format!("symbol {:?}", s.step)));
-    let connectors = g
-        .connectors
-        .iter()
-        .map(|c| (c.page, c.rect, format!("connector {}", c.id)));
-    let labels = g
-        .labels
-        .iter()
-        .map(|l| (l.page, l.rect, format!("label {}", l.text)));
-    symbols.chain(connectors).chain(labels).collect()
+    let mut out: Vec<Obstacle> = Vec::new();
+    out.extend(
+        g.symbols
+            .iter()
+            .map(|s| (s.page, s.rect, format!("symbol {:?}", s.step))),
+    );
+    out.extend(
+        g.connectors
+            .iter()
+            .map(|c| (c.page, c.rect, format!("connector {}", c.id))),
+    );
+    out.extend(
+        g.labels
+            .iter()
+            .map(|l| (l.page, l.rect, format!("label {}", l.text))),
+    );
+    out
 }
 
 fn orthogonal(a: [f64; 2], b: [f64; 2]) -> bool {
