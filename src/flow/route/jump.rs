@@ -1,12 +1,10 @@
 //! Jumps: loop-backs, forward skips and second branches, each on its own vertical track
 //! in a channel beside the symbols, entering its target from the side.
 //!
-//! A jump is searched in two parts: [`Router::approaches`] lists the ways it may go (a
-//! symbol of each step, a side, a channel, an exit and an entry slot, with the channel's
-//! tracks) in the order they are tried, and [`Router::best_jump`] scores the tracks of
-//! each, with the connector places at a page break, and keeps the best.
-
-use std::rc::Rc;
+//! A jump is searched in two parts: [`Router::each_approach`] produces the ways it may go
+//! (a symbol of each step, a side, a channel, an exit and an entry slot, with the
+//! channel's tracks) in the order they are tried, and [`Router::best_jump`] scores the
+//! tracks of each, with the connector places at a page break, and keeps the best.
 
 use super::*;
 
@@ -31,7 +29,7 @@ struct Route {
 
 /// One way a jump may go: out of a symbol of its source step by a side port, along a
 /// channel, into a symbol of its target step by a side port.
-struct Approach {
+struct Approach<'t> {
     exit: Port,
     entry: Port,
     /// Where the line leaves the source symbol.
@@ -40,8 +38,8 @@ struct Approach {
     end: [f64; 2],
     /// The source symbol, which the label sits beside.
     source: Rect,
-    /// The channel's tracks, nearest the source first (shared by the channel's approaches).
-    tracks: Rc<[f64]>,
+    /// The channel's tracks, nearest the source first.
+    tracks: &'t [f64],
 }
 
 /// What stays fixed while one jump is searched.
@@ -147,17 +145,17 @@ impl Router<'_, '_> {
     ) -> Option<JumpChoice> {
         let search = self.jump_search(i, j, label, room);
         let mut best: Option<JumpChoice> = None;
-        for way in self.approaches(i, j) {
+        self.each_approach(i, j, &mut |way| {
             // The slots near a diamond's top and bottom vertices only when nothing clean
             // has been found.
             let clean = best
                 .as_ref()
                 .is_some_and(|b| b.drawing.score.violations == 0);
             if way.entry.2.abs() > 6.0 && clean {
-                continue;
+                return;
             }
-            self.try_tracks(&search, &way, &mut best);
-        }
+            self.try_tracks(&search, way, &mut best);
+        });
         best
     }
 
@@ -184,27 +182,26 @@ impl Router<'_, '_> {
         }
     }
 
-    /// Every way jump i -> j may go, in the order they are tried: each symbol of step i
-    /// with each of step j (a joint step may be left or entered at any of its symbols),
-    /// the right side before the left, channels outward from the source, then exit and
-    /// entry slots.
-    fn approaches(&self, i: usize, j: usize) -> impl Iterator<Item = Approach> + '_ {
-        let pairs = self
-            .symbols_of(i)
-            .flat_map(move |src| self.symbols_of(j).map(move |dst| (src, dst)));
-        pairs.flat_map(move |(src, dst)| {
-            [Side::Right, Side::Left].into_iter().flat_map(move |side| {
-                self.channels_outward(src.1, side)
-                    .into_iter()
-                    .flat_map(move |c| self.approaches_in(i, j, src, dst, side, c))
-            })
-        })
+    /// Hands every way jump i -> j may go to `visit`, in the order they are tried: each
+    /// symbol of step i with each of step j (a joint step may be left or entered at any
+    /// of its symbols), the right side before the left, channels outward from the source,
+    /// then exit and entry slots.
+    fn each_approach(&self, i: usize, j: usize, visit: &mut impl FnMut(&Approach)) {
+        for (src, dst) in self.symbol_pairs(i, j) {
+            for side in [Side::Right, Side::Left] {
+                for c in self.channels_outward(src.1, side) {
+                    self.approaches_in((i, j), src, dst, side, c, visit);
+                }
+            }
+        }
     }
 
-    /// The symbols of step `k`, with their lanes.
-    fn symbols_of(&self, k: usize) -> impl Iterator<Item = (Rect, usize)> + '_ {
-        let p = &self.placed[k];
-        p.rects.iter().copied().zip(p.lanes.iter().copied())
+    /// Each symbol of step `i` with each of step `j`, with their lanes.
+    fn symbol_pairs(&self, i: usize, j: usize) -> Vec<((Rect, usize), (Rect, usize))> {
+        let (a, b) = (&self.placed[i], &self.placed[j]);
+        let ends_a = a.rects.iter().copied().zip(a.lanes.iter().copied());
+        let ends_b = || b.rects.iter().copied().zip(b.lanes.iter().copied());
+        ends_a.flat_map(|s| ends_b().map(move |t| (s, t))).collect()
     }
 
     /// The channels on `side` of lane `lane`, nearest first (channel c is left of lane c).
@@ -216,38 +213,36 @@ impl Router<'_, '_> {
         }
     }
 
-    /// The approaches from `src` to `dst` through channel `c`, leaving by `side`: each
-    /// exit slot with each entry slot (none when the channel has no room).
+    /// Hands `visit` the approaches from `src` (of step i) to `dst` (of step j) through
+    /// channel `c`, leaving by `side`: each exit slot with each entry slot (none when the
+    /// channel has no room).
     fn approaches_in(
         &self,
-        i: usize,
-        j: usize,
+        (i, j): (usize, usize),
         (src, ls): (Rect, usize),
         (dst, lt): (Rect, usize),
         side: Side,
         c: usize,
-    ) -> impl Iterator<Item = Approach> + '_ {
+        visit: &mut impl FnMut(&Approach),
+    ) {
+        let Some((lo, hi)) = self.channel(c) else {
+            return;
+        };
         let entry = if c <= lt { Side::Left } else { Side::Right };
+        let tracks = channel_tracks(lo, hi, side);
         let (from, to) = (self.placed[i].bentuk, self.placed[j].bentuk);
-        self.channel(c).into_iter().flat_map(move |(lo, hi)| {
-            let tracks: Rc<[f64]> = channel_tracks(lo, hi, side).into();
-            self.slot_pairs(i, j).map(move |(sdy, tdy)| Approach {
-                exit: (ls, side, sdy),
-                entry: (lt, entry, tdy),
-                start: [side_x(&src, from, side, sdy), src.cy() + sdy],
-                end: [side_x(&dst, to, entry, tdy), dst.cy() + tdy],
-                source: src,
-                tracks: Rc::clone(&tracks),
-            })
-        })
-    }
-
-    /// Each exit slot of step `i` with each entry slot of step `j`.
-    fn slot_pairs(&self, i: usize, j: usize) -> impl Iterator<Item = (f64, f64)> {
-        let entries = self.entry_slots(j);
-        self.exit_slots(i)
-            .iter()
-            .flat_map(move |&s| entries.iter().map(move |&t| (s, t)))
+        for &sdy in self.exit_slots(i) {
+            for &tdy in self.entry_slots(j) {
+                visit(&Approach {
+                    exit: (ls, side, sdy),
+                    entry: (lt, entry, tdy),
+                    start: [side_x(&src, from, side, sdy), src.cy() + sdy],
+                    end: [side_x(&dst, to, entry, tdy), dst.cy() + tdy],
+                    source: src,
+                    tracks: &tracks,
+                });
+            }
+        }
     }
 
     /// Scores the tracks of one approach, nearest first, each with its connector places,
