@@ -6,7 +6,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::katalog;
 use crate::model::Sop;
+use crate::source::lenient;
 
 /// One thing to complete or fix before the SOP is signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,19 +202,10 @@ fn list_kosong(items: &[String]) -> bool {
     items.iter().all(|t| kosong(t))
 }
 
-/// Lower case, single spaces, no trailing full stop or semicolon: how names are compared.
-fn normal(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end_matches(['.', ';', ','])
-        .to_lowercase()
-}
-
 /// Everything that still stands between `sop` and its pengesahan, in the order of the sheet.
 ///
 /// `catalogue_names` are the `nama` of the SOPs of the same catalogue; a Keterkaitan entry
-/// must name one of them, case-insensitively, with or without a leading "SOP".
+/// must name one of them ([`katalog::menyebut`]), as the book links them.
 pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
     let mut found = Vec::new();
     if !sop.tanggal_pembuatan.ada() {
@@ -242,11 +235,13 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
             found.push(Temuan::BagianKosong(bagian));
         }
     }
-    let known: Vec<String> = catalogue_names.iter().map(|n| normal(n)).collect();
+    let known: Vec<String> = catalogue_names
+        .iter()
+        .map(|n| katalog::nama_baku(n))
+        .collect();
     for entry in sop.keterkaitan.iter().filter(|t| !kosong(t)) {
-        let wanted = normal(entry);
-        let bare = wanted.strip_prefix("sop ").unwrap_or(&wanted);
-        if !known.iter().any(|k| *k == wanted || k == bare) {
+        let wanted = katalog::nama_baku(entry);
+        if !known.iter().any(|k| katalog::menyebut(&wanted, k)) {
             found.push(Temuan::KeterkaitanTidakDikenal {
                 teks: entry.trim().to_string(),
             });
@@ -300,32 +295,7 @@ pub fn catalogue_names(folder: &Path) -> Vec<String> {
     let Ok(files) = crate::source::sop_files(folder) else {
         return Vec::new();
     };
-    files
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(f).ok())
-        .filter_map(|text| nama_of(&text))
-        .collect()
-}
-
-/// The top-level `nama` of an SOP file's text, even when the rest of the file has errors.
-fn nama_of(text: &str) -> Option<String> {
-    if let Ok(table) = text.parse::<toml::Table>() {
-        return table.get("nama")?.as_str().map(str::to_string);
-    }
-    // A file being edited may not parse as a whole; its `nama` line usually still does.
-    text.lines()
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .find_map(|l| {
-            let (key, value) = l.split_once('=')?;
-            if key.trim() != "nama" {
-                return None;
-            }
-            let value: toml::Value = format!("v = {}", value.trim())
-                .parse::<toml::Table>()
-                .ok()?
-                .remove("v")?;
-            value.as_str().map(str::to_string)
-        })
+    files.iter().filter_map(|f| lenient::heading(f).1).collect()
 }
 
 #[cfg(test)]
@@ -337,19 +307,5 @@ mod tests {
         assert_eq!(daftar(&[2]), "2");
         assert_eq!(daftar(&[2, 5]), "2 dan 5");
         assert_eq!(daftar(&[2, 5, 7]), "2, 5 dan 7");
-    }
-
-    #[test]
-    fn nama_is_read_even_from_a_broken_file() {
-        assert_eq!(
-            nama_of("nama = \"Surat Keluar\"\nnomor = 1\n").as_deref(),
-            Some("Surat Keluar")
-        );
-        assert_eq!(
-            nama_of("nomor = \"1\"\nnama = \"Surat Keluar\" # komentar\npelaksana = [\n")
-                .as_deref(),
-            Some("Surat Keluar")
-        );
-        assert_eq!(nama_of("nomor = \"1\"\n"), None);
     }
 }

@@ -11,7 +11,7 @@ use super::watch::watched;
 use crate::model::{Sop, Status};
 use crate::pipeline::{self, Settings};
 use crate::review::{self, Temuan};
-use crate::source::{self, KATALOG};
+use crate::source::{self, KATALOG, lenient};
 use crate::typeset;
 
 use super::server::Broadcast;
@@ -215,26 +215,15 @@ impl Catalogue {
 }
 
 /// The nomor and nama of an SOP file read without validation, for the index of a file
-/// that does not (yet) render.
+/// that does not (yet) render; the file's name stands in for a missing nama.
 fn lenient_heading(path: &Path) -> (String, String) {
-    let fallback = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let table = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok());
-    let get = |k: &str| {
-        table
-            .as_ref()
-            .and_then(|t| t.get(k))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+    let (nomor, nama) = lenient::heading(path);
+    let fallback = || {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
     };
-    (
-        get("nomor").unwrap_or_default(),
-        get("nama").unwrap_or(fallback),
-    )
+    (nomor.unwrap_or_default(), nama.unwrap_or_else(fallback))
 }
 
 /// The catalogue shared between the render thread and the HTTP handlers.

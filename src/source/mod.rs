@@ -1,5 +1,6 @@
 //! Reading SOP files: katalog.toml discovery, TOML parsing with spans, key-by-key inheritance.
 
+pub mod lenient;
 pub mod reader;
 
 use std::path::{Path, PathBuf};
@@ -187,13 +188,13 @@ pub struct KatalogInfo {
 /// Reads the `[katalog]` section of `dir/katalog.toml` leniently (validation reports
 /// its mistakes); missing parts are empty.
 pub fn katalog_info(dir: &Path) -> KatalogInfo {
-    let Ok(text) = std::fs::read_to_string(dir.join(KATALOG)) else {
-        return KatalogInfo::default();
-    };
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return KatalogInfo::default();
-    };
-    let Some(k) = table.get("katalog").and_then(|v| v.as_table()) else {
+    let Some(k) = lenient::table(&dir.join(KATALOG))
+        .and_then(|mut t| t.remove("katalog"))
+        .and_then(|k| match k {
+            toml::Value::Table(k) => Some(k),
+            _ => None,
+        })
+    else {
         return KatalogInfo::default();
     };
     let text = |key: &str| match k.get(key) {

@@ -24,6 +24,7 @@ use super::{
     second_pass,
 };
 use crate::flow::Geometry;
+use crate::katalog;
 use crate::model::{Gambar, Instansi, Sop};
 
 /// How a Keterkaitan entry links to another SOP of the book until its page is known.
@@ -66,15 +67,6 @@ pub struct Buku {
     pub warnings: Vec<String>,
 }
 
-fn normal(s: &str) -> String {
-    let s = s.to_lowercase();
-    let s = s
-        .trim()
-        .trim_start_matches("sop")
-        .trim_start_matches([' ', '-', ':']);
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// For each Keterkaitan entry of SOP `i`, the SOP of the book it names (`names` are the
 /// normalised names of all SOPs).
 fn tautan(
@@ -88,12 +80,11 @@ fn tautan(
         .keterkaitan
         .iter()
         .map(|k| {
-            let want = normal(k);
-            let hit = names.iter().enumerate().position(|(j, nama)| {
-                j != i
-                    && !nama.is_empty()
-                    && (want == *nama || (nama.len() >= 8 && want.contains(nama.as_str())))
-            });
+            let want = katalog::nama_baku(k);
+            let hit = names
+                .iter()
+                .enumerate()
+                .position(|(j, nama)| j != i && katalog::menyebut(&want, nama));
             if hit.is_none() {
                 warnings.push(format!(
                     "{}: keterkaitan \"{k}\" tidak menunjuk SOP mana pun di katalog ini",
@@ -122,7 +113,10 @@ pub fn render(
     let jobs = jobs.clamp(1, entries.len());
     let mut warnings = Vec::new();
     let mut links = Vec::new();
-    let names: Vec<String> = entries.iter().map(|e| normal(&e.sop.nama)).collect();
+    let names: Vec<String> = entries
+        .iter()
+        .map(|e| katalog::nama_baku(&e.sop.nama))
+        .collect();
     for (i, e) in entries.iter().enumerate() {
         let (_, w) = plan_columns(&e.sop).map_err(|err| err.of(&e.sop))?;
         warnings.extend(
