@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Sources, closest};
 use crate::model::*;
 use crate::source::reader::{Table, Val};
 use crate::source::{self, INHERITED, Merged};
+use crate::typeset::columns;
 use crate::waktu;
 
 const SOP_KEYS: &[&str] = &[
@@ -191,7 +192,7 @@ impl Validator<'_> {
         let peringatan = list(self, "peringatan");
         let pencatatan = list(self, "pencatatan");
 
-        let prosedur = self.prosedur_all(own, &gaya);
+        let prosedur = self.prosedur_all(own, &gaya, &kertas);
         let tanggal_dokumen =
             tanggal_dokumen(&[&tanggal_revisi, &tanggal_pembuatan, &tanggal_efektif]);
         Some(Sop {
@@ -550,7 +551,7 @@ impl Validator<'_> {
         }
     }
 
-    fn prosedur_all(&mut self, own: &Table<'_>, gaya: &Gaya) -> Vec<Prosedur> {
+    fn prosedur_all(&mut self, own: &Table<'_>, gaya: &Gaya, kertas: &Kertas) -> Vec<Prosedur> {
         let top_form = own.get("pelaksana").is_some() || own.get("langkah").is_some();
         match own.get("prosedur") {
             Some(p) if top_form => {
@@ -572,15 +573,21 @@ impl Validator<'_> {
                     .filter_map(|t| {
                         t.deny_unknown(PROSEDUR_KEYS, "di [[prosedur]]", &mut self.diags);
                         let judul = self.required_text(t, "judul");
-                        self.prosedur(t, judul, gaya)
+                        self.prosedur(t, judul, gaya, kertas)
                     })
                     .collect()
             }
-            None => self.prosedur(own, None, gaya).into_iter().collect(),
+            None => self.prosedur(own, None, gaya, kertas).into_iter().collect(),
         }
     }
 
-    fn prosedur(&mut self, t: &Table<'_>, judul: Option<String>, gaya: &Gaya) -> Option<Prosedur> {
+    fn prosedur(
+        &mut self,
+        t: &Table<'_>,
+        judul: Option<String>,
+        gaya: &Gaya,
+        kertas: &Kertas,
+    ) -> Option<Prosedur> {
         let lanes_val = match t.get("pelaksana") {
             Some(v) => v,
             None => {
@@ -597,6 +604,9 @@ impl Validator<'_> {
         };
         let lanes = lanes_val.text_or_list(&mut self.diags);
         let mut names: Vec<String> = Vec::new();
+        // A lane named twice, or a step naming no lane of the list: then "unused lane"
+        // warnings would only repeat the error.
+        let mut lane_errors = false;
         for (name, v) in &lanes {
             if names.contains(name) {
                 self.diags.push(Diagnostic::error(
@@ -604,6 +614,7 @@ impl Validator<'_> {
                     v.span(),
                     format!("pelaksana \"{name}\" ditulis dua kali"),
                 ));
+                lane_errors = true;
             }
             names.push(name.clone());
         }
@@ -614,6 +625,21 @@ impl Validator<'_> {
                 "daftar pelaksana kosong",
             ));
             return None;
+        }
+        let most = columns::max_lanes(columns::printable_width(kertas));
+        if names.len() > most {
+            self.diags.push(
+                Diagnostic::error(
+                    lanes_val.file,
+                    lanes_val.span(),
+                    format!("{} pelaksana tidak muat di lebar kertas ini", names.len()),
+                )
+                .with_label(format!("kertas ini memuat paling banyak {most} pelaksana"))
+                .with_hint(
+                    "pakai kertas yang lebih lebar ([kertas] ukuran = \"F4\") atau \
+                     orientasi = \"landscape\", atau gabungkan pelaksana yang bekerja bersama",
+                ),
+            );
         }
         let steps = t
             .get("langkah")
@@ -672,7 +698,8 @@ impl Validator<'_> {
         for (i, s) in steps.iter().enumerate() {
             s.deny_unknown(LANGKAH_KEYS, "di [[langkah]]", &mut self.diags);
             let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
-            let step_lanes = self.step_lanes(s, &names);
+            let (step_lanes, unknown) = self.step_lanes(s, &names);
+            lane_errors |= unknown;
             for l in &step_lanes {
                 used[*l] = true;
             }
@@ -721,10 +748,6 @@ impl Validator<'_> {
                 alur,
             });
         }
-        let lane_errors = self
-            .diags
-            .iter()
-            .any(|d| d.is_error() && d.message.starts_with("pelaksana \""));
         for (ix, (name, v)) in lanes.iter().enumerate() {
             if !used[ix] && !lane_errors {
                 self.diags.push(
@@ -746,7 +769,8 @@ impl Validator<'_> {
         })
     }
 
-    fn step_lanes(&mut self, s: &Table<'_>, names: &[String]) -> Vec<usize> {
+    /// The lanes a step names, and whether it named one that is not in the list.
+    fn step_lanes(&mut self, s: &Table<'_>, names: &[String]) -> (Vec<usize>, bool) {
         let Some(v) = s.get("pelaksana") else {
             self.diags.push(
                 Diagnostic::error(
@@ -756,9 +780,10 @@ impl Validator<'_> {
                 )
                 .with_hint(format!("tambahkan pelaksana = \"{}\"", names[0])),
             );
-            return Vec::new();
+            return (Vec::new(), false);
         };
         let mut out = Vec::new();
+        let mut unknown = false;
         let given = v.text_or_list(&mut self.diags);
         let none_given = given.is_empty();
         for (name, nv) in given {
@@ -766,6 +791,7 @@ impl Validator<'_> {
                 Some(ix) if out.contains(&ix) => {}
                 Some(ix) => out.push(ix),
                 None => {
+                    unknown = true;
                     let known = names
                         .iter()
                         .map(|n| format!("\"{n}\""))
@@ -794,7 +820,7 @@ impl Validator<'_> {
             ));
         }
         out.sort_unstable();
-        out
+        (out, unknown)
     }
 
     fn alur(&mut self, s: &Table<'_>, i: usize, n: usize, ids: &BTreeMap<String, usize>) -> Alur {

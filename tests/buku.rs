@@ -197,33 +197,40 @@ fn keterkaitan_naming_another_sop_becomes_a_link() {
 
 #[test]
 fn a_book_error_names_the_sop_it_is_about() {
-    let tmp: PathBuf = std::env::temp_dir().join(format!("sopan-lebar-{}", std::process::id()));
+    let tmp: PathBuf =
+        std::env::temp_dir().join(format!("sopan-buku-galat-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).expect("tmp");
     std::fs::write(tmp.join("katalog.toml"), "[katalog]\njudul = \"Uji\"\n").expect("katalog");
-    let sop = |nama: &str, lajur: usize| {
-        let names: Vec<String> = (1..=lajur).map(|k| format!("\"Jabatan {k}\"")).collect();
-        let mut s = format!(
-            "nomor = \"{nama}/1\"\nnama = \"{nama}\"\npelaksana = [{}]\n",
-            names.join(", ")
-        );
-        for k in 1..=lajur {
-            s += &format!("[[langkah]]\nkegiatan = \"Langkah {k}\"\npelaksana = \"Jabatan {k}\"\n");
-        }
-        s
+    let sop = |nama: &str| {
+        format!(
+            "nomor = \"{nama}/1\"\nnama = \"{nama}\"\npelaksana = [\"Staf\"]\n\
+             [[langkah]]\nkegiatan = \"Satu\"\npelaksana = \"Staf\"\n\
+             [[langkah]]\nkegiatan = \"Dua\"\npelaksana = \"Staf\"\n"
+        )
     };
-    std::fs::write(tmp.join("a.toml"), sop("Baik", 3)).expect("a");
-    // Far more lanes than A4 can hold.
-    std::fs::write(tmp.join("b.toml"), sop("Terlalu Lebar", 40)).expect("b");
+    std::fs::write(tmp.join("a.toml"), sop("Baik")).expect("a");
+    std::fs::write(tmp.join("b.toml"), sop("Templat Rusak")).expect("b");
     let dir = tmp.clone();
     let result = big_stack(move || {
         let entries: Vec<Isi> = order(&dir, &[])
             .expect("catalogue")
             .iter()
-            .map(|f| Isi {
-                sop: load(f),
-                bab: None,
-                templates: world::embedded_templates(),
+            .map(|f| {
+                let mut templates = world::embedded_templates();
+                // b.toml's catalogue would override alur.typ with a broken one.
+                if f.ends_with("b.toml") {
+                    for (name, text) in &mut templates {
+                        if name == "alur.typ" {
+                            *text = "#let alur(d) = {".into();
+                        }
+                    }
+                }
+                Isi {
+                    sop: load(f),
+                    bab: None,
+                    templates,
+                }
             })
             .collect();
         let sampul = Sampul {
@@ -238,9 +245,9 @@ fn a_book_error_names_the_sop_it_is_about() {
             .err()
             .map(|e| e.to_string())
     });
-    let message = result.expect("an SOP the paper cannot hold stops the book");
+    let message = result.expect("a broken template stops the book");
     assert!(
-        message.contains("b.toml") && message.contains("lajur"),
+        message.contains("b.toml") && message.contains("galat saat menata halaman"),
         "{message}"
     );
     let _ = std::fs::remove_dir_all(&tmp);

@@ -177,9 +177,7 @@ pub fn render(
     }
     let front = front.compile(&board.start, &chapters.titles, &board.chapter_start)?;
     if front.pages().len() != front_pages + chapters.titles.len() {
-        return Err(RenderError::Typst(
-            "jumlah halaman daftar isi berubah (bug sopan)".into(),
-        ));
+        return Err(RenderError::Bug("jumlah halaman daftar isi berubah".into()));
     }
 
     let done = parts
@@ -187,7 +185,7 @@ pub fn render(
         .into_iter()
         .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
         .collect::<Option<Vec<Drawn>>>()
-        .ok_or_else(|| RenderError::Typst("SOP buku tidak tertata (bug sopan)".into()))?;
+        .ok_or_else(|| RenderError::Bug("SOP buku tidak tertata".into()))?;
     let (pages, geometry) = assemble(&front, front_pages, &chapters, &board, done);
     let document = PagedDocument::new(pages.into(), front.info().clone());
     Ok(Buku {
@@ -522,10 +520,8 @@ impl Parts<'_> {
         impl Drop for Guard<'_, '_> {
             fn drop(&mut self) {
                 if std::thread::panicking() {
-                    self.0.fail(
-                        usize::MAX,
-                        RenderError::Typst("pekerja buku berhenti (bug sopan)".into()),
-                    );
+                    self.0
+                        .fail(usize::MAX, RenderError::Bug("pekerja buku berhenti".into()));
                 }
             }
         }
@@ -597,9 +593,7 @@ impl Parts<'_> {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         let Some((mut world, routed)) = half else {
-            return Err(RenderError::Typst(
-                "SOP buku belum diukur (bug sopan)".into(),
-            ));
+            return Err(RenderError::Bug("SOP buku belum diukur".into()));
         };
         let document = second_pass(&mut world, &routed, Penomoran::Buku { awal: start })?;
         let mut pages = document.pages().to_vec();

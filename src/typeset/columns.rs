@@ -35,6 +35,19 @@ const TEXT: [(f64, f64); 5] = [
     (64.0, 50.0),
 ];
 
+/// The width of the table on `kertas`: the page between its margins.
+pub fn printable_width(kertas: &crate::model::Kertas) -> f64 {
+    kertas.pt().0 - 2.0 * super::data::MARGIN
+}
+
+/// How many lanes a table `width` points wide can hold at all: each lane
+/// [`TIGHTEST_LANE`] wide beside the text columns at their minimum ([`plan`] gives up
+/// past it).
+pub fn max_lanes(width: f64) -> usize {
+    let min_text: f64 = TEXT.iter().map(|t| t.1).sum();
+    ((width - NO - min_text) / TIGHTEST_LANE).floor().max(0.0) as usize
+}
+
 /// Splits the printable width among the columns: text columns give up width first, then
 /// lanes shrink; `None` when even lanes of [`TIGHTEST_LANE`] do not fit. The lanes get at
 /// least `room` in all where the text columns can spare it: the width that the
@@ -128,5 +141,11 @@ mod tests {
     fn too_many_lanes_are_refused() {
         assert!(plan(A4_LANDSCAPE, 20, 0.0).is_some_and(|c| c.lane < MIN_LANE));
         assert!(plan(A4_LANDSCAPE, 40, 0.0).is_none());
+        // max_lanes is exactly where plan gives up, whatever room the connectors need.
+        let most = max_lanes(A4_LANDSCAPE);
+        for room in [0.0, 500.0] {
+            assert!(plan(A4_LANDSCAPE, most, room).is_some());
+            assert!(plan(A4_LANDSCAPE, most + 1, room).is_none());
+        }
     }
 }

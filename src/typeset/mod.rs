@@ -25,14 +25,14 @@ use columns::Columns;
 use data::{Data, Lapis, Placement, Tahap};
 use world::SopWorld;
 
-/// What went wrong while typesetting (never the user's fault once validation passed,
-/// except a lane count the paper cannot hold).
+/// What went wrong while typesetting: never the user's SOP once it validated, only a
+/// template override, or a bug in sopan.
 #[derive(Debug)]
 pub enum RenderError {
-    /// The table cannot fit the paper.
-    TooWide { lanes: usize },
-    /// Typst reported an error: a bug in sopan's templates or an image Typst cannot decode.
+    /// Typst reported an error: in a catalogue's template override, or in sopan's own.
     Typst(String),
+    /// Something sopan itself guarantees did not hold.
+    Bug(String),
     /// What went wrong with one SOP of a book.
     Sop {
         /// The SOP file, as shown to the user.
@@ -55,11 +55,8 @@ impl RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RenderError::TooWide { lanes } => write!(
-                f,
-                "{lanes} lajur pelaksana tidak muat di lebar kertas ini; pakai kertas F4 atau orientasi landscape"
-            ),
             RenderError::Typst(m) => write!(f, "galat saat menata halaman: {m}"),
+            RenderError::Bug(m) => write!(f, "{m} (bug sopan, mohon dilaporkan)"),
             RenderError::Sop { path, error } => write!(f, "{path}: {error}"),
         }
     }
@@ -111,15 +108,15 @@ pub fn prepare_in(
 
 /// Column widths of each flow table of an SOP, and warnings about cramped lanes.
 pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderError> {
-    let (page_w, _) = sop.kertas.pt();
-    let printable = page_w - 2.0 * data::MARGIN;
+    let printable = columns::printable_width(&sop.kertas);
     let mut warnings = Vec::new();
     let mut cols: Vec<Columns> = Vec::new();
     for pr in &sop.prosedur {
         let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
         let room = flow::cut::lane_room(&alur);
-        let c = columns::plan(printable, pr.lanes.len(), room).ok_or(RenderError::TooWide {
-            lanes: pr.lanes.len(),
+        // Validation refuses more lanes than the paper holds (columns::max_lanes).
+        let c = columns::plan(printable, pr.lanes.len(), room).ok_or_else(|| {
+            RenderError::Bug(format!("{} lajur tidak muat di kertas", pr.lanes.len()))
         })?;
         if c.lane < columns::MIN_LANE {
             warnings.push(format!(
@@ -211,9 +208,9 @@ pub(crate) fn second_pass(
     let sheet = if !routed.continued_grids.is_empty() {
         world.set_file(data::TAHAP_JSON, tahap(&routed.continued_grids));
         let sheet = compile(world)?;
-        if sheet.pages().len() != routed.pages || measure(&sheet)? != routed.measured {
-            return Err(RenderError::Typst(
-                "tata letak berubah di antara dua tahap (bug sopan)".into(),
+        if sheet.pages().len() != routed.pages || !measure(&sheet)?.same_rows(&routed.measured) {
+            return Err(RenderError::Bug(
+                "tata letak berubah di antara dua tahap".into(),
             ));
         }
         sheet
@@ -235,8 +232,8 @@ pub(crate) fn second_pass(
     );
     let lapis = compile(&lapis)?;
     if lapis.pages().len() != sheet.pages().len() {
-        return Err(RenderError::Typst(
-            "lapisan bagan tidak sama jumlah halamannya dengan lembar (bug sopan)".into(),
+        return Err(RenderError::Bug(
+            "lapisan bagan tidak sama jumlah halamannya dengan lembar".into(),
         ));
     }
     Ok(overlay(&sheet, &lapis))
@@ -438,15 +435,29 @@ fn messages(errs: &[SourceDiagnostic]) -> String {
 }
 
 /// Row boxes per procedure of an SOP, and the x where each procedure's lanes begin.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(crate) struct Measured {
     rows: Vec<Vec<RowBox>>,
     lane_x: Vec<f64>,
 }
 
-impl PartialEq for RowBox {
-    fn eq(&self, o: &Self) -> bool {
-        self.page == o.page && (self.y0 - o.y0).abs() < 0.01 && (self.y1 - o.y1).abs() < 0.01
+impl Measured {
+    /// Whether two layouts put every row in the same place, to a hundredth of a point
+    /// (the arrows drawn for one then still meet the rows of the other).
+    fn same_rows(&self, other: &Measured) -> bool {
+        let near = |a: f64, b: f64| (a - b).abs() < 0.01;
+        self.rows.len() == other.rows.len()
+            && self
+                .lane_x
+                .iter()
+                .zip(&other.lane_x)
+                .all(|(a, b)| near(*a, *b))
+            && self.rows.iter().zip(&other.rows).all(|(a, b)| {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(r, o)| r.page == o.page && near(r.y0, o.y0) && near(r.y1, o.y1))
+            })
     }
 }
 
@@ -488,15 +499,13 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
             .iter()
             .find(|m| m.0 == p && m.1 == s)
             .map(|m| m.2)
-            .ok_or_else(|| RenderError::Typst("penanda baris hilang (bug sopan)".into()))?;
+            .ok_or_else(|| RenderError::Bug("penanda baris hilang".into()))?;
         if out.rows.len() <= p {
             out.rows.resize(p + 1, Vec::new());
             out.lane_x.resize(p + 1, 0.0);
         }
         if s != out.rows[p].len() {
-            return Err(RenderError::Typst(
-                "penanda baris tidak berurutan (bug sopan)".into(),
-            ));
+            return Err(RenderError::Bug("penanda baris tidak berurutan".into()));
         }
         out.lane_x[p] = x;
         out.rows[p].push(RowBox { page, y0, y1 });
