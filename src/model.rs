@@ -286,8 +286,8 @@ pub enum Bentuk {
 pub struct Langkah {
     /// What is done.
     pub kegiatan: String,
-    /// Lanes (indices into the procedure's lanes); several for a joint step.
-    pub lanes: Vec<usize>,
+    /// Who does the step: indices into the procedure's pelaksana; several for a joint step.
+    pub pelaksana: Vec<usize>,
     /// Mutu Baku: Kelengkapan.
     pub kelengkapan: String,
     /// Mutu Baku: Waktu, as typed.
@@ -307,8 +307,8 @@ pub struct Langkah {
 pub struct Prosedur {
     /// Sub-procedure title, printed above its table.
     pub judul: Option<String>,
-    /// Lane names, left to right.
-    pub lanes: Vec<String>,
+    /// Who does the steps, one lane each, left to right.
+    pub pelaksana: Vec<String>,
     /// Steps in order.
     pub langkah: Vec<Langkah>,
     /// The Norma Waktu total, when every waktu parsed.

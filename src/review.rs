@@ -20,11 +20,11 @@ pub enum Temuan {
     /// A date of the kop is missing.
     TanggalKosong(JenisTanggal),
     /// A lane that no step uses.
-    LajurTidakDipakai {
+    PelaksanaTidakDipakai {
         /// The procedure's title when the SOP has several.
         prosedur: Option<String>,
         /// The lane's name.
-        lajur: String,
+        pelaksana: String,
     },
     /// Steps with an empty Mutu Baku column.
     LangkahTanpa {
@@ -114,7 +114,7 @@ impl Temuan {
         match self {
             Temuan::PengesahanKurang(_) | Temuan::TanggalKosong(_) => Kelompok::Pengesahan,
             Temuan::BagianKosong(_) | Temuan::KeterkaitanTidakDikenal { .. } => Kelompok::Identitas,
-            Temuan::LajurTidakDipakai { .. } | Temuan::LangkahTanpa { .. } => Kelompok::Alur,
+            Temuan::PelaksanaTidakDipakai { .. } | Temuan::LangkahTanpa { .. } => Kelompok::Alur,
         }
     }
 }
@@ -155,9 +155,12 @@ impl fmt::Display for Temuan {
                     write!(f, "tanggal efektif belum diisi (`tanggal_efektif`)")
                 }
             },
-            Temuan::LajurTidakDipakai { prosedur, lajur } => write!(
+            Temuan::PelaksanaTidakDipakai {
+                prosedur,
+                pelaksana,
+            } => write!(
                 f,
-                "pelaksana \"{lajur}\" tidak dipakai oleh langkah mana pun{}",
+                "pelaksana \"{pelaksana}\" tidak dipakai oleh langkah mana pun{}",
                 di(prosedur)
             ),
             Temuan::LangkahTanpa {
@@ -250,11 +253,11 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
     let several = sop.prosedur.len() > 1;
     for (i, pr) in sop.prosedur.iter().enumerate() {
         let prosedur = several.then(|| pr.judul.clone().unwrap_or_else(|| format!("{}", i + 1)));
-        for (k, lajur) in pr.lanes.iter().enumerate() {
-            if !pr.langkah.iter().any(|l| l.lanes.contains(&k)) {
-                found.push(Temuan::LajurTidakDipakai {
+        for (k, nama) in pr.pelaksana.iter().enumerate() {
+            if !pr.langkah.iter().any(|l| l.pelaksana.contains(&k)) {
+                found.push(Temuan::PelaksanaTidakDipakai {
                     prosedur: prosedur.clone(),
-                    lajur: lajur.clone(),
+                    pelaksana: nama.clone(),
                 });
             }
         }

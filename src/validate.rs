@@ -588,25 +588,25 @@ impl Validator<'_> {
         gaya: &Gaya,
         kertas: &Kertas,
     ) -> Option<Prosedur> {
-        let lanes_val = match t.get("pelaksana") {
+        let pelaksana_val = match t.get("pelaksana") {
             Some(v) => v,
             None => {
                 self.diags.push(
                     Diagnostic::error(
                         t.file,
                         t.span.start..t.span.start,
-                        "daftar pelaksana (lajur) tidak ada",
+                        "daftar pelaksana tidak ada",
                     )
                     .with_hint("tambahkan pelaksana = [\"Kepala Dinas\", \"Sekretaris\", ...]"),
                 );
                 return None;
             }
         };
-        let lanes = lanes_val.text_or_list(&mut self.diags);
+        let lanes = pelaksana_val.text_or_list(&mut self.diags);
         let mut names: Vec<String> = Vec::new();
         // A lane named twice, or a step naming no lane of the list: then "unused lane"
         // warnings would only repeat the error.
-        let mut lane_errors = false;
+        let mut pelaksana_errors = false;
         for (name, v) in &lanes {
             if names.contains(name) {
                 self.diags.push(Diagnostic::error(
@@ -614,14 +614,14 @@ impl Validator<'_> {
                     v.span(),
                     format!("pelaksana \"{name}\" ditulis dua kali"),
                 ));
-                lane_errors = true;
+                pelaksana_errors = true;
             }
             names.push(name.clone());
         }
         if names.is_empty() {
             self.diags.push(Diagnostic::error(
-                lanes_val.file,
-                lanes_val.span(),
+                pelaksana_val.file,
+                pelaksana_val.span(),
                 "daftar pelaksana kosong",
             ));
             return None;
@@ -630,8 +630,8 @@ impl Validator<'_> {
         if names.len() > most {
             self.diags.push(
                 Diagnostic::error(
-                    lanes_val.file,
-                    lanes_val.span(),
+                    pelaksana_val.file,
+                    pelaksana_val.span(),
                     format!("{} pelaksana tidak muat di lebar kertas ini", names.len()),
                 )
                 .with_label(format!("kertas ini memuat paling banyak {most} pelaksana"))
@@ -649,7 +649,7 @@ impl Validator<'_> {
             let span = t
                 .get("langkah")
                 .map(|v| v.span())
-                .unwrap_or(lanes_val.span());
+                .unwrap_or(pelaksana_val.span());
             self.diags.push(
                 Diagnostic::error(
                     t.file,
@@ -698,9 +698,9 @@ impl Validator<'_> {
         for (i, s) in steps.iter().enumerate() {
             s.deny_unknown(LANGKAH_KEYS, "di [[langkah]]", &mut self.diags);
             let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
-            let (step_lanes, unknown) = self.step_lanes(s, &names);
-            lane_errors |= unknown;
-            for l in &step_lanes {
+            let (step_pelaksana, unknown) = self.step_pelaksana(s, &names);
+            pelaksana_errors |= unknown;
+            for l in &step_pelaksana {
                 used[*l] = true;
             }
             let get = |v: &mut Self, key: &str| {
@@ -739,7 +739,7 @@ impl Validator<'_> {
             };
             langkah.push(Langkah {
                 kegiatan,
-                lanes: step_lanes,
+                pelaksana: step_pelaksana,
                 kelengkapan: get(self, "kelengkapan"),
                 waktu: waktu_text,
                 output: get(self, "output"),
@@ -749,28 +749,28 @@ impl Validator<'_> {
             });
         }
         for (ix, (name, v)) in lanes.iter().enumerate() {
-            if !used[ix] && !lane_errors {
+            if !used[ix] && !pelaksana_errors {
                 self.diags.push(
                     Diagnostic::warning(
                         v.file,
                         v.span(),
                         format!("pelaksana \"{name}\" tidak dipakai oleh langkah mana pun"),
                     )
-                    .with_hint("hapus lajur ini atau tetapkan langkah untuknya"),
+                    .with_hint("hapus pelaksana ini dari daftar atau tetapkan langkah untuknya"),
                 );
             }
         }
         let norma_waktu = (!waktu_gagal).then(|| waktu::total(&durasi, gaya.jam_per_hari));
         Some(Prosedur {
             judul,
-            lanes: names,
+            pelaksana: names,
             langkah,
             norma_waktu,
         })
     }
 
     /// The lanes a step names, and whether it named one that is not in the list.
-    fn step_lanes(&mut self, s: &Table<'_>, names: &[String]) -> (Vec<usize>, bool) {
+    fn step_pelaksana(&mut self, s: &Table<'_>, names: &[String]) -> (Vec<usize>, bool) {
         let Some(v) = s.get("pelaksana") else {
             self.diags.push(
                 Diagnostic::error(

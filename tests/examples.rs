@@ -36,7 +36,7 @@ fn check_example(path: &Path) -> Vec<String> {
     wanted.extend(sop.instansi.baris.iter().map(|b| b.to_uppercase()));
     wanted.extend(sop.dasar_hukum.iter().cloned());
     for pr in &sop.prosedur {
-        wanted.extend(pr.lanes.iter().cloned());
+        wanted.extend(pr.pelaksana.iter().cloned());
         wanted.extend(pr.langkah.iter().map(|l| l.kegiatan.clone()));
         wanted.extend(pr.langkah.iter().map(|l| l.output.clone()));
     }

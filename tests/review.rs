@@ -80,9 +80,9 @@ fn draft_lists_everything_before_pengesahan() {
             Temuan::KeterkaitanTidakDikenal {
                 teks: "SOP Rapat Koordinasi".into()
             },
-            Temuan::LajurTidakDipakai {
+            Temuan::PelaksanaTidakDipakai {
                 prosedur: None,
-                lajur: "Bendahara".into()
+                pelaksana: "Bendahara".into()
             },
             Temuan::LangkahTanpa {
                 kolom: KolomMutu::Output,

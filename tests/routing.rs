@@ -119,13 +119,13 @@ impl Flow {
     /// Routes the flow; a panic in the router comes back as `Err`.
     fn route(&self) -> Result<Geometry, String> {
         let names: Vec<String> = (0..self.lanes)
-            .map(|k| format!("Lajur {}", k + 1))
+            .map(|k| format!("Pelaksana {}", k + 1))
             .collect();
         let rows = self.rows();
         let pages = rows.last().map_or(1, |r| r.page);
         let input = FlowInput {
             procedure: 0,
-            lane_names: &names,
+            pelaksana: &names,
             lanes: self.lane_ranges(),
             rows,
             steps: self

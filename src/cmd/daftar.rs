@@ -42,7 +42,7 @@ pub fn run(
     let _ = writeln!(
         err,
         "{} SOP terdaftar, {} gagal dimuat, {} peringatan",
-        daftar.entri.len(),
+        daftar.baris.len(),
         daftar.gagal.len(),
         daftar.peringatan.len()
     );

@@ -28,9 +28,9 @@ impl Tanda {
     }
 }
 
-/// One row of the register.
+/// One row of the register: one SOP.
 #[derive(Debug, Clone)]
-pub struct Entri {
+pub struct Baris {
     /// The SOP file, relative to the catalogue folder.
     pub berkas: PathBuf,
     /// Nomor SOP.
@@ -47,9 +47,9 @@ pub struct Entri {
     pub tanda: Vec<Tanda>,
 }
 
-impl Entri {
+impl Baris {
     fn new(berkas: PathBuf, sop: &Sop) -> Self {
-        Entri {
+        Baris {
             berkas,
             nomor: sop.nomor.trim().to_string(),
             nama: sop.nama.trim().to_string(),
@@ -73,7 +73,7 @@ impl Entri {
 #[derive(Debug, Default)]
 pub struct Daftar {
     /// SOPs that loaded, in path order.
-    pub entri: Vec<Entri>,
+    pub baris: Vec<Baris>,
     /// SOP files that failed to load (their diagnostics were printed).
     pub gagal: Vec<PathBuf>,
     /// Warnings about flagged entries, one sentence each.
@@ -88,7 +88,7 @@ pub fn kumpulkan(dir: &Path, settings: &Settings, err: &mut dyn Write) -> std::i
         let berkas = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
         // Warnings of a loadable SOP belong to `check`; the register shows errors only.
         match pipeline::validate(&file, settings) {
-            (Some(sop), _) => daftar.entri.push(Entri::new(berkas, &sop)),
+            (Some(sop), _) => daftar.baris.push(Baris::new(berkas, &sop)),
             (None, diagnostics) => {
                 let _ = err.write_all(diagnostics.as_bytes());
                 let _ = writeln!(err, "gagal dimuat: {}", display_path(&file));
@@ -104,11 +104,11 @@ pub fn kumpulkan(dir: &Path, settings: &Settings, err: &mut dyn Write) -> std::i
 fn tandai_grup(
     daftar: &mut Daftar,
     tanda: Tanda,
-    key: impl Fn(&Entri) -> Option<String>,
-    warn: impl Fn(&Entri, &[String]) -> String,
+    key: impl Fn(&Baris) -> Option<String>,
+    warn: impl Fn(&Baris, &[String]) -> String,
 ) {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, e) in daftar.entri.iter().enumerate() {
+    for (i, e) in daftar.baris.iter().enumerate() {
         if let Some(k) = key(e) {
             groups.entry(k).or_default().push(i);
         }
@@ -116,12 +116,12 @@ fn tandai_grup(
     for members in groups.values().filter(|m| m.len() > 1) {
         let files: Vec<String> = members
             .iter()
-            .map(|&i| slash(&daftar.entri[i].berkas))
+            .map(|&i| slash(&daftar.baris[i].berkas))
             .collect();
-        let message = warn(&daftar.entri[members[0]], &files);
+        let message = warn(&daftar.baris[members[0]], &files);
         daftar.peringatan.push(message);
         for &i in members {
-            daftar.entri[i].tanda.push(tanda);
+            daftar.baris[i].tanda.push(tanda);
         }
     }
 }
@@ -187,7 +187,7 @@ fn sel(s: &str) -> String {
 }
 
 impl Daftar {
-    fn catatan(e: &Entri) -> String {
+    fn catatan(e: &Baris) -> String {
         e.tanda
             .iter()
             .map(|t| format!("! {}", t.teks()))
@@ -198,7 +198,7 @@ impl Daftar {
     /// The register as an aligned text table with a header line.
     pub fn tabel(&self) -> String {
         let rows: Vec<[String; 9]> = self
-            .entri
+            .baris
             .iter()
             .enumerate()
             .map(|(i, e)| {
@@ -259,7 +259,7 @@ impl Daftar {
         ];
         out += &header.map(csv_cell).join(",");
         out += "\r\n";
-        for e in &self.entri {
+        for e in &self.baris {
             let tanggal = match &e.tanggal_efektif {
                 Tanggal::Kosong => String::new(),
                 Tanggal::Hari { tahun, bulan, hari } => {

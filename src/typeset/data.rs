@@ -158,8 +158,8 @@ pub struct Grid<'a> {
 pub struct Prosedur<'a> {
     /// Its title.
     pub judul: String,
-    /// Lane names, left to right.
-    pub lanes: &'a [String],
+    /// Who does the steps, one lane each, left to right.
+    pub pelaksana: &'a [String],
     /// Column widths in points.
     pub kolom: &'a Columns,
     /// The steps.
@@ -205,7 +205,7 @@ pub struct Lapis<'a> {
     /// In a book, the number of the SOP's first page.
     pub awal: usize,
     /// By page, the lines between the lanes of the step rows there: `[x, top, bottom]`.
-    pub lajur: &'a BTreeMap<usize, Vec<[f64; 3]>>,
+    pub batas: &'a BTreeMap<usize, Vec<[f64; 3]>>,
     /// Text size of Ya/Tidak labels and of the Selesai capsule, in points: the size
     /// the router measured them at.
     pub ukuran_label: f64,
@@ -216,13 +216,13 @@ impl<'a> Lapis<'a> {
     pub fn new(
         halaman: usize,
         awal: Option<usize>,
-        lajur: &'a BTreeMap<usize, Vec<[f64; 3]>>,
+        batas: &'a BTreeMap<usize, Vec<[f64; 3]>>,
     ) -> Self {
         Self {
             halaman,
             buku: awal.is_some(),
             awal: awal.unwrap_or(1),
-            lajur,
+            batas,
             ukuran_label: LABEL_SIZE,
         }
     }
@@ -317,7 +317,7 @@ impl<'a> Data<'a> {
             .zip(columns)
             .map(|(pr, kolom)| Prosedur {
                 judul: pr.judul.clone().unwrap_or_else(|| sop.nama.to_uppercase()),
-                lanes: &pr.lanes,
+                pelaksana: &pr.pelaksana,
                 kolom,
                 langkah: pr
                     .langkah

@@ -115,14 +115,17 @@ pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderErro
         let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
         let room = flow::cut::lane_room(&alur);
         // Validation refuses more lanes than the paper holds (columns::max_lanes).
-        let c = columns::plan(printable, pr.lanes.len(), room).ok_or_else(|| {
-            RenderError::Bug(format!("{} lajur tidak muat di kertas", pr.lanes.len()))
+        let c = columns::plan(printable, pr.pelaksana.len(), room).ok_or_else(|| {
+            RenderError::Bug(format!(
+                "{} pelaksana tidak muat di kertas",
+                pr.pelaksana.len()
+            ))
         })?;
         if c.lane < columns::MIN_LANE {
             warnings.push(format!(
-                "{} lajur pelaksana hanya muat {:.0} pt per lajur; simbol menjadi sangat kecil. \
+                "{} pelaksana hanya mendapat {:.0} pt per kolom; simbol menjadi sangat kecil. \
                  Pertimbangkan kertas F4 atau orientasi landscape",
-                pr.lanes.len(),
+                pr.pelaksana.len(),
                 c.lane
             ));
         }
@@ -256,7 +259,7 @@ fn lane_lines(sop: &Sop, cols: &[Columns], measured: &Measured) -> BTreeMap<usiz
             lines
                 .entry(page)
                 .or_default()
-                .extend((1..pr.lanes.len()).map(|k| [x0 + c.lane * k as f64, top, bottom]));
+                .extend((1..pr.pelaksana.len()).map(|k| [x0 + c.lane * k as f64, top, bottom]));
         }
     }
     lines
@@ -540,8 +543,8 @@ pub(crate) fn route_all(
         let lane_w = cols[pi].lane;
         let input = FlowInput {
             procedure: pi,
-            lane_names: &pr.lanes,
-            lanes: (0..pr.lanes.len())
+            pelaksana: &pr.pelaksana,
+            lanes: (0..pr.pelaksana.len())
                 .map(|k| (x0 + lane_w * k as f64, x0 + lane_w * (k + 1) as f64))
                 .collect(),
             rows: rows.clone(),
@@ -549,7 +552,7 @@ pub(crate) fn route_all(
                 .langkah
                 .iter()
                 .map(|l| StepIn {
-                    lanes: l.lanes.clone(),
+                    lanes: l.pelaksana.clone(),
                     bentuk: l.bentuk,
                     alur: l.alur,
                 })

@@ -94,8 +94,8 @@ pub struct StepIn {
 pub struct FlowInput<'a> {
     /// Procedure index.
     pub procedure: usize,
-    /// Lane names.
-    pub lane_names: &'a [String],
+    /// Who each lane belongs to: the pelaksana names, for the geometry export.
+    pub pelaksana: &'a [String],
     /// Lane column x-ranges.
     pub lanes: Vec<(f64, f64)>,
     /// One measured row per step.
@@ -565,7 +565,7 @@ impl Router<'_, '_> {
                 self.scene.push_box(row.page, rect);
                 self.geometry.symbols.push(Symbol {
                     step: StepRef::Step(i + 1),
-                    lane: input.lane_names[l].clone(),
+                    lane: input.pelaksana[l].clone(),
                     kind: step.bentuk,
                     page: row.page,
                     rect,

@@ -94,7 +94,7 @@ impl Router<'_, '_> {
             self.scene.push_box(page, cap);
             self.geometry.symbols.push(Symbol {
                 step: StepRef::Selesai,
-                lane: self.input.lane_names[self.placed[i].lanes[0]].clone(),
+                lane: self.input.pelaksana[self.placed[i].lanes[0]].clone(),
                 kind: Bentuk::Terminator,
                 page,
                 rect: cap,
