@@ -288,14 +288,14 @@ pub struct Langkah {
     pub kegiatan: String,
     /// Who does the step: indices into the procedure's pelaksana; several for a joint step.
     pub pelaksana: Vec<usize>,
-    /// Mutu Baku: Kelengkapan.
-    pub kelengkapan: String,
+    /// Mutu Baku: Kelengkapan, one line per item.
+    pub kelengkapan: Vec<String>,
     /// Mutu Baku: Waktu, as typed.
     pub waktu: String,
-    /// Mutu Baku: Output.
-    pub output: String,
-    /// Keterangan.
-    pub keterangan: String,
+    /// Mutu Baku: Output, one line per item.
+    pub output: Vec<String>,
+    /// Keterangan, one line per item.
+    pub keterangan: Vec<String>,
     /// Symbol.
     pub bentuk: Bentuk,
     /// Where the flow goes after this step.

@@ -266,11 +266,9 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
                 .langkah
                 .iter()
                 .enumerate()
-                .filter(|(_, l)| {
-                    kosong(match kolom {
-                        KolomMutu::Output => &l.output,
-                        KolomMutu::Waktu => &l.waktu,
-                    })
+                .filter(|(_, l)| match kolom {
+                    KolomMutu::Output => list_kosong(&l.output),
+                    KolomMutu::Waktu => kosong(&l.waktu),
                 })
                 .map(|(n, _)| n + 1)
                 .collect();

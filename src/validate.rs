@@ -708,6 +708,11 @@ impl Validator<'_> {
                     .and_then(|x| x.text(&mut v.diags))
                     .unwrap_or_default()
             };
+            let list = |v: &mut Self, key: &str| {
+                s.get(key)
+                    .map(|x| x.text_list(&mut v.diags))
+                    .unwrap_or_default()
+            };
             let waktu_text = get(self, "waktu");
             match waktu::parse(&waktu_text) {
                 Some(d) => durasi.push(d),
@@ -740,10 +745,10 @@ impl Validator<'_> {
             langkah.push(Langkah {
                 kegiatan,
                 pelaksana: step_pelaksana,
-                kelengkapan: get(self, "kelengkapan"),
+                kelengkapan: list(self, "kelengkapan"),
                 waktu: waktu_text,
-                output: get(self, "output"),
-                keterangan: get(self, "keterangan"),
+                output: list(self, "output"),
+                keterangan: list(self, "keterangan"),
                 bentuk,
                 alur,
             });

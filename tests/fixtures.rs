@@ -100,3 +100,12 @@ fn text_is_printed_as_typed_never_run_as_code() {
     }
     assert!(!text.contains("root:"), "a file was read");
 }
+
+#[test]
+fn mutu_baku_lists_print_every_item() {
+    let (_, _, rendered) = render(&root().join("tests/fixtures/ok/lompatan-dan-bersama.toml"));
+    let text = sopan::typeset::page_text(&rendered.document, 1);
+    for item in ["Undangan rapat", "Daftar hadir", "Notula", "Berita acara"] {
+        assert!(text.contains(item), "{item} missing: {text}");
+    }
+}

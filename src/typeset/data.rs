@@ -175,14 +175,14 @@ pub struct Langkah<'a> {
     pub no: usize,
     /// Kegiatan.
     pub kegiatan: &'a str,
-    /// Kelengkapan ("-" when empty).
-    pub kelengkapan: String,
+    /// Kelengkapan, one line per item (`["-"]` when empty).
+    pub kelengkapan: Vec<String>,
     /// Waktu ("-" when empty).
     pub waktu: String,
-    /// Output ("-" when empty).
-    pub output: String,
-    /// Keterangan.
-    pub keterangan: &'a str,
+    /// Output, one line per item (`["-"]` when empty).
+    pub output: Vec<String>,
+    /// Keterangan, one line per item.
+    pub keterangan: Vec<String>,
     /// Minimum row height in points (room for the symbol).
     pub tinggi: f64,
 }
@@ -293,6 +293,20 @@ pub struct Placement {
     pub tautan: Vec<Option<String>>,
 }
 
+/// Items as printed one per line, or a lone "-" when there are none.
+fn lines_or_dash(items: &[String]) -> Vec<String> {
+    let lines: Vec<String> = items
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if lines.is_empty() {
+        vec!["-".into()]
+    } else {
+        lines
+    }
+}
+
 fn dash(s: &str) -> String {
     if s.trim().is_empty() {
         "-".into()
@@ -326,10 +340,10 @@ impl<'a> Data<'a> {
                     .map(|(i, l)| Langkah {
                         no: i + 1,
                         kegiatan: &l.kegiatan,
-                        kelengkapan: dash(&l.kelengkapan),
+                        kelengkapan: lines_or_dash(&l.kelengkapan),
                         waktu: dash(&l.waktu),
-                        output: dash(&l.output),
-                        keterangan: l.keterangan.trim(),
+                        output: lines_or_dash(&l.output),
+                        keterangan: l.keterangan.iter().map(|t| t.trim().to_string()).collect(),
                         tinggi: min_row_height(l.bentuk),
                     })
                     .collect(),
