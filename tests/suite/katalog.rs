@@ -1,11 +1,9 @@
 //! A whole catalogue: `build` (broken SOP beside good ones, incremental skip, --force,
 //! shards, atomic outputs), `daftar` (table, CSV, flags), `init`, template overrides.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use sopan::katalog::build::{self, BuildOptions, Shard, Summary};
 use sopan::katalog::init;
 use sopan::pipeline::{self, Settings};

@@ -1,10 +1,8 @@
 //! The bound book: page count, Daftar Isi, bookmarks, duplex, Keterkaitan links, clean arrows.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use sopan::flow::check::{check, expected_edges};
 use sopan::katalog::{bab, order};
 use sopan::typeset::buku::{self, Buku, Isi, Sampul};

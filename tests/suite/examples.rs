@@ -1,11 +1,9 @@
 //! Every example renders; its sheets carry the kop, every step and lane, clean arrows;
 //! output is deterministic; three examples match their reference images.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use sopan::flow::check::{check, expected_edges};
 
 fn all_text(r: &sopan::typeset::Rendered) -> String {
@@ -38,7 +36,7 @@ fn check_example(path: &Path) -> Vec<String> {
     for pr in &sop.prosedur {
         wanted.extend(pr.pelaksana.iter().cloned());
         wanted.extend(pr.langkah.iter().map(|l| l.kegiatan.clone()));
-        wanted.extend(pr.langkah.iter().map(|l| l.output.clone()));
+        wanted.extend(pr.langkah.iter().flat_map(|l| l.output.iter().cloned()));
     }
     if !sop.pengesahan.nip.is_empty() {
         wanted.push(sopan::model::nip_resmi(&sop.pengesahan.nip));

@@ -1,11 +1,9 @@
 //! `sopan render --format png|svg --pages`: page images beside the SOP or under `-o`,
 //! page ranges checked against the document, usage mistakes exit 2.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
 /// A fresh copy of the Pagar Alam catalogue in a temporary folder.
 fn catalogue_copy(name: &str) -> PathBuf {

@@ -1,14 +1,12 @@
 //! `sopan preview`: routes, refused traversal, the error page, push on change over
 //! Server-Sent Events, and the whole thing in a real headless Chromium.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::root;
+use crate::common::root;
 use sopan::preview::{self, Options, Preview};
 
 /// A copy of part of the Pagar Alam catalogue (katalog.toml, images, the given SOPs).

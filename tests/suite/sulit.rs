@@ -6,9 +6,7 @@
 //! page with the hard part matches its reference image (looked at before it was
 //! committed).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use sopan::flow::check::{check, expected_edges};
 
 /// Renders `tests/fixtures/sulit/<name>.toml`, checks rules 1-7 (src/flow/check.rs) and

@@ -1,11 +1,9 @@
 //! The review list before pengesahan: typed findings from the model, and the same list
 //! printed by `sopan check --review`.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use sopan::review::*;
 
 /// A small catalogue: a draft with gaps, and the SOP it refers to.

@@ -1,12 +1,10 @@
 //! Fixture folders: `tests/fixtures/err/*.toml` must fail with the diagnostics checked in
 //! beside them (`*.txt`); `tests/fixtures/ok/*.toml` must render with clean arrows.
-//! `UPDATE=1 cargo test --test fixtures` rewrites the expected texts; review the diff.
-
-mod common;
+//! `UPDATE=1 cargo test --release fixtures` rewrites the expected texts; review the diff.
 
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use sopan::diag::Sources;
 use sopan::flow::check::{check, expected_edges};
 use sopan::typeset::fonts;

@@ -1,0 +1,17 @@
+//! sopan's integration tests, in one test binary: the examples end to end, the fixture
+//! folders, page images, a whole catalogue, the book, the review list, the preview in a
+//! browser, and the router on hard cases and thousands of generated flows.
+//! One binary instead of one per file: it links the Typst stack once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod buku;
+mod examples;
+mod fixtures;
+mod images;
+mod katalog;
+mod preview;
+mod review;
+mod routing;
+mod sulit;
