@@ -188,6 +188,9 @@ impl Font {
 /// Style switches from `[gaya]`.
 #[derive(Debug, Clone)]
 pub struct Gaya {
+    /// Relative widths of the text columns (kegiatan, kelengkapan, waktu, output,
+    /// keterangan) when the clerk set `lebar_kolom`; planned from the text otherwise.
+    pub lebar_kolom: Option<[f64; 5]>,
     /// Font family.
     pub font: Font,
     /// Print the "1 2 3 ..." column-number row.

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Sources, closest};
 use crate::model::*;
 use crate::source::reader::{Table, Val};
 use crate::source::{self, INHERITED, Merged};
-use crate::typeset::columns;
+use crate::typeset::columns::{self, TEXT_COLUMNS};
 use crate::waktu;
 
 const SOP_KEYS: &[&str] = &[
@@ -49,6 +49,7 @@ const PENGESAHAN_KEYS: &[&str] = &["jabatan", "nama", "pangkat", "nip", "ttd"];
 const KERTAS_KEYS: &[&str] = &["ukuran", "orientasi"];
 const GAYA_KEYS: &[&str] = &[
     "font",
+    "lebar_kolom",
     "nomor_kolom",
     "label_ya",
     "label_tidak",
@@ -290,13 +291,35 @@ impl Validator<'_> {
             .get("label_tidak")
             .and_then(|v| v.text(&mut self.diags))
             .unwrap_or_else(|| "Tidak".into());
+        let lebar_kolom = g.get("lebar_kolom").and_then(|v| self.lebar_kolom(v));
         Gaya {
+            lebar_kolom,
             font,
             nomor_kolom,
             label_ya,
             label_tidak,
             jam_per_hari,
         }
+    }
+
+    /// `lebar_kolom = { kegiatan = 3, ... }`: relative widths of the text columns, 1 for
+    /// a column not named.
+    fn lebar_kolom(&mut self, v: Val<'_>) -> Option<[f64; 5]> {
+        let t = v.table(&mut self.diags)?;
+        t.deny_unknown(&TEXT_COLUMNS, "di lebar_kolom", &mut self.diags);
+        let mut weights = [1.0; 5];
+        for (w, name) in weights.iter_mut().zip(TEXT_COLUMNS) {
+            let Some(x) = t.get(name) else { continue };
+            match x.number(&mut self.diags) {
+                Some(n) if n > 0.0 && n <= 100.0 => *w = n,
+                Some(_) => self.diags.push(
+                    Diagnostic::error(x.file, x.span(), "lebar kolom harus antara 0 dan 100")
+                        .with_hint("tulis lebar relatif, misalnya kegiatan = 3, output = 1"),
+                ),
+                None => {}
+            }
+        }
+        Some(weights)
     }
 
     fn choice_error(&self, v: Val<'_>, got: &str, allowed: &[&str]) -> Diagnostic {

@@ -38,9 +38,11 @@
 //!    is a line of its own; the segments of one line are not compared): parallel
 //!    segments less than 3 pt apart whose extents overlap or come within 3 pt of each
 //!    other break it; a horizontal and a vertical segment that meet (within 0.5 pt) must
-//!    cross strictly inside both, else they touch and break it. Crossings are at right
-//!    angles by rule 2; they are counted ([`Report::crossings`]), not limited: keeping
-//!    them few is the router's work.
+//!    cross strictly inside both, else they touch and break it. The table's own rules
+//!    are lines too: a segment running within 1.5 pt along a row border or a lane
+//!    border ([`TableRules`]) would vanish into it and breaks the rule. Crossings are at
+//!    right angles by rule 2; they are counted ([`Report::crossings`]), not limited:
+//!    keeping them few is the router's work.
 //!
 //! 5. **Exits and entries.** Loop-backs ("dikembalikan untuk diperbaiki") leave the
 //!    diamond from a side vertex and run in a channel beside the symbols, each loop on
@@ -70,6 +72,7 @@
 use std::collections::BTreeMap;
 
 use super::geometry::*;
+use super::route::RULE_CLEAR;
 use crate::model::Bentuk;
 
 /// How far a Ya/Tidak label may sit from the exit point it names: beside the exit line,
@@ -106,7 +109,7 @@ type Obstacle = (usize, Rect, String);
 /// Checks rules 1-7 on a geometry, given the edges the flow graph must show.
 ///
 /// The findings come in a fixed order that tests rely on: rule 1; rules 2 and 5 edge by
-/// edge; rule 3 for lines; rule 4; rule 6; rule 3 for overlapping symbols; rule 7.
+/// edge; rule 3 for lines; rule 4 (lines, then table rules); rule 6; rule 3 for overlapping symbols; rule 7.
 pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
     let mut found = Vec::new();
     every_edge_once(g, expected, &mut found);
@@ -118,12 +121,28 @@ pub fn check(g: &Geometry, expected: &[Expected]) -> Report {
     let obstacles = obstacles(g);
     lines_clear_of_boxes(g, &segments, &obstacles, &mut found);
     let crossings = lines_apart(&segments, &mut found);
+    lines_off_table_rules(g, &segments, &mut found);
     labels_at_their_exits(g, &segments, &obstacles, &mut found);
     symbols_apart(g, &mut found);
     connector_pairs(g, &mut found);
     Report {
         violations: found,
         crossings,
+    }
+}
+
+/// Rule 4, the table's own lines: no segment runs along a row or lane border.
+fn lines_off_table_rules(g: &Geometry, segments: &[Segment], found: &mut Vec<Violation>) {
+    for s in segments {
+        if g.rules
+            .iter()
+            .any(|r| r.page == s.page && r.runs_along(s.a, s.b, RULE_CLEAR))
+        {
+            found.push(format!(
+                "rule 4: a line runs along a table border on page {} at ({:.1}, {:.1})",
+                s.page, s.a[0], s.a[1]
+            ));
+        }
     }
 }
 

@@ -24,6 +24,21 @@ pub fn busiest_cut(alur: &[Alur]) -> usize {
     spans.into_iter().max().unwrap_or(0)
 }
 
+/// The most lines that run beside the symbols past one gap between consecutive steps:
+/// every line but the one from a step to the next, each on a track of its own.
+pub fn busiest_jumps(alur: &[Alur]) -> usize {
+    let mut spans = vec![0usize; alur.len()];
+    for (i, a) in alur.iter().enumerate() {
+        for j in a.langkah().filter(|&j| j != i + 1) {
+            let (lo, hi) = (i.min(j), i.max(j).min(alur.len()));
+            for s in &mut spans[lo..hi] {
+                *s += 1;
+            }
+        }
+    }
+    spans.into_iter().max().unwrap_or(0)
+}
+
 /// The total lane width the connectors of a procedure whose steps flow as `alur` says
 /// need at its busiest page break.
 pub fn lane_room(alur: &[Alur]) -> f64 {

@@ -164,6 +164,45 @@ pub struct Join {
     pub procedure: usize,
 }
 
+/// The rules of a flow table on one page, where flow lines must not run: the borders
+/// between its step rows and between its lanes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TableRules {
+    /// Page (1-based).
+    pub page: usize,
+    /// Procedure index.
+    pub procedure: usize,
+    /// The x of every lane border, outer ones included, left to right.
+    pub xs: Vec<f64>,
+    /// The y of every row border on the page, top to bottom.
+    pub ys: Vec<f64>,
+}
+
+impl TableRules {
+    /// Whether the segment `a`-`b` runs along one of the rules (within `clear`), where
+    /// it would vanish into the table's own line.
+    pub fn runs_along(&self, a: [f64; 2], b: [f64; 2], clear: f64) -> bool {
+        let (Some(&left), Some(&right)) = (self.xs.first(), self.xs.last()) else {
+            return false;
+        };
+        let (Some(&top), Some(&bottom)) = (self.ys.first(), self.ys.last()) else {
+            return false;
+        };
+        let overlaps = |lo: f64, hi: f64, from: f64, to: f64| lo.max(from) < hi.min(to) - 0.5;
+        if (a[1] - b[1]).abs() < 1e-6 {
+            // Horizontal: along a row border, within the lanes.
+            overlaps(a[0].min(b[0]), a[0].max(b[0]), left, right)
+                && self.ys.iter().any(|y| (a[1] - y).abs() < clear)
+        } else if (a[0] - b[0]).abs() < 1e-6 {
+            // Vertical: along a lane border, within the rows.
+            overlaps(a[1].min(b[1]), a[1].max(b[1]), top, bottom)
+                && self.xs.iter().any(|x| (a[0] - x).abs() < clear)
+        } else {
+            false
+        }
+    }
+}
+
 /// Everything drawn for the flow tables of one SOP.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Geometry {
@@ -179,6 +218,8 @@ pub struct Geometry {
     pub labels: Vec<Label>,
     /// Joint-step lines.
     pub joins: Vec<Join>,
+    /// The table rules the lines kept clear of, per page and procedure.
+    pub rules: Vec<TableRules>,
 }
 
 /// What one page draws: every flowchart item on it, so a template looks up its page

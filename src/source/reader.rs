@@ -148,6 +148,18 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// A number, whole or with a decimal point.
+    pub fn number(&self, errors: &mut Vec<Diagnostic>) -> Option<f64> {
+        match self.value.get_ref() {
+            DeValue::Float(f) => f.as_str().parse().ok(),
+            DeValue::Integer(_) => self.integer(errors).map(|n| n as f64),
+            _ => {
+                errors.push(self.wrong_type("angka"));
+                None
+            }
+        }
+    }
+
     /// A table.
     pub fn table(&self, errors: &mut Vec<Diagnostic>) -> Option<Table<'a>> {
         match self.value.get_ref() {

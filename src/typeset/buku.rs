@@ -18,11 +18,9 @@ use typst::model::{Destination, Document, HeadingElem};
 use typst_layout::{Page, PagedDocument};
 
 use super::data::{self, Placement};
+use super::plan::{self, Density};
 use super::world::{SopWorld, Templates};
-use super::{
-    Penomoran, RenderError, Routed, WORKER_STACK, compile, first_pass, plan_columns, prepare_in,
-    second_pass,
-};
+use super::{Penomoran, RenderError, Routed, WORKER_STACK, compile, lay_out, second_pass};
 use crate::flow::Geometry;
 use crate::katalog;
 use crate::model::{Gambar, Instansi, Sop};
@@ -118,7 +116,8 @@ pub fn render(
         .map(|e| katalog::nama_baku(&e.sop.nama))
         .collect();
     for (i, e) in entries.iter().enumerate() {
-        let (_, w) = plan_columns(&e.sop).map_err(|err| err.of(&e.sop))?;
+        let rooms = plan::rooms(&e.sop, Density::Compact);
+        let (_, w) = plan::plan(&e.sop, Density::Compact, &rooms).map_err(|err| err.of(&e.sop))?;
         warnings.extend(
             w.into_iter()
                 .map(|w| format!("{}: {w}", crate::diag::display_path(&e.sop.path))),
@@ -574,8 +573,7 @@ impl Parts<'_> {
                 .map(|j| j.map(|j| format!("{LINK_PREFIX}{j}")))
                 .collect(),
         };
-        let (world, cols, _) = prepare_in(sop, &self.entries[i].templates, "buku-sop.typ", &at)?;
-        let routed = first_pass(&world, sop, &cols)?;
+        let (world, routed, _) = lay_out(sop, &self.entries[i].templates, "buku-sop.typ", &at)?;
         let pages = routed.pages;
         *self.halves[i]
             .lock()

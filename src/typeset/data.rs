@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::columns::Columns;
-use crate::flow::route::{LABEL_SIZE, min_row_height};
+use super::columns::{self, sel};
+use super::plan::TablePlan;
+use super::{fonts, hyphen};
+use crate::flow::route::LABEL_SIZE;
 use crate::model::{self, Instansi, Sop, nip_resmi};
 
 /// The SOP, for `sop.typ`, `buku-sop.typ` and `lapis.typ`.
@@ -65,6 +68,9 @@ pub struct Data<'a> {
     pub label: &'a BTreeMap<String, String>,
     /// Whether the column-number row is printed under the header.
     pub nomor_kolom: bool,
+    /// Text size of the kop grid, in points: smaller steps for a grid that would not
+    /// fit page 1.
+    pub ukuran_grid: f64,
     /// The identity block.
     pub kop: Kop<'a>,
     /// The grid: 3 rows of 2 cells.
@@ -151,6 +157,8 @@ pub struct Grid<'a> {
     /// Keterkaitan only: per entry, a link target in the book, or null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tautan: Option<&'a [Option<String>]>,
+    /// Its share of the row's width: the cell with more text gets more.
+    pub lebar: f64,
 }
 
 /// One flow table.
@@ -158,23 +166,23 @@ pub struct Grid<'a> {
 pub struct Prosedur<'a> {
     /// Its title.
     pub judul: String,
-    /// Who does the steps, one lane each, left to right.
-    pub pelaksana: &'a [String],
+    /// Who does the steps, one lane each, left to right (long words with soft hyphens).
+    pub pelaksana: Vec<String>,
     /// Column widths in points.
     pub kolom: &'a Columns,
     /// The steps.
-    pub langkah: Vec<Langkah<'a>>,
+    pub langkah: Vec<Langkah>,
     /// The Norma Waktu total, if any.
     pub norma_waktu: &'a Option<String>,
 }
 
 /// One step row.
 #[derive(Debug, Serialize)]
-pub struct Langkah<'a> {
+pub struct Langkah {
     /// Printed number, from 1.
     pub no: usize,
     /// Kegiatan.
-    pub kegiatan: &'a str,
+    pub kegiatan: String,
     /// Kelengkapan, one line per item (`["-"]` when empty).
     pub kelengkapan: Vec<String>,
     /// Waktu ("-" when empty).
@@ -204,6 +212,9 @@ pub struct Lapis<'a> {
     pub buku: bool,
     /// In a book, the number of the SOP's first page.
     pub awal: usize,
+    /// How many pages the kop takes before the flow tables start (their pages leave
+    /// room at the bottom for connectors, so their footer sits lower).
+    pub halaman_kop: usize,
     /// By page, the lines between the lanes of the step rows there: `[x, top, bottom]`.
     pub batas: &'a BTreeMap<usize, Vec<[f64; 3]>>,
     /// Text size of Ya/Tidak labels and of the Selesai capsule, in points: the size
@@ -212,14 +223,17 @@ pub struct Lapis<'a> {
 }
 
 impl<'a> Lapis<'a> {
-    /// The overlay of `halaman` pages; `awal` is the book page of the first (`None` alone).
+    /// The overlay of `halaman` pages, the first `halaman_kop` of them the kop's;
+    /// `awal` is the book page of the first (`None` alone).
     pub fn new(
         halaman: usize,
+        halaman_kop: usize,
         awal: Option<usize>,
         batas: &'a BTreeMap<usize, Vec<[f64; 3]>>,
     ) -> Self {
         Self {
             halaman,
+            halaman_kop,
             buku: awal.is_some(),
             awal: awal.unwrap_or(1),
             batas,
@@ -294,11 +308,12 @@ pub struct Placement {
 }
 
 /// Items as printed one per line, or a lone "-" when there are none.
-fn lines_or_dash(items: &[String]) -> Vec<String> {
+fn lines_or_dash(items: &[String], fit: impl Fn(&str) -> String) -> Vec<String> {
     let lines: Vec<String> = items
         .iter()
-        .map(|t| t.trim().to_string())
+        .map(|t| t.trim())
         .filter(|t| !t.is_empty())
+        .map(fit)
         .collect();
     if lines.is_empty() {
         vec!["-".into()]
@@ -317,37 +332,62 @@ fn dash(s: &str) -> String {
 
 impl<'a> Data<'a> {
     /// The data of one SOP placed in a document (a book, or alone by default).
-    pub fn new(sop: &'a Sop, columns: &'a [Columns], at: &'a Placement) -> Self {
+    pub fn new(sop: &'a Sop, plans: &'a [TablePlan], grid_size: f64, at: &'a Placement) -> Self {
         let p = &sop.pengesahan;
         let grid = |key: &'static str, isi: &'a [String], bernomor: bool| Grid {
             label: sop.label(key),
             isi,
             bernomor,
             tautan: None,
+            lebar: 0.5,
         };
         let prosedur = sop
             .prosedur
             .iter()
-            .zip(columns)
-            .map(|(pr, kolom)| Prosedur {
-                judul: pr.judul.clone().unwrap_or_else(|| sop.nama.to_uppercase()),
-                pelaksana: &pr.pelaksana,
-                kolom,
-                langkah: pr
-                    .langkah
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| Langkah {
-                        no: i + 1,
-                        kegiatan: &l.kegiatan,
-                        kelengkapan: lines_or_dash(&l.kelengkapan),
-                        waktu: dash(&l.waktu),
-                        output: lines_or_dash(&l.output),
-                        keterangan: l.keterangan.iter().map(|t| t.trim().to_string()).collect(),
-                        tinggi: min_row_height(l.bentuk),
+            .zip(plans)
+            .map(|(pr, plan)| {
+                let c = &plan.columns;
+                // A word wider than its cell breaks between syllables (sel::INSET_X on
+                // either side); lane names are set in bold, smaller with many lanes.
+                let font = sop.gaya.font;
+                let cell = |width: f64| {
+                    move |t: &str| {
+                        hyphen::fit(t, width - 2.0 * sel::INSET_X, |w| {
+                            fonts::text_width(font, w, sel::SIZE)
+                        })
+                    }
+                };
+                let name_size = if pr.pelaksana.len() > 6 { 7.0 } else { 8.0 };
+                let name = |t: &String| {
+                    hyphen::fit(t, c.lane - 2.0 * sel::INSET_X, |w| {
+                        fonts::text_width(font, w, name_size) * 1.1
                     })
-                    .collect(),
-                norma_waktu: &pr.norma_waktu,
+                };
+                Prosedur {
+                    judul: pr.judul.clone().unwrap_or_else(|| sop.nama.to_uppercase()),
+                    pelaksana: pr.pelaksana.iter().map(name).collect(),
+                    kolom: c,
+                    langkah: pr
+                        .langkah
+                        .iter()
+                        .enumerate()
+                        .zip(&plan.row_min)
+                        .map(|((i, l), &tinggi)| Langkah {
+                            no: i + 1,
+                            kegiatan: cell(c.kegiatan)(&l.kegiatan),
+                            kelengkapan: lines_or_dash(&l.kelengkapan, cell(c.kelengkapan)),
+                            waktu: dash(&l.waktu),
+                            output: lines_or_dash(&l.output, cell(c.output)),
+                            keterangan: l
+                                .keterangan
+                                .iter()
+                                .map(|t| cell(c.keterangan)(t.trim()))
+                                .collect(),
+                            tinggi,
+                        })
+                        .collect(),
+                    norma_waktu: &pr.norma_waktu,
+                }
             })
             .collect();
         Data {
@@ -361,6 +401,7 @@ impl<'a> Data<'a> {
             watermark: sop.watermark(),
             label: &sop.label,
             nomor_kolom: sop.gaya.nomor_kolom,
+            ukuran_grid: grid_size,
             kop: Kop {
                 baris: sop
                     .instansi
@@ -405,10 +446,39 @@ impl<'a> Data<'a> {
                     grid("peringatan", &sop.peringatan, sop.peringatan.len() > 1),
                     grid("pencatatan", &sop.pencatatan, sop.pencatatan.len() > 1),
                 ],
-            ],
+            ]
+            .map(|pair| share_grid_row(pair, sop, grid_size)),
             prosedur,
         }
     }
+}
+
+/// Splits a kop grid row between its two cells so that the taller one is as low as it
+/// can be: the one with more text gets up to 70% of the width.
+fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a>; 2] {
+    // The grid spans the page between the margins; a cell has 5 pt of inset either side
+    // and its list numbers take about 12 pt.
+    let row = columns::printable_width(&sop.kertas);
+    let measure = |t: &str| fonts::text_width(sop.gaya.font, t, size);
+    let lines = |items: &[String], width: f64| -> f64 {
+        let room = (width - 10.0 - 12.0).max(10.0);
+        items
+            .iter()
+            .map(|t| (measure(t) / room).ceil().max(1.0))
+            .sum()
+    };
+    let height = |r: f64| lines(pair[0].isi, row * r).max(lines(pair[1].isi, row * (1.0 - r)));
+    let mut best: (f64, f64) = (height(0.5), 0.5);
+    for k in 0..=20 {
+        let r = 0.3 + 0.02 * k as f64;
+        let h = height(r);
+        if h < best.0 || (h == best.0 && (r - 0.5).abs() < (best.1 - 0.5).abs()) {
+            best = (h, r);
+        }
+    }
+    pair[0].lebar = best.1;
+    pair[1].lebar = 1.0 - best.1;
+    pair
 }
 
 /// The JSON bytes of a contract value.

@@ -6,6 +6,8 @@ pub mod buku;
 pub mod columns;
 pub mod data;
 pub mod fonts;
+pub mod hyphen;
+pub mod plan;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -21,8 +23,8 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::flow::{self, FlowInput, Geometry, PageInfo, RowBox, StepIn};
 use crate::model::Sop;
-use columns::Columns;
 use data::{Data, Lapis, Placement, Tahap};
+use plan::{Density, TablePlan};
 use world::SopWorld;
 
 /// What went wrong while typesetting: never the user's SOP once it validated, only a
@@ -72,27 +74,43 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
-/// The world for an SOP (data, images, templates) and its column plan.
+/// The world for an SOP, with its compact plan (what a benchmark compiles as the floor).
 pub fn prepare(
     sop: &Sop,
     templates: &[(String, String)],
-) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
-    prepare_in(sop, templates, "sop.typ", &Placement::default())
+) -> Result<(SopWorld, Vec<TablePlan>, Vec<String>), RenderError> {
+    let rooms = plan::rooms(sop, Density::Compact);
+    let (plans, warnings) = plan::plan(sop, Density::Compact, &rooms)?;
+    let world = prepare_in(
+        sop,
+        templates,
+        "sop.typ",
+        &Placement::default(),
+        &plans,
+        GRID_SIZES[0],
+    );
+    Ok((world, plans, warnings))
 }
 
+/// Text sizes of the kop grid, largest first: a grid that would run onto another page
+/// is set a step smaller, never below the last.
+pub const GRID_SIZES: [f64; 3] = [9.0, 8.5, 8.0];
+
 /// The world for an SOP typeset by the template `main` (`sop.typ` alone, `buku-sop.typ`
-/// in the book) at place `at`, and its column plan.
+/// in the book) at place `at`, with its tables planned as `plans` say and its kop grid
+/// set at `grid_size`.
 pub fn prepare_in(
     sop: &Sop,
     templates: &[(String, String)],
     main: &str,
     at: &Placement,
-) -> Result<(SopWorld, Vec<Columns>, Vec<String>), RenderError> {
-    let (cols, warnings) = plan_columns(sop)?;
+    plans: &[TablePlan],
+    grid_size: f64,
+) -> SopWorld {
     let mut files = vec![
         (
             data::DATA_JSON.to_string(),
-            data::json(&Data::new(sop, &cols, at)),
+            data::json(&Data::new(sop, plans, grid_size, at)),
         ),
         (data::TAHAP_JSON.to_string(), tahap(&BTreeMap::new())),
     ];
@@ -102,42 +120,59 @@ pub fn prepare_in(
     if let Some(g) = &sop.pengesahan.ttd {
         files.push((data::image_path("ttd", g.format), g.data.clone()));
     }
-    let world = SopWorld::new(main, templates, files, sop.tanggal_dokumen);
-    Ok((world, cols, warnings))
+    SopWorld::new(main, templates, files, sop.tanggal_dokumen)
 }
 
-/// Column widths of each flow table of an SOP, and warnings about cramped lanes.
-pub fn plan_columns(sop: &Sop) -> Result<(Vec<Columns>, Vec<String>), RenderError> {
-    let printable = columns::printable_width(&sop.kertas);
-    let mut warnings = Vec::new();
-    let mut cols: Vec<Columns> = Vec::new();
-    for pr in &sop.prosedur {
-        let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
-        let room = flow::cut::lane_room(&alur);
-        // Validation refuses more lanes than the paper holds (columns::max_lanes).
-        let c = columns::plan(printable, pr.pelaksana.len(), room).ok_or_else(|| {
-            RenderError::Bug(format!(
-                "{} pelaksana tidak muat di kertas",
-                pr.pelaksana.len()
-            ))
-        })?;
-        if c.lane < columns::MIN_LANE {
-            warnings.push(format!(
-                "{} pelaksana hanya mendapat {:.0} pt per kolom; simbol menjadi sangat kecil. \
-                 Pertimbangkan kertas F4 atau orientasi landscape",
-                pr.pelaksana.len(),
-                c.lane
-            ));
+/// Plans, lays out and routes an SOP typeset by `main` at place `at`.
+///
+/// The tables are planned compact first, the kop grid at its largest size. A grid
+/// that runs onto another page is set a size smaller while one is left. When the
+/// router cannot draw the tables without breaking a rule, the rows that open a page
+/// (where off-page connectors come in) get the room of a roomy row and the sheet is
+/// laid out again, at most twice; as a last resort every table is planned roomy.
+pub(crate) fn lay_out(
+    sop: &Sop,
+    templates: &[(String, String)],
+    main: &str,
+    at: &Placement,
+) -> Result<(SopWorld, Routed, Vec<String>), RenderError> {
+    let mut rooms = plan::rooms(sop, Density::Compact);
+    let mut sizes = GRID_SIZES.iter().copied().peekable();
+    let mut grid_size = GRID_SIZES[0];
+    let mut grown = 0;
+    loop {
+        let (plans, warnings) = plan::plan(sop, Density::Compact, &rooms)?;
+        let world = prepare_in(sop, templates, main, at, &plans, grid_size);
+        let routed = first_pass(&world, sop, &plans)?;
+        sizes.next();
+        if !routed.continued_grids.is_empty()
+            && let Some(&smaller) = sizes.peek()
+        {
+            grid_size = smaller;
+            continue;
         }
-        cols.push(c);
+        if routed.violations == 0 {
+            return Ok((world, routed, warnings));
+        }
+        let mut grew = false;
+        for (rows, room) in routed.measured.rows.iter().zip(&mut rooms) {
+            grew |= flow::route::grow_opening_rows(rows, room);
+        }
+        if !grew || grown == 2 {
+            break;
+        }
+        grown += 1;
     }
-    Ok((cols, warnings))
+    let rooms = plan::rooms(sop, Density::Roomy);
+    let (plans, warnings) = plan::plan(sop, Density::Roomy, &rooms)?;
+    let world = prepare_in(sop, templates, main, at, &plans, grid_size);
+    let roomy = first_pass(&world, sop, &plans)?;
+    Ok((world, roomy, warnings))
 }
 
 /// Typesets an SOP with the given templates (name, text).
 pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
-    let (mut world, cols, warnings) = prepare(sop, templates)?;
-    let routed = first_pass(&world, sop, &cols)?;
+    let (mut world, routed, warnings) = lay_out(sop, templates, "sop.typ", &Placement::default())?;
     let document = second_pass(&mut world, &routed, Penomoran::Sendiri)?;
     Ok(Rendered {
         document,
@@ -159,6 +194,19 @@ pub(crate) struct Routed {
     lane_lines: BTreeMap<usize, Vec<[f64; 3]>>,
     pub(crate) geometry: Geometry,
     pub(crate) pages: usize,
+    /// How many drawing rules the routed flowchart breaks (0 when clean).
+    pub(crate) violations: usize,
+}
+
+impl Routed {
+    /// How many pages come before the first flow table's page.
+    fn kop_pages(&self) -> usize {
+        self.measured
+            .rows
+            .first()
+            .and_then(|rows| rows.first())
+            .map_or(self.pages, |row| row.page - 1)
+    }
 }
 
 /// How the pages of an SOP are numbered in the footer.
@@ -175,14 +223,15 @@ pub enum Penomoran {
 pub(crate) fn first_pass(
     world: &SopWorld,
     sop: &Sop,
-    cols: &[Columns],
+    plans: &[TablePlan],
 ) -> Result<Routed, RenderError> {
     let sheet = compile(world)?;
     let measured = measure(&sheet)?;
-    let geometry = route_all(sop, cols, &measured, &sheet);
+    let (geometry, violations) = route_all(sop, plans, &measured, &sheet);
     Ok(Routed {
         continued_grids: continued_grids(&sheet),
-        lane_lines: lane_lines(sop, cols, &measured),
+        lane_lines: lane_lines(sop, plans, &measured),
+        violations,
         pages: sheet.pages().len(),
         sheet,
         measured,
@@ -227,7 +276,12 @@ pub(crate) fn second_pass(
     let mut lapis = world.with_main("lapis.typ");
     lapis.set_file(
         data::LAPIS_JSON,
-        data::json(&Lapis::new(routed.pages, awal, &routed.lane_lines)),
+        data::json(&Lapis::new(
+            routed.pages,
+            routed.kop_pages(),
+            awal,
+            &routed.lane_lines,
+        )),
     );
     lapis.set_file(
         data::FLOW_JSON,
@@ -245,10 +299,15 @@ pub(crate) fn second_pass(
 /// The lines between the lanes of each flow table, by page: one line per lane
 /// boundary from the top of the table's first step row on a page to the bottom of
 /// its last (a step row's lanes are one cell, see `alur.typ`).
-fn lane_lines(sop: &Sop, cols: &[Columns], measured: &Measured) -> BTreeMap<usize, Vec<[f64; 3]>> {
+fn lane_lines(
+    sop: &Sop,
+    plans: &[TablePlan],
+    measured: &Measured,
+) -> BTreeMap<usize, Vec<[f64; 3]>> {
     let mut lines: BTreeMap<usize, Vec<[f64; 3]>> = BTreeMap::new();
     let tables = measured.rows.iter().zip(&measured.lane_x);
-    for (((rows, &x0), c), pr) in tables.zip(cols).zip(&sop.prosedur) {
+    for (((rows, &x0), p), pr) in tables.zip(plans).zip(&sop.prosedur) {
+        let c = &p.columns;
         let mut spans: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
         for r in rows {
             let span = spans.entry(r.page).or_insert((r.y0, r.y1));
@@ -318,8 +377,8 @@ fn continued_grids(doc: &PagedDocument) -> BTreeMap<usize, usize> {
 /// Routes the flowcharts again on a laid-out document's rows (for benchmarks: the cost
 /// of routing alone, without Typst).
 pub fn reroute(sop: &Sop, doc: &PagedDocument) -> Result<Geometry, RenderError> {
-    let (cols, _) = plan_columns(sop)?;
-    Ok(route_all(sop, &cols, &measure(doc)?, doc))
+    let (plans, _) = plan::plan(sop, Density::Compact, &plan::rooms(sop, Density::Compact))?;
+    Ok(route_all(sop, &plans, &measure(doc)?, doc).0)
 }
 
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
@@ -516,12 +575,14 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
     Ok(out)
 }
 
+/// Routes every flow table of `sop` on its measured rows: the flowchart, and how many
+/// drawing rules it breaks.
 pub(crate) fn route_all(
     sop: &Sop,
-    cols: &[Columns],
+    plans: &[TablePlan],
     m: &Measured,
     doc: &PagedDocument,
-) -> Geometry {
+) -> (Geometry, usize) {
     let mut geometry = Geometry {
         pages: doc
             .pages()
@@ -535,12 +596,12 @@ pub(crate) fn route_all(
             .collect(),
         ..Geometry::default()
     };
-    let mut letters = 0;
+    let (mut letters, mut violations) = (0, 0);
     for (pi, pr) in sop.prosedur.iter().enumerate() {
         let (Some(rows), Some(x0)) = (m.rows.get(pi), m.lane_x.get(pi)) else {
             continue;
         };
-        let lane_w = cols[pi].lane;
+        let lane_w = plans[pi].columns.lane;
         let input = FlowInput {
             procedure: pi,
             pelaksana: &pr.pelaksana,
@@ -562,9 +623,9 @@ pub(crate) fn route_all(
             label_selesai: sop.label("selesai"),
             text_width: &|text, size| fonts::text_width(sop.gaya.font, text, size),
         };
-        flow::route(&input, &mut letters, &mut geometry);
+        violations = flow::route(&input, &mut letters, &mut geometry);
     }
-    geometry
+    (geometry, violations)
 }
 
 /// Renders one page (0-based) as PNG at `ppi` pixels per inch.
@@ -590,7 +651,8 @@ pub fn page_text(doc: &PagedDocument, index: usize) -> String {
             match item {
                 typst::layout::FrameItem::Group(g) => walk(&g.frame, out),
                 typst::layout::FrameItem::Text(t) => {
-                    out.push_str(t.text.as_str());
+                    // A soft hyphen where no line broke is not text a reader sees.
+                    out.extend(t.text.chars().filter(|c| *c != hyphen::SHY));
                     out.push(' ');
                 }
                 _ => {}

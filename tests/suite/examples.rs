@@ -112,11 +112,11 @@ fn reference_image_loops_and_joint_step() {
 }
 
 #[test]
-fn reference_image_page_break_connector() {
+fn reference_image_lane_after_lane() {
     reference(
         "examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml",
-        2,
-        "lakip-hal3",
+        1,
+        "lakip-hal2",
     );
 }
 
@@ -144,13 +144,13 @@ fn reference_image_sub_procedures() {
 fn only_a_continued_grid_row_says_lanjutan() {
     let page =
         |r: &sopan::typeset::Rendered, i: usize| squash(&sopan::typeset::page_text(&r.document, i));
-    let (_, _, lakip) =
-        render(&root().join("examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml"));
-    assert!(page(&lakip, 0).contains(&squash("KETERKAITAN:")));
-    assert!(!page(&lakip, 0).contains(&squash("lanjutan")));
-    assert!(page(&lakip, 1).contains(&squash("KETERKAITAN (lanjutan):")));
-    assert!(page(&lakip, 1).contains(&squash("PERALATAN/PERLENGKAPAN (lanjutan):")));
-    assert!(page(&lakip, 1).contains(&squash("PERINGATAN:")));
+    let (_, _, long) = render(&root().join("tests/fixtures/ok/grid-lanjutan.toml"));
+    assert!(page(&long, 0).contains(&squash("DASAR HUKUM:")));
+    assert!(!page(&long, 0).contains(&squash("lanjutan")));
+    assert!(page(&long, 1).contains(&squash("DASAR HUKUM (lanjutan):")));
+    assert!(page(&long, 1).contains(&squash("KUALIFIKASI PELAKSANA (lanjutan):")));
+    assert!(page(&long, 1).contains(&squash("KETERKAITAN:")));
+    assert!(!page(&long, 1).contains(&squash("KETERKAITAN (lanjutan)")));
 
     let (_, _, moved) = render(&root().join("tests/fixtures/ok/grid-pindah-halaman.toml"));
     assert!(

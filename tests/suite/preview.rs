@@ -187,7 +187,7 @@ fn routes_serve_the_index_pages_images_and_pdf() {
     assert_eq!(
         page.matches("<img src=\"/sop/perencanaan/lakip/halaman/")
             .count(),
-        4
+        2
     );
     assert!(page.contains("href=\"/sop/perencanaan/lakip/unduh.pdf\""));
     assert!(page.contains("Unduh PDF") && page.contains("Sebelum pengesahan"));
@@ -284,7 +284,7 @@ fn saving_pushes_an_event_and_errors_show_with_line_numbers() {
     let page = get(addr, "/sop/perencanaan/lakip").text();
     assert!(page.contains("PENYUSUNAN LAKIP TERBARU"));
     let good_images = page.matches("<img ").count();
-    assert_eq!(good_images, 4);
+    assert_eq!(good_images, 2);
 
     // A typo in a lane name: the page shows the diagnostic with its line, the last good
     // render stays.
@@ -589,7 +589,7 @@ fn browser_sees_pages_then_the_edit_then_the_error() {
     b.open(&format!("{base}/sop/perencanaan/lakip"));
     b.wait_for(
         "document.body.dataset.tersambung === 'ya' \
-         && document.querySelectorAll('#halaman img').length === 4 \
+         && document.querySelectorAll('#halaman img').length === 2 \
          && Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)",
         Duration::from_secs(30),
     );
@@ -648,7 +648,7 @@ fn browser_sees_pages_then_the_edit_then_the_error() {
     );
     assert_eq!(
         b.eval("document.querySelectorAll('#halaman img').length"),
-        4
+        2
     );
     b.screenshot("preview-3-galat");
 

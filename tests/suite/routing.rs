@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use sopan::flow::check::{Report, check};
 use sopan::flow::cut;
-use sopan::flow::route::min_row_height;
+use sopan::flow::route::{GAP, ROOM, compact_room, grow_opening_rows, min_row_height};
 use sopan::flow::{FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route};
 #[allow(unused_imports)]
 use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
@@ -61,12 +61,29 @@ impl Flow {
         bentuk(i, self.steps.len(), &self.steps[i].1)
     }
 
-    /// Rows stacked from y = 80; a row that would pass y = 540 starts a new page.
+    /// Rows of the first, compact plan sopan tries ([`Flow::rows_with`]).
     fn rows(&self) -> Vec<RowBox> {
+        self.rows_with(&self.compact_room())
+    }
+
+    fn compact_room(&self) -> Vec<f64> {
+        compact_room(
+            &(0..self.steps.len())
+                .map(|i| self.bentuk(i))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Rows stacked from y = 80 with `room` above and below each symbol (each row at
+    /// least a compact row plus its `extra`, the text it holds); a row that would pass
+    /// y = 540 starts a new page.
+    fn rows_with(&self, room: &[f64]) -> Vec<RowBox> {
         let mut out = Vec::new();
         let (mut page, mut y) = (1, TOP);
-        for i in 0..self.steps.len() {
-            let h = min_row_height(self.bentuk(i)) + f64::from(self.extra[i]);
+        for (i, &room) in room.iter().enumerate() {
+            let b = self.bentuk(i);
+            let text = min_row_height(b, ROOM) + f64::from(self.extra[i]);
+            let h = min_row_height(b, room).max(text);
             if y + h > BOTTOM && y > TOP {
                 page += 1;
                 y = TOP;
@@ -81,19 +98,34 @@ impl Flow {
         out
     }
 
+    /// The lane width of a compact plan: a symbol and two channels, wider for many
+    /// jumps and for the connectors of the busiest page break.
     fn lane_width(&self) -> f64 {
-        // As `sopan render` plans them: wide enough for the connectors of the
-        // busiest page break.
-        let alur: Vec<Alur> = self.steps.iter().map(|s| s.1).collect();
-        let room = cut::lane_room(&alur);
-        columns::plan(PRINTABLE, self.lanes, room).unwrap().lane
+        self.lane_width_of(false)
     }
 
-    fn lane_ranges(&self) -> Vec<(f64, f64)> {
-        let w = self.lane_width();
-        (0..self.lanes)
-            .map(|k| (LANE_X0 + w * k as f64, LANE_X0 + w * (k + 1) as f64))
-            .collect()
+    /// The lane width of a compact or a roomy plan, as `sopan render` plans it.
+    fn lane_width_of(&self, roomy: bool) -> f64 {
+        let alur: Vec<Alur> = self.steps.iter().map(|s| s.1).collect();
+        let mut lane =
+            columns::compact_lane(self.lanes, cut::lane_room(&alur), cut::busiest_jumps(&alur));
+        if roomy {
+            lane = lane.max(columns::roomy_lane(
+                PRINTABLE,
+                self.lanes,
+                cut::lane_room(&alur),
+            ));
+        }
+        columns::plan(
+            PRINTABLE,
+            self.lanes,
+            lane,
+            &columns::TableText::default(),
+            &text_width,
+            None,
+        )
+        .unwrap()
+        .lane
     }
 
     /// The edges the router must draw: one per target of every step's alur.
@@ -116,18 +148,38 @@ impl Flow {
         out
     }
 
-    /// Routes the flow; a panic in the router comes back as `Err`.
+    /// Routes the flow as `sopan render` does: a compact plan first; while it breaks a
+    /// rule, the rows that open a page grow (at most twice); then a roomy plan. A panic
+    /// in the router comes back as `Err`.
     fn route(&self) -> Result<Geometry, String> {
+        let expected = self.expected();
+        let mut room = self.compact_room();
+        for _ in 0..3 {
+            let g = self.route_once(&self.rows_with(&room), self.lane_width_of(false))?;
+            if check(&g, &expected).violations.is_empty() {
+                return Ok(g);
+            }
+            if !grow_opening_rows(&self.rows_with(&room), &mut room) {
+                break;
+            }
+        }
+        let roomy = vec![GAP; self.steps.len()];
+        self.route_once(&self.rows_with(&roomy), self.lane_width_of(true))
+    }
+
+    /// Routes the flow once on `rows`, in lanes `lane` wide.
+    fn route_once(&self, rows: &[RowBox], lane: f64) -> Result<Geometry, String> {
         let names: Vec<String> = (0..self.lanes)
             .map(|k| format!("Pelaksana {}", k + 1))
             .collect();
-        let rows = self.rows();
         let pages = rows.last().map_or(1, |r| r.page);
         let input = FlowInput {
             procedure: 0,
             pelaksana: &names,
-            lanes: self.lane_ranges(),
-            rows,
+            lanes: (0..self.lanes)
+                .map(|k| (LANE_X0 + lane * k as f64, LANE_X0 + lane * (k + 1) as f64))
+                .collect(),
+            rows: rows.to_vec(),
             steps: self
                 .steps
                 .iter()
@@ -155,7 +207,7 @@ impl Flow {
         };
         let mut letters = 0;
         panic::catch_unwind(AssertUnwindSafe(|| route(&input, &mut letters, &mut g)))
-            .map(|()| g)
+            .map(|_| g)
             .map_err(|e| {
                 e.downcast_ref::<String>()
                     .cloned()
@@ -966,7 +1018,7 @@ fn loop_back_across_a_page_break() {
             ),
             (vec![2], Akhir),
         ],
-        &[60, 60, 60, 60, 10, 0],
+        &[75, 75, 75, 75, 10, 0],
     );
     let rows = f.rows();
     assert!(rows[1].page < rows[4].page, "{rows:?}");
@@ -1215,7 +1267,10 @@ fn eight_lines_across_one_page_break_in_one_lane() {
         })
         .collect();
     steps.extend((7..16).map(|i| (vec![0], if i == 15 { Akhir } else { next(i) })));
-    let f = flow(1, steps, &[]);
+    // Texts tall enough that the seven decisions fill page 1.
+    let mut extra = vec![22; 7];
+    extra.extend([0; 9]);
+    let f = flow(1, steps, &extra);
     assert_eq!(f.rows()[6].page, 1);
     assert_eq!(f.rows()[7].page, 2);
     assert!(f.lane_width() > 80.0, "lane {}", f.lane_width());
