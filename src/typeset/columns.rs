@@ -55,7 +55,7 @@ pub mod sel {
     /// Inset on the left and right of a cell.
     pub const INSET_X: f64 = 3.0;
     /// Inset above and below a cell's text.
-    pub const INSET_Y: f64 = 4.0;
+    pub const INSET_Y: f64 = 3.0;
     /// From the top of a line's capitals to the next line's: cap height plus leading.
     pub const PITCH: f64 = 0.688 * SIZE + 0.45 * SIZE;
     /// The height of one line: its capitals.

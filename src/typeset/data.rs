@@ -174,6 +174,9 @@ pub struct Prosedur<'a> {
     pub langkah: Vec<Langkah>,
     /// The Norma Waktu total, if any.
     pub norma_waktu: &'a Option<String>,
+    /// The steps (0-based) before which the page breaks, so that no page holds a lone
+    /// step.
+    pub putus: &'a [usize],
 }
 
 /// One step row.
@@ -217,6 +220,9 @@ pub struct Lapis<'a> {
     pub halaman_kop: usize,
     /// By page, the lines between the lanes of the step rows there: `[x, top, bottom]`.
     pub batas: &'a BTreeMap<usize, Vec<[f64; 3]>>,
+    /// By page, the line between the last step's Keterangan and the Norma Waktu row,
+    /// which one cell spans: `[left, right, y]`.
+    pub tutup: &'a BTreeMap<usize, Vec<[f64; 3]>>,
     /// Text size of Ya/Tidak labels and of the Selesai capsule, in points: the size
     /// the router measured them at.
     pub ukuran_label: f64,
@@ -230,6 +236,7 @@ impl<'a> Lapis<'a> {
         halaman_kop: usize,
         awal: Option<usize>,
         batas: &'a BTreeMap<usize, Vec<[f64; 3]>>,
+        tutup: &'a BTreeMap<usize, Vec<[f64; 3]>>,
     ) -> Self {
         Self {
             halaman,
@@ -237,6 +244,7 @@ impl<'a> Lapis<'a> {
             buku: awal.is_some(),
             awal: awal.unwrap_or(1),
             batas,
+            tutup,
             ukuran_label: LABEL_SIZE,
         }
     }
@@ -387,6 +395,7 @@ impl<'a> Data<'a> {
                         })
                         .collect(),
                     norma_waktu: &pr.norma_waktu,
+                    putus: &plan.breaks,
                 }
             })
             .collect();

@@ -137,11 +137,15 @@ pub(crate) fn lay_out(
     at: &Placement,
 ) -> Result<(SopWorld, Routed, Vec<String>), RenderError> {
     let mut rooms = plan::rooms(sop, Density::Compact);
+    let mut breaks: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
     let mut sizes = GRID_SIZES.iter().copied().peekable();
     let mut grid_size = GRID_SIZES[0];
     let mut grown = 0;
     loop {
-        let (plans, warnings) = plan::plan(sop, Density::Compact, &rooms)?;
+        let (mut plans, warnings) = plan::plan(sop, Density::Compact, &rooms)?;
+        for (plan, breaks) in plans.iter_mut().zip(&breaks) {
+            plan.breaks.clone_from(breaks);
+        }
         let world = prepare_in(sop, templates, main, at, &plans, grid_size);
         let routed = first_pass(&world, sop, &plans)?;
         sizes.next();
@@ -151,12 +155,24 @@ pub(crate) fn lay_out(
             grid_size = smaller;
             continue;
         }
+        if keep_last_step_company(&routed.measured, &mut breaks) {
+            continue;
+        }
         if routed.violations == 0 {
             return Ok((world, routed, warnings));
         }
         let mut grew = false;
-        for (rows, room) in routed.measured.rows.iter().zip(&mut rooms) {
-            grew |= flow::route::grow_opening_rows(rows, room);
+        let paper = data::Kertas::of(&sop.kertas);
+        for ((rows, room), pr) in routed
+            .measured
+            .rows
+            .iter()
+            .zip(&mut rooms)
+            .zip(&sop.prosedur)
+        {
+            let bentuk: Vec<_> = pr.langkah.iter().map(|l| l.bentuk).collect();
+            let bottom = paper.tinggi - paper.margin_bawah;
+            grew |= flow::route::grow_page_openers(rows, room, &bentuk, bottom);
         }
         if !grew || grown == 2 {
             break;
@@ -164,10 +180,37 @@ pub(crate) fn lay_out(
         grown += 1;
     }
     let rooms = plan::rooms(sop, Density::Roomy);
-    let (plans, warnings) = plan::plan(sop, Density::Roomy, &rooms)?;
+    let (mut plans, warnings) = plan::plan(sop, Density::Roomy, &rooms)?;
+    // A roomy table breaks where its rows fall, a lone last step and all.
+    for plan in &mut plans {
+        plan.breaks.clear();
+    }
     let world = prepare_in(sop, templates, main, at, &plans, grid_size);
     let roomy = first_pass(&world, sop, &plans)?;
     Ok((world, roomy, warnings))
+}
+
+/// When a flow table's last page would hold one step alone (and no other table's
+/// rows), breaks the page one step earlier instead, where the page before keeps at
+/// least two: no page holds a lone step. Whether a break was added.
+fn keep_last_step_company(measured: &Measured, breaks: &mut [Vec<usize>]) -> bool {
+    let mut on_page: BTreeMap<usize, usize> = BTreeMap::new();
+    for row in measured.rows.iter().flatten() {
+        *on_page.entry(row.page).or_default() += 1;
+    }
+    let mut added = false;
+    for (rows, breaks) in measured.rows.iter().zip(breaks) {
+        let n = rows.len();
+        if n < 3 || on_page[&rows[n - 1].page] != 1 || breaks.contains(&(n - 2)) {
+            continue;
+        }
+        let before = rows.iter().filter(|r| r.page == rows[n - 2].page).count();
+        if rows[n - 2].page != rows[n - 1].page && before >= 3 {
+            breaks.push(n - 2);
+            added = true;
+        }
+    }
+    added
 }
 
 /// Typesets an SOP with the given templates (name, text).
@@ -192,6 +235,8 @@ pub(crate) struct Routed {
     continued_grids: BTreeMap<usize, usize>,
     /// By page, the lines between the lanes of the step rows there.
     lane_lines: BTreeMap<usize, Vec<[f64; 3]>>,
+    /// By page, the line under the last step's Keterangan ([`norma_lines`]).
+    norma_lines: BTreeMap<usize, Vec<[f64; 3]>>,
     pub(crate) geometry: Geometry,
     pub(crate) pages: usize,
     /// How many drawing rules the routed flowchart breaks (0 when clean).
@@ -231,6 +276,7 @@ pub(crate) fn first_pass(
     Ok(Routed {
         continued_grids: continued_grids(&sheet),
         lane_lines: lane_lines(sop, plans, &measured),
+        norma_lines: norma_lines(sop, plans, &measured),
         violations,
         pages: sheet.pages().len(),
         sheet,
@@ -281,6 +327,7 @@ pub(crate) fn second_pass(
             routed.kop_pages(),
             awal,
             &routed.lane_lines,
+            &routed.norma_lines,
         )),
     );
     lapis.set_file(
@@ -320,6 +367,30 @@ fn lane_lines(
                 .or_default()
                 .extend((1..pr.pelaksana.len()).map(|k| [x0 + c.lane * k as f64, top, bottom]));
         }
+    }
+    lines
+}
+
+/// The line under the last step's Keterangan, by page (`[x0, x1, y]`): that cell also
+/// spans the Norma Waktu row (so the total never lands alone on a page), and the table
+/// draws no line inside it.
+fn norma_lines(
+    sop: &Sop,
+    plans: &[TablePlan],
+    measured: &Measured,
+) -> BTreeMap<usize, Vec<[f64; 3]>> {
+    let mut lines: BTreeMap<usize, Vec<[f64; 3]>> = BTreeMap::new();
+    let tables = measured.rows.iter().zip(&measured.lane_x);
+    for (((rows, &x0), p), pr) in tables.zip(plans).zip(&sop.prosedur) {
+        let (Some(last), Some(_)) = (rows.last(), &pr.norma_waktu) else {
+            continue;
+        };
+        let c = &p.columns;
+        let left = x0 + c.lane * pr.pelaksana.len() as f64 + c.kelengkapan + c.waktu + c.output;
+        lines
+            .entry(last.page)
+            .or_default()
+            .push([left, left + c.keterangan, last.y1]);
     }
     lines
 }

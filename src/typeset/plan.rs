@@ -25,6 +25,9 @@ pub struct TablePlan {
     pub columns: Columns,
     /// The least height of each step's row.
     pub row_min: Vec<f64>,
+    /// The steps (0-based) before which the page breaks: a step moved to the next page
+    /// to keep the last one company.
+    pub breaks: Vec<usize>,
 }
 
 /// The free space above and below every step's symbol, per flow table.
@@ -84,6 +87,7 @@ pub fn plan(
         plans.push(TablePlan {
             columns: c,
             row_min: text.row_min,
+            breaks: Vec::new(),
         });
     }
     Ok((plans, warnings))

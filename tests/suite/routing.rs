@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use sopan::flow::check::{Report, check};
 use sopan::flow::cut;
-use sopan::flow::route::{GAP, ROOM, compact_room, grow_opening_rows, min_row_height};
+use sopan::flow::route::{GAP, ROOM, compact_room, grow_page_openers, min_row_height};
 use sopan::flow::{FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route};
 #[allow(unused_imports)]
 use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
@@ -159,7 +159,8 @@ impl Flow {
             if check(&g, &expected).violations.is_empty() {
                 return Ok(g);
             }
-            if !grow_opening_rows(&self.rows_with(&room), &mut room) {
+            let bentuk: Vec<Bentuk> = (0..self.steps.len()).map(|i| self.bentuk(i)).collect();
+            if !grow_page_openers(&self.rows_with(&room), &mut room, &bentuk, BOTTOM) {
                 break;
             }
         }
@@ -1268,7 +1269,7 @@ fn eight_lines_across_one_page_break_in_one_lane() {
         .collect();
     steps.extend((7..16).map(|i| (vec![0], if i == 15 { Akhir } else { next(i) })));
     // Texts tall enough that the seven decisions fill page 1.
-    let mut extra = vec![22; 7];
+    let mut extra = vec![26; 7];
     extra.extend([0; 9]);
     let f = flow(1, steps, &extra);
     assert_eq!(f.rows()[6].page, 1);

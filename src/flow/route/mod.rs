@@ -31,21 +31,58 @@ pub const SYMBOL_H: f64 = 16.0;
 /// Height of a decision diamond.
 pub const DECISION_H: f64 = 22.0;
 /// Free space above and below a symbol in a compact row: what sopan tries first.
-pub const ROOM: f64 = 9.0;
+pub const ROOM: f64 = 7.0;
 /// Free space above and below a decision in a compact row: its Ya/Tidak label sits
 /// under it, clear of the row's border.
-pub const DECISION_ROOM: f64 = 12.0;
+pub const DECISION_ROOM: f64 = 10.0;
 
-/// Gives every row that opens a page but the table's first (`rows`, measured) a roomy
-/// row's room above and below its symbol (`room`, per step): there the lines from the
-/// page before come in from off-page connectors. Whether any row grew.
-pub fn grow_opening_rows(rows: &[RowBox], room: &mut [f64]) -> bool {
+/// Gives the rows that will open a page a roomy row's room above and below their
+/// symbol (`room`, per step): there the lines from the page before come in from
+/// off-page connectors. These are the rows that opened a page in the layout `rows`
+/// measured and, since growing them moves the page breaks, the rows that open one once
+/// they have grown: the measured heights are paginated again as Typst does (a step row
+/// never splits; a page's rows end above `bottom`) until the breaks settle. Whether
+/// any row grew.
+pub fn grow_page_openers(
+    rows: &[RowBox],
+    room: &mut [f64],
+    bentuk: &[Bentuk],
+    bottom: f64,
+) -> bool {
+    // Where the rows of a page after the first start, below the repeated header.
+    let Some(top) = rows
+        .windows(2)
+        .find(|w| w[0].page != w[1].page)
+        .map(|w| w[1].y0)
+    else {
+        return false;
+    };
+    let height =
+        |k: usize, room: &[f64]| (rows[k].y1 - rows[k].y0).max(min_row_height(bentuk[k], room[k]));
     let mut grew = false;
     for (k, pair) in rows.windows(2).enumerate() {
         if pair[0].page != pair[1].page && room[k + 1] < GAP {
             room[k + 1] = GAP;
             grew = true;
         }
+    }
+    for _ in 0..rows.len() {
+        let mut y = rows[0].y0 + height(0, room);
+        let mut changed = false;
+        for k in 1..rows.len() {
+            if y + height(k, room) > bottom + 0.5 {
+                y = top;
+                if room[k] < GAP {
+                    room[k] = GAP;
+                    changed = true;
+                }
+            }
+            y += height(k, room);
+        }
+        if !changed {
+            break;
+        }
+        grew = true;
     }
     grew
 }
@@ -754,11 +791,12 @@ impl Router<'_, '_> {
                     ri.y1 - 7.0,
                     rj.y0 + 4.0,
                     ri.y1 - 4.0,
+                    ri.y1 - 3.5,
                     rj.y0 + 11.0,
                     ri.y1 - 11.0,
                     (bs + tt) / 2.0,
                 ] {
-                    if yh >= bs + 4.0 && yh <= tt - 6.0 {
+                    if yh >= bs + 3.0 && yh <= tt - 6.0 {
                         consider(
                             self,
                             vec![(pi, vec![[xs, bs], [xs, yh], [xt, yh], [xt, tt]])],
