@@ -65,6 +65,8 @@ pub fn run(
         return Outcome::BadInput;
     }
     let first = &isi[0].sop;
+    // The cover names what the whole catalogue shares, not the first SOP's unit.
+    let shared = katalog::shared_instansi(isi.iter().map(|i| &i.sop.instansi));
     let sampul = Sampul {
         judul: if info.judul.is_empty() {
             "Standar Operasional Prosedur".into()
@@ -73,9 +75,9 @@ pub fn run(
         },
         tahun: info.tahun.clone(),
         alamat: info.alamat.clone(),
-        baris: first.instansi.baris.clone(),
-        unit: first.instansi.unit.clone(),
-        logo: first.instansi.logo.clone(),
+        baris: shared.baris,
+        unit: shared.unit,
+        logo: shared.logo,
     };
     let templates = match world::templates_for(&dir.join(KATALOG)) {
         Ok(t) => t,

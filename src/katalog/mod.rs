@@ -8,6 +8,7 @@ pub mod init;
 
 use std::path::{Path, PathBuf};
 
+use crate::model::Instansi;
 use crate::source;
 
 /// The SOP files of the book in order: `urutan` first, then the rest by path.
@@ -33,6 +34,32 @@ pub fn bab(dir: &Path, file: &Path) -> Option<String> {
     let first = parts.next()?.as_os_str().to_str()?;
     parts.next()?; // a file directly in the catalogue folder has no chapter
     Some(first.replace(['-', '_'], " ").to_uppercase())
+}
+
+/// What the instansi of every SOP in `all` shares, for a book's cover: the kop lines
+/// they all begin with, the unit if they all name the same one (a book of several
+/// units names none), and the logo if they all print the same.
+pub fn shared_instansi<'a>(mut all: impl Iterator<Item = &'a Instansi>) -> Instansi {
+    let Some(first) = all.next() else {
+        return Instansi::default();
+    };
+    let mut shared = first.clone();
+    for other in all {
+        let common = shared
+            .baris
+            .iter()
+            .zip(&other.baris)
+            .take_while(|(a, b)| a == b)
+            .count();
+        shared.baris.truncate(common);
+        if shared.unit != other.unit {
+            shared.unit.clear();
+        }
+        if shared.logo.as_ref().map(|g| &g.data) != other.logo.as_ref().map(|g| &g.data) {
+            shared.logo = None;
+        }
+    }
+    shared
 }
 
 /// A nama as the catalogue compares it (Keterkaitan, the book's links, the register's
@@ -63,6 +90,24 @@ pub fn menyebut(keterkaitan: &str, nama: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cover_names_what_every_sop_shares() {
+        let instansi = |baris: &[&str], unit: &str| Instansi {
+            baris: baris.iter().map(|b| b.to_string()).collect(),
+            unit: unit.into(),
+            logo: None,
+        };
+        let a = instansi(&["PEMERINTAH KOTA", "DINAS A"], "BIDANG 1");
+        let b = instansi(&["PEMERINTAH KOTA", "DINAS A"], "BIDANG 2");
+        let shared = shared_instansi([&a, &b].into_iter());
+        assert_eq!(shared.baris, ["PEMERINTAH KOTA", "DINAS A"]);
+        assert_eq!(shared.unit, "", "two units: the cover names neither");
+        let shared = shared_instansi([&a, &a].into_iter());
+        assert_eq!(shared.unit, "BIDANG 1");
+        let c = instansi(&["PEMERINTAH KOTA", "DINAS B"], "BIDANG 1");
+        assert_eq!(shared_instansi([&a, &c].into_iter()).baris, ["PEMERINTAH KOTA"]);
+    }
 
     #[test]
     fn names_compare_without_case_spaces_or_a_leading_sop() {
