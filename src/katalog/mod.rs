@@ -106,7 +106,10 @@ mod tests {
         let shared = shared_instansi([&a, &a].into_iter());
         assert_eq!(shared.unit, "BIDANG 1");
         let c = instansi(&["PEMERINTAH KOTA", "DINAS B"], "BIDANG 1");
-        assert_eq!(shared_instansi([&a, &c].into_iter()).baris, ["PEMERINTAH KOTA"]);
+        assert_eq!(
+            shared_instansi([&a, &c].into_iter()).baris,
+            ["PEMERINTAH KOTA"]
+        );
     }
 
     #[test]

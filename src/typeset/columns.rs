@@ -154,6 +154,17 @@ pub fn plan(
     })
 }
 
+/// The height each step's row will take in a table of columns `c`, as the planner
+/// measures its text (an estimate: Typst's line breaking may differ by a line).
+pub fn row_heights(text: &TableText, measure: Measure<'_>, c: &Columns) -> Vec<f64> {
+    let planner = Planner::new(text, measure);
+    let w = [c.kegiatan, c.kelengkapan, c.waktu, c.output, c.keterangan];
+    let columns: [CellHeights; 5] = std::array::from_fn(|k| planner.cell_heights(k, w[k]));
+    (0..text.row_min.len())
+        .map(|r| columns.iter().map(|h| h[r]).fold(text.row_min[r], f64::max))
+        .collect()
+}
+
 /// `room` shared by relative `weights`, each column at least its least width.
 fn by_weights(room: f64, weights: [f64; 5]) -> [f64; 5] {
     let sum: f64 = weights.iter().map(|x| x.max(0.0)).sum();

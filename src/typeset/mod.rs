@@ -137,6 +137,7 @@ pub(crate) fn lay_out(
     at: &Placement,
 ) -> Result<(SopWorld, Routed, Vec<String>), RenderError> {
     let mut rooms = plan::rooms(sop, Density::Compact);
+    anticipate_page_openers(sop, &mut rooms)?;
     let mut breaks: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
     let mut sizes = GRID_SIZES.iter().copied().peekable();
     let mut grid_size = GRID_SIZES[0];
@@ -188,6 +189,40 @@ pub(crate) fn lay_out(
     let world = prepare_in(sop, templates, main, at, &plans, grid_size);
     let roomy = first_pass(&world, sop, &plans)?;
     Ok((world, roomy, warnings))
+}
+
+/// Before the first layout, gives the rows expected to open a flow page the room for
+/// the connectors coming in ([`flow::route::grow_page_openers`]), paginating the
+/// planner's estimated row heights as Typst will. Most sheets then need no second
+/// layout; a wrong guess is put right from the measured rows. Only a single flow table
+/// is paginated this way.
+fn anticipate_page_openers(sop: &Sop, rooms: &mut [Vec<f64>]) -> Result<(), RenderError> {
+    let ([pr], [room]) = (sop.prosedur.as_slice(), &mut *rooms) else {
+        return Ok(());
+    };
+    let (plans, _) = plan::plan(sop, Density::Compact, std::slice::from_ref(room))?;
+    let plan = &plans[0];
+    let paper = data::Kertas::of(&sop.kertas);
+    let bottom = paper.tinggi - paper.margin_bawah;
+    // The title above the first page's table: 10 pt capitals and a block's spacing.
+    let title = 0.688 * 10.0 + 1.2 * 9.0;
+    let mut rows = Vec::with_capacity(plan.heights.len());
+    let (mut page, mut y) = (1, paper.margin + title + plan.header);
+    for &h in &plan.heights {
+        if y + h > bottom && !rows.is_empty() {
+            page += 1;
+            y = paper.margin + plan.header;
+        }
+        rows.push(RowBox {
+            page,
+            y0: y,
+            y1: y + h,
+        });
+        y += h;
+    }
+    let bentuk: Vec<_> = pr.langkah.iter().map(|l| l.bentuk).collect();
+    flow::route::grow_page_openers(&rows, room, &bentuk, bottom);
+    Ok(())
 }
 
 /// When a flow table's last page would hold one step alone (and no other table's

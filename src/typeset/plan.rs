@@ -28,6 +28,10 @@ pub struct TablePlan {
     /// The steps (0-based) before which the page breaks: a step moved to the next page
     /// to keep the last one company.
     pub breaks: Vec<usize>,
+    /// The estimated height of each step's row.
+    pub heights: Vec<f64>,
+    /// The estimated height of the table's header rows.
+    pub header: f64,
 }
 
 /// The free space above and below every step's symbol, per flow table.
@@ -84,7 +88,10 @@ pub fn plan(
                 c.lane
             ));
         }
+        let heights = columns::row_heights(&text, &measure, &c);
         plans.push(TablePlan {
+            header: header_height(pr, &c, sop.gaya.nomor_kolom, &measure),
+            heights,
             columns: c,
             row_min: text.row_min,
             breaks: Vec::new(),
@@ -104,6 +111,40 @@ fn name_room(pr: &Prosedur, measure: &dyn Fn(&str, f64) -> f64) -> f64 {
         .map(|w| measure(w, size) * 1.1)
         .fold(0.0, f64::max);
     (widest + 2.0 * sel::INSET_X + 1.0).min(columns::compact_lane(1, 0.0, 0) + NAME_ROOM)
+}
+
+/// The estimated height of a table's header (`alur.typ`): the group row, the row of
+/// pelaksana names (wrapped in their lanes, bold) and the column numbers if printed.
+fn header_height(
+    pr: &Prosedur,
+    c: &Columns,
+    nomor_kolom: bool,
+    measure: &dyn Fn(&str, f64) -> f64,
+) -> f64 {
+    let size = if pr.pelaksana.len() > 6 { 7.0 } else { 8.0 };
+    let room = c.lane - 2.0 * sel::INSET_X;
+    let lines = pr
+        .pelaksana
+        .iter()
+        .map(|name| {
+            let (mut lines, mut line) = (1, 0.0);
+            for w in name.split_whitespace().map(|w| measure(w, size) * 1.1) {
+                let space = measure(" ", size);
+                if line > 0.0 && line + space + w > room {
+                    lines += 1;
+                    line = w;
+                } else {
+                    line += if line > 0.0 { space } else { 0.0 } + w;
+                }
+            }
+            lines
+        })
+        .max()
+        .unwrap_or(1);
+    let row = |size: f64, lines: usize| {
+        2.0 * sel::INSET_Y + 0.688 * size + (0.688 + 0.45) * size * lines.saturating_sub(1) as f64
+    };
+    row(8.0, 1) + row(size, lines).max(row(8.0, 2)) + if nomor_kolom { row(7.0, 1) } else { 0.0 }
 }
 
 /// How much wider than a compact lane a lane may grow for its names.
