@@ -1,62 +1,172 @@
 //! Command-line arguments: clap definitions, parsed into plain values ([`PageSelection`],
-//! [`Shard`], worker counts) before any command runs.
+//! [`Shard`], worker counts) before any command runs. Help and usage errors are in
+//! Indonesian: clap's own headings, flags and messages are replaced ([`Bahasa`]).
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::StyledStr;
+use clap::error::{ContextKind, ContextValue, ErrorFormatter, ErrorKind};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use sopan::katalog::build::Shard;
 use sopan::output::PageSelection;
 
+/// The help screen of sopan and of each command, with Indonesian headings.
+const BANTUAN: &str = "{about}\n\nPenggunaan: {usage}\n\n{all-args}{after-help}";
+
 /// sopan — SOP Administrasi Pemerintahan dari TOML ke PDF siap cetak.
 #[derive(Debug, Parser)]
-#[command(name = "sopan", version, about, long_about = None)]
+#[command(
+    name = "sopan",
+    version,
+    about,
+    long_about = None,
+    help_template = BANTUAN,
+    override_usage = "sopan <PERINTAH> [PILIHAN]",
+    subcommand_help_heading = "Perintah",
+    subcommand_value_name = "PERINTAH",
+    next_help_heading = "Pilihan",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Contoh:\n  sopan render katalog/umum/surat-masuk.toml\n  sopan panduan\n\n\
+                  Ketik sopan <PERINTAH> --help untuk bantuan satu perintah."
+)]
 pub struct Args {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Tampilkan bantuan ini.
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    pub bantuan: Option<bool>,
+    /// Tampilkan versi sopan.
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    pub versi: Option<bool>,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Membuat PDF dari satu atau beberapa berkas SOP (.toml).
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan render <BERKAS>... [PILIHAN]",
+        after_help = "Contoh:\n  sopan render lakip.toml\n  \
+                      sopan render lakip.toml --format png --pages 2\n  \
+                      sopan render lakip.toml -o kirim/"
+    )]
     Render(RenderArgs),
     /// Memeriksa berkas atau folder SOP tanpa menulis apa pun.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan check <BERKAS atau FOLDER>... [--review]",
+        after_help = "Contoh:\n  sopan check katalog/\n  sopan check --review katalog/umum/surat-masuk.toml"
+    )]
     Check(CheckArgs),
     /// Membuat PDF semua SOP di bawah folder katalog (paralel, hanya yang berubah).
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan build <FOLDER> [PILIHAN]",
+        after_help = "Contoh:\n  sopan build katalog/\n  sopan build katalog/ -o hasil/ --force"
+    )]
     Build(BuildArgs),
     /// Membuat buku SOP siap cetak: sampul, daftar isi, bab, semua SOP katalog.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan book <FOLDER> [PILIHAN]",
+        after_help = "Contoh:\n  sopan book katalog/ -o buku.pdf --duplex"
+    )]
     Book(BookArgs),
     /// Mencetak daftar (register) SOP katalog: nomor, nama, unit, status.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan daftar <FOLDER> [--csv]",
+        after_help = "Contoh:\n  sopan daftar katalog/\n  sopan daftar katalog/ --csv > daftar.csv"
+    )]
     Daftar(DaftarArgs),
     /// Membuat katalog baru yang siap pakai: katalog.toml, contoh SOP, logo.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan init <FOLDER>",
+        after_help = "Contoh:\n  sopan init katalog-baru/"
+    )]
     Init(InitArgs),
     /// Pratinjau di peramban: halaman ikut berubah setiap kali berkas disimpan.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan preview <BERKAS atau FOLDER> [PILIHAN]",
+        after_help = "Contoh:\n  sopan preview katalog/"
+    )]
     Preview(PreviewArgs),
+    /// Menampilkan panduan lengkap cara menulis berkas SOP dan katalog.toml.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan panduan",
+        after_help = "Contoh:\n  sopan panduan"
+    )]
+    Panduan,
+    /// Mencetak JSON Schema berkas SOP atau katalog.toml, untuk bantuan di editor.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan skema <sop|katalog>",
+        after_help = "Contoh:\n  sopan skema sop > skema/sop.json"
+    )]
+    Skema(SkemaArgs),
+}
+
+/// `sopan skema`.
+#[derive(Debug, clap::Args)]
+pub struct SkemaArgs {
+    /// Skema untuk berkas SOP (sop) atau untuk katalog.toml (katalog).
+    #[arg(
+        value_enum,
+        value_name = "JENIS",
+        help_heading = "Argumen",
+        hide_possible_values = true
+    )]
+    pub jenis: SkemaJenis,
+}
+
+/// Which file a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SkemaJenis {
+    /// Berkas SOP.
+    Sop,
+    /// katalog.toml.
+    Katalog,
 }
 
 /// `sopan render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
     /// Berkas SOP (.toml).
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "BERKAS", help_heading = "Argumen")]
     pub files: Vec<PathBuf>,
     /// Berkas hasil (hanya untuk satu berkas SOP) atau folder; bawaan: di samping berkas SOP.
     /// Gambar beberapa halaman diberi nomor halaman (lakip-2.png); pola nama lain ada di README.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "HASIL")]
     pub output: Option<PathBuf>,
     /// Bentuk hasil: pdf, png (gambar) atau svg (gambar vektor); bawaan: dari nama -o, atau pdf.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "BENTUK", hide_possible_values = true)]
     pub format: Option<Format>,
     /// Halaman yang dibuat, misalnya 2, 2-3, 3- atau 1,3-4; bawaan: semua.
     #[arg(long, value_name = "HALAMAN")]
     pub pages: Option<PageSelection>,
-    /// Ketajaman gambar png dalam piksel per inci (10 sampai 1200).
-    #[arg(long, default_value_t = 150.0, value_parser = ppi)]
+    /// Ketajaman gambar png dalam piksel per inci, 10 sampai 1200; bawaan 150.
+    #[arg(long, default_value_t = 150.0, value_parser = ppi, value_name = "PPI", hide_default_value = true)]
     pub ppi: f64,
     /// Tulis geometri diagram alir (JSON) ke berkas ini (hanya untuk satu berkas SOP).
-    #[arg(long, value_name = "FILE.json")]
+    #[arg(long, value_name = "BERKAS.json")]
     pub geometry: Option<PathBuf>,
 }
 
@@ -64,7 +174,11 @@ pub struct RenderArgs {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Berkas SOP atau folder katalog.
-    #[arg(required = true)]
+    #[arg(
+        required = true,
+        value_name = "BERKAS atau FOLDER",
+        help_heading = "Argumen"
+    )]
     pub paths: Vec<PathBuf>,
     /// Juga tampilkan daftar hal yang masih perlu dilengkapi sebelum pengesahan.
     #[arg(long)]
@@ -86,12 +200,19 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
     /// Berkas SOP atau folder katalog.
+    #[arg(value_name = "BERKAS atau FOLDER", help_heading = "Argumen")]
     pub path: PathBuf,
-    /// Port server; 0 memilih port bebas.
-    #[arg(long, default_value_t = 8123)]
+    /// Port server, bawaan 8123; 0 memilih port bebas.
+    #[arg(long, default_value_t = 8123, hide_default_value = true)]
     pub port: u16,
-    /// Alamat yang didengarkan; bawaan hanya komputer ini. Ubah hanya bila perlu dibuka dari komputer lain.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// Alamat yang didengarkan; bawaan 127.0.0.1, hanya komputer ini. Ubah hanya bila perlu
+    /// dibuka dari komputer lain.
+    #[arg(
+        long,
+        default_value = "127.0.0.1",
+        hide_default_value = true,
+        value_name = "ALAMAT"
+    )]
     pub host: String,
 }
 
@@ -115,16 +236,17 @@ impl Jobs {
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
     /// Folder katalog.
+    #[arg(value_name = "FOLDER", help_heading = "Argumen")]
     pub dir: PathBuf,
-    /// Folder hasil (pohon PDF sama dengan pohon SOP); bawaan: DIR/pdf.
-    #[arg(short, long, value_name = "OUT")]
+    /// Folder hasil (pohon PDF sama dengan pohon SOP); bawaan: FOLDER/pdf.
+    #[arg(short, long, value_name = "HASIL")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub jobs: Jobs,
     /// Buat ulang semua PDF, juga yang tidak berubah.
     #[arg(long)]
     pub force: bool,
-    /// Hanya bagian ke-K dari N bagian daftar SOP (untuk dibagi ke beberapa mesin).
+    /// Hanya bagian ke-K dari N bagian daftar SOP (untuk dibagi ke beberapa mesin), misalnya 2/4.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
 }
@@ -133,9 +255,10 @@ pub struct BuildArgs {
 #[derive(Debug, clap::Args)]
 pub struct BookArgs {
     /// Folder katalog (berisi katalog.toml).
+    #[arg(value_name = "FOLDER", help_heading = "Argumen")]
     pub dir: PathBuf,
     /// Berkas PDF buku; bawaan: buku.pdf di folder katalog.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "BERKAS.pdf")]
     pub output: Option<PathBuf>,
     /// Cetak bolak-balik: setiap bab dan SOP dimulai di halaman ganjil.
     #[arg(long)]
@@ -148,6 +271,7 @@ pub struct BookArgs {
 #[derive(Debug, clap::Args)]
 pub struct DaftarArgs {
     /// Folder katalog.
+    #[arg(value_name = "FOLDER", help_heading = "Argumen")]
     pub dir: PathBuf,
     /// Cetak sebagai CSV (untuk spreadsheet), bukan tabel.
     #[arg(long)]
@@ -158,7 +282,79 @@ pub struct DaftarArgs {
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// Folder katalog baru (dibuat bila belum ada).
+    #[arg(value_name = "FOLDER", help_heading = "Argumen")]
     pub dir: PathBuf,
+}
+
+/// clap's usage errors, said in Indonesian: which argument or value is wrong, the usage
+/// line, and where to find help.
+pub struct Bahasa;
+
+impl ErrorFormatter for Bahasa {
+    fn format_error(error: &clap::error::Error<Self>) -> StyledStr {
+        let text = |kind: ContextKind| match error.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(s)) => s.join(", "),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(s)) => s
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        let arg = text(ContextKind::InvalidArg);
+        let value = text(ContextKind::InvalidValue);
+        let why = std::error::Error::source(error).map(ToString::to_string);
+        let mut out = String::from("error: ");
+        let _ = match error.kind() {
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation => match why {
+                Some(why) => write!(out, "nilai '{value}' untuk {arg} tidak valid: {why}"),
+                None => write!(out, "nilai '{value}' untuk {arg} tidak valid"),
+            },
+            ErrorKind::UnknownArgument => write!(out, "pilihan '{arg}' tidak dikenal"),
+            ErrorKind::InvalidSubcommand => write!(
+                out,
+                "perintah '{}' tidak dikenal",
+                text(ContextKind::InvalidSubcommand)
+            ),
+            ErrorKind::MissingRequiredArgument => {
+                write!(out, "belum ditulis: {arg}")
+            }
+            ErrorKind::MissingSubcommand => write!(out, "perintah apa yang dijalankan?"),
+            ErrorKind::ArgumentConflict => write!(
+                out,
+                "{arg} tidak bisa dipakai bersama {}",
+                text(ContextKind::PriorArg)
+            ),
+            ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+                write!(
+                    out,
+                    "terlalu banyak atau terlalu sedikit nilai untuk {arg}: '{value}'"
+                )
+            }
+            ErrorKind::NoEquals => write!(out, "{arg} harus ditulis dengan = dan nilainya"),
+            _ => write!(out, "cara memanggil sopan tidak tepat"),
+        };
+        for kind in [
+            ContextKind::SuggestedSubcommand,
+            ContextKind::SuggestedArg,
+            ContextKind::SuggestedValue,
+        ] {
+            let suggested = text(kind);
+            if !suggested.is_empty() {
+                let _ = write!(out, "\n\n  maksudnya '{suggested}'?");
+            }
+        }
+        let usage = text(ContextKind::Usage);
+        if !usage.is_empty() {
+            let usage = usage.replace("Usage:", "Penggunaan:");
+            let _ = write!(out, "\n\n{}", usage.trim_end());
+        }
+        let _ = write!(out, "\n\nKetik 'sopan --help' untuk bantuan.\n");
+        StyledStr::from(out)
+    }
 }
 
 /// `-j N`: at least one worker.

@@ -15,6 +15,7 @@ pub mod output;
 pub mod pipeline;
 pub mod preview;
 pub mod review;
+pub mod schema;
 pub mod source;
 pub mod typeset;
 pub mod validate;

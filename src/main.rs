@@ -5,7 +5,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use cli::{Args, Command};
 use cmd::Outcome;
 use sopan::pipeline::Settings;
@@ -16,7 +16,7 @@ use sopan::pipeline::Settings;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = Args::try_parse().unwrap_or_else(|e| e.apply::<cli::Bahasa>().exit());
     let settings = Settings::from_env();
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let outcome = match &args.command {
@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         Command::Daftar(a) => cmd::daftar::run(a, &settings, &mut out, &mut err),
         Command::Init(a) => cmd::init::run(a, &mut out, &mut err),
         Command::Preview(a) => cmd::preview::run(a, &settings, &mut out, &mut err),
+        Command::Panduan => cmd::panduan::run(&mut out),
+        Command::Skema(a) => cmd::skema::run(a, &mut out),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

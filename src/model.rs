@@ -9,33 +9,37 @@ pub enum Tanggal {
     Kosong,
     /// A calendar date, printed in Indonesian ("23 Januari 2024").
     Hari { tahun: u16, bulan: u8, hari: u8 },
-    /// Free text printed as typed ("Agustus 2023").
-    Teks(String),
+    /// A month only, as some books give it ("Agustus 2023").
+    Bulan { tahun: u16, bulan: u8 },
 }
+
+/// Month names, as printed.
+const BULAN: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
 
 impl Tanggal {
     /// The text printed on the sheet.
     pub fn cetak(&self) -> String {
-        const BULAN: [&str; 12] = [
-            "Januari",
-            "Februari",
-            "Maret",
-            "April",
-            "Mei",
-            "Juni",
-            "Juli",
-            "Agustus",
-            "September",
-            "Oktober",
-            "November",
-            "Desember",
-        ];
         match self {
             Tanggal::Kosong => "-".into(),
             Tanggal::Hari { tahun, bulan, hari } => {
                 format!("{hari} {} {tahun}", BULAN[usize::from(*bulan - 1)])
             }
-            Tanggal::Teks(t) => t.clone(),
+            Tanggal::Bulan { tahun, bulan } => {
+                format!("{} {tahun}", BULAN[usize::from(*bulan - 1)])
+            }
         }
     }
 
@@ -43,6 +47,76 @@ impl Tanggal {
     pub fn ada(&self) -> bool {
         !matches!(self, Tanggal::Kosong)
     }
+
+    /// Reads a date typed as text, day first as Indonesians write it: "23-01-2024",
+    /// "23/01/2024", "23.01.2024", "23 Januari 2024" (or "23 Jan 2024"), a month alone
+    /// ("Agustus 2023"), or "2024-01-23" in quotes. `None` for anything else, and for a
+    /// date that does not exist (30 Februari).
+    pub fn baca(text: &str) -> Option<Tanggal> {
+        let text = text.trim();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let (tahun, bulan, hari) = match words.as_slice() {
+            [day, month, year] => (year.parse().ok()?, month_number(month)?, day.parse().ok()?),
+            [month, year] => {
+                let tanggal = Tanggal::Bulan {
+                    tahun: year.parse().ok()?,
+                    bulan: month_number(month)?,
+                };
+                return matches!(
+                    tanggal,
+                    Tanggal::Bulan {
+                        tahun: 1000..=9999,
+                        ..
+                    }
+                )
+                .then_some(tanggal);
+            }
+            [one] => {
+                let parts: Vec<&str> = one.split(['-', '/', '.']).collect();
+                match parts.as_slice() {
+                    [y, m, d] if y.len() == 4 => {
+                        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+                    }
+                    [d, m, y] if y.len() == 4 => {
+                        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let days = match bulan {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if tahun % 4 == 0 && (tahun % 100 != 0 || tahun % 400 == 0) => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1000..=9999).contains(&tahun) && (1..=days).contains(&hari)).then_some(Tanggal::Hari {
+            tahun,
+            bulan,
+            hari,
+        })
+    }
+}
+
+/// The number of a month written as a number, a name or its first three letters
+/// ("Agt" and "Ags" for Agustus).
+fn month_number(word: &str) -> Option<u8> {
+    if let Ok(n) = word.parse::<u8>() {
+        return (1..=12).contains(&n).then_some(n);
+    }
+    let word = word.trim_end_matches('.').to_lowercase();
+    if matches!(word.as_str(), "agt" | "ags") {
+        return Some(8);
+    }
+    BULAN
+        .iter()
+        .position(|name| {
+            let name = name.to_lowercase();
+            word == name || (word.len() >= 3 && name.starts_with(&word))
+        })
+        .map(|k| k as u8 + 1)
 }
 
 /// Where an SOP stands.
@@ -314,8 +388,11 @@ pub struct Prosedur {
     pub pelaksana: Vec<String>,
     /// Steps in order.
     pub langkah: Vec<Langkah>,
-    /// The Norma Waktu total, when every waktu parsed.
+    /// The Norma Waktu total of the waktu that could be read (saying which steps it
+    /// leaves out), when any could.
     pub norma_waktu: Option<String>,
+    /// Steps (1-based) whose waktu is written but cannot be read.
+    pub waktu_tak_terbaca: Vec<usize>,
 }
 
 /// A fully validated SOP.
@@ -390,6 +467,32 @@ mod tests {
         assert_eq!(nip_resmi("19700313 199010 1 001"), "19700313 199010 1 001");
         assert_eq!(nip_resmi("1969 1016 1995 0310 01"), "19691016 199503 1 001");
         assert_eq!(nip_resmi("-"), "-");
+    }
+
+    #[test]
+    fn dates_typed_as_text_are_read_day_first() {
+        let hari = |tahun, bulan, hari| Some(Tanggal::Hari { tahun, bulan, hari });
+        assert_eq!(Tanggal::baca("12-03-2025"), hari(2025, 3, 12));
+        assert_eq!(Tanggal::baca("12/03/2025"), hari(2025, 3, 12));
+        assert_eq!(Tanggal::baca("12 Maret 2025"), hari(2025, 3, 12));
+        assert_eq!(Tanggal::baca("2 Agt 2023"), hari(2023, 8, 2));
+        assert_eq!(Tanggal::baca("2025-03-12"), hari(2025, 3, 12));
+        assert_eq!(
+            Tanggal::baca("Agustus 2023"),
+            Some(Tanggal::Bulan {
+                tahun: 2023,
+                bulan: 8
+            })
+        );
+        for bad in [
+            "30 Februari 2024",
+            "bulan depan",
+            "12-03-25",
+            "13/13/2025",
+            "2024",
+        ] {
+            assert_eq!(Tanggal::baca(bad), None, "{bad}");
+        }
     }
 
     #[test]

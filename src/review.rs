@@ -35,6 +35,13 @@ pub enum Temuan {
         /// Step numbers as printed (1-based).
         langkah: Vec<usize>,
     },
+    /// Steps whose waktu is written but cannot be read: Norma Waktu leaves them out.
+    WaktuTidakTerbaca {
+        /// The procedure's title when the SOP has several.
+        prosedur: Option<String>,
+        /// Step numbers as printed (1-based).
+        langkah: Vec<usize>,
+    },
     /// A Keterkaitan entry that names no SOP of the catalogue.
     KeterkaitanTidakDikenal {
         /// The entry as typed.
@@ -114,7 +121,9 @@ impl Temuan {
         match self {
             Temuan::PengesahanKurang(_) | Temuan::TanggalKosong(_) => Kelompok::Pengesahan,
             Temuan::BagianKosong(_) | Temuan::KeterkaitanTidakDikenal { .. } => Kelompok::Identitas,
-            Temuan::PelaksanaTidakDipakai { .. } | Temuan::LangkahTanpa { .. } => Kelompok::Alur,
+            Temuan::PelaksanaTidakDipakai { .. }
+            | Temuan::LangkahTanpa { .. }
+            | Temuan::WaktuTidakTerbaca { .. } => Kelompok::Alur,
         }
     }
 }
@@ -179,6 +188,13 @@ impl fmt::Display for Temuan {
                     di(prosedur)
                 )
             }
+            Temuan::WaktuTidakTerbaca { prosedur, langkah } => write!(
+                f,
+                "waktu langkah {} tidak terbaca, Norma Waktu tidak menghitungnya{} \
+                 (tulis seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\")",
+                daftar(langkah),
+                di(prosedur)
+            ),
             Temuan::KeterkaitanTidakDikenal { teks } => write!(
                 f,
                 "Keterkaitan \"{teks}\" tidak menyebut SOP mana pun di katalog ini"
@@ -188,7 +204,7 @@ impl fmt::Display for Temuan {
 }
 
 /// "2", "2 dan 5", "2, 5 dan 7".
-fn daftar(numbers: &[usize]) -> String {
+pub fn daftar(numbers: &[usize]) -> String {
     let text: Vec<String> = numbers.iter().map(usize::to_string).collect();
     match text.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} dan {last}", rest.join(", ")),
@@ -260,6 +276,12 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
                     pelaksana: nama.clone(),
                 });
             }
+        }
+        if !pr.waktu_tak_terbaca.is_empty() {
+            found.push(Temuan::WaktuTidakTerbaca {
+                prosedur: prosedur.clone(),
+                langkah: pr.waktu_tak_terbaca.clone(),
+            });
         }
         for kolom in [KolomMutu::Output, KolomMutu::Waktu] {
             let langkah: Vec<usize> = pr

@@ -7,66 +7,61 @@ use toml::de::DeValue;
 
 use crate::diag::{Diagnostic, Sources, closest};
 use crate::model::*;
+use crate::schema;
 use crate::source::reader::{Table, Val};
 use crate::source::{self, INHERITED, Merged};
-use crate::typeset::columns::{self, TEXT_COLUMNS};
+use crate::typeset::columns;
 use crate::waktu;
 
-const SOP_KEYS: &[&str] = &[
-    "nomor",
-    "nama",
-    "tanggal_pembuatan",
-    "tanggal_revisi",
-    "tanggal_efektif",
-    "status",
-    "diganti_oleh",
-    "instansi",
-    "pengesahan",
-    "kertas",
-    "gaya",
-    "label",
-    "dasar_hukum",
-    "kualifikasi_pelaksana",
-    "keterkaitan",
-    "peralatan",
-    "peringatan",
-    "pencatatan",
-    "pelaksana",
-    "langkah",
-    "prosedur",
-];
-const KATALOG_KEYS: &[&str] = &[
-    "katalog",
-    "instansi",
-    "pengesahan",
-    "kertas",
-    "gaya",
-    "label",
-];
-const KATALOG_SECTION_KEYS: &[&str] = &["judul", "tahun", "alamat", "urutan"];
-const INSTANSI_KEYS: &[&str] = &["baris", "unit", "logo"];
-const PENGESAHAN_KEYS: &[&str] = &["jabatan", "nama", "pangkat", "nip", "ttd"];
-const KERTAS_KEYS: &[&str] = &["ukuran", "orientasi"];
-const GAYA_KEYS: &[&str] = &[
-    "font",
-    "lebar_kolom",
-    "nomor_kolom",
-    "label_ya",
-    "label_tidak",
-    "jam_per_hari",
-];
-const PROSEDUR_KEYS: &[&str] = &["judul", "pelaksana", "langkah"];
-const LANGKAH_KEYS: &[&str] = &[
-    "id",
-    "kegiatan",
-    "pelaksana",
-    "kelengkapan",
-    "waktu",
-    "output",
-    "keterangan",
-    "keputusan",
-    "lanjut",
-];
+/// The sections an SOP inherits, each with its keys.
+fn sections() -> [(&'static str, Vec<&'static str>); 5] {
+    [
+        ("instansi", schema::names(schema::INSTANSI)),
+        ("pengesahan", schema::names(schema::PENGESAHAN)),
+        ("kertas", schema::names(schema::KERTAS)),
+        ("gaya", schema::names(schema::GAYA)),
+        ("label", schema::label_names()),
+    ]
+}
+
+/// SOP keys written below a section header, which TOML gives to that section: reported
+/// once, at the header, with the keys it took. They are returned so that what follows
+/// from them (a missing `nomor`, unknown keys in the section) is not reported again.
+fn swallowed_keys(own: &Table<'_>, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    let top = schema::names(schema::SOP);
+    let mut all = Vec::new();
+    for (section, keys) in sections() {
+        let Some(table) = own.get(section).and_then(|v| v.table(&mut Vec::new())) else {
+            continue;
+        };
+        let taken: Vec<&str> = table
+            .entries()
+            .map(|(key, _, _)| key)
+            .filter(|key| !keys.contains(key) && top.contains(key))
+            .collect();
+        if taken.is_empty() {
+            continue;
+        }
+        let span = own.key_span(section).unwrap_or(0..0);
+        let list = taken.join(", ");
+        diags.push(
+            Diagnostic::error(
+                own.file,
+                span,
+                format!("kunci SOP tertulis di bawah [{section}]: {list}"),
+            )
+            .with_label(format!(
+                "semua kunci di bawah baris ini dianggap milik [{section}]"
+            ))
+            .with_hint(format!(
+                "pindahkan baris {list} ke atas [{section}]: tulis semua kunci biasa dulu, \
+                 baru kemudian bagian bertanda [ ]"
+            )),
+        );
+        all.extend(taken.into_iter().map(String::from));
+    }
+    all
+}
 
 /// Checks whether the embedded font can print a character.
 pub type Coverage<'a> = &'a dyn Fn(Font, char) -> bool;
@@ -106,17 +101,27 @@ pub fn load(path: &Path, sources: &mut Sources, coverage: Coverage<'_>) -> Loade
     let (katalogs, own) = layers.split_at(layers.len() - 1);
     let own = &own[0];
     for k in katalogs {
-        k.deny_unknown(KATALOG_KEYS, "di katalog.toml", &mut diags);
+        k.deny_unknown(
+            &schema::names(schema::KATALOG),
+            "di katalog.toml",
+            &mut diags,
+        );
         if let Some(section) = k.get("katalog").and_then(|v| v.table(&mut diags)) {
-            section.deny_unknown(KATALOG_SECTION_KEYS, "di [katalog]", &mut diags);
+            section.deny_unknown(
+                &schema::names(schema::KATALOG_BAGIAN),
+                "di [katalog]",
+                &mut diags,
+            );
         }
     }
-    own.deny_unknown(SOP_KEYS, "di berkas SOP", &mut diags);
+    let swallowed = swallowed_keys(own, &mut diags);
+    own.deny_unknown(&schema::names(schema::SOP), "di berkas SOP", &mut diags);
 
     let mut v = Validator {
         sources,
         diags,
         root,
+        swallowed,
     };
     let sop = v.sop(path, own, &layers, coverage);
     let mut diags = v.diags;
@@ -132,6 +137,9 @@ struct Validator<'s> {
     sources: &'s Sources,
     diags: Vec<Diagnostic>,
     root: PathBuf,
+    /// SOP keys written below a section header, already reported: their absence at the
+    /// top, and their being unknown in the section, are not reported again.
+    swallowed: Vec<String>,
 }
 
 impl Validator<'_> {
@@ -146,12 +154,11 @@ impl Validator<'_> {
             .iter()
             .map(|s| (*s, Merged::new(s, layers, &mut self.diags)))
             .collect();
-        merged["instansi"].deny_unknown(INSTANSI_KEYS, "di [instansi]", &mut self.diags);
-        merged["pengesahan"].deny_unknown(PENGESAHAN_KEYS, "di [pengesahan]", &mut self.diags);
-        merged["kertas"].deny_unknown(KERTAS_KEYS, "di [kertas]", &mut self.diags);
-        merged["gaya"].deny_unknown(GAYA_KEYS, "di [gaya]", &mut self.diags);
-        let label_keys: Vec<&str> = LABEL_BAWAAN.iter().map(|(k, _)| *k).collect();
-        merged["label"].deny_unknown(&label_keys, "di [label]", &mut self.diags);
+        for (section, keys) in sections() {
+            let mut allowed = keys;
+            allowed.extend(self.swallowed.iter().map(String::as_str));
+            merged[section].deny_unknown(&allowed, &format!("di [{section}]"), &mut self.diags);
+        }
 
         let nomor = self.required_text(own, "nomor");
         let nama = self.required_text(own, "nama");
@@ -234,6 +241,7 @@ impl Validator<'_> {
                 }
                 Some(text)
             }
+            None if self.swallowed.iter().any(|k| k == key) => None,
             None => {
                 self.diags.push(
                     Diagnostic::error(table.file, 0..0, format!("kunci wajib \"{key}\" tidak ada"))
@@ -306,9 +314,13 @@ impl Validator<'_> {
     /// a column not named.
     fn lebar_kolom(&mut self, v: Val<'_>) -> Option<[f64; 5]> {
         let t = v.table(&mut self.diags)?;
-        t.deny_unknown(&TEXT_COLUMNS, "di lebar_kolom", &mut self.diags);
+        t.deny_unknown(
+            &schema::names(schema::LEBAR_KOLOM),
+            "di lebar_kolom",
+            &mut self.diags,
+        );
         let mut weights = [1.0; 5];
-        for (w, name) in weights.iter_mut().zip(TEXT_COLUMNS) {
+        for (w, name) in weights.iter_mut().zip(schema::names(schema::LEBAR_KOLOM)) {
             let Some(x) = t.get(name) else { continue };
             match x.number(&mut self.diags) {
                 Some(n) if n > 0.0 && n <= 100.0 => *w = n,
@@ -594,7 +606,11 @@ impl Validator<'_> {
                 tables
                     .iter()
                     .filter_map(|t| {
-                        t.deny_unknown(PROSEDUR_KEYS, "di [[prosedur]]", &mut self.diags);
+                        t.deny_unknown(
+                            &schema::names(schema::PROSEDUR),
+                            "di [[prosedur]]",
+                            &mut self.diags,
+                        );
                         let judul = self.required_text(t, "judul");
                         self.prosedur(t, judul, gaya, kertas)
                     })
@@ -613,6 +629,7 @@ impl Validator<'_> {
     ) -> Option<Prosedur> {
         let pelaksana_val = match t.get("pelaksana") {
             Some(v) => v,
+            None if self.swallowed.iter().any(|k| k == "pelaksana") => return None,
             None => {
                 self.diags.push(
                     Diagnostic::error(
@@ -717,9 +734,14 @@ impl Validator<'_> {
         let mut used = vec![false; names.len()];
         let mut langkah = Vec::new();
         let mut durasi = Vec::new();
-        let mut waktu_gagal = false;
+        let mut waktu_tak_terbaca = Vec::new();
+        let mut tanpa_waktu = Vec::new();
         for (i, s) in steps.iter().enumerate() {
-            s.deny_unknown(LANGKAH_KEYS, "di [[langkah]]", &mut self.diags);
+            s.deny_unknown(
+                &schema::names(schema::LANGKAH),
+                "di [[langkah]]",
+                &mut self.diags,
+            );
             let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
             let (step_pelaksana, unknown) = self.step_pelaksana(s, &names);
             pelaksana_errors |= unknown;
@@ -739,24 +761,22 @@ impl Validator<'_> {
             let waktu_text = get(self, "waktu");
             match waktu::parse(&waktu_text) {
                 Some(d) => durasi.push(d),
-                // A draft without any waktu yet: no total, nothing to warn about.
-                None if !steps.iter().any(|s| s.get("waktu").is_some()) => waktu_gagal = true,
+                // Not written yet: the review lists it; the total leaves it out.
+                None if waktu_text.trim().is_empty() => tanpa_waktu.push(i + 1),
                 None => {
-                    if !waktu_gagal {
-                        let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
-                        self.diags.push(
-                            Diagnostic::warning(
-                                s.file,
-                                span,
-                                format!(
-                                    "waktu langkah {} tidak terbaca, Norma Waktu tidak dijumlahkan",
-                                    i + 1
-                                ),
-                            )
-                            .with_hint("tulis seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\""),
-                        );
-                    }
-                    waktu_gagal = true;
+                    let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
+                    self.diags.push(
+                        Diagnostic::warning(
+                            s.file,
+                            span,
+                            format!(
+                                "waktu langkah {} tidak terbaca, Norma Waktu tidak menghitungnya",
+                                i + 1
+                            ),
+                        )
+                        .with_hint("tulis angka dan satuannya, seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\""),
+                    );
+                    waktu_tak_terbaca.push(i + 1);
                 }
             }
             let alur = self.alur(s, i, n, &ids);
@@ -788,12 +808,30 @@ impl Validator<'_> {
                 );
             }
         }
-        let norma_waktu = (!waktu_gagal).then(|| waktu::total(&durasi, gaya.jam_per_hari));
+        // The total of what can be added up, saying which steps it leaves out.
+        let norma_waktu = (!durasi.is_empty()).then(|| {
+            let total = waktu::total(&durasi, gaya.jam_per_hari);
+            let mut left_out: Vec<usize> = waktu_tak_terbaca
+                .iter()
+                .chain(&tanpa_waktu)
+                .copied()
+                .collect();
+            left_out.sort_unstable();
+            if left_out.is_empty() {
+                total
+            } else {
+                format!(
+                    "{total} (tanpa langkah {})",
+                    crate::review::daftar(&left_out)
+                )
+            }
+        });
         Some(Prosedur {
             judul,
             pelaksana: names,
             langkah,
             norma_waktu,
+            waktu_tak_terbaca,
         })
     }
 
@@ -869,7 +907,11 @@ impl Validator<'_> {
             let Some(t) = k.table(&mut self.diags) else {
                 return Alur::Lanjut(next);
             };
-            t.deny_unknown(&["ya", "tidak"], "di keputusan", &mut self.diags);
+            t.deny_unknown(
+                &schema::names(schema::KEPUTUSAN),
+                "di keputusan",
+                &mut self.diags,
+            );
             let ya = t
                 .get("ya")
                 .and_then(|v| self.tujuan(v, i, n, ids))
@@ -995,6 +1037,7 @@ fn tanggal_dokumen(candidates: &[&Tanggal]) -> (u16, u8, u8) {
         .iter()
         .find_map(|t| match t {
             Tanggal::Hari { tahun, bulan, hari } => Some((*tahun, *bulan, *hari)),
+            Tanggal::Bulan { tahun, bulan } => Some((*tahun, *bulan, 1)),
             _ => None,
         })
         .unwrap_or((2000, 1, 1))

@@ -6,8 +6,10 @@ pub mod build;
 pub mod check;
 pub mod daftar;
 pub mod init;
+pub mod panduan;
 pub mod preview;
 pub mod render;
+pub mod skema;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

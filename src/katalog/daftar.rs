@@ -265,7 +265,7 @@ impl Daftar {
                 Tanggal::Hari { tahun, bulan, hari } => {
                     format!("{tahun:04}-{bulan:02}-{hari:02}")
                 }
-                Tanggal::Teks(t) => t.clone(),
+                Tanggal::Bulan { tahun, bulan } => format!("{tahun:04}-{bulan:02}"),
             };
             let catatan = e
                 .tanda

@@ -2,6 +2,7 @@
 
 pub mod lenient;
 pub mod reader;
+pub mod slips;
 
 use std::path::{Path, PathBuf};
 
@@ -68,7 +69,9 @@ pub fn read(path: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
     }
 }
 
-/// Parses a registered file, reporting every syntax error.
+/// Parses a registered file, reporting every syntax error in Indonesian: a slip a
+/// clerk makes often (Word's curly quotes, `[langkah]` for `[[langkah]]`) is named as
+/// such, once, instead of the parser's errors it causes.
 pub fn parse<'a>(
     sources: &'a Sources,
     file: FileIx,
@@ -76,19 +79,61 @@ pub fn parse<'a>(
 ) -> Option<Parsed<'a>> {
     let text = sources.text(file);
     let (root, syntax) = DeTable::parse_recoverable(text);
-    if syntax.is_empty() {
+    let singles = slips::single_brackets(text);
+    for (span, name) in &singles {
+        errors.push(
+            Diagnostic::error(
+                file,
+                span.clone(),
+                format!("[{name}] ditulis dengan kurung siku tunggal"),
+            )
+            .with_label(format!("tulis [[{name}]]"))
+            .with_hint(format!(
+                "setiap langkah diawali [[{name}]] dengan kurung siku ganda; \
+                 [{name}] dengan kurung tunggal membuat satu bagian saja"
+            )),
+        );
+    }
+    if syntax.is_empty() && singles.is_empty() {
         return Some(Parsed { file, root });
     }
+    let mut curly_lines = Vec::new();
     for err in syntax {
         let span = err.span().unwrap_or(0..0);
-        let detail = err.message().trim().to_string();
+        let message = err.message().trim().to_string();
+        // Every later `[[langkah]]` repeats a key the single-bracket one made.
+        if !singles.is_empty() && message.contains("duplicate") {
+            continue;
+        }
+        if let Some(quote) = slips::curly_quote(text, span.start) {
+            let line = text[..quote.start].matches('\n').count();
+            if !curly_lines.contains(&line) {
+                curly_lines.push(line);
+                errors.push(
+                    Diagnostic::error(file, quote, "tanda kutip miring dari Word")
+                        .with_label("TOML hanya mengenal tanda kutip lurus \"")
+                        .with_hint(
+                            "ganti “ dan ” dengan \" (ketik ulang tanda kutipnya di editor \
+                             teks, atau matikan AutoFormat \"smart quotes\" di Word)",
+                        ),
+                );
+            }
+            continue;
+        }
+        let (label, hint) = slips::syntax_message(&message);
+        // A date written day first: say exactly how to write it.
+        let hint = match crate::model::Tanggal::baca(text.get(span.clone()).unwrap_or("")) {
+            Some(crate::model::Tanggal::Hari { tahun, bulan, hari }) => {
+                format!(
+                    "tulis {tahun:04}-{bulan:02}-{hari:02} (tahun-bulan-tanggal, tanpa tanda kutip)"
+                )
+            }
+            _ => hint.to_string(),
+        };
         errors.push(
-            Diagnostic::error(file, span, "sintaks TOML tidak valid")
-                .with_label(detail)
-                .with_hint(
-                    "periksa tanda kutip, tanda = dan kurung [ ] di sekitar tempat ini; \
-                     teks harus diapit tanda kutip \"...\"",
-                ),
+            Diagnostic::error(file, span, "baris ini tidak dapat dibaca")
+                .with_label(label)
+                .with_hint(hint),
         );
     }
     None

@@ -87,7 +87,7 @@ impl<'a> Val<'a> {
         }
     }
 
-    /// A TOML date, or a string printed as is.
+    /// A TOML date, or a date typed as text ([`Tanggal::baca`]); other text is refused.
     pub fn tanggal(&self, errors: &mut Vec<Diagnostic>) -> Tanggal {
         match self.value.get_ref() {
             DeValue::Datetime(dt) => match dt.date {
@@ -105,7 +105,24 @@ impl<'a> Val<'a> {
                 }
             },
             DeValue::String(s) if s.trim().is_empty() || s.trim() == "-" => Tanggal::Kosong,
-            DeValue::String(s) => Tanggal::Teks(s.trim().to_string()),
+            DeValue::String(s) => match Tanggal::baca(s) {
+                Some(t) => t,
+                None => {
+                    errors.push(
+                        Diagnostic::error(
+                            self.file,
+                            self.span(),
+                            format!("tanggal \"{}\" tidak terbaca", s.trim()),
+                        )
+                        .with_label("tanggal ditulis tanggal-bulan-tahun atau tahun-bulan-tanggal")
+                        .with_hint(
+                            "tulis misalnya 2024-01-23 tanpa tanda kutip, atau \"23 Januari 2024\"; \
+                             \"\" bila belum ada",
+                        ),
+                    );
+                    Tanggal::Kosong
+                }
+            },
             _ => {
                 errors.push(
                     self.wrong_type("tanggal (2024-01-23) atau teks")

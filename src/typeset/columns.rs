@@ -42,11 +42,9 @@ const NO: f64 = 20.0;
 /// Least widths of kegiatan, kelengkapan, waktu, output, keterangan.
 const TEXT_MIN: [f64; 5] = [105.0, 58.0, 36.0, 52.0, 50.0];
 
-/// Index of the waktu column among [`TEXT_COLUMNS`].
+/// Index of the waktu column among the text columns (the order of
+/// [`crate::schema::LEBAR_KOLOM`]: kegiatan, kelengkapan, waktu, output, keterangan).
 const WAKTU: usize = 2;
-
-/// The text columns, in table order.
-pub const TEXT_COLUMNS: [&str; 5] = ["kegiatan", "kelengkapan", "waktu", "output", "keterangan"];
 
 /// How a table cell's text is set (`alur.typ`): size, line pitch and insets, in points.
 pub mod sel {
@@ -70,7 +68,7 @@ pub mod sel {
 /// The text of one flow table, as the planner measures it.
 #[derive(Debug, Clone, Default)]
 pub struct TableText {
-    /// Per step, the lines (paragraphs) of each text column, in [`TEXT_COLUMNS`] order.
+    /// Per step, the lines (paragraphs) of each text column, in table order.
     pub rows: Vec<[Vec<String>; 5]>,
     /// Per step, the least height of its row: room for the symbol and its lines.
     pub row_min: Vec<f64>,
@@ -123,7 +121,7 @@ pub fn roomy_lane(width: f64, lanes: usize, room: f64) -> f64 {
 /// Plans a compact table `width` points wide: lanes `lane` wide (narrower only when the
 /// text columns would drop below their least widths, `None` below [`TIGHTEST_LANE`]),
 /// and the text columns as the module says, or by `weights` (relative widths of
-/// [`TEXT_COLUMNS`], `[gaya] lebar_kolom`) when the clerk gave them.
+/// the text columns, `[gaya] lebar_kolom`) when the clerk gave them.
 pub fn plan(
     width: f64,
     lanes: usize,

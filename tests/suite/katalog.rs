@@ -249,7 +249,7 @@ fn init_makes_a_katalog_that_builds_and_refuses_to_overwrite() {
     let dir = scratch("init").join("baru");
     let Run { code, err, .. } = sopan(["init".as_ref(), dir.as_os_str()]);
     assert_eq!(code, 0, "{err}");
-    for (name, _) in init::BERKAS {
+    for (name, _) in init::berkas() {
         assert!(dir.join(name).is_file(), "{name}");
     }
     let Run { code, out, err } = sopan_build(&dir, &[]);

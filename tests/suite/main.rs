@@ -11,6 +11,7 @@ mod examples;
 mod fixtures;
 mod images;
 mod katalog;
+mod panduan;
 mod preview;
 mod review;
 mod routing;
