@@ -39,13 +39,14 @@ impl Sources {
     }
 }
 
-/// Prints a path relative to the working directory when it lies below it.
+/// Prints a path relative to the working directory when it lies below it, in the form
+/// the system writes paths (`perencanaan\lakip.toml` on Windows).
 pub fn display_path(path: &Path) -> String {
     let rel = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
-    rel.to_string_lossy().replace('\\', "/")
+    rel.display().to_string()
 }
 
 /// What sopan tried to do with a file or folder.
