@@ -196,6 +196,8 @@ pub struct Langkah {
     pub keterangan: Vec<String>,
     /// Minimum row height in points (room for the symbol).
     pub tinggi: f64,
+    /// Whether the row is taller than a page: it runs onto the next one.
+    pub pecah: bool,
 }
 
 /// `/tahap.json`: the kop grid rows (by index) that run onto another page, each with
@@ -381,6 +383,7 @@ impl<'a> Data<'a> {
                         .enumerate()
                         .zip(&plan.row_min)
                         .map(|((i, l), &tinggi)| Langkah {
+                            pecah: plan.tall.contains(&i),
                             no: i + 1,
                             kegiatan: cell(c.kegiatan)(&l.kegiatan),
                             kelengkapan: lines_or_dash(&l.kelengkapan, cell(c.kelengkapan)),

@@ -139,13 +139,17 @@ pub(crate) fn lay_out(
     let mut rooms = plan::rooms(sop, Density::Compact);
     anticipate_page_openers(sop, &mut rooms)?;
     let mut breaks: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
+    let mut tall: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
+    let paper = data::Kertas::of(&sop.kertas);
+    let body_bottom = paper.tinggi - paper.margin_bawah;
     let mut sizes = GRID_SIZES.iter().copied().peekable();
     let mut grid_size = GRID_SIZES[0];
     let mut grown = 0;
     loop {
         let (mut plans, warnings) = plan::plan(sop, Density::Compact, &rooms)?;
-        for (plan, breaks) in plans.iter_mut().zip(&breaks) {
+        for ((plan, breaks), tall) in plans.iter_mut().zip(&breaks).zip(&tall) {
             plan.breaks.clone_from(breaks);
+            plan.tall.clone_from(tall);
         }
         let world = prepare_in(sop, templates, main, at, &plans, grid_size);
         let routed = first_pass(&world, sop, &plans)?;
@@ -154,6 +158,19 @@ pub(crate) fn lay_out(
             && let Some(&smaller) = sizes.peek()
         {
             grid_size = smaller;
+            continue;
+        }
+        // A row taller than a page overflows it: let it run onto the next instead.
+        let mut overflow = false;
+        for (rows, tall) in routed.measured.rows.iter().zip(&mut tall) {
+            for (k, row) in rows.iter().enumerate() {
+                if row.y1 > body_bottom + 1.0 && !tall.contains(&k) {
+                    tall.push(k);
+                    overflow = true;
+                }
+            }
+        }
+        if overflow {
             continue;
         }
         if keep_last_step_company(&routed.measured, &mut breaks) {
@@ -182,9 +199,11 @@ pub(crate) fn lay_out(
     }
     let rooms = plan::rooms(sop, Density::Roomy);
     let (mut plans, warnings) = plan::plan(sop, Density::Roomy, &rooms)?;
-    // A roomy table breaks where its rows fall, a lone last step and all.
-    for plan in &mut plans {
+    // A roomy table breaks where its rows fall, a lone last step and all; a row taller
+    // than a page still runs on.
+    for (plan, tall) in plans.iter_mut().zip(&tall) {
         plan.breaks.clear();
+        plan.tall.clone_from(tall);
     }
     let world = prepare_in(sop, templates, main, at, &plans, grid_size);
     let roomy = first_pass(&world, sop, &plans)?;
@@ -388,13 +407,27 @@ fn lane_lines(
 ) -> BTreeMap<usize, Vec<[f64; 3]>> {
     let mut lines: BTreeMap<usize, Vec<[f64; 3]>> = BTreeMap::new();
     let tables = measured.rows.iter().zip(&measured.lane_x);
-    for (((rows, &x0), p), pr) in tables.zip(plans).zip(&sop.prosedur) {
+    for (pi, (((rows, &x0), p), pr)) in tables.zip(plans).zip(&sop.prosedur).enumerate() {
         let c = &p.columns;
         let mut spans: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
-        for r in rows {
-            let span = spans.entry(r.page).or_insert((r.y0, r.y1));
-            span.0 = span.0.min(r.y0);
-            span.1 = span.1.max(r.y1);
+        let mut widen = |page: usize, top: f64, bottom: f64| {
+            let span = spans.entry(page).or_insert((top, bottom));
+            span.0 = span.0.min(top);
+            span.1 = span.1.max(bottom);
+        };
+        for (k, r) in rows.iter().enumerate() {
+            widen(r.page, r.y0, r.y1);
+            // The part of a row that ran onto a later page: from below the header there
+            // to where the next row starts, or a little below its last line of text.
+            if let Some(&(page, end)) = measured.tails.get(&(pi, k))
+                && let Some(&head) = measured.heads.get(&(pi, page))
+            {
+                let bottom = rows
+                    .get(k + 1)
+                    .filter(|next| next.page == page)
+                    .map_or(end + columns::sel::INSET_Y + 2.0, |next| next.y0);
+                widen(page, head, bottom);
+            }
         }
         for (page, (top, bottom)) in spans {
             lines
@@ -607,6 +640,11 @@ fn messages(errs: &[SourceDiagnostic]) -> String {
 pub(crate) struct Measured {
     rows: Vec<Vec<RowBox>>,
     lane_x: Vec<f64>,
+    /// Rows that run onto later pages: (procedure, step) -> the last page and the y
+    /// where their text ends there. Their `RowBox` is their first part.
+    tails: BTreeMap<(usize, usize), (usize, f64)>,
+    /// (procedure, page) -> where the table's header ends on that page.
+    heads: BTreeMap<(usize, usize), f64>,
 }
 
 impl Measured {
@@ -635,6 +673,7 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
     let label = Label::new(PicoStr::intern(data::ROW_MARKER)).expect("label name is not empty");
     let mut tops: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
     let mut bottoms: Vec<(usize, usize, f64)> = Vec::new();
+    let mut out = Measured::default();
     for elem in intro.query(&Selector::Label(label)).iter() {
         let Some(meta) = elem.to_packed::<MetadataElem>() else {
             continue;
@@ -654,13 +693,21 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
             continue;
         };
         let (page, pt) = (pos.page.get(), pos.point);
-        if e == 0 {
-            tops.push((p, s, page, pt.x.to_pt(), pt.y.to_pt()));
-        } else {
-            bottoms.push((p, s, pt.y.to_pt()));
+        let y = pt.y.to_pt();
+        match e {
+            0 => tops.push((p, s, page, pt.x.to_pt(), y)),
+            1 => bottoms.push((p, s, y)),
+            2 => {
+                let end = out.tails.entry((p, s)).or_insert((page, y));
+                if (page, y) > *end {
+                    *end = (page, y);
+                }
+            }
+            _ => {
+                out.heads.insert((p, page), y);
+            }
         }
     }
-    let mut out = Measured::default();
     tops.sort_by_key(|t| (t.0, t.1));
     for (p, s, page, x, y0) in tops {
         let y1 = bottoms
@@ -678,6 +725,13 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
         out.lane_x[p] = x;
         out.rows[p].push(RowBox { page, y0, y1 });
     }
+    // Only the text of a row that ran onto a later page is its tail.
+    let rows = &out.rows;
+    out.tails.retain(|&(p, s), (page, _)| {
+        rows.get(p)
+            .and_then(|r| r.get(s))
+            .is_some_and(|r| *page > r.page)
+    });
     Ok(out)
 }
 

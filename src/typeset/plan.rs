@@ -30,6 +30,8 @@ pub struct TablePlan {
     pub breaks: Vec<usize>,
     /// The estimated height of each step's row.
     pub heights: Vec<f64>,
+    /// The steps (0-based) whose rows are taller than a page: they run onto the next.
+    pub tall: Vec<usize>,
     /// The estimated height of the table's header rows.
     pub header: f64,
 }
@@ -95,6 +97,7 @@ pub fn plan(
             columns: c,
             row_min: text.row_min,
             breaks: Vec::new(),
+            tall: Vec::new(),
         });
     }
     Ok((plans, warnings))

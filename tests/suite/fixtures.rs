@@ -107,3 +107,32 @@ fn mutu_baku_lists_print_every_item() {
         assert!(text.contains(item), "{item} missing: {text}");
     }
 }
+
+#[test]
+fn a_row_taller_than_a_page_runs_on_and_no_text_is_cut() {
+    let (_, _, rendered) = render(&root().join("tests/fixtures/ok/baris-sangat-tinggi.toml"));
+    let pages = rendered.document.pages().len();
+    let text: String = (0..pages)
+        .map(|i| sopan::typeset::page_text(&rendered.document, i))
+        .collect();
+    let text = squash(&text);
+    for k in [1, 60, 119, 120] {
+        assert!(
+            text.contains(&squash(&format!("Kalimat {k}:"))),
+            "sentence {k} cut"
+        );
+    }
+    assert!(text.contains("Mengarsipkan"));
+    // The step's symbol sits in the row's first part, on the page the row starts.
+    let g = &rendered.geometry;
+    let symbol = |step: usize| {
+        g.symbols
+            .iter()
+            .find(|s| s.step == sopan::flow::StepRef::Step(step))
+            .expect("symbol")
+    };
+    assert!(
+        symbol(3).page > symbol(2).page,
+        "step 2 ran onto the next page"
+    );
+}
