@@ -95,6 +95,7 @@ pub fn load(path: &Path, sources: &mut Sources, coverage: Coverage<'_>) -> Loade
         .filter_map(|f| source::parse(sources, *f, &mut diags))
         .collect();
     if !diags.is_empty() {
+        diags.sort_by_key(|d| d.at.as_ref().map(|(f, s)| (*f, s.start)));
         return Loaded { sop: None, diags };
     }
     let layers: Vec<Table<'_>> = parsed.iter().map(|p| p.table()).collect();
@@ -243,8 +244,10 @@ impl Validator<'_> {
             }
             None if self.swallowed.iter().any(|k| k == key) => None,
             None => {
+                // In a step or a sub-procedure: at its header; in the SOP itself: at the top.
+                let at = table.span.start..table.span.start;
                 self.diags.push(
-                    Diagnostic::error(table.file, 0..0, format!("kunci wajib \"{key}\" tidak ada"))
+                    Diagnostic::error(table.file, at, format!("kunci wajib \"{key}\" tidak ada"))
                         .with_hint(format!("tambahkan baris seperti: {key} = \"...\"")),
                 );
                 None
@@ -904,7 +907,19 @@ impl Validator<'_> {
             );
         }
         if let Some(k) = keputusan {
-            let Some(t) = k.table(&mut self.diags) else {
+            let Some(t) = k.table(&mut Vec::new()) else {
+                self.diags.push(
+                    Diagnostic::error(
+                        k.file,
+                        k.span(),
+                        "keputusan ditulis dengan kurung kurawal { }",
+                    )
+                    .with_label("tujuan Ya dan Tidak ditulis di dalam { }")
+                    .with_hint(
+                        "tulis misalnya keputusan = { tidak = \"susun\" } (kembali ke langkah \
+                             ber-id \"susun\") atau keputusan = { tidak = 2 } (ke langkah 2)",
+                    ),
+                );
                 return Alur::Lanjut(next);
             };
             t.deny_unknown(
@@ -955,6 +970,20 @@ impl Validator<'_> {
                 Tujuan::Langkah(k as usize - 1)
             }
             DeValue::String(s) if s.as_ref() == "selesai" => Tujuan::Selesai,
+            // An id is never a number: "2" can only mean step 2.
+            DeValue::String(s)
+                if s.trim().bytes().all(|b| b.is_ascii_digit()) && !s.trim().is_empty() =>
+            {
+                let k = s.trim().parse::<usize>().unwrap_or(usize::MAX);
+                if k < 1 || k > n {
+                    self.diags.push(
+                        Diagnostic::error(v.file, v.span(), format!("langkah {k} tidak ada"))
+                            .with_label(format!("prosedur ini punya langkah 1 sampai {n}")),
+                    );
+                    return None;
+                }
+                Tujuan::Langkah(k - 1)
+            }
             DeValue::String(s) => match ids.get(s.as_ref()) {
                 Some(k) => Tujuan::Langkah(*k),
                 None => {

@@ -4,6 +4,7 @@ pub mod lenient;
 pub mod reader;
 pub mod slips;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
@@ -97,7 +98,7 @@ pub fn parse<'a>(
     if syntax.is_empty() && singles.is_empty() {
         return Some(Parsed { file, root });
     }
-    let mut curly_lines = Vec::new();
+    let mut explained: Vec<Range<usize>> = Vec::new();
     for err in syntax {
         let span = err.span().unwrap_or(0..0);
         let message = err.message().trim().to_string();
@@ -105,35 +106,16 @@ pub fn parse<'a>(
         if !singles.is_empty() && message.contains("duplicate") {
             continue;
         }
-        if let Some(quote) = slips::curly_quote(text, span.start) {
-            let line = text[..quote.start].matches('\n').count();
-            if !curly_lines.contains(&line) {
-                curly_lines.push(line);
-                errors.push(
-                    Diagnostic::error(file, quote, "tanda kutip miring dari Word")
-                        .with_label("TOML hanya mengenal tanda kutip lurus \"")
-                        .with_hint(
-                            "ganti “ dan ” dengan \" (ketik ulang tanda kutipnya di editor \
-                             teks, atau matikan AutoFormat \"smart quotes\" di Word)",
-                        ),
-                );
-            }
+        let slip = slips::explain(text, span, &message);
+        // One slip often makes the parser stumble twice on the same line.
+        if explained.contains(&slip.span) {
             continue;
         }
-        let (label, hint) = slips::syntax_message(&message);
-        // A date written day first: say exactly how to write it.
-        let hint = match crate::model::Tanggal::baca(text.get(span.clone()).unwrap_or("")) {
-            Some(crate::model::Tanggal::Hari { tahun, bulan, hari }) => {
-                format!(
-                    "tulis {tahun:04}-{bulan:02}-{hari:02} (tahun-bulan-tanggal, tanpa tanda kutip)"
-                )
-            }
-            _ => hint.to_string(),
-        };
+        explained.push(slip.span.clone());
         errors.push(
-            Diagnostic::error(file, span, "baris ini tidak dapat dibaca")
-                .with_label(label)
-                .with_hint(hint),
+            Diagnostic::error(file, slip.span, slip.message)
+                .with_label(slip.label)
+                .with_hint(slip.hint),
         );
     }
     None

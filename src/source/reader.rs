@@ -108,13 +108,26 @@ impl<'a> Val<'a> {
             DeValue::String(s) => match Tanggal::baca(s) {
                 Some(t) => t,
                 None => {
+                    // Written like a date, but no such day (31 Februari).
+                    let shaped = s
+                        .trim()
+                        .split(['-', '/', '.', ' '])
+                        .filter(|p| !p.is_empty())
+                        .count()
+                        == 3
+                        && s.trim().chars().any(|c| c.is_ascii_digit());
+                    let label = if shaped {
+                        "tanggal ini tidak ada di kalender"
+                    } else {
+                        "tanggal ditulis tanggal-bulan-tahun atau tahun-bulan-tanggal"
+                    };
                     errors.push(
                         Diagnostic::error(
                             self.file,
                             self.span(),
                             format!("tanggal \"{}\" tidak terbaca", s.trim()),
                         )
-                        .with_label("tanggal ditulis tanggal-bulan-tahun atau tahun-bulan-tanggal")
+                        .with_label(label)
                         .with_hint(
                             "tulis misalnya 2024-01-23 tanpa tanda kutip, atau \"23 Januari 2024\"; \
                              \"\" bila belum ada",
@@ -182,7 +195,7 @@ impl<'a> Val<'a> {
         match self.value.get_ref() {
             DeValue::Table(t) => Some(Table::new(self.file, t, self.span())),
             _ => {
-                errors.push(self.wrong_type("tabel"));
+                errors.push(self.wrong_type("bagian [ ... ] atau { ... }"));
                 None
             }
         }
@@ -223,7 +236,7 @@ pub fn jenis(value: &DeValue<'_>) -> &'static str {
         DeValue::Boolean(_) => "true/false",
         DeValue::Datetime(_) => "tanggal",
         DeValue::Array(_) => "daftar",
-        DeValue::Table(_) => "tabel",
+        DeValue::Table(_) => "bagian { ... }",
     }
 }
 

@@ -49,6 +49,136 @@ pub fn curly_quote(text: &str, offset: usize) -> Option<Range<usize>> {
     None
 }
 
+/// A syntax error said in a clerk's words: where, what, and how to write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slip {
+    /// What to underline.
+    pub span: Range<usize>,
+    /// The headline.
+    pub message: String,
+    /// The text under the underline.
+    pub label: String,
+    /// How to write it instead.
+    pub hint: String,
+}
+
+/// Explains the TOML parser's error `message` at `span` of `text`: a slip it recognises
+/// on that line (Word's curly quotes, a text left open at the end of its line, a quote
+/// mark inside a text, a date written day first), else the parser's message in
+/// Indonesian.
+pub fn explain(text: &str, span: Range<usize>, message: &str) -> Slip {
+    let slip = |span, message: &str, label: &str, hint: &str| Slip {
+        span,
+        message: message.into(),
+        label: label.into(),
+        hint: hint.into(),
+    };
+    if let Some(quote) = curly_quote(text, span.start) {
+        return slip(
+            quote,
+            "tanda kutip miring dari Word",
+            "sopan hanya mengenal tanda kutip lurus \"",
+            "ganti “ dan ” dengan \" (ketik ulang tanda kutipnya di editor teks, atau matikan \
+             AutoFormat \"smart quotes\" di Word)",
+        );
+    }
+    // The error may point at the line after a text left open.
+    for line in [line_at(text, span.start), line_before(text, span.start)]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(open) = open_text(text, line.clone()) {
+            return slip(
+                open,
+                "teks belum ditutup di baris ini",
+                "tanda kutip penutup \" tidak ada di baris yang sama",
+                "teks harus selesai di barisnya; untuk teks beberapa baris apit dengan tiga \
+                 tanda kutip: kegiatan = \"\"\"...\"\"\"",
+            );
+        }
+    }
+    if let Some(line) = line_at(text, span.start)
+        && let Some(inner) = inner_quote(text, line)
+    {
+        return slip(
+            inner,
+            "tanda kutip di dalam teks menutup teksnya",
+            "teks berakhir di sini, sisanya tidak terbaca",
+            "tulis \\\" untuk tanda kutip di dalam teks (\"Menyerahkan \\\"Surat Izin\\\"\"), atau \
+             apit teksnya dengan kutip tunggal: 'Menyerahkan \"Surat Izin\"'",
+        );
+    }
+    if let Some(crate::model::Tanggal::Hari { tahun, bulan, hari }) =
+        crate::model::Tanggal::baca(text.get(span.clone()).unwrap_or(""))
+    {
+        return slip(
+            span,
+            "baris ini tidak dapat dibaca",
+            "tanggal harus ditulis tahun-bulan-tanggal",
+            &format!(
+                "tulis {tahun:04}-{bulan:02}-{hari:02} (tahun-bulan-tanggal, tanpa tanda kutip)"
+            ),
+        );
+    }
+    let (label, hint) = syntax_message(message);
+    slip(span, "baris ini tidak dapat dibaca", &label, hint)
+}
+
+/// The byte range of the line holding byte `offset`, without its line break.
+fn line_at(text: &str, offset: usize) -> Option<Range<usize>> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Some(start..end)
+}
+
+/// The line before the one holding byte `offset`.
+fn line_before(text: &str, offset: usize) -> Option<Range<usize>> {
+    let line = line_at(text, offset)?;
+    (line.start > 0)
+        .then(|| line_at(text, line.start - 1))
+        .flatten()
+}
+
+/// The straight quotes of a value on `line` (after its `=`), comments and escaped
+/// quotes left out: the byte offsets of each.
+fn quotes(text: &str, line: Range<usize>) -> Option<(Range<usize>, Vec<usize>)> {
+    let content = &text[line.clone()];
+    let eq = content.find('=')?;
+    let value = content[eq + 1..].trim_start();
+    if !value.starts_with('"') || value.starts_with("\"\"\"") {
+        return None;
+    }
+    let value_start = line.start + content.len() - content[eq + 1..].trim_start().len();
+    let mut at = Vec::new();
+    let mut escaped = false;
+    for (i, c) in text[value_start..line.end].char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => at.push(value_start + i),
+            '#' if at.len() % 2 == 0 => break,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    Some((value_start..line.end, at))
+}
+
+/// A text value opened on `line` and not closed there: the span of its opening quote.
+fn open_text(text: &str, line: Range<usize>) -> Option<Range<usize>> {
+    let (_, at) = quotes(text, line)?;
+    (at.len() % 2 == 1 && at.len() == 1).then(|| at[0]..at[0] + 1)
+}
+
+/// A text value on `line` holding straight quotes inside it: the span of the quote that
+/// closes it too early.
+fn inner_quote(text: &str, line: Range<usize>) -> Option<Range<usize>> {
+    let (_, at) = quotes(text, line)?;
+    (at.len() >= 3).then(|| at[1]..at[1] + 1)
+}
+
 /// The TOML parser's message in Indonesian, and a hint: what is wrong at the place it
 /// points to, and how to write it.
 pub fn syntax_message(message: &str) -> (String, &'static str) {
@@ -143,6 +273,21 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(&text[found[0].0.clone()], "[langkah]");
         assert_eq!(found[1].1, "prosedur.langkah");
+    }
+
+    #[test]
+    fn open_texts_and_quotes_inside_texts_are_named() {
+        let open = "nama = \"A\"\nkegiatan = \"Menyerahkan surat\nkepada pemohon\"\n";
+        let slip = explain(open, 40..41, "missing assignment between key-value pairs");
+        assert_eq!(slip.message, "teks belum ditutup di baris ini");
+        assert_eq!(&open[slip.span.clone()], "\"");
+        let inner = "kegiatan = \"Menyerahkan \"Surat Izin\" kepada pemohon\"\n";
+        let slip = explain(inner, 25..26, "unexpected content");
+        assert_eq!(slip.message, "tanda kutip di dalam teks menutup teksnya");
+        let date = "tanggal_pembuatan = 12/03/2025\n";
+        let slip = explain(date, 20..30, "string values must be quoted");
+        assert_eq!(slip.label, "tanggal harus ditulis tahun-bulan-tanggal");
+        assert!(slip.hint.contains("2025-03-12"));
     }
 
     #[test]
