@@ -87,6 +87,16 @@ fn render_one(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Outcome> {
+    if file.is_dir() {
+        let _ = writeln!(
+            err,
+            "error: {} adalah sebuah folder, bukan berkas SOP\n  = hint: untuk semua SOP di \
+             folder itu pakai: sopan build {}",
+            display_path(file),
+            display_path(file)
+        );
+        return Err(Outcome::BadUsage);
+    }
     let loaded = match pipeline::load(file, settings) {
         Ok(l) => l,
         Err(Failure::Invalid(text)) => {

@@ -471,3 +471,16 @@ fn catalogue_templates_override_the_embedded_ones_nearest_wins() {
         "only the SOP using that template"
     );
 }
+
+#[test]
+fn render_on_a_folder_points_at_build() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+        .args(["render", "examples"])
+        .current_dir(root())
+        .output()
+        .expect("run sopan");
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("sopan build examples"), "{err}");
+    assert!(!root().join("examples.pdf").exists());
+}
