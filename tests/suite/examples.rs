@@ -46,9 +46,35 @@ fn check_example(path: &Path) -> Vec<String> {
             problems.push(format!("{name}: text missing from the sheet: {w:?}"));
         }
     }
+    problems.extend(paper_problems(&name, &rendered.geometry));
     let pages = rendered.document.pages().len();
     if !text.contains(&squash(&format!("Halaman 1 dari {pages}"))) {
         problems.push(format!("{name}: footer 'Halaman 1 dari {pages}' missing"));
+    }
+    problems
+}
+
+/// The paper rules a careful hand layout keeps: the kop on one page (the flow starts on
+/// page 2), and no flow page holding a single step.
+fn paper_problems(name: &str, geometry: &sopan::flow::geometry::Geometry) -> Vec<String> {
+    use sopan::flow::geometry::StepRef;
+    let mut steps: std::collections::BTreeMap<usize, std::collections::BTreeSet<_>> =
+        Default::default();
+    for s in &geometry.symbols {
+        if let StepRef::Step(k) = s.step {
+            steps.entry(s.page).or_default().insert((s.procedure, k));
+        }
+    }
+    let mut problems = Vec::new();
+    let first = steps.keys().next().copied();
+    if first != Some(2) {
+        problems.push(format!("{name}: the flow starts on page {first:?}, not 2"));
+    }
+    let total: usize = steps.values().map(|s| s.len()).sum();
+    for (page, on) in &steps {
+        if on.len() == 1 && total > 1 {
+            problems.push(format!("{name}: page {page} holds a single step"));
+        }
     }
     problems
 }

@@ -136,3 +136,16 @@ fn a_row_taller_than_a_page_runs_on_and_no_text_is_cut() {
         "step 2 ran onto the next page"
     );
 }
+
+/// The density target: ten steps of up to three lines of Kegiatan with seven pelaksana
+/// fit on one A4-landscape flow page (the kop page, then one flow page).
+#[test]
+fn ten_three_line_steps_with_seven_pelaksana_fit_one_flow_page() {
+    let file = root().join("tests/fixtures/ok/sepuluh-langkah-tujuh-pelaksana.toml");
+    let (sop, _, rendered) = render(&file);
+    assert_eq!(sop.prosedur[0].langkah.len(), 10);
+    assert_eq!(sop.prosedur[0].pelaksana.len(), 7);
+    assert_eq!(rendered.document.pages().len(), 2);
+    let text = squash(&sopan::typeset::page_text(&rendered.document, 1));
+    assert!(text.contains(&squash("Norma Waktu")), "{text}");
+}
