@@ -34,29 +34,46 @@ impl<'a> Parsed<'a> {
     }
 }
 
-/// The katalog.toml files that apply to `sop`, nearest last (so later ones win).
+/// The katalog.toml files that apply to `sop`, nearest last (so later ones win). The
+/// folders above are found from the real location of the file, so `lakip.toml` typed
+/// inside a catalogue's sub-folder finds the katalog.toml files above it too. A
+/// katalog.toml below the working directory is named relative to it, as typed.
 pub fn katalog_chain(sop: &Path) -> Vec<PathBuf> {
-    let mut chain = Vec::new();
-    let mut dir = sop.parent().map(Path::to_path_buf);
-    while let Some(d) = dir {
-        let candidate = d.join(KATALOG);
-        if candidate.is_file() {
-            chain.push(candidate);
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
+    let Ok(start) = folder(sop.parent()).canonicalize() else {
+        return Vec::new();
+    };
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    let mut chain: Vec<PathBuf> = start
+        .ancestors()
+        .map(|d| d.join(KATALOG))
+        .filter(|k| k.is_file())
+        .map(
+            |k| match cwd.as_deref().and_then(|c| k.strip_prefix(c).ok()) {
+                Some(below) => below.to_path_buf(),
+                None => k,
+            },
+        )
+        .collect();
     chain.reverse();
     chain
 }
 
 /// The folder an SOP may read images from: the outermost catalogue above it, or its own folder.
 pub fn catalogue_root(sop: &Path, chain: &[PathBuf]) -> PathBuf {
-    chain
-        .first()
-        .and_then(|k| k.parent())
-        .or_else(|| sop.parent())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    folder(
+        chain
+            .first()
+            .and_then(|k| k.parent())
+            .or_else(|| sop.parent()),
+    )
+    .to_path_buf()
+}
+
+/// A file's folder, `.` for a bare file name.
+fn folder(parent: Option<&Path>) -> &Path {
+    parent
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Reads a file into `sources`; a read failure is a diagnostic.

@@ -484,3 +484,37 @@ fn render_on_a_folder_points_at_build() {
     assert!(err.contains("sopan build examples"), "{err}");
     assert!(!root().join("examples.pdf").exists());
 }
+
+/// The katalog.toml files above an SOP apply from whatever folder sopan is run in: inside
+/// the SOP's own folder, at the catalogue's top, or above it, the PDF is the same.
+#[test]
+fn the_catalogue_applies_from_any_working_folder() {
+    let dir = scratch("cwd");
+    let run = |cwd: &str, file: &str, out: &str| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .args(["render", file, "-o"])
+            .arg(dir.join(out))
+            .current_dir(root().join(cwd))
+            .status()
+            .expect("run sopan");
+        assert!(status.success(), "{cwd}: {file}");
+        std::fs::read(dir.join(out)).expect("pdf")
+    };
+    let above = run(
+        ".",
+        "examples/pagar-alam-dpmptsptk/perencanaan/lakip.toml",
+        "a.pdf",
+    );
+    let top = run(
+        "examples/pagar-alam-dpmptsptk",
+        "perencanaan/lakip.toml",
+        "b.pdf",
+    );
+    let inside = run(
+        "examples/pagar-alam-dpmptsptk/perencanaan",
+        "lakip.toml",
+        "c.pdf",
+    );
+    assert!(above == top, "run at the catalogue's top");
+    assert!(above == inside, "run inside the SOP's folder");
+}
