@@ -1,6 +1,7 @@
 //! Raw TOML -> the validated [`Sop`], collecting every mistake of a file at once.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use toml::de::DeValue;
@@ -27,13 +28,30 @@ fn sections() -> [(&'static str, Vec<&'static str>); 5] {
 /// SOP keys written below a section header, which TOML gives to that section: reported
 /// once, at the header, with the keys it took. They are returned so that what follows
 /// from them (a missing `nomor`, unknown keys in the section) is not reported again.
+/// The last `[[langkah]]` takes the keys written after it, as a single section does.
 fn swallowed_keys(own: &Table<'_>, diags: &mut Vec<Diagnostic>) -> Vec<String> {
     let top = schema::names(schema::SOP);
-    let mut all = Vec::new();
+    let mut under: Vec<(String, Range<usize>, Table<'_>, Vec<&str>)> = Vec::new();
     for (section, keys) in sections() {
-        let Some(table) = own.get(section).and_then(|v| v.table(&mut Vec::new())) else {
-            continue;
-        };
+        if let Some(table) = own.get(section).and_then(|v| v.table(&mut Vec::new())) {
+            let span = own.key_span(section).unwrap_or(0..0);
+            under.push((format!("[{section}]"), span, table, keys));
+        }
+    }
+    if let Some(last) = own
+        .get("langkah")
+        .and_then(|v| v.tables(&mut Vec::new()).pop())
+    {
+        let span = last.span.start..last.span.start;
+        under.push((
+            "[[langkah]] terakhir".into(),
+            span,
+            last,
+            schema::names(schema::LANGKAH),
+        ));
+    }
+    let mut all = Vec::new();
+    for (section, span, table, keys) in under {
         let taken: Vec<&str> = table
             .entries()
             .map(|(key, _, _)| key)
@@ -42,25 +60,42 @@ fn swallowed_keys(own: &Table<'_>, diags: &mut Vec<Diagnostic>) -> Vec<String> {
         if taken.is_empty() {
             continue;
         }
-        let span = own.key_span(section).unwrap_or(0..0);
         let list = taken.join(", ");
         diags.push(
             Diagnostic::error(
                 own.file,
                 span,
-                format!("kunci SOP tertulis di bawah [{section}]: {list}"),
+                format!("kunci SOP tertulis di bawah {section}: {list}"),
             )
             .with_label(format!(
-                "semua kunci di bawah baris ini dianggap milik [{section}]"
+                "semua kunci di bawah baris ini dianggap milik {section}"
             ))
             .with_hint(format!(
-                "pindahkan baris {list} ke atas [{section}]: tulis semua kunci biasa dulu, \
-                 baru kemudian bagian bertanda [ ]"
+                "pindahkan baris {list} ke atas semua bagian bertanda [ ] dan [[ ]]: tulis \
+                 semua kunci biasa dulu, baru kemudian bagian dan langkah"
             )),
         );
         all.extend(taken.into_iter().map(String::from));
     }
     all
+}
+
+/// A list copied from Word with its numbers ("1. UU ...", "2) Perpres ..."), as the
+/// sheet numbers it: the numbers go when every item carries its own, in order.
+fn without_numbers(items: Vec<String>) -> Vec<String> {
+    let rest = |i: usize, item: &str| -> Option<String> {
+        let after = item.trim_start().strip_prefix(&(i + 1).to_string())?;
+        let after = after
+            .strip_prefix('.')
+            .or_else(|| after.strip_prefix(')'))?;
+        after
+            .starts_with(char::is_whitespace)
+            .then(|| after.trim().to_string())
+    };
+    match items.iter().enumerate().map(|(i, t)| rest(i, t)).collect() {
+        Some(bare) => bare,
+        None => items,
+    }
 }
 
 /// Checks whether the embedded font can print a character.
@@ -191,7 +226,7 @@ impl Validator<'_> {
 
         let list = |v: &mut Self, key: &str| {
             own.get(key)
-                .map(|x| x.text_list(&mut v.diags))
+                .map(|x| without_numbers(x.text_list(&mut v.diags)))
                 .unwrap_or_default()
         };
         let dasar_hukum = list(self, "dasar_hukum");
@@ -740,11 +775,9 @@ impl Validator<'_> {
         let mut waktu_tak_terbaca = Vec::new();
         let mut tanpa_waktu = Vec::new();
         for (i, s) in steps.iter().enumerate() {
-            s.deny_unknown(
-                &schema::names(schema::LANGKAH),
-                "di [[langkah]]",
-                &mut self.diags,
-            );
+            let mut allowed = schema::names(schema::LANGKAH);
+            allowed.extend(self.swallowed.iter().map(String::as_str));
+            s.deny_unknown(&allowed, "di [[langkah]]", &mut self.diags);
             let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
             let (step_pelaksana, unknown) = self.step_pelaksana(s, &names);
             pelaksana_errors |= unknown;
@@ -992,10 +1025,16 @@ impl Validator<'_> {
                         v.span(),
                         format!("tidak ada langkah dengan id \"{s}\""),
                     );
+                    if !ids.is_empty() {
+                        let known: Vec<String> = ids.keys().map(|id| format!("\"{id}\"")).collect();
+                        d = d.with_label(format!("id yang ada: {}", known.join(", ")));
+                    }
                     d = match closest(s, ids.keys().map(String::as_str)) {
                         Some(near) => d.with_hint(format!("maksudnya \"{near}\"?")),
                         None => d.with_hint(
-                            "beri langkah tujuan id = \"...\", atau tulis nomor langkahnya",
+                            "tujuan adalah sebuah langkah, bukan pelaksana: tulis nomor \
+                             langkahnya tanpa tanda kutip (misalnya 3), atau beri langkah itu id = \"...\" dan tulis \
+                             id itu",
                         ),
                     };
                     self.diags.push(d);
@@ -1070,4 +1109,27 @@ fn tanggal_dokumen(candidates: &[&Tanggal]) -> (u16, u8, u8) {
             _ => None,
         })
         .unwrap_or((2000, 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_numbers;
+
+    fn list(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn numbers_copied_from_word_go_only_when_every_item_has_its_own() {
+        assert_eq!(
+            without_numbers(list(&["1. UU No. 5", "2) Perpres 29"])),
+            list(&["UU No. 5", "Perpres 29"])
+        );
+        let kept = list(&["1. UU No. 5", "Perpres 29"]);
+        assert_eq!(without_numbers(kept.clone()), kept);
+        let kept = list(&["2. UU No. 5", "1. Perpres 29"]);
+        assert_eq!(without_numbers(kept.clone()), kept);
+        let kept = list(&["1.5 meter"]);
+        assert_eq!(without_numbers(kept.clone()), kept);
+    }
 }

@@ -112,11 +112,13 @@ pub fn explain(text: &str, span: Range<usize>, message: &str) -> Slip {
         crate::model::Tanggal::baca(text.get(span.clone()).unwrap_or(""))
     {
         return slip(
-            span,
+            span.clone(),
             "baris ini tidak dapat dibaca",
             "tanggal harus ditulis tahun-bulan-tanggal",
             &format!(
-                "tulis {tahun:04}-{bulan:02}-{hari:02} (tahun-bulan-tanggal, tanpa tanda kutip)"
+                "tulis {tahun:04}-{bulan:02}-{hari:02} (tahun-bulan-tanggal, tanpa tanda kutip), \
+                 atau \"{}\" di dalam tanda kutip",
+                text[span.clone()].trim()
             ),
         );
     }
