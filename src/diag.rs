@@ -14,7 +14,10 @@ pub type FileIx = usize;
 /// The text of every file that was read, so that diagnostics can quote it.
 #[derive(Default)]
 pub struct Sources {
+    /// What diagnostics quote: the text with control characters shown as `?`, so that
+    /// a quoted line never sends escape codes to the terminal.
     files: SimpleFiles<String, String>,
+    texts: Vec<String>,
     paths: Vec<PathBuf>,
 }
 
@@ -22,15 +25,22 @@ impl Sources {
     /// Registers a file's text under the name printed in diagnostics.
     pub fn add(&mut self, path: &Path, text: String) -> FileIx {
         self.paths.push(path.to_path_buf());
-        self.files.add(display_path(path), text)
+        let shown = text
+            .chars()
+            .map(|c| match c {
+                '\n' | '\t' | '\r' => c.to_string(),
+                // The same number of bytes, so spans stay where they were.
+                c if c.is_control() => "?".repeat(c.len_utf8()),
+                c => c.to_string(),
+            })
+            .collect();
+        self.texts.push(text);
+        self.files.add(display_path(path), shown)
     }
 
     /// The text of a registered file.
     pub fn text(&self, file: FileIx) -> &str {
-        self.files
-            .get(file)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
+        self.texts.get(file).map(String::as_str).unwrap_or("")
     }
 
     /// The path of a registered file.
@@ -169,38 +179,99 @@ impl Diagnostic {
     }
 }
 
-/// Renders diagnostics as plain text (no colours), in the order given.
+/// How many diagnostics one file prints; the rest are counted in one line.
+const MAX_SHOWN: usize = 30;
+
+/// The longest line a diagnostic quotes; a longer one is named by line and column only.
+const MAX_QUOTED_LINE: usize = 300;
+
+/// Renders diagnostics as plain text (no colours), in the order given: at most
+/// [`MAX_SHOWN`] of them, then how many more there are.
 pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     let config = Config::default();
-    for diag in diags {
+    for diag in diags.iter().take(MAX_SHOWN) {
         let severity = match diag.severity {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
         };
         let mut cs = CsDiagnostic::new(severity).with_message(&diag.message);
+        let mut notes = Vec::new();
         if let Some((file, span)) = &diag.at {
-            cs = cs.with_labels(vec![
-                Label::primary(*file, span.clone()).with_message(&diag.label),
-            ]);
+            match long_line_at(sources, *file, span.start) {
+                Some((line, column)) => notes.push(format!(
+                    "di {}:{line}:{column} (barisnya terlalu panjang untuk dikutip)",
+                    display_path(sources.path(*file))
+                )),
+                None => {
+                    cs = cs.with_labels(vec![
+                        Label::primary(*file, span.clone()).with_message(&diag.label),
+                    ]);
+                }
+            }
         }
-        cs = cs.with_notes(diag.hints.iter().map(|h| format!("hint: {h}")).collect());
+        notes.extend(diag.hints.iter().map(|h| format!("hint: {h}")));
+        cs = cs.with_notes(notes);
         let mut buffer = String::new();
         if term::emit_to_string(&mut buffer, &config, &sources.files, &cs).is_err() {
             let _ = writeln!(buffer, "error: {}", diag.message);
         }
         out.push_str(&buffer);
     }
+    if diags.len() > MAX_SHOWN {
+        let rest = &diags[MAX_SHOWN..];
+        let errors = rest.iter().filter(|d| d.is_error()).count();
+        let _ = writeln!(
+            out,
+            "... dan {} pesan lain ({errors} kesalahan) tidak ditampilkan: perbaiki yang di \
+             atas, lalu periksa lagi\n",
+            rest.len()
+        );
+    }
     out
 }
 
+/// Line and column (1-based, in characters) of `offset` when its line is longer than
+/// [`MAX_QUOTED_LINE`] characters.
+fn long_line_at(sources: &Sources, file: FileIx, offset: usize) -> Option<(usize, usize)> {
+    let text = sources.text(file);
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = &text[start..end];
+    if line.len() <= MAX_QUOTED_LINE || line.chars().count() <= MAX_QUOTED_LINE {
+        return None;
+    }
+    let number = text[..start].matches('\n').count() + 1;
+    let column = text.get(start..offset).map_or(1, |t| t.chars().count() + 1);
+    Some((number, column))
+}
+
+/// The longest word [`closest`] compares: names and ids are short, and edit distance
+/// costs the product of the two lengths.
+const MAX_HINT_WORD: usize = 64;
+
 /// Closest candidate by edit distance, for "maksudnya ...?" hints.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let len = word.chars().count();
+    if len > MAX_HINT_WORD {
+        return None;
+    }
     let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .filter_map(|c| {
+            let allowed = (c.chars().count() / 3).max(2);
+            // Lengths further apart than the distance allowed cannot match.
+            let n = c.chars().count();
+            (n <= MAX_HINT_WORD && n.abs_diff(len) <= allowed).then_some((allowed, c))
+        })
+        .map(|(allowed, c)| (levenshtein(&lower, &c.to_lowercase()), allowed, c))
+        .filter(|(d, allowed, _)| d <= allowed)
+        .map(|(d, _, c)| (d, c))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -7,6 +7,9 @@ use std::str::FromStr;
 
 /// Writes `data` to `path` atomically: a temporary file beside it, then a rename, so a
 /// reader never sees half a file and a failed write leaves the old file as it was.
+///
+/// The temporary file gets an unpredictable name and is created exclusively
+/// (`O_EXCL`): a file or symbolic link planted under that name is never written through.
 pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -16,17 +19,75 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("keluaran");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    let (tmp, mut file) = create_temporary(dir, name)?;
+    let result = file
+        .write_all(data)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A new file `.NAME.RANDOM.tmp` in `dir`, created only if nothing has that name yet.
+fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::hash::{BuildHasher, RandomState};
+    let mut last = None;
+    for attempt in 0u32..16 {
+        // std seeds every RandomState from the operating system's random source.
+        let random = RandomState::new().hash_one((std::process::id(), attempt));
+        let tmp = dir.join(format!(".{name}.{random:016x}.tmp"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+/// An output path that names one of the SOP's own files.
+#[derive(Debug, PartialEq)]
+pub struct OverwritesInput {
+    /// The output asked for.
+    pub target: PathBuf,
+    /// The input it would replace.
+    pub input: PathBuf,
+}
+
+impl std::fmt::Display for OverwritesInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} adalah berkas masukan ({}), sopan tidak menimpanya\n  = hint: pilih nama lain \
+             untuk hasilnya, misalnya dengan akhiran .pdf",
+            crate::diag::display_path(&self.target),
+            crate::diag::display_path(&self.input)
+        )
+    }
+}
+
+/// Refuses `target` when writing it would overwrite one of `inputs`: the same file on
+/// disk, whatever the spelling of the two paths.
+pub fn refuse_input(target: &Path, inputs: &[PathBuf]) -> Result<(), OverwritesInput> {
+    let Ok(canonical) = std::fs::canonicalize(target) else {
+        return Ok(());
+    };
+    match inputs
+        .iter()
+        .find(|i| std::fs::canonicalize(i).is_ok_and(|c| c == canonical))
+    {
+        Some(input) => Err(OverwritesInput {
+            target: target.to_path_buf(),
+            input: input.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A page selection as typed after `--pages`: `2`, `2-3`, `2-`, `-3`, `1,3-4`.
@@ -160,6 +221,28 @@ pub fn image_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atomic_writes_leave_no_temporary_and_spot_inputs() {
+        let dir = std::env::temp_dir().join(format!("sopan-output-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("a.pdf");
+        write_atomic(&target, b"satu").unwrap();
+        write_atomic(&target, b"dua").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"dua");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["a.pdf"], "only the target is left");
+        let inputs = [dir.join("b.toml"), dir.join("a.pdf")];
+        let spelled = dir.join(".").join("a.pdf");
+        let refused = refuse_input(&spelled, &inputs).unwrap_err();
+        assert_eq!(refused.input, inputs[1]);
+        assert!(refuse_input(&dir.join("c.pdf"), &inputs).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn ranges_parse_and_resolve() {

@@ -46,6 +46,23 @@ pub struct Loaded {
     pub warnings: String,
 }
 
+impl Loaded {
+    /// The files the SOP is made from: the SOP file, the katalog.toml files of its
+    /// chain and the images it names. No output may overwrite one of them.
+    pub fn input_files(&self) -> Vec<std::path::PathBuf> {
+        let sop = &self.sop;
+        let mut files = vec![sop.path.clone()];
+        files.extend(crate::source::katalog_chain(&sop.path));
+        for image in [&sop.instansi.logo, &sop.pengesahan.ttd]
+            .into_iter()
+            .flatten()
+        {
+            files.push(image.path.clone());
+        }
+        files
+    }
+}
+
 /// Why an SOP file gave no pages.
 #[derive(Debug)]
 pub enum Failure {
@@ -88,8 +105,29 @@ pub fn validate(path: &Path, settings: &Settings) -> (Option<Sop>, String) {
     (sop, text)
 }
 
+/// Runs one step of the road for the SOP at `path`, turning a panic (a bug in sopan, or
+/// a template override sopan did not foresee) into an error for that SOP alone, so that
+/// a build or the preview goes on with the others.
+pub fn guarded<T>(path: &Path, step: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Failure::Render {
+            file: display_path(path),
+            error: RenderError::Bug(format!("sopan berhenti mendadak ({what})")),
+        })
+    })
+}
+
 /// Reads and validates the SOP at `path` and takes its templates.
 pub fn load(path: &Path, settings: &Settings) -> Result<Loaded, Failure> {
+    guarded(path, || load_unguarded(path, settings))
+}
+
+fn load_unguarded(path: &Path, settings: &Settings) -> Result<Loaded, Failure> {
     let (sop, text) = validate(path, settings);
     let sop = sop.ok_or(Failure::Invalid(text.clone()))?;
     let templates = world::templates_for(path).map_err(Failure::Template)?;
@@ -102,9 +140,11 @@ pub fn load(path: &Path, settings: &Settings) -> Result<Loaded, Failure> {
 
 /// Typesets a loaded SOP: the laid-out pages and the flowchart as drawn.
 pub fn render(loaded: &Loaded) -> Result<Rendered, Failure> {
-    typeset::render(&loaded.sop, &loaded.templates).map_err(|error| Failure::Render {
-        file: display_path(&loaded.sop.path),
-        error,
+    guarded(&loaded.sop.path, || {
+        typeset::render(&loaded.sop, &loaded.templates).map_err(|error| Failure::Render {
+            file: display_path(&loaded.sop.path),
+            error,
+        })
     })
 }
 
@@ -114,9 +154,13 @@ pub fn pdf(
     rendered: &Rendered,
     pages: Option<&[usize]>,
 ) -> Result<Vec<u8>, Failure> {
-    typeset::pdf_pages(&loaded.sop, &rendered.document, pages).map_err(|error| Failure::Render {
-        file: display_path(&loaded.sop.path),
-        error,
+    guarded(&loaded.sop.path, || {
+        typeset::pdf_pages(&loaded.sop, &rendered.document, pages).map_err(|error| {
+            Failure::Render {
+                file: display_path(&loaded.sop.path),
+                error,
+            }
+        })
     })
 }
 
@@ -144,6 +188,19 @@ fn civil_from_days(z: i64) -> (u16, u8, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_is_an_error_for_one_sop() {
+        let path = Path::new("a.toml");
+        let failed = guarded::<()>(path, || panic!("router lost")).unwrap_err();
+        let text = failed.to_string();
+        assert!(
+            text.contains("a.toml") && text.contains("router lost"),
+            "{text}"
+        );
+        assert!(text.contains("bug sopan"), "{text}");
+        assert_eq!(guarded(path, || Ok(7)).unwrap(), 7);
+    }
 
     #[test]
     fn epoch_days_to_dates() {

@@ -1,12 +1,12 @@
 //! Raw TOML -> the validated [`Sop`], collecting every mistake of a file at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use toml::de::DeValue;
 
-use crate::diag::{Diagnostic, Sources, closest};
+use crate::diag::{Diagnostic, FileIx, Sources, closest};
 use crate::model::*;
 use crate::schema;
 use crate::source::reader::{Table, Val};
@@ -97,6 +97,10 @@ fn without_numbers(items: Vec<String>) -> Vec<String> {
         None => items,
     }
 }
+
+/// How many characters that cannot be printed are named one by one; the rest are
+/// counted in one more error.
+const GLYPH_ERRORS: usize = 10;
 
 /// Checks whether the embedded font can print a character.
 pub type Coverage<'a> = &'a dyn Fn(Font, char) -> bool;
@@ -479,7 +483,7 @@ impl Validator<'_> {
             ));
             return None;
         }
-        let data = match std::fs::read(&canonical) {
+        let data = match source::file::read_bytes(&canonical, source::file::GAMBAR_MAKS) {
             Ok(d) => d,
             Err(e) => {
                 self.diags.push(err(
@@ -489,7 +493,29 @@ impl Validator<'_> {
                 return None;
             }
         };
-        match sniff_image(&data) {
+        let format = sniff_image(&data);
+        if let Some((w, h)) = format.and_then(|f| pixels(&data, f))
+            && u64::from(w) * u64::from(h) > GAMBAR_PIKSEL_MAKS
+        {
+            self.diags.push(err(
+                format!(
+                    "gambar \"{name}\" terlalu besar: {w} × {h} piksel (batasnya {} juta piksel)",
+                    GAMBAR_PIKSEL_MAKS / 1_000_000
+                ),
+                "perkecil gambar itu (logo atau tanda tangan cukup 1000 piksel lebarnya)",
+            ));
+            return None;
+        }
+        if format == Some("svg")
+            && let Some(linked) = svg_link(&data)
+        {
+            self.diags.push(err(
+                format!("gambar SVG \"{name}\" menautkan berkas lain (\"{linked}\")"),
+                "SVG harus berdiri sendiri: simpan ulang dengan gambar disematkan (embed), atau ekspor sebagai .png",
+            ));
+            return None;
+        }
+        match format {
             Some(format) if decodes(&data, format) => Some(Gambar {
                 path: canonical,
                 data,
@@ -589,38 +615,92 @@ impl Validator<'_> {
         status
     }
 
+    /// One error per character that cannot be printed, at its first place, with how
+    /// often it appears; at most [`GLYPH_ERRORS`] of them, then one line for the rest.
     fn check_glyphs(&mut self, layers: &[Table<'_>], font: Font, coverage: Coverage<'_>) {
+        struct Found {
+            c: char,
+            file: FileIx,
+            span: Range<usize>,
+            count: usize,
+        }
+        let mut found: Vec<Found> = Vec::new();
+        let mut seen: HashMap<char, usize> = HashMap::new();
+        let sources = self.sources;
         for layer in layers {
             for (_, _, val) in layer.entries() {
                 source::each_string(val.file, val.value, &mut |v, text| {
-                    for c in text.chars().filter(|c| !c.is_control()) {
-                        if !coverage(font, c) {
-                            let raw = &self.sources.text(v.file)[v.span()];
-                            let span = match raw.find(c) {
-                                Some(off) => {
-                                    v.span().start + off..v.span().start + off + c.len_utf8()
-                                }
-                                None => v.span(),
-                            };
-                            self.diags.push(
-                                Diagnostic::error(
-                                    v.file,
-                                    span,
-                                    format!(
-                                        "huruf '{c}' (U+{:04X}) tidak ada di font {}",
-                                        c as u32,
-                                        font.family()
-                                    ),
-                                )
-                                .with_label("tidak dapat dicetak")
-                                .with_hint(
-                                    "ganti dengan huruf biasa; sopan tidak mencetak kotak kosong",
-                                ),
-                            );
+                    for c in text.chars() {
+                        let printable = if c.is_control() {
+                            matches!(c, '\n' | '\t' | '\r')
+                        } else {
+                            coverage(font, c)
+                        };
+                        if printable {
+                            continue;
                         }
+                        if let Some(&ix) = seen.get(&c) {
+                            found[ix].count += 1;
+                            continue;
+                        }
+                        let raw = &sources.text(v.file)[v.span()];
+                        let span = match raw.find(c) {
+                            Some(off) => v.span().start + off..v.span().start + off + c.len_utf8(),
+                            None => v.span(),
+                        };
+                        seen.insert(c, found.len());
+                        found.push(Found {
+                            c,
+                            file: v.file,
+                            span,
+                            count: 1,
+                        });
                     }
                 });
             }
+        }
+        for f in found.iter().take(GLYPH_ERRORS) {
+            let kali = if f.count > 1 {
+                format!(", {} kali", f.count)
+            } else {
+                String::new()
+            };
+            let diag = if f.c.is_control() {
+                Diagnostic::error(
+                    f.file,
+                    f.span.clone(),
+                    format!("karakter kendali U+{:04X} tidak dapat dicetak{kali}", f.c as u32),
+                )
+                .with_hint("hapus karakter tak terlihat ini; biasanya terbawa saat menyalin dari program lain")
+            } else {
+                Diagnostic::error(
+                    f.file,
+                    f.span.clone(),
+                    format!(
+                        "huruf '{}' (U+{:04X}) tidak ada di font {}{kali}",
+                        f.c,
+                        f.c as u32,
+                        font.family()
+                    ),
+                )
+                .with_hint("ganti dengan huruf biasa; sopan tidak mencetak kotak kosong")
+            };
+            self.diags.push(diag.with_label("tidak dapat dicetak"));
+        }
+        if let Some(first) = found.get(GLYPH_ERRORS) {
+            let rest: usize = found[GLYPH_ERRORS..].iter().map(|f| f.count).sum();
+            self.diags.push(
+                Diagnostic::error(
+                    first.file,
+                    first.span.clone(),
+                    format!(
+                        "{} huruf lain ({rest} kali) juga tidak dapat dicetak",
+                        found.len() - GLYPH_ERRORS
+                    ),
+                )
+                .with_label("yang pertama di sini")
+                .with_hint("teks dengan huruf Arab, Tionghoa atau emoji tidak dapat dicetak dengan font SOP"),
+            );
         }
     }
 
@@ -723,6 +803,20 @@ impl Validator<'_> {
             .get("langkah")
             .map(|v| v.tables(&mut self.diags))
             .unwrap_or_default();
+        if steps.len() > LANGKAH_MAKS {
+            self.diags.push(
+                Diagnostic::error(
+                    t.file,
+                    t.get("langkah").map_or(pelaksana_val.span(), |v| v.span()),
+                    format!(
+                        "terlalu banyak langkah: {} (batasnya {LANGKAH_MAKS} per prosedur)",
+                        steps.len()
+                    ),
+                )
+                .with_hint("bagi prosedur ini menjadi beberapa SOP, atau beberapa [[prosedur]]"),
+            );
+            return None;
+        }
         if steps.len() < 2 {
             let span = t
                 .get("langkah")
@@ -1026,7 +1120,11 @@ impl Validator<'_> {
                         format!("tidak ada langkah dengan id \"{s}\""),
                     );
                     if !ids.is_empty() {
-                        let known: Vec<String> = ids.keys().map(|id| format!("\"{id}\"")).collect();
+                        let mut known: Vec<String> =
+                            ids.keys().take(10).map(|id| format!("\"{id}\"")).collect();
+                        if ids.len() > 10 {
+                            known.push(format!("dan {} lainnya", ids.len() - 10));
+                        }
                         d = d.with_label(format!("id yang ada: {}", known.join(", ")));
                     }
                     d = match closest(s, ids.keys().map(String::as_str)) {
@@ -1083,6 +1181,51 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The most steps one prosedur may have: real SOPs have up to about 40.
+pub const LANGKAH_MAKS: usize = 200;
+
+/// The most pixels a logo or signature may have (a raster image is decoded whole).
+pub const GAMBAR_PIKSEL_MAKS: u64 = 40_000_000;
+
+/// Width and height of a PNG or JPEG, read from its header without decoding it.
+fn pixels(data: &[u8], format: &str) -> Option<(u32, u32)> {
+    let be16 = |at: usize| Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?));
+    let be32 = |at: usize| Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?));
+    match format {
+        // Signature, IHDR length and type, then width and height.
+        "png" => Some((be32(16)?, be32(20)?)),
+        "jpg" => {
+            let mut at = 2;
+            while at + 9 < data.len() {
+                if data[at] != 0xFF {
+                    return None;
+                }
+                let marker = data[at + 1];
+                // Start-of-frame markers carry the size; DHT, JPG and DAC do not.
+                if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+                    return Some((u32::from(be16(at + 7)?), u32::from(be16(at + 5)?)));
+                }
+                at += 2 + usize::from(be16(at + 2)?);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// The first file an SVG links to (`<image href="logo.png">`); pictures written into it
+/// (`data:` addresses) are fine.
+fn svg_link(data: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(data);
+    text.split("<image").skip(1).find_map(|element| {
+        let element = &element[..element.find('>').unwrap_or(element.len())];
+        let at = element.find("href=")? + 5;
+        let quote = element[at..].chars().next()?;
+        let value = element[at + 1..].split(quote).next()?.trim();
+        (!value.starts_with("data:")).then(|| value.to_string())
+    })
+}
+
 /// Whether Typst can decode the image, so a broken file is reported at the line that
 /// names it rather than as Typst's error at render time. (Typst caches a raster
 /// decode, so rendering reuses it; an SVG is parsed again, with fonts.)
@@ -1113,7 +1256,24 @@ fn tanggal_dokumen(candidates: &[&Tanggal]) -> (u16, u8, u8) {
 
 #[cfg(test)]
 mod tests {
-    use super::without_numbers;
+    use super::{pixels, svg_link, without_numbers};
+
+    #[test]
+    fn image_sizes_from_headers_and_svg_links() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(50_000u32.to_be_bytes());
+        png.extend(40_000u32.to_be_bytes());
+        assert_eq!(pixels(&png, "png"), Some((50_000, 40_000)));
+        // SOI, an APP0 segment of 16 bytes, then SOF0 with height 300 and width 400.
+        let mut jpg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
+        jpg.extend([0; 14]);
+        jpg.extend([0xFF, 0xC0, 0, 17, 8, 0x01, 0x2C, 0x01, 0x90, 3, 0, 0]);
+        assert_eq!(pixels(&jpg, "jpg"), Some((400, 300)));
+        let linked = br#"<svg><image width="5" xlink:href='../rahasia.png'/></svg>"#;
+        assert_eq!(svg_link(linked).as_deref(), Some("../rahasia.png"));
+        let embedded = br#"<svg><image href="data:image/png;base64,AAAA"/></svg>"#;
+        assert_eq!(svg_link(embedded), None);
+    }
 
     fn list(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()

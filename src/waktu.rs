@@ -11,12 +11,20 @@ pub enum Durasi {
     Hari(f64),
 }
 
+/// The largest number a Waktu cell may hold: a step of a hundred thousand
+/// minutes, hours or days is a typing slip, and a longer run of digits would
+/// print as "inf".
+const ANGKA_MAKS: f64 = 100_000.0;
+
 /// Parses "5 Menit", "1 jam", "1,5 Jam", "2 hari"; `None` for anything else.
 pub fn parse(text: &str) -> Option<Durasi> {
     let text = text.trim();
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))?;
     let (number, unit) = text.split_at(split);
     let value: f64 = number.replace(',', ".").parse().ok()?;
+    if !(0.0..=ANGKA_MAKS).contains(&value) {
+        return None;
+    }
     match unit.trim().to_lowercase().as_str() {
         "menit" | "mnt" => Some(Durasi::Menit(value)),
         "jam" => Some(Durasi::Jam(value)),
@@ -69,6 +77,13 @@ fn angka(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_numbers_are_not_durations() {
+        assert_eq!(parse(&format!("{} hari", "9".repeat(400))), None);
+        assert_eq!(parse("100001 menit"), None);
+        assert_eq!(parse("100000 menit"), Some(Durasi::Menit(100000.0)));
+    }
 
     #[test]
     fn parses_the_forms_clerks_write() {

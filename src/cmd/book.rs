@@ -7,7 +7,7 @@ use super::Outcome;
 use crate::cli::BookArgs;
 use sopan::diag::{Akses, display_path, io_gagal};
 use sopan::katalog;
-use sopan::output::write_atomic;
+use sopan::output::{self, write_atomic};
 use sopan::pipeline::{self, Settings};
 use sopan::source::{KATALOG, katalog_info};
 use sopan::typeset::buku::{self, Isi, Sampul};
@@ -38,11 +38,13 @@ pub fn run(
         }
     };
     let mut isi = Vec::new();
+    let mut inputs = Vec::new();
     let mut failed = 0;
     for f in &files {
         match pipeline::load(f, settings) {
             Ok(loaded) => {
                 let _ = write!(err, "{}", loaded.warnings);
+                inputs.extend(loaded.input_files());
                 isi.push(Isi {
                     sop: loaded.sop,
                     templates: loaded.templates,
@@ -56,6 +58,10 @@ pub fn run(
         }
     }
     let target = args.output.clone().unwrap_or_else(|| dir.join("buku.pdf"));
+    if let Err(e) = output::refuse_input(&target, &inputs) {
+        let _ = writeln!(err, "error: {e}");
+        return Outcome::BadUsage;
+    }
     if failed > 0 || isi.is_empty() {
         let _ = writeln!(
             err,

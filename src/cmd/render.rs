@@ -139,6 +139,14 @@ fn render_one(
         let _ = write!(err, "{e}");
         Outcome::BadInput
     })?;
+    let inputs = loaded.input_files();
+    let targets = files.iter().map(|(t, _)| t.as_path()).chain(job.geometry);
+    for target in targets {
+        if let Err(e) = output::refuse_input(target, &inputs) {
+            let _ = writeln!(err, "error: {e}");
+            return Err(Outcome::BadUsage);
+        }
+    }
     let mut written = Vec::new();
     for (target, data) in &files {
         if let Err(e) = write_atomic(target, data) {

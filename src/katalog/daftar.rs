@@ -175,8 +175,13 @@ const KEPALA: [&str; 9] = [
 /// Widest nama or unit printed in the table; the CSV keeps the whole text.
 const LEBAR_MAKS: usize = 60;
 
-/// A table cell: "-" when empty, cut with "…" past `LEBAR_MAKS` characters.
+/// A table cell: "-" when empty, cut with "…" past `LEBAR_MAKS` characters, control
+/// characters shown as `?` so that none reaches the terminal.
 fn sel(s: &str) -> String {
+    let s = &s
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect::<String>();
     if s.is_empty() {
         "-".into()
     } else if s.chars().count() > LEBAR_MAKS {
@@ -291,11 +296,20 @@ impl Daftar {
 }
 
 /// One CSV field, quoted when it holds a comma, quote or line break.
+///
+/// A cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets a leading `'`, as OWASP advises against CSV
+/// injection: Excel and LibreOffice then show the text instead of running it.
 pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -309,5 +323,19 @@ mod tests {
         assert_eq!(csv_cell("Surat, Masuk"), "\"Surat, Masuk\"");
         assert_eq!(csv_cell("kata \"kunci\""), "\"kata \"\"kunci\"\"\"");
         assert_eq!(csv_cell("dua\nbaris"), "\"dua\nbaris\"");
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(csv_cell("+1+2"), "'+1+2");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
+        assert_eq!(csv_cell("800/SOP/2024"), "800/SOP/2024");
     }
 }

@@ -338,9 +338,12 @@ fn render_file(path: &Path, settings: &Settings) -> Result<(Good, String), Strin
     let (loaded, rendered) = pipeline::render_file(path, settings).map_err(|e| e.to_string())?;
     let pdf =
         pipeline::pdf(&loaded, &rendered, None).map_err(|e| format!("{}{e}", loaded.warnings))?;
-    let svgs = (0..rendered.document.pages().len())
-        .filter_map(|i| typeset::page_svg(&rendered.document, i))
-        .collect();
+    let svgs = pipeline::guarded(path, || {
+        Ok((0..rendered.document.pages().len())
+            .filter_map(|i| typeset::page_svg(&rendered.document, i))
+            .collect())
+    })
+    .map_err(|e| e.to_string())?;
     let mut warnings = loaded.warnings;
     for w in &rendered.warnings {
         warnings.push_str(&format!("warning: {w}\n"));

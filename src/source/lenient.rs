@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// The file's TOML table, if the whole file parses.
 pub fn table(path: &Path) -> Option<toml::Table> {
-    std::fs::read_to_string(path).ok()?.parse().ok()
+    super::file::read_text(path, super::file::SOP_MAKS)
+        .ok()?
+        .parse()
+        .ok()
 }
 
 /// The text of the top-level `key` of a file's text. When the file as a whole does not
@@ -34,7 +37,7 @@ pub fn top_level_text(text: &str, key: &str) -> Option<String> {
 
 /// The `nomor` and `nama` of an SOP file, each as far as it can be read.
 pub fn heading(path: &Path) -> (Option<String>, Option<String>) {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = super::file::read_text(path, super::file::SOP_MAKS) else {
         return (None, None);
     };
     (

@@ -1,5 +1,6 @@
 //! Reading SOP files: katalog.toml discovery, TOML parsing with spans, key-by-key inheritance.
 
+pub mod file;
 pub mod lenient;
 pub mod reader;
 pub mod slips;
@@ -38,24 +39,48 @@ impl<'a> Parsed<'a> {
 /// folders above are found from the real location of the file, so `lakip.toml` typed
 /// inside a catalogue's sub-folder finds the katalog.toml files above it too. A
 /// katalog.toml below the working directory is named relative to it, as typed.
+///
+/// The walk up stops at the catalogue's top: the nearest katalog.toml with a
+/// `[katalog]` table. Without one it stops at a repository's top (a folder holding
+/// `.git`) and never goes above the user's home folder, so a katalog.toml planted
+/// further up changes nothing.
 pub fn katalog_chain(sop: &Path) -> Vec<PathBuf> {
     let Ok(start) = folder(sop.parent()).canonicalize() else {
         return Vec::new();
     };
     let cwd = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
-    let mut chain: Vec<PathBuf> = start
-        .ancestors()
-        .map(|d| d.join(KATALOG))
-        .filter(|k| k.is_file())
-        .map(
-            |k| match cwd.as_deref().and_then(|c| k.strip_prefix(c).ok()) {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .and_then(|h| PathBuf::from(h).canonicalize().ok());
+    let mut chain: Vec<PathBuf> = Vec::new();
+    for dir in start.ancestors() {
+        let k = dir.join(KATALOG);
+        let mut top = false;
+        if std::fs::metadata(&k).is_ok_and(|m| m.is_file()) {
+            top = names_the_catalogue(&k);
+            chain.push(match cwd.as_deref().and_then(|c| k.strip_prefix(c).ok()) {
                 Some(below) => below.to_path_buf(),
                 None => k,
-            },
-        )
-        .collect();
+            });
+        }
+        if top || dir.join(".git").exists() || home.as_deref() == Some(dir) {
+            break;
+        }
+    }
     chain.reverse();
     chain
+}
+
+/// Whether a katalog.toml has a `[katalog]` table: the top of its catalogue. Read line
+/// by line, so a file that does not parse (validation reports it) still counts.
+fn names_the_catalogue(katalog: &Path) -> bool {
+    file::read_text(katalog, file::SOP_MAKS).is_ok_and(|text| {
+        text.lines().any(|l| {
+            l.trim_start()
+                .strip_prefix("[katalog]")
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
+        })
+    })
 }
 
 /// The folder an SOP may read images from: the outermost catalogue above it, or its own folder.
@@ -78,12 +103,15 @@ fn folder(parent: Option<&Path>) -> &Path {
 
 /// Reads a file into `sources`; a read failure is a diagnostic.
 pub fn read(path: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
-    match std::fs::read_to_string(path) {
+    let data = file::read_bytes(path, file::SOP_MAKS)
+        .map_err(|err| Diagnostic::general(io_gagal(Akses::Baca, path, &err).to_string()))?;
+    match file::decode(data) {
         Ok(text) => Ok(sources.add(path, text)),
-        Err(err) => Err(Diagnostic::general(format!(
-            "{}",
-            io_gagal(Akses::Baca, path, &err)
-        ))),
+        Err(not_text) => Err(Diagnostic::general(format!(
+            "{}: {not_text}",
+            crate::diag::display_path(path)
+        ))
+        .with_hint(file::NotText::HINT)),
     }
 }
 
@@ -195,19 +223,26 @@ pub fn each_string<'a>(
 }
 
 /// Every SOP file below a folder (every `*.toml` except katalog.toml), sorted by path.
+/// Symbolic links to folders are not followed; links to files are kept.
 pub fn sop_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') || name == "templates" {
+            let entry = entry?;
+            let path = entry.path();
+            // Names that are not UTF-8 are compared by their bytes, so such an SOP is
+            // rendered like any other instead of being passed over.
+            let name = entry.file_name();
+            let name = name.as_encoded_bytes();
+            if name.starts_with(b".") || name == b"templates" {
                 continue;
             }
-            if path.is_dir() {
+            // A symbolic link to a folder is not followed: `loop -> .` would never end.
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 stack.push(path);
-            } else if name.ends_with(".toml") && name != KATALOG {
+            } else if name.ends_with(b".toml") && name != KATALOG.as_bytes() {
                 out.push(path);
             }
         }

@@ -17,6 +17,9 @@ pub struct Val<'a> {
     pub value: &'a Spanned<DeValue<'a>>,
 }
 
+/// The most characters one text may hold: a kegiatan of 1,500 words is about 12,000.
+pub const TEKS_MAKS: usize = 20_000;
+
 impl<'a> Val<'a> {
     /// The byte range of the value.
     pub fn span(&self) -> Range<usize> {
@@ -35,6 +38,20 @@ impl<'a> Val<'a> {
     /// A string.
     pub fn text(&self, errors: &mut Vec<Diagnostic>) -> Option<String> {
         match self.value.get_ref() {
+            DeValue::String(s) if s.chars().count() > TEKS_MAKS => {
+                errors.push(
+                    Diagnostic::error(
+                        self.file,
+                        self.span(),
+                        format!(
+                            "teks terlalu panjang: {} huruf (batasnya {TEKS_MAKS})",
+                            s.chars().count()
+                        ),
+                    )
+                    .with_hint("ringkas teks ini, atau bagi langkahnya menjadi beberapa langkah"),
+                );
+                None
+            }
             DeValue::String(s) => Some(s.to_string()),
             _ => {
                 errors.push(self.wrong_type("teks dalam tanda kutip"));

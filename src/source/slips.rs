@@ -73,6 +73,19 @@ pub fn explain(text: &str, span: Range<usize>, message: &str) -> Slip {
         label: label.into(),
         hint: hint.into(),
     };
+    if let Some(line) = line_at(text, span.start)
+        && let Some((at, c)) = text[line.clone()]
+            .char_indices()
+            .find(|(_, c)| c.is_control() && *c != '\t' && *c != '\r')
+    {
+        let at = line.start + at;
+        return Slip {
+            span: at..at + c.len_utf8(),
+            message: format!("karakter kendali U+{:04X} di baris ini", c as u32),
+            label: "karakter tak terlihat (tertulis ? di sini)".into(),
+            hint: "hapus karakter ini; biasanya terbawa saat menyalin dari program lain".into(),
+        };
+    }
     if let Some(quote) = curly_quote(text, span.start) {
         return slip(
             quote,

@@ -325,7 +325,7 @@ pub(crate) fn first_pass(
     plans: &[TablePlan],
 ) -> Result<Routed, RenderError> {
     let sheet = compile(world)?;
-    let measured = measure(&sheet)?;
+    let measured = measure(&sheet, &step_counts(sop))?;
     let (geometry, violations) = route_all(sop, plans, &measured, &sheet);
     Ok(Routed {
         continued_grids: continued_grids(&sheet),
@@ -360,7 +360,18 @@ pub(crate) fn second_pass(
     let sheet = if !routed.continued_grids.is_empty() {
         world.set_file(data::TAHAP_JSON, tahap(&routed.continued_grids));
         let sheet = compile(world)?;
-        if sheet.pages().len() != routed.pages || !measure(&sheet)?.same_rows(&routed.measured) {
+        if sheet.pages().len() != routed.pages
+            || !measure(
+                &sheet,
+                &routed
+                    .measured
+                    .rows
+                    .iter()
+                    .map(Vec::len)
+                    .collect::<Vec<_>>(),
+            )?
+            .same_rows(&routed.measured)
+        {
             return Err(RenderError::Bug(
                 "tata letak berubah di antara dua tahap".into(),
             ));
@@ -517,7 +528,7 @@ fn continued_grids(doc: &PagedDocument) -> BTreeMap<usize, usize> {
 /// of routing alone, without Typst).
 pub fn reroute(sop: &Sop, doc: &PagedDocument) -> Result<Geometry, RenderError> {
     let (plans, _) = plan::plan(sop, Density::Compact, &plan::rooms(sop, Density::Compact))?;
-    Ok(route_all(sop, &plans, &measure(doc)?, doc).0)
+    Ok(route_all(sop, &plans, &measure(doc, &step_counts(sop))?, doc).0)
 }
 
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
@@ -667,8 +678,14 @@ impl Measured {
     }
 }
 
-/// Where every row of the SOP landed.
-pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
+/// How many steps each flow table has: the row markers a sheet may carry.
+fn step_counts(sop: &Sop) -> Vec<usize> {
+    sop.prosedur.iter().map(|pr| pr.langkah.len()).collect()
+}
+
+/// Where the rows of every flow table landed, read from the row markers of `doc`;
+/// `steps` is how many rows each table has.
+pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, RenderError> {
     let intro = doc.introspector();
     let label = Label::new(PicoStr::intern(data::ROW_MARKER)).expect("label name is not empty");
     let mut tops: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
@@ -688,6 +705,13 @@ pub(crate) fn measure(doc: &PagedDocument) -> Result<Measured, RenderError> {
                 .unwrap_or(-1)
         };
         let (p, s, e) = (int("p").max(0) as usize, int("s").max(0) as usize, int("e"));
+        // A template override could write any number here: never size anything by it.
+        if s >= steps.get(p).copied().unwrap_or(0) {
+            return Err(RenderError::Typst(format!(
+                "penanda baris untuk prosedur {p}, langkah {s} tidak ada di SOP ini \
+                 (periksa templat pengganti alur.typ)"
+            )));
+        }
         let Some(loc) = elem.location() else { continue };
         let Some(pos) = intro.position(loc) else {
             continue;

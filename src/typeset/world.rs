@@ -162,7 +162,7 @@ pub fn templates_for(sop: &Path) -> Result<Templates, TemplateError> {
         for (name, text) in &mut templates {
             let path = dir.join(name.as_str());
             if path.is_file() {
-                *text = std::fs::read_to_string(&path)
+                *text = crate::source::file::read_text(&path, crate::source::file::TEMPLATE_MAKS)
                     .map_err(|error| TemplateError { path, error })?;
             }
         }

@@ -8,14 +8,6 @@ use sopan::katalog::build::{self, BuildOptions, Shard, Summary};
 use sopan::katalog::init;
 use sopan::pipeline::{self, Settings};
 
-/// A fresh empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sopan-katalog-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
 fn options(dir: &Path) -> BuildOptions {
     BuildOptions {
         dir: dir.to_path_buf(),

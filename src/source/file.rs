@@ -1,0 +1,209 @@
+//! Reading the files an SOP names, carefully: only regular files (a FIFO or a device
+//! would hang the read), never more bytes than a limit, and text decoded the way
+//! Windows programs save it.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The largest SOP or katalog.toml file: a long SOP is about 20 KB.
+pub const SOP_MAKS: u64 = 1024 * 1024;
+
+/// The largest logo or signature image.
+pub const GAMBAR_MAKS: u64 = 10 * 1024 * 1024;
+
+/// The largest template override.
+pub const TEMPLATE_MAKS: u64 = 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes. Anything else (a folder, a FIFO, a
+/// device, a bigger file) is refused before its contents are read, with an error whose
+/// text is an Indonesian sentence.
+pub fn read_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(std::io::ErrorKind::IsADirectory.into());
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "bukan berkas biasa (pipa, soket atau perangkat), sopan tidak membacanya",
+        ));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut data = Vec::with_capacity(meta.len() as usize);
+    // The file may grow between the check and the read.
+    file.take(limit + 1).read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Err(too_large(data.len() as u64, limit));
+    }
+    Ok(data)
+}
+
+fn too_large(size: u64, limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "berkas terlalu besar ({}; batasnya {})",
+            ukuran(size),
+            ukuran(limit)
+        ),
+    )
+}
+
+/// A byte count as people say it: "1,5 MB", "300 KB".
+fn ukuran(bytes: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let b = bytes as f64;
+    if b >= MB {
+        format!("{:.1} MB", b / MB)
+            .replace('.', ",")
+            .replace(",0 MB", " MB")
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Why a file's bytes are not text sopan can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotText {
+    /// Byte offset of the first byte that is not UTF-8.
+    pub offset: usize,
+    /// Its line, 1-based.
+    pub line: usize,
+    /// Its column in characters, 1-based.
+    pub column: usize,
+}
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "berkas tidak tersimpan sebagai teks UTF-8: byte ke-{} (baris {}, kolom {}) \
+             tidak terbaca",
+            self.offset, self.line, self.column
+        )
+    }
+}
+
+impl NotText {
+    /// What to do about it.
+    pub const HINT: &str = "berkas ini kemungkinan disimpan sebagai ANSI/Latin-1; buka di \
+                            Notepad, pilih Simpan Sebagai, lalu pilih Pengodean \"UTF-8\"";
+}
+
+/// Decodes a text file: UTF-8 (with or without a byte-order mark), or UTF-16 with a
+/// byte-order mark, which Windows Notepad saves as "Unicode".
+pub fn decode(data: Vec<u8>) -> Result<String, NotText> {
+    let utf16 = |bytes: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = bytes
+            .chunks(2)
+            .map(|c| unit([c[0], *c.get(1).unwrap_or(&0)]));
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    match data.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => return Ok(utf16(rest, u16::from_le_bytes)),
+        [0xFE, 0xFF, rest @ ..] => return Ok(utf16(rest, u16::from_be_bytes)),
+        _ => {}
+    }
+    let start = if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    match std::str::from_utf8(&data[start..]) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let offset = start + e.valid_up_to();
+            let before = String::from_utf8_lossy(&data[start..offset]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            Err(NotText {
+                offset,
+                line,
+                column,
+            })
+        }
+    }
+}
+
+/// Reads a text file of at most `limit` bytes: [`read_bytes`], then [`decode`].
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    let data = read_bytes(path, limit)?;
+    decode(data).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{e} ({})", NotText::HINT),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_as_windows_saves_it() {
+        assert_eq!(decode(b"nama = 1".to_vec()).unwrap(), "nama = 1");
+        assert_eq!(decode(b"\xEF\xBB\xBFa".to_vec()).unwrap(), "a");
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("né\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(le).unwrap(), "né\n");
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("né".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(be).unwrap(), "né");
+        // Latin-1 "é" on line 2, after "ab".
+        let bad = decode(b"x\nab\xE9c".to_vec()).unwrap_err();
+        assert_eq!(
+            bad,
+            NotText {
+                offset: 4,
+                line: 2,
+                column: 3
+            }
+        );
+    }
+
+    #[test]
+    fn only_regular_files_within_the_limit() {
+        let dir = std::env::temp_dir().join(format!("sopan-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("a.toml");
+        std::fs::write(&f, vec![b'a'; 1536 * 1024]).unwrap();
+        assert_eq!(read_bytes(&f, 1536 * 1024).unwrap().len(), 1536 * 1024);
+        let big = read_bytes(&f, SOP_MAKS).unwrap_err();
+        assert!(
+            big.to_string()
+                .contains("terlalu besar (1,5 MB; batasnya 1 MB)"),
+            "{big}"
+        );
+        assert_eq!(
+            read_bytes(&dir, 10).unwrap_err().kind(),
+            std::io::ErrorKind::IsADirectory
+        );
+        #[cfg(unix)]
+        {
+            let fifo = dir.join("pipa.toml");
+            let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let e = read_bytes(&fifo, 10).unwrap_err();
+            assert!(e.to_string().contains("bukan berkas biasa"), "{e}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(ukuran(1024 * 1024), "1 MB");
+        assert_eq!(ukuran(1536 * 1024), "1,5 MB");
+        assert_eq!(ukuran(300 * 1024), "300 KB");
+    }
+}
