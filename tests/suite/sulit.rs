@@ -60,3 +60,13 @@ fn forty_steps_with_long_texts() {
 fn eight_lines_across_one_page_break_in_one_lane() {
     hard_case("satu-lajur", 1);
 }
+
+/// Rules 1-7 (src/flow/check.rs) on joint steps across twenty lanes with jumps: the
+/// search budget of a jump (src/flow/route/jump.rs) still gives clean drawings.
+#[test]
+fn joint_steps_across_twenty_lanes() {
+    let file = root().join("tests/fixtures/sulit/bersama-dua-puluh-lajur.toml");
+    let (sop, _, rendered) = render(&file);
+    let report = check(&rendered.geometry, &expected_edges(&sop.prosedur));
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+}
