@@ -228,6 +228,19 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
             rest.len()
         );
     }
+    // Messages quote what the file says: no control character reaches the terminal.
+    if out.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
+        out = out
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    '?'
+                } else {
+                    c
+                }
+            })
+            .collect();
+    }
     out
 }
 

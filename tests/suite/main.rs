@@ -9,6 +9,7 @@ mod common;
 mod buku;
 mod examples;
 mod fixtures;
+mod fuzz;
 mod hardening;
 mod images;
 mod katalog;

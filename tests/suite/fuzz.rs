@@ -1,0 +1,280 @@
+//! A fuzzer over the whole road: bytes -> TOML -> validation -> routing -> Typst -> PDF.
+//!
+//! cargo-fuzz needs a nightly compiler, so this is a structured generator run in the
+//! release test binary. It starts from every example and fixture and mutates them: byte
+//! flips, cut and repeated ranges, pieces of other seeds spliced in, and snippets a
+//! clerk or an attacker might write (extra steps, jumps to anywhere, control and
+//! foreign characters, huge numbers, deep arrays, long texts). Each input goes down the
+//! road every command takes. A finding is a panic (sopan reports it as "bug sopan"),
+//! any typesetting failure (there are no template overrides here, so user text broke a
+//! template), a message with a raw control character or over 100 KB, or an input that
+//! takes longer than 5 s.
+//!
+//! `cargo test --release` runs a short round. For a long run:
+//! `SOPAN_FUZZ_SECS=1800 cargo test --release --test suite fuzz -- --nocapture`
+//! (`SOPAN_FUZZ_SEED` picks another sequence). Inputs that found something are written
+//! to tests/out/fuzz/ for a fixture to be made of them.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use sopan::pipeline::{self, Failure, Settings};
+
+/// xorshift64*: small, and the same sequence on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Text a clerk or an attacker might put in an SOP.
+const SNIPPETS: &[&str] = &[
+    "\n[[langkah]]\nkegiatan = \"Memeriksa\"\npelaksana = \"Staf\"\n",
+    "\nkeputusan = { ya = 1, tidak = \"selesai\" }\n",
+    "\nkeputusan = { tidak = 999999999999 }\n",
+    "\nkeputusan = { ya = -1 }\n",
+    "\nlanjut = 0\n",
+    "\nid = \"selesai\"\n",
+    "\npelaksana = []\n",
+    "\npelaksana = [\"A\", \"A\", \"A\"]\n",
+    "\nwaktu = \"99999999999999999999999 Hari\"\n",
+    "\nwaktu = \"1e308 menit\"\n",
+    "\n[kertas]\nukuran = \"Legal\"\norientasi = \"portrait\"\n",
+    "\n[gaya]\nfont = \"serif\"\n",
+    "\n[instansi]\nlogo = \"../../../../etc/passwd\"\n",
+    "\n[instansi]\nlogo = \"/dev/zero\"\n",
+    "\n[pengesahan]\nttd = \"katalog.toml\"\n",
+    "\ntanggal_efektif = 2024-02-30\n",
+    "\ntanggal_efektif = 9999-12-31T23:59:59Z\n",
+    "\nx = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+    "\"#import \\\"/etc/passwd\\\"\"",
+    "\"]) #panic(\\\"x\\\") #(\"",
+    "\"\\u001b[2J\\u0007\\u0000\"",
+    "\"\u{202E}\u{200B}\u{FEFF}\u{2011}\u{2713}\u{1F600}\u{0635}\u{0644}\u{0627}\"",
+    "\"漢字テキスト\"",
+    "'''\nbaris\nbaru\n'''",
+    "\"\"\"\n\n\n\n\n\"\"\"",
+    "= = =",
+    "[[prosedur]]\njudul = \"B\"\n",
+    "\n[[prosedur.langkah]]\nkegiatan = \"x\"\n",
+];
+
+/// Every SOP file to start from: the examples and the fixtures, with their folders.
+fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = examples();
+    for folder in ["ok", "err", "sulit"] {
+        files
+            .extend(sopan::source::sop_files(&root().join("tests/fixtures").join(folder)).unwrap());
+    }
+    files
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f).expect("seed");
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// One mutation of `input`, with `other` (another seed) to splice from.
+fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
+    let at = |rng: &mut Rng, len: usize| rng.below(len + 1);
+    match rng.below(11) {
+        9 | 10 => {
+            // A jump, or another pelaksana, for a step: valid input that the router must
+            // draw.
+            if let Some(k) = find_from(input, b"\nkegiatan = ", rng.below(input.len().max(1))) {
+                let line_end = input[k + 1..]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .map_or(input.len(), |p| k + 1 + p);
+                let target = 1 + rng.below(45);
+                let extra = match rng.below(4) {
+                    0 => format!("\nkeputusan = {{ tidak = {target} }}"),
+                    1 => format!("\nkeputusan = {{ ya = {target}, tidak = \"selesai\" }}"),
+                    2 => format!("\nlanjut = {target}"),
+                    _ => String::new(),
+                };
+                input.splice(line_end..line_end, extra.into_bytes());
+            }
+        }
+        0 if !input.is_empty() => {
+            let i = rng.below(input.len());
+            input[i] ^= 1 << rng.below(8);
+        }
+        1 if !input.is_empty() => {
+            let i = rng.below(input.len());
+            input[i] = *rng.pick(b"\"'[]{}=,.#\\\n0123456789-");
+        }
+        2 => {
+            let (a, b) = (at(rng, input.len()), at(rng, input.len()));
+            input.drain(a.min(b)..a.max(b).min(a.min(b) + 200));
+        }
+        3 => {
+            let (a, b) = (at(rng, input.len()), at(rng, input.len()));
+            let piece = input[a.min(b)..a.max(b).min(a.min(b) + 400)].to_vec();
+            let i = at(rng, input.len());
+            for _ in 0..1 + rng.below(4) {
+                input.splice(i..i, piece.iter().copied());
+            }
+        }
+        4 if !other.is_empty() => {
+            let a = rng.below(other.len());
+            let piece = &other[a..other.len().min(a + 1 + rng.below(600))];
+            let i = at(rng, input.len());
+            input.splice(i..i, piece.iter().copied());
+        }
+        5 | 6 => {
+            let i = match rng.below(3) {
+                0 => input.len(),
+                _ => at(rng, input.len()),
+            };
+            let snippet = rng.pick(SNIPPETS).as_bytes().to_vec();
+            input.splice(i..i, snippet);
+        }
+        7 => {
+            // A long text or a long run of one character.
+            let c = *rng.pick(&["a", "kata ", "\u{4E00}", "\"", "[", "\n", " "]);
+            let n = 1 + rng.below(3000);
+            let i = at(rng, input.len());
+            input.splice(i..i, c.repeat(n).into_bytes());
+        }
+        _ => {
+            // A value replaced by a number, date or table.
+            if let Some(eq) = find_from(input, b"= ", rng.below(input.len().max(1))) {
+                let end = input[eq..]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .map_or(input.len(), |p| eq + p);
+                let value = *rng.pick(&[
+                    "= 0",
+                    "= -9223372036854775808",
+                    "= 1.5e300",
+                    "= nan",
+                    "= true",
+                    "= {}",
+                    "= []",
+                    "= 2024-01-01",
+                    "= [1, \"a\", {}]",
+                ]);
+                input.splice(eq..end, value.bytes());
+            }
+        }
+    }
+}
+
+fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// What one input did wrong, if anything, and whether it became a PDF.
+fn run_one(path: &Path) -> (Option<String>, bool) {
+    let started = Instant::now();
+    let result =
+        pipeline::render_file(path, &Settings::default()).and_then(|(loaded, rendered)| {
+            pipeline::pdf(&loaded, &rendered, None).map(|pdf| (loaded, pdf))
+        });
+    let took = started.elapsed();
+    let finding = match &result {
+        Ok((_, pdf)) if !pdf.starts_with(b"%PDF-") => Some("output is not a PDF".to_string()),
+        Ok((loaded, _)) => messages_wrong(&loaded.warnings),
+        Err(Failure::Invalid(text)) => messages_wrong(text),
+        Err(e) => Some(format!("typesetting failed: {e}")),
+    };
+    let finding =
+        finding.or_else(|| (took > Duration::from_secs(5)).then(|| format!("took {took:?}")));
+    (finding, result.is_ok())
+}
+
+fn messages_wrong(text: &str) -> Option<String> {
+    if text.len() > 100_000 {
+        return Some(format!("{} bytes of messages", text.len()));
+    }
+    text.chars()
+        .find(|c| c.is_control() && *c != '\n' && *c != '\t' && *c != '\r')
+        .map(|c| format!("raw control character U+{:04X} in the messages", c as u32))
+}
+
+/// Runs the fuzzer for `SOPAN_FUZZ_SECS` seconds (a short round by default) and fails
+/// with every finding.
+#[test]
+fn fuzz_the_whole_road() {
+    let secs: u64 = std::env::var("SOPAN_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let seed: u64 = std::env::var("SOPAN_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed);
+    let dir = scratch("fuzz");
+    // The inputs live in a copy of a catalogue, so katalog.toml and logos take part.
+    copy_dir(&root().join("examples/pagar-alam-dpmptsptk"), &dir);
+    let target = dir.join("perencanaan/fuzz.toml");
+    let seeds = seeds();
+    let renderable: Vec<_> = seeds
+        .iter()
+        .filter(|(f, _)| !f.starts_with(root().join("tests/fixtures/err")))
+        .cloned()
+        .collect();
+    let report = big_stack(move || {
+        let mut rng = Rng(seed | 1);
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let (mut runs, mut pdfs, mut findings) = (0usize, 0usize, Vec::new());
+        while Instant::now() < deadline {
+            // Mostly seeds that render, so that inputs reach the router and Typst.
+            let (from, base) = if rng.below(4) > 0 {
+                rng.pick(&renderable)
+            } else {
+                rng.pick(&seeds)
+            };
+            let mut input = base.clone();
+            let other = rng.pick(&seeds).1.clone();
+            // Mostly one mutation, so that many inputs still validate and reach the router.
+            for _ in 0..1 + rng.below(3) * rng.below(3) {
+                mutate(&mut rng, &mut input, &other);
+            }
+            std::fs::write(&target, &input).expect("write input");
+            runs += 1;
+            let (finding, pdf) = run_one(&target);
+            pdfs += usize::from(pdf);
+            if let Some(what) = finding {
+                let out = root().join("tests/out/fuzz");
+                std::fs::create_dir_all(&out).expect("tests/out/fuzz");
+                let name = out.join(format!("temuan-{seed}-{runs}.toml"));
+                std::fs::write(&name, &input).expect("keep finding");
+                findings.push(format!(
+                    "{}: {what} (from {})",
+                    name.display(),
+                    from.display()
+                ));
+            }
+            sopan::typeset::tidy_cache(1);
+        }
+        (runs, pdfs, findings)
+    });
+    let (runs, pdfs, findings) = report;
+    eprintln!(
+        "fuzz: {runs} inputs in {secs} s, {pdfs} of them rendered to PDF, {} findings",
+        findings.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(runs > 0);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
