@@ -938,6 +938,9 @@ impl Validator<'_> {
                 );
             }
         }
+        if !self.diags.iter().any(Diagnostic::is_error) {
+            self.check_flow_ends(&langkah, &steps);
+        }
         // The total of what can be added up, saying which steps it leaves out.
         let norma_waktu = (!durasi.is_empty()).then(|| {
             let total = waktu::total(&durasi, gaya.jam_per_hari);
@@ -963,6 +966,73 @@ impl Validator<'_> {
             norma_waktu,
             waktu_tak_terbaca,
         })
+    }
+
+    /// Warns about steps the flow from the first step never reaches, and about a loop
+    /// the flow enters and cannot leave: the procedure would never end.
+    fn check_flow_ends(&mut self, langkah: &[Langkah], steps: &[Table<'_>]) {
+        let n = langkah.len();
+        // Steps from which the end can be reached, found backwards from the ends.
+        let mut ends = vec![false; n];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (i, l) in langkah.iter().enumerate() {
+                if ends[i] {
+                    continue;
+                }
+                let ok = matches!(l.alur, Alur::Akhir)
+                    || l.alur.tujuan().any(|t| match t {
+                        Tujuan::Selesai => true,
+                        Tujuan::Langkah(j) => ends.get(j).copied().unwrap_or(false),
+                    });
+                if ok {
+                    ends[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        let mut reached = vec![false; n];
+        let mut todo = vec![0];
+        while let Some(i) = todo.pop() {
+            if i < n && !reached[i] {
+                reached[i] = true;
+                todo.extend(langkah[i].alur.langkah());
+            }
+        }
+        let span = |i: usize| {
+            let t = &steps[i];
+            let v = t.get("keputusan").or_else(|| t.get("lanjut"));
+            (t.file, v.map_or(t.span.start..t.span.start, |v| v.span()))
+        };
+        // The last such step usually holds the jump back that closes the loop.
+        if let Some(stuck) = (0..n).rfind(|&i| reached[i] && !ends[i]) {
+            let (file, at) = span(stuck);
+            self.diags.push(
+                Diagnostic::warning(
+                    file,
+                    at,
+                    format!("alur dari langkah {} tidak pernah sampai ke akhir prosedur", stuck + 1),
+                )
+                .with_label("putaran tanpa jalan keluar")
+                .with_hint("beri putaran ini jalan keluar: keputusan = { ya = ..., tidak = ... } dengan salah satu tujuan ke langkah sesudah putaran, atau \"selesai\""),
+            );
+        }
+        let lost: Vec<usize> = (0..n).filter(|&i| !reached[i]).map(|i| i + 1).collect();
+        if let Some(&first) = lost.first() {
+            let t = &steps[first - 1];
+            self.diags.push(
+                Diagnostic::warning(
+                    t.file,
+                    t.span.start..t.span.start,
+                    format!(
+                        "langkah {} tidak pernah dicapai dari langkah 1",
+                        crate::review::daftar(&lost)
+                    ),
+                )
+                .with_hint("periksa tujuan keputusan dan lanjut di langkah sebelumnya"),
+            );
+        }
     }
 
     /// The lanes a step names, and whether it named one that is not in the list.

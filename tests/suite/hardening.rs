@@ -344,3 +344,33 @@ fn limits_just_below_and_above() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A loop with no way out, and steps the flow never reaches, are warned about at the
+/// step that closes the loop and at the first step left out.
+#[test]
+fn a_flow_that_never_ends_is_warned_about() {
+    let dir = scratch("loop");
+    let sop = dir.join("putaran.toml");
+    let text = "nomor = \"1\"\nnama = \"UJI\"\npelaksana = [\"Staf\", \"Kepala\"]\n\n\
+                [[langkah]]\nkegiatan = \"Menerima\"\npelaksana = \"Staf\"\n\n\
+                [[langkah]]\nid = \"periksa\"\nkegiatan = \"Memeriksa\"\npelaksana = \"Kepala\"\n\n\
+                [[langkah]]\nkegiatan = \"Memperbaiki\"\npelaksana = \"Staf\"\nlanjut = \"periksa\"\n\n\
+                [[langkah]]\nkegiatan = \"Mengarsipkan\"\npelaksana = \"Staf\"\n";
+    std::fs::write(&sop, text).unwrap();
+    let run = sopan(["check".as_ref(), sop.as_os_str()]);
+    assert_eq!(run.code, 0, "a warning, not an error: {}", run.err);
+    assert!(
+        run.err
+            .contains("alur dari langkah 3 tidak pernah sampai ke akhir prosedur"),
+        "{}",
+        run.err
+    );
+    assert!(run.err.contains("putaran.toml:17:"), "{}", run.err);
+    assert!(
+        run.err
+            .contains("langkah 4 tidak pernah dicapai dari langkah 1"),
+        "{}",
+        run.err
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
