@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod arsip;
 mod buku;
 mod examples;
 mod fixtures;
