@@ -279,6 +279,7 @@ pub fn error_page(status: u16) -> String {
         403 => "Akses ditolak: pratinjau hanya menampilkan isi katalog ini.",
         404 => "Halaman tidak ditemukan.",
         405 => "Hanya permintaan GET yang dilayani.",
+        431 => "Kepala permintaan terlalu panjang.",
         503 => "Terlalu banyak permintaan; coba lagi sebentar.",
         _ => "Terjadi kesalahan.",
     };

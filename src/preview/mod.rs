@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod html;
+pub mod http;
 pub mod server;
 pub mod watch;
 

@@ -1,21 +1,31 @@
 //! The HTTP side of the preview: known routes only, generated content only, loopback by
 //! default, and Server-Sent Events that tell open pages when an SOP was rendered again.
+//!
+//! A fixed pool of [`WORKERS`] threads reads and answers requests, one per connection;
+//! a connection that finds the queue full gets 503. An event stream leaves the pool for
+//! a thread of its own, at most [`MAX_STREAMS`] at once, so open pages can never take
+//! the workers that answer page requests.
 
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, Server};
-
 use super::catalogue::{self, Catalogue, Shared};
+use super::http::{self, HeadError};
 use super::{html, watch};
 
-/// Requests handled at once; more get 503 (each open page holds one for its event stream).
-const MAX_ACTIVE: usize = 64;
+/// Threads that read and answer requests.
+const WORKERS: usize = 8;
+
+/// Connections waiting for a worker; more get 503 at once.
+const QUEUE: usize = 64;
+
+/// Event streams open at once (one per open page); more get 503.
+const MAX_STREAMS: usize = 32;
 
 /// A comment line sent this often keeps idle event streams open and finds closed ones.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -65,7 +75,7 @@ impl Broadcast {
 /// A running preview.
 pub struct Preview {
     addr: SocketAddr,
-    server: Arc<Server>,
+    stopping: Arc<AtomicBool>,
     broadcast: Broadcast,
     shared: Shared,
     accept: Option<std::thread::JoinHandle<()>>,
@@ -111,18 +121,16 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
             ))
         })?,
     };
-    let server = Server::http(SocketAddr::new(ip, options.port)).map_err(|e| {
+    let listener = TcpListener::bind(SocketAddr::new(ip, options.port)).map_err(|e| {
         StartError::Listen(format!(
             "tidak dapat membuka port {} di {ip}: {e}; coba --port lain, misalnya --port {}",
             options.port,
             options.port.wrapping_add(1).max(1024)
         ))
     })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| StartError::Listen("alamat server tidak dikenal".into()))?;
-    let server = Arc::new(server);
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Listen(format!("alamat server tidak dikenal: {e}")))?;
     let watch_root = catalogue.watch_root.clone();
     let shared: Shared = Arc::new(Mutex::new(catalogue));
     let broadcast = Broadcast::default();
@@ -146,25 +154,56 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         shared: shared.clone(),
         broadcast: broadcast.clone(),
         loopback_only: ip.is_loopback(),
-        active: Arc::new(AtomicUsize::new(0)),
+        streams: Arc::new(AtomicUsize::new(0)),
     };
-    let accept_server = server.clone();
-    let accept = std::thread::Builder::new()
-        .name("sopan-http".into())
-        .spawn(move || {
-            for request in accept_server.incoming_requests() {
-                site.dispatch(request);
-            }
-        })
+    let stopping = Arc::new(AtomicBool::new(false));
+    let accept = serve(listener, site, stopping.clone())
         .map_err(|e| StartError::Listen(format!("tidak dapat memulai: {e}")))?;
     Ok(Preview {
         addr,
-        server,
+        stopping,
         broadcast,
         shared,
         accept: Some(accept),
         _watcher: watcher,
     })
+}
+
+/// Starts the workers and the thread that accepts connections; returns the latter.
+fn serve(
+    listener: TcpListener,
+    site: Site,
+    stopping: Arc<AtomicBool>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let (queue, waiting) = mpsc::sync_channel::<TcpStream>(QUEUE);
+    let waiting = Arc::new(Mutex::new(waiting));
+    for _ in 0..WORKERS {
+        let (site, waiting) = (site.clone(), waiting.clone());
+        std::thread::Builder::new()
+            .name("sopan-http".into())
+            .spawn(move || {
+                loop {
+                    // The lock is held only while waiting for the next connection.
+                    let next = waiting.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(stream) = next else { return };
+                    site.serve(stream);
+                }
+            })?;
+    }
+    std::thread::Builder::new()
+        .name("sopan-accept".into())
+        .spawn(move || {
+            for conn in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(stream) = conn else { continue };
+                if let Err(TrySendError::Full(mut stream)) = queue.try_send(stream) {
+                    let body = html::error_page(503);
+                    let _ = http::respond(&mut stream, 503, &[], body.as_bytes(), true);
+                }
+            }
+        })
 }
 
 impl Preview {
@@ -196,7 +235,9 @@ impl Preview {
 
     /// Stops serving and ends every event stream.
     pub fn stop(mut self) {
-        self.server.unblock();
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wakes the accepting thread, which then sees `stopping`.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         self.broadcast.close();
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();
@@ -210,7 +251,8 @@ struct Site {
     shared: Shared,
     broadcast: Broadcast,
     loopback_only: bool,
-    active: Arc<AtomicUsize>,
+    /// Event streams open now.
+    streams: Arc<AtomicUsize>,
 }
 
 /// A decided answer to a request.
@@ -356,47 +398,49 @@ fn local_host(host: &str) -> bool {
 }
 
 impl Site {
-    fn dispatch(&self, request: Request) {
-        if self.active.fetch_add(1, Ordering::SeqCst) >= MAX_ACTIVE {
-            self.active.fetch_sub(1, Ordering::SeqCst);
-            send(request, Reply::error(503));
-            return;
+    /// Reads one request from `stream` and answers it; an event stream goes on on a
+    /// thread of its own.
+    fn serve(&self, mut stream: TcpStream) {
+        let head = match http::read_head(&mut stream) {
+            Ok(head) => head,
+            Err(HeadError::TooLarge) => return send(&mut stream, Reply::error(431), true),
+            Err(HeadError::Malformed) => return send(&mut stream, Reply::error(400), true),
+            Err(HeadError::Gone) => return,
+        };
+        let with_body = head.method != "HEAD";
+        if !matches!(head.method.as_str(), "GET" | "HEAD") {
+            return send(&mut stream, Reply::error(405), true);
         }
-        let site = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sopan-request".into())
-            .spawn(move || {
-                site.handle(request);
-                site.active.fetch_sub(1, Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            self.active.fetch_sub(1, Ordering::SeqCst);
+        if self.loopback_only && !head.host.as_deref().is_some_and(local_host) {
+            return send(&mut stream, Reply::error(403), with_body);
+        }
+        let route = match route(&head.target) {
+            Ok(r) => r,
+            Err(Refusal::NotFound) => return send(&mut stream, Reply::error(404), with_body),
+            Err(Refusal::Forbidden) => return send(&mut stream, Reply::error(403), with_body),
+            Err(Refusal::BadRequest) => return send(&mut stream, Reply::error(400), with_body),
+        };
+        match route {
+            Route::Events => self.open_events(stream),
+            Route::Page(page) => send(&mut stream, self.reply(page), with_body),
         }
     }
 
-    fn handle(&self, request: Request) {
-        if !matches!(request.method(), Method::Get | Method::Head) {
-            return send(request, Reply::error(405));
+    /// Hands an event stream a thread of its own, unless [`MAX_STREAMS`] are open.
+    fn open_events(&self, mut stream: TcpStream) {
+        if self.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+            self.streams.fetch_sub(1, Ordering::SeqCst);
+            return send(&mut stream, Reply::error(503), true);
         }
-        if self.loopback_only {
-            let host = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Host"))
-                .map(|h| h.value.as_str().to_string());
-            if !host.as_deref().is_some_and(local_host) {
-                return send(request, Reply::error(403));
-            }
-        }
-        let route = match route(request.url()) {
-            Ok(r) => r,
-            Err(Refusal::NotFound) => return send(request, Reply::error(404)),
-            Err(Refusal::Forbidden) => return send(request, Reply::error(403)),
-            Err(Refusal::BadRequest) => return send(request, Reply::error(400)),
-        };
-        match route {
-            Route::Events => self.events(request),
-            Route::Page(page) => send(request, self.reply(page)),
+        let site = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sopan-events".into())
+            .spawn(move || {
+                site.events(stream);
+                site.streams.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            self.streams.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -448,9 +492,11 @@ impl Site {
     }
 
     /// Holds the connection open and writes one `data:` line per render.
-    fn events(&self, request: Request) {
+    fn events(&self, mut out: TcpStream) {
+        if out.set_write_timeout(Some(http::WRITE_TIMEOUT)).is_err() {
+            return;
+        }
         let messages = self.broadcast.subscribe();
-        let mut out = request.into_writer();
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
                     Cache-Control: no-store\r\nConnection: close\r\n\
                     X-Content-Type-Options: nosniff\r\n\r\nretry: 1000\n\n";
@@ -478,21 +524,19 @@ impl Site {
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn send(request: Request, reply: Reply) {
+/// Writes `reply` with the headers every answer carries.
+fn send(stream: &mut TcpStream, reply: Reply, with_body: bool) {
     let mut headers = vec![
-        header("Content-Type", reply.content_type),
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-        header("X-Frame-Options", "DENY"),
-        header("Referrer-Policy", "no-referrer"),
-        header(
+        ("Content-Type", reply.content_type.to_string()),
+        ("Cache-Control", "no-store".into()),
+        ("X-Content-Type-Options", "nosniff".into()),
+        ("X-Frame-Options", "DENY".into()),
+        ("Referrer-Policy", "no-referrer".into()),
+        (
             "Content-Security-Policy",
             "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; \
-             connect-src 'self'; base-uri 'none'; form-action 'none'",
+             connect-src 'self'; base-uri 'none'; form-action 'none'"
+                .into(),
         ),
     ];
     if let Some(name) = &reply.download {
@@ -506,23 +550,14 @@ fn send(request: Request, reply: Reply) {
                 }
             })
             .collect();
-        headers.push(header(
+        headers.push((
             "Content-Disposition",
-            &format!("attachment; filename=\"{safe}\""),
+            format!("attachment; filename=\"{safe}\""),
         ));
     }
-    let length = reply.body.len();
-    let response = Response::new(
-        reply.status.into(),
-        headers.into_iter().flatten().collect(),
-        std::io::Cursor::new(reply.body),
-        Some(length),
-        None,
-    )
-    // Whole bodies with Content-Length: downloads show their progress.
-    .with_chunked_threshold(usize::MAX);
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
     // A client that went away is not an error of the server.
-    let _ = request.respond(response);
+    let _ = http::respond(stream, reply.status, &headers, &reply.body, with_body);
 }
 
 #[cfg(test)]

@@ -262,6 +262,50 @@ fn traversal_and_foreign_hosts_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The server cannot be knocked over from the machine: a huge header is cut off at 16 KB
+/// with 431, idle connections are dropped after a few seconds, and open event streams
+/// (capped at 32) never take the workers that answer pages.
+#[test]
+fn the_server_holds_against_floods() {
+    let dir = catalogue("flood", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    // 32 MB of one header line: the server stops reading after 16 KB and answers 431,
+    // so the client cannot even finish sending (a server that read it whole would let
+    // it). The answer may be lost to the reset that follows; if it arrives, it is 431.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
+    let line = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-Panjang: ");
+    s.write_all(line.as_bytes()).unwrap();
+    let sent = s.write_all(&vec![b'a'; 32 << 20]);
+    assert!(sent.is_err(), "the server read 32 MB of header");
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 431"),
+        "{:?}",
+        String::from_utf8_lossy(&answer[..answer.len().min(80)])
+    );
+    // Connections that send nothing: more than there are workers.
+    let idle: Vec<TcpStream> = (0..12).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    // Event streams up to the cap, then 503.
+    let streams: Vec<Events> = (0..32).map(|_| Events::open(addr)).collect();
+    let t = Instant::now();
+    assert_eq!(get(addr, "/events").status, 503);
+    assert_eq!(get(addr, "/").status, 200, "pages are still answered");
+    assert!(t.elapsed() < Duration::from_secs(15), "{:?}", t.elapsed());
+    // The idle connections were closed by the server.
+    for mut c in idle {
+        c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let mut sink = Vec::new();
+        assert!(c.read_to_end(&mut sink).is_ok(), "closed, not timed out");
+    }
+    drop(streams);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn saving_pushes_an_event_and_errors_show_with_line_numbers() {
     let dir = catalogue("push", &["lakip"]);

@@ -1,0 +1,157 @@
+//! HTTP/1.1 for the preview, on std's `TcpListener` with `httparse` for the request
+//! head, and the limits a shared office machine needs: a head of at most
+//! [`MAX_HEAD`] bytes read within [`HEAD_DEADLINE`], slow writers cut off, and one
+//! request per connection. The pool of page workers and the cap on event streams are
+//! in [`super::server`].
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// The largest request head (request line and headers) read.
+pub const MAX_HEAD: usize = 16 * 1024;
+
+/// How long a client may take to send its request head.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long one write to a client may block.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most headers one request may have.
+const MAX_HEADERS: usize = 48;
+
+/// A request head, read and parsed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Head {
+    /// `GET`, `HEAD`, ...
+    pub method: String,
+    /// The request target, exactly as sent.
+    pub target: String,
+    /// The `Host` header, if any.
+    pub host: Option<String>,
+}
+
+/// Why no request head could be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HeadError {
+    /// Longer than [`MAX_HEAD`] or more than [`MAX_HEADERS`] headers: 431.
+    TooLarge,
+    /// Not HTTP: 400.
+    Malformed,
+    /// The client closed the connection or took too long: no answer.
+    Gone,
+}
+
+/// Reads one request head from `stream`, within [`HEAD_DEADLINE`] and [`MAX_HEAD`].
+pub fn read_head(stream: &mut TcpStream) -> Result<Head, HeadError> {
+    let deadline = Instant::now() + HEAD_DEADLINE;
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(HeadError::Gone);
+        }
+        let n = match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return Err(HeadError::Gone),
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        match parse(&buf) {
+            Ok(Some(head)) => return Ok(head),
+            Ok(None) if buf.len() >= MAX_HEAD => return Err(HeadError::TooLarge),
+            Ok(None) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The head in `buf`, `None` while it is incomplete.
+fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(&buf[..buf.len().min(MAX_HEAD)]) {
+        Ok(httparse::Status::Complete(_)) => {
+            let host = request
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("host"))
+                .map(|h| String::from_utf8_lossy(h.value).into_owned());
+            Ok(Some(Head {
+                method: request.method.unwrap_or_default().to_string(),
+                target: request.path.unwrap_or_default().to_string(),
+                host,
+            }))
+        }
+        Ok(httparse::Status::Partial) => Ok(None),
+        Err(httparse::Error::TooManyHeaders) => Err(HeadError::TooLarge),
+        Err(_) => Err(HeadError::Malformed),
+    }
+}
+
+/// The reason phrase of the status codes the preview sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// Writes a whole response and closes the connection's writing side. A client that
+/// went away is not the server's error, so the result is only for tests.
+pub fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    with_body: bool,
+) -> std::io::Result<()> {
+    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (name, value) in headers {
+        head += &format!("{name}: {value}\r\n");
+    }
+    head += &format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if with_body {
+        stream.write_all(body)?;
+    }
+    stream.flush()?;
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_parse_and_are_bounded() {
+        let head = parse(b"GET /sop/a HTTP/1.1\r\nHost: localhost:8000\r\n\r\n").unwrap();
+        assert_eq!(
+            head,
+            Some(Head {
+                method: "GET".into(),
+                target: "/sop/a".into(),
+                host: Some("localhost:8000".into()),
+            })
+        );
+        assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x").unwrap(), None);
+        assert_eq!(
+            parse(b"\x00\x01 nonsense\r\n\r\n"),
+            Err(HeadError::Malformed)
+        );
+        let many: String = (0..60).map(|i| format!("X-{i}: y\r\n")).collect();
+        let text = format!("GET / HTTP/1.1\r\n{many}\r\n");
+        assert_eq!(parse(text.as_bytes()), Err(HeadError::TooLarge));
+    }
+}
