@@ -677,10 +677,11 @@ impl Validator<'_> {
                     f.file,
                     f.span.clone(),
                     format!(
-                        "huruf '{}' (U+{:04X}) tidak ada di font {}{kali}",
+                        "huruf '{}' (U+{:04X}) tidak ada di font {} maupun {}{kali}",
                         f.c,
                         f.c as u32,
-                        font.family()
+                        font.family(),
+                        crate::typeset::fonts::FALLBACK_FAMILY
                     ),
                 )
                 .with_hint("ganti dengan huruf biasa; sopan tidak mencetak kotak kosong")

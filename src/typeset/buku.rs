@@ -350,7 +350,7 @@ impl FrontMatter {
             }),
             tanggal_dokumen: first.tanggal_dokumen,
             kertas: data::Kertas::of(&first.kertas),
-            font: first.gaya.font.family(),
+            font: [first.gaya.font.family(), super::fonts::FALLBACK_FAMILY],
             label: first.label.clone(),
             duplex,
             isi: entries

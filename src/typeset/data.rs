@@ -60,8 +60,9 @@ pub struct Data<'a> {
     pub tanggal_dokumen: (u16, u8, u8),
     /// The paper.
     pub kertas: Kertas,
-    /// The font family of the whole sheet.
-    pub font: &'static str,
+    /// The font families of the whole sheet: its own, then the fallback for the
+    /// characters it lacks.
+    pub font: [&'static str; 2],
     /// The watermark, if the sheet carries one.
     pub watermark: Option<String>,
     /// Every printed label, after `[label]`.
@@ -273,8 +274,8 @@ pub struct Buku {
     pub tanggal_dokumen: (u16, u8, u8),
     /// The paper.
     pub kertas: Kertas,
-    /// The font family.
-    pub font: &'static str,
+    /// The font families: the book's own, then the fallback.
+    pub font: [&'static str; 2],
     /// Every printed label.
     pub label: BTreeMap<String, String>,
     /// Whether every chapter and SOP starts on an odd page.
@@ -409,7 +410,7 @@ impl<'a> Data<'a> {
             author: author(&sop.instansi),
             tanggal_dokumen: sop.tanggal_dokumen,
             kertas: Kertas::of(&sop.kertas),
-            font: sop.gaya.font.family(),
+            font: [sop.gaya.font.family(), fonts::FALLBACK_FAMILY],
             watermark: sop.watermark(),
             label: &sop.label,
             nomor_kolom: sop.gaya.nomor_kolom,

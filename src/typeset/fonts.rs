@@ -18,7 +18,17 @@ const FILES: &[&[u8]] = &[
     include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
     include_bytes!("../../fonts/LiberationSerif-Italic.ttf"),
     include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf"),
+    // The fallback for characters Liberation lacks (✓, ✔, U+2011 ...): the templates
+    // name it after the sheet's own family.
+    include_bytes!("../../fonts/DejaVuSans.ttf"),
+    include_bytes!("../../fonts/DejaVuSans-Bold.ttf"),
 ];
+
+/// The family of the fallback faces, named after the sheet's own in every template.
+pub const FALLBACK_FAMILY: &str = "DejaVu Sans";
+
+/// The regular and bold fallback faces in `FILES`.
+const FALLBACK: [usize; 2] = [8, 9];
 
 /// The embedded fonts and their book.
 pub struct Fonts {
@@ -56,7 +66,8 @@ fn faces(font: model::Font) -> [Option<&'static ttf_parser::Face<'static>>; 2] {
     [FACES[regular].as_ref(), FACES[bold].as_ref()]
 }
 
-/// Whether both the regular and the bold face of a family have a glyph for `c`.
+/// Whether both the regular and the bold face of a family, or of the fallback, have a
+/// glyph for `c`.
 pub fn covers(font: model::Font, c: char) -> bool {
     // Validation asks this for every character of every SOP: ASCII, nearly all of
     // them, is answered from a table read off the faces once.
@@ -74,11 +85,10 @@ pub fn covers(font: model::Font, c: char) -> bool {
     ASCII[family][c as usize]
 }
 
-/// [`covers`], asking the faces' character maps.
+/// [`covers`], asking the faces' character maps: the family's own, or the fallback's.
 fn looked_up(font: model::Font, c: char) -> bool {
-    faces(font)
-        .iter()
-        .all(|f| f.is_some_and(|f| f.glyph_index(c).is_some()))
+    let has = |f: Option<&ttf_parser::Face<'_>>| f.is_some_and(|f| f.glyph_index(c).is_some());
+    faces(font).into_iter().all(has) || FALLBACK.iter().all(|&i| has(FACES[i].as_ref()))
 }
 
 /// Width of `text` in the regular face of `font` at `size` points.
@@ -104,12 +114,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn liberation_covers_indonesian_text_but_not_emoji() {
+    fn liberation_covers_indonesian_text_but_not_every_emoji() {
         for c in "Pengesahan — “ttd” é ½ №".chars() {
             assert!(covers(model::Font::Sans, c), "{c}");
         }
-        assert!(!covers(model::Font::Sans, '😀'));
+        assert!(!covers(model::Font::Sans, '🦀'));
         assert!(!covers(model::Font::Serif, '漢'));
+        // What Word pastes and Liberation lacks is printed from the fallback.
+        for c in ['\u{2011}', '✓', '✔', '☐', '☑', '→'] {
+            assert!(
+                covers(model::Font::Sans, c) && covers(model::Font::Serif, c),
+                "{c}"
+            );
+        }
     }
 
     #[test]
@@ -125,8 +142,8 @@ mod tests {
     }
 
     #[test]
-    fn all_eight_faces_load() {
-        assert_eq!(FONTS.fonts.len(), 8);
+    fn all_ten_faces_load() {
+        assert_eq!(FONTS.fonts.len(), 10);
         assert!(FACES.iter().all(Option::is_some));
         for font in [model::Font::Sans, model::Font::Serif] {
             assert!(text_width(font, "Tidak", 6.5) > 10.0);

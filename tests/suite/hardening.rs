@@ -187,7 +187,7 @@ fn unprintable_text_is_reported_once_per_character() {
     );
     assert!(
         run.err
-            .contains("(U+4E00) tidak ada di font Liberation Sans, 10 kali"),
+            .contains("(U+4E00) tidak ada di font Liberation Sans maupun DejaVu Sans, 10 kali"),
         "{}",
         run.err
     );
@@ -372,5 +372,39 @@ fn a_flow_that_never_ends_is_warned_about() {
         "{}",
         run.err
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// What Word pastes and Liberation lacks (check marks, the non-breaking hyphen, ballot
+/// boxes) prints from the embedded fallback, DejaVu Sans, and can be found in the PDF.
+#[test]
+fn characters_word_pastes_are_printed() {
+    let dir = scratch("word");
+    let sop = dir.join("word.toml");
+    let kegiatan = "Memberi tanda \u{2713} dan \u{2714} pada formulir F\u{2011}1 \u{2610} \u{2611}";
+    std::fs::write(&sop, sop_with(&format!("\"{kegiatan}\""))).unwrap();
+    let pdf = dir.join("word.pdf");
+    let run = sopan([
+        "render".as_ref(),
+        sop.as_os_str(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw".as_ref(), pdf.as_os_str(), "-".as_ref()])
+        .output()
+        .expect("pdftotext is installed by .ci/run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(kegiatan), "{text}");
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .expect("pdffonts");
+    assert!(String::from_utf8_lossy(&fonts.stdout).contains("DejaVuSans"));
+    // A character neither font has (this emoji) stays a clear error.
+    std::fs::write(&sop, sop_with("\"Kepiting \u{1F980}\"")).unwrap();
+    let run = sopan(["check".as_ref(), sop.as_os_str()]);
+    assert_eq!(run.code, 1, "{}", run.err);
     std::fs::remove_dir_all(&dir).unwrap();
 }
