@@ -136,6 +136,8 @@ pub(crate) fn lay_out(
     main: &str,
     at: &Placement,
 ) -> Result<(SopWorld, Routed, Vec<String>), RenderError> {
+    // One routing budget for every pass of this SOP.
+    let budget = flow::Budget::new(flow::Budget::SOP);
     let mut rooms = plan::rooms(sop, Density::Compact);
     anticipate_page_openers(sop, &mut rooms)?;
     let mut breaks: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
@@ -152,7 +154,7 @@ pub(crate) fn lay_out(
             plan.tall.clone_from(tall);
         }
         let world = prepare_in(sop, templates, main, at, &plans, grid_size);
-        let routed = first_pass(&world, sop, &plans)?;
+        let routed = first_pass(&world, sop, &plans, &budget)?;
         sizes.next();
         if !routed.continued_grids.is_empty()
             && let Some(&smaller) = sizes.peek()
@@ -206,7 +208,7 @@ pub(crate) fn lay_out(
         plan.tall.clone_from(tall);
     }
     let world = prepare_in(sop, templates, main, at, &plans, grid_size);
-    let roomy = first_pass(&world, sop, &plans)?;
+    let roomy = first_pass(&world, sop, &plans, &budget)?;
     Ok((world, roomy, warnings))
 }
 
@@ -323,10 +325,11 @@ pub(crate) fn first_pass(
     world: &SopWorld,
     sop: &Sop,
     plans: &[TablePlan],
+    budget: &flow::Budget,
 ) -> Result<Routed, RenderError> {
     let sheet = compile(world)?;
     let measured = measure(&sheet, &step_counts(sop))?;
-    let (geometry, violations) = route_all(sop, plans, &measured, &sheet);
+    let (geometry, violations) = route_all(sop, plans, &measured, &sheet, budget);
     Ok(Routed {
         continued_grids: continued_grids(&sheet),
         lane_lines: lane_lines(sop, plans, &measured),
@@ -528,7 +531,8 @@ fn continued_grids(doc: &PagedDocument) -> BTreeMap<usize, usize> {
 /// of routing alone, without Typst).
 pub fn reroute(sop: &Sop, doc: &PagedDocument) -> Result<Geometry, RenderError> {
     let (plans, _) = plan::plan(sop, Density::Compact, &plan::rooms(sop, Density::Compact))?;
-    Ok(route_all(sop, &plans, &measure(doc, &step_counts(sop))?, doc).0)
+    let budget = flow::Budget::new(flow::Budget::SOP);
+    Ok(route_all(sop, &plans, &measure(doc, &step_counts(sop))?, doc, &budget).0)
 }
 
 /// Exports a rendered document as PDF/A-2b with a fixed timestamp.
@@ -766,6 +770,7 @@ pub(crate) fn route_all(
     plans: &[TablePlan],
     m: &Measured,
     doc: &PagedDocument,
+    budget: &flow::Budget,
 ) -> (Geometry, usize) {
     let mut geometry = Geometry {
         pages: doc
@@ -806,6 +811,7 @@ pub(crate) fn route_all(
             label_tidak: &sop.gaya.label_tidak,
             label_selesai: sop.label("selesai"),
             text_width: &|text, size| fonts::text_width(sop.gaya.font, text, size),
+            budget,
         };
         violations = flow::route(&input, &mut letters, &mut geometry);
     }

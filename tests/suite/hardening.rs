@@ -408,3 +408,39 @@ fn characters_word_pastes_are_printed() {
     assert_eq!(run.code, 1, "{}", run.err);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// 120 steps over twenty lanes, every third done by all twenty, every other one
+/// jumping: unbounded, the router scored millions of drawings (31 s here); the routing
+/// budget bounds it. The deadline only catches a hang: the timing is in the issue
+/// notes, from `cargo bench`-style runs, not asserted here.
+#[test]
+fn a_hard_flow_renders_in_bounded_time() {
+    let dir = scratch("hard-flow");
+    let lanes: Vec<String> = (1..=20).map(|i| format!("\"J{i}\"")).collect();
+    let mut text = format!(
+        "nomor = \"1\"\nnama = \"UJI\"\npelaksana = [{}]\n",
+        lanes.join(", ")
+    );
+    let mut x: u64 = 7;
+    for i in 0..120 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        text += &format!("\n[[langkah]]\nkegiatan = \"Langkah {}\"\n", i + 1);
+        if i % 3 == 1 {
+            text += &format!("pelaksana = [{}]\n", lanes.join(", "));
+        } else {
+            text += &format!("pelaksana = {}\n", lanes[(x >> 33) as usize % 20]);
+        }
+        let target = (x >> 40) as usize % 120 + 1;
+        if i > 0 && i < 119 && i % 2 == 0 && target != i + 1 && target != i + 2 {
+            text += &format!("keputusan = {{ tidak = {target} }}\n");
+        }
+    }
+    text += "\n[kertas]\nukuran = \"Legal\"\n";
+    let sop = dir.join("sulit.toml");
+    std::fs::write(&sop, text).unwrap();
+    let run = sopan_within(60, &["render".as_ref(), sop.as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

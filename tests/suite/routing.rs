@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use sopan::flow::check::{Report, check};
 use sopan::flow::cut;
 use sopan::flow::route::{GAP, ROOM, compact_room, grow_page_openers, min_row_height};
-use sopan::flow::{FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route};
+use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route};
 #[allow(unused_imports)]
 use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
 use sopan::typeset::columns;
@@ -195,6 +195,7 @@ impl Flow {
             label_tidak: "Tidak",
             label_selesai: "Selesai",
             text_width: &text_width,
+            budget: &Budget::new(Budget::SOP),
         };
         let mut g = Geometry {
             pages: (1..=pages)

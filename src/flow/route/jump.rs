@@ -8,11 +8,9 @@
 
 use super::*;
 
-/// The most candidates one jump's search scores once it has any drawing. A jump between
-/// two ordinary steps scores a few hundred; joint steps across many lanes can offer
-/// millions, and an SOP must render in seconds. The order of the search is fixed, so
-/// what the budget keeps is the same on every run; a drawing that still breaks a rule
-/// makes the sheet be laid out roomier, as any other.
+/// The most candidates one jump's search scores once it has any drawing (the SOP's
+/// whole search has a [`Budget`] too). A jump between two ordinary steps scores at most
+/// about a thousand; joint steps across many lanes can offer millions.
 const JUMP_BUDGET: usize = 20_000;
 
 /// Where a jump across a page break looks for room for its connector pair.
@@ -61,13 +59,6 @@ struct JumpSearch<'l> {
     slots: Vec<f64>,
     /// How many candidates have been scored so far ([`JUMP_BUDGET`]).
     scored: std::cell::Cell<usize>,
-}
-
-impl JumpSearch<'_> {
-    /// Whether the search has scored its budget of candidates.
-    fn spent(&self) -> bool {
-        self.scored.get() >= JUMP_BUDGET
-    }
 }
 
 /// The best drawing found for a jump, with the side ports it takes.
@@ -167,7 +158,7 @@ impl Router<'_, '_> {
             let clean = best
                 .as_ref()
                 .is_some_and(|b| b.drawing.score.violations == 0);
-            if (way.entry.2.abs() > 6.0 && clean) || (search.spent() && best.is_some()) {
+            if (way.entry.2.abs() > 6.0 && clean) || (self.spent(&search) && best.is_some()) {
                 return;
             }
             self.try_tracks(&search, way, &mut best);
@@ -197,6 +188,11 @@ impl Router<'_, '_> {
             slots,
             scored: std::cell::Cell::new(0),
         }
+    }
+
+    /// Whether the search has scored its own budget, or the SOP's is spent.
+    fn spent(&self, search: &JumpSearch) -> bool {
+        search.scored.get() >= JUMP_BUDGET || self.input.budget.spent()
     }
 
     /// Hands every way jump i -> j may go to `visit`, in the order they are tried: each
@@ -269,10 +265,11 @@ impl Router<'_, '_> {
         let taken = self.ports_taken(search, way);
         for &tx in way.tracks.iter().filter(|&&tx| search.room.allows(way, tx)) {
             for dx in self.pair_shifts(search, tx) {
-                if search.spent() && best.is_some() {
+                if self.spent(search) && best.is_some() {
                     return;
                 }
                 search.scored.set(search.scored.get() + 1);
+                self.input.budget.spend();
                 let bound = best
                     .as_ref()
                     .map_or(u32::MAX, |b| b.drawing.score.violations);

@@ -189,6 +189,34 @@ pub struct FlowInput<'a> {
     pub label_selesai: &'a str,
     /// Width of a text at a font size.
     pub text_width: &'a dyn Fn(&str, f64) -> f64,
+    /// What is left of the SOP's routing budget.
+    pub budget: &'a Budget,
+}
+
+/// How many candidate drawings the router may still score for one SOP, across its
+/// tables, the orders tried and the layout passes. Once it is spent, each jump takes the
+/// best drawing its search has found so far (at least one) and no further order is
+/// tried, so an SOP of any shape routes in seconds. The search order is fixed, so what
+/// is kept is the same on every run. Ordinary SOPs use a small part of it.
+#[derive(Debug)]
+pub struct Budget(std::cell::Cell<usize>);
+
+impl Budget {
+    /// The budget of one SOP: about two seconds of scoring on a slow machine.
+    pub const SOP: usize = 600_000;
+
+    /// A budget of `candidates` scored candidates.
+    pub fn new(candidates: usize) -> Self {
+        Budget(std::cell::Cell::new(candidates))
+    }
+
+    fn spend(&self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+
+    fn spent(&self) -> bool {
+        self.0.get() == 0
+    }
 }
 
 /// The edge of a page where an off-page connector sits.
@@ -567,7 +595,7 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
     route_in(input, ORDERS[0], letters, geometry);
     let mut best = judge(geometry);
     for &order in &ORDERS[1..] {
-        if best.0 == 0 {
+        if best.0 == 0 || input.budget.spent() {
             break;
         }
         let (mut g, mut l) = before.clone();
