@@ -342,6 +342,37 @@ fn limits_just_below_and_above() {
         "{}",
         run.err
     );
+    // Bytes of an image: refused before they are read past the limit.
+    let mut bytes = png(10, 10);
+    bytes.resize(10 * 1024 * 1024, 0);
+    std::fs::write(dir.join("pas-10mb.png"), &bytes).unwrap();
+    let run = check("pas-10mb.toml", with_logo("pas-10mb.png").as_bytes());
+    assert!(
+        run.err.contains("rusak") && !run.err.contains("terlalu besar"),
+        "{}",
+        run.err
+    );
+    bytes.push(0);
+    std::fs::write(dir.join("besar-10mb.png"), &bytes).unwrap();
+    let run = check("besar-10mb.toml", with_logo("besar-10mb.png").as_bytes());
+    assert!(run.err.contains("batasnya 10 MB"), "{}", run.err);
+    // A template override: 1 MB.
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let sop = dir.join("templat.toml");
+    std::fs::write(&sop, sop_with("\"Menyiapkan\"")).unwrap();
+    let original = include_str!("../../templates/kop.typ");
+    let pad = |size: usize| format!("{original}\n//{}\n", "x".repeat(size - original.len() - 4));
+    std::fs::write(templates.join("kop.typ"), pad(1024 * 1024)).unwrap();
+    let run = sopan(["render".as_ref(), sop.as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    std::fs::write(templates.join("kop.typ"), pad(1024 * 1024 + 1)).unwrap();
+    let run = sopan(["render".as_ref(), sop.as_os_str()]);
+    assert!(
+        run.code != 0 && run.err.contains("batasnya 1 MB"),
+        "{}",
+        run.err
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
