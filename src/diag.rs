@@ -195,7 +195,7 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
         };
-        let mut cs = CsDiagnostic::new(severity).with_message(&diag.message);
+        let mut cs = CsDiagnostic::new(severity).with_message(shortened(&diag.message));
         let mut notes = Vec::new();
         if let Some((file, span)) = &diag.at {
             match long_line_at(sources, *file, span.start) {
@@ -205,12 +205,12 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
                 )),
                 None => {
                     cs = cs.with_labels(vec![
-                        Label::primary(*file, span.clone()).with_message(&diag.label),
+                        Label::primary(*file, span.clone()).with_message(shortened(&diag.label)),
                     ]);
                 }
             }
         }
-        notes.extend(diag.hints.iter().map(|h| format!("hint: {h}")));
+        notes.extend(diag.hints.iter().map(|h| format!("hint: {}", shortened(h))));
         cs = cs.with_notes(notes);
         let mut buffer = String::new();
         if term::emit_to_string(&mut buffer, &config, &sources.files, &cs).is_err() {
@@ -242,6 +242,18 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
             .collect();
     }
     out
+}
+
+/// The longest message, label or hint printed: they quote what the file says, which
+/// may be a very long text.
+const MAX_TEXT: usize = 300;
+
+/// `text`, cut with "…" after [`MAX_TEXT`] characters.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// Line and column (1-based, in characters) of `offset` when its line is longer than
