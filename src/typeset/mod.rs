@@ -420,6 +420,8 @@ fn lane_lines(
     measured: &Measured,
 ) -> BTreeMap<usize, Vec<[f64; 3]>> {
     let mut lines: BTreeMap<usize, Vec<[f64; 3]>> = BTreeMap::new();
+    let paper = data::Kertas::of(&sop.kertas);
+    let body_bottom = paper.tinggi - paper.margin_bawah;
     let tables = measured.rows.iter().zip(&measured.lane_x);
     for (pi, (((rows, &x0), p), pr)) in tables.zip(plans).zip(&sop.prosedur).enumerate() {
         let c = &p.columns;
@@ -433,6 +435,14 @@ fn lane_lines(
             widen(r.page, r.y0, r.y1);
             // The part of a row that ran onto a later page: from below the header there
             // to where the next row starts, or a little below its last line of text.
+            if let Some(&(page, _)) = measured.tails.get(&(pi, k)) {
+                // A page the row fills from its header to the bottom of the body.
+                for middle in r.page + 1..page {
+                    if let Some(&head) = measured.heads.get(&(pi, middle)) {
+                        widen(middle, head, body_bottom);
+                    }
+                }
+            }
             if let Some(&(page, end)) = measured.tails.get(&(pi, k))
                 && let Some(&head) = measured.heads.get(&(pi, page))
             {
