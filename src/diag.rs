@@ -199,10 +199,16 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
         let mut notes = Vec::new();
         if let Some((file, span)) = &diag.at {
             match long_line_at(sources, *file, span.start) {
-                Some((line, column)) => notes.push(format!(
-                    "di {}:{line}:{column} (barisnya terlalu panjang untuk dikutip)",
-                    display_path(sources.path(*file))
-                )),
+                Some((line, column)) => {
+                    let label = match diag.label.as_str() {
+                        "" => String::new(),
+                        label => format!(": {}", shortened(label)),
+                    };
+                    notes.push(format!(
+                        "di {}:{line}:{column} (barisnya terlalu panjang untuk dikutip){label}",
+                        display_path(sources.path(*file))
+                    ));
+                }
                 None => {
                     cs = cs.with_labels(vec![
                         Label::primary(*file, span.clone()).with_message(shortened(&diag.label)),

@@ -72,6 +72,41 @@ impl std::fmt::Display for OverwritesInput {
     }
 }
 
+/// An output file whose name does not end as its format does: `-o lakip.toml` would
+/// put a PDF where an SOP belongs.
+#[derive(Debug, PartialEq)]
+pub struct WrongExtension {
+    /// The output asked for.
+    pub target: PathBuf,
+    /// The extension it needs, without the dot.
+    pub ext: &'static str,
+}
+
+impl std::fmt::Display for WrongExtension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: nama berkas hasil harus berakhiran .{}\n  = hint: misalnya -o {}",
+            crate::diag::display_path(&self.target),
+            self.ext,
+            crate::diag::display_path(&self.target.with_extension(self.ext))
+        )
+    }
+}
+
+/// Refuses an output file named with another extension than `ext` (any case).
+pub fn refuse_extension(target: &Path, ext: &'static str) -> Result<(), WrongExtension> {
+    let own = target.extension().and_then(|e| e.to_str());
+    if own.is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+        Ok(())
+    } else {
+        Err(WrongExtension {
+            target: target.to_path_buf(),
+            ext,
+        })
+    }
+}
+
 /// Refuses `target` when writing it would overwrite one of `inputs`: the same file on
 /// disk, whatever the spelling of the two paths.
 pub fn refuse_input(target: &Path, inputs: &[PathBuf]) -> Result<(), OverwritesInput> {
@@ -238,6 +273,9 @@ mod tests {
         assert_eq!(names, ["a.pdf"], "only the target is left");
         let inputs = [dir.join("b.toml"), dir.join("a.pdf")];
         let spelled = dir.join(".").join("a.pdf");
+        assert!(refuse_extension(Path::new("a.PDF"), "pdf").is_ok());
+        assert!(refuse_extension(Path::new("umum/contoh.toml"), "pdf").is_err());
+        assert!(refuse_extension(Path::new("hasil"), "pdf").is_err());
         let refused = refuse_input(&spelled, &inputs).unwrap_err();
         assert_eq!(refused.input, inputs[1]);
         assert!(refuse_input(&dir.join("c.pdf"), &inputs).is_ok());

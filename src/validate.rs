@@ -969,8 +969,8 @@ impl Validator<'_> {
         })
     }
 
-    /// Warns about steps the flow from the first step never reaches, and about a loop
-    /// the flow enters and cannot leave: the procedure would never end.
+    /// Refuses a loop the flow enters and cannot leave (the procedure would never end),
+    /// and warns about steps the flow from the first step never reaches.
     fn check_flow_ends(&mut self, langkah: &[Langkah], steps: &[Table<'_>]) {
         let n = langkah.len();
         // Steps from which the end can be reached, found backwards from the ends.
@@ -1009,14 +1009,25 @@ impl Validator<'_> {
         // The last such step usually holds the jump back that closes the loop.
         if let Some(stuck) = (0..n).rfind(|&i| reached[i] && !ends[i]) {
             let (file, at) = span(stuck);
+            let hint = if steps[stuck].get("lanjut").is_some() {
+                "hapus `lanjut` di langkah ini bila langkah ini seharusnya diteruskan ke langkah \
+                 berikutnya; bila memang kembali, jadikan langkah keputusan dengan jalan keluar: \
+                 keputusan = { ya = ..., tidak = ... }"
+            } else {
+                "beri putaran ini jalan keluar: salah satu tujuan keputusan ke langkah sesudah \
+                 putaran, atau \"selesai\""
+            };
             self.diags.push(
-                Diagnostic::warning(
+                Diagnostic::error(
                     file,
                     at,
-                    format!("alur dari langkah {} tidak pernah sampai ke akhir prosedur", stuck + 1),
+                    format!(
+                        "alur dari langkah {} tidak pernah sampai ke akhir prosedur",
+                        stuck + 1
+                    ),
                 )
                 .with_label("putaran tanpa jalan keluar")
-                .with_hint("beri putaran ini jalan keluar: keputusan = { ya = ..., tidak = ... } dengan salah satu tujuan ke langkah sesudah putaran, atau \"selesai\""),
+                .with_hint(hint),
             );
         }
         let lost: Vec<usize> = (0..n).filter(|&i| !reached[i]).map(|i| i + 1).collect();

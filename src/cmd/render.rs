@@ -140,9 +140,12 @@ fn render_one(
         Outcome::BadInput
     })?;
     let inputs = loaded.input_files();
-    let targets = files.iter().map(|(t, _)| t.as_path()).chain(job.geometry);
-    for target in targets {
-        if let Err(e) = output::refuse_input(target, &inputs) {
+    let named = files.iter().map(|(t, _)| (t.as_path(), job.format.ext()));
+    for (target, ext) in named.chain(job.geometry.map(|g| (g, "json"))) {
+        let refused = output::refuse_extension(target, ext)
+            .map_err(|e| e.to_string())
+            .and_then(|()| output::refuse_input(target, &inputs).map_err(|e| e.to_string()));
+        if let Err(e) = refused {
             let _ = writeln!(err, "error: {e}");
             return Err(Outcome::BadUsage);
         }

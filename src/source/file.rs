@@ -67,30 +67,51 @@ fn ukuran(bytes: u64) -> String {
 
 /// Why a file's bytes are not text sopan can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotText {
-    /// Byte offset of the first byte that is not UTF-8.
-    pub offset: usize,
-    /// Its line, 1-based.
-    pub line: usize,
-    /// Its column in characters, 1-based.
-    pub column: usize,
+pub enum NotText {
+    /// A byte that is not UTF-8.
+    Encoding {
+        /// Byte offset of the first byte that is not UTF-8.
+        offset: usize,
+        /// Its line, 1-based.
+        line: usize,
+        /// Its column in characters, 1-based.
+        column: usize,
+    },
+    /// A PDF, perhaps written over the SOP by mistake.
+    Pdf,
 }
 
 impl std::fmt::Display for NotText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "berkas tidak tersimpan sebagai teks UTF-8: byte ke-{} (baris {}, kolom {}) \
-             tidak terbaca",
-            self.offset, self.line, self.column
-        )
+        match self {
+            NotText::Encoding {
+                offset,
+                line,
+                column,
+            } => write!(
+                f,
+                "berkas tidak tersimpan sebagai teks UTF-8: byte ke-{offset} (baris {line}, \
+                 kolom {column}) tidak terbaca"
+            ),
+            NotText::Pdf => f.write_str("berkas ini sebuah PDF, bukan berkas SOP (teks TOML)"),
+        }
     }
 }
 
 impl NotText {
     /// What to do about it.
-    pub const HINT: &str = "berkas ini kemungkinan disimpan sebagai ANSI/Latin-1; buka di \
-                            Notepad, pilih Simpan Sebagai, lalu pilih Pengodean \"UTF-8\"";
+    pub fn hint(&self) -> &'static str {
+        match self {
+            NotText::Encoding { .. } => {
+                "berkas ini kemungkinan disimpan sebagai ANSI/Latin-1; buka di Notepad, pilih \
+                 Simpan Sebagai, lalu pilih Pengodean \"UTF-8\""
+            }
+            NotText::Pdf => {
+                "berkas SOP ini tertimpa PDF; ambil lagi dari cadangan atau riwayat versinya, \
+                 dan beri -o nama berakhiran .pdf"
+            }
+        }
+    }
 }
 
 /// Decodes a text file: UTF-8 (with or without a byte-order mark), or UTF-16 with a
@@ -109,6 +130,16 @@ pub fn decode(data: Vec<u8>) -> Result<String, NotText> {
         [0xFE, 0xFF, rest @ ..] => return Ok(utf16(rest, u16::from_be_bytes)),
         _ => {}
     }
+    // UTF-16 without a byte-order mark: TOML text is mostly ASCII, so every other
+    // byte is zero.
+    let head = &data[..data.len().min(200) & !1];
+    let zeros_at = |odd: usize| head.iter().skip(odd).step_by(2).all(|b| *b == 0);
+    if head.len() >= 8 && zeros_at(1) {
+        return Ok(utf16(&data, u16::from_le_bytes));
+    }
+    if head.len() >= 8 && zeros_at(0) {
+        return Ok(utf16(&data, u16::from_be_bytes));
+    }
     let start = if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
         3
     } else {
@@ -116,12 +147,13 @@ pub fn decode(data: Vec<u8>) -> Result<String, NotText> {
     };
     match std::str::from_utf8(&data[start..]) {
         Ok(text) => Ok(text.to_string()),
+        Err(_) if data.starts_with(b"%PDF-") => Err(NotText::Pdf),
         Err(e) => {
             let offset = start + e.valid_up_to();
             let before = String::from_utf8_lossy(&data[start..offset]);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            Err(NotText {
+            Err(NotText::Encoding {
                 offset,
                 line,
                 column,
@@ -136,7 +168,7 @@ pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
     decode(data).map_err(|e| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("{e} ({})", NotText::HINT),
+            format!("{e} ({})", e.hint()),
         )
     })
 }
@@ -163,12 +195,24 @@ mod tests {
         let bad = decode(b"x\nab\xE9c".to_vec()).unwrap_err();
         assert_eq!(
             bad,
-            NotText {
+            NotText::Encoding {
                 offset: 4,
                 line: 2,
                 column: 3
             }
         );
+        // UTF-16 without a byte-order mark, and a PDF where an SOP should be.
+        let bare: Vec<u8> = "nama = \"é\""
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(bare).unwrap(), "nama = \"é\"");
+        let bare: Vec<u8> = "nama = \"é\""
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode(bare).unwrap(), "nama = \"é\"");
+        assert_eq!(decode(b"%PDF-1.7\n\xff\xfe".to_vec()), Err(NotText::Pdf));
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub fn read(path: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
             "{}: {not_text}",
             crate::diag::display_path(path)
         ))
-        .with_hint(file::NotText::HINT)),
+        .with_hint(not_text.hint())),
     }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::common::*;
 
-/// `-o` and `--geometry` naming the SOP itself, or the logo it prints, are refused
-/// before anything is written, and the inputs keep their bytes.
+/// `-o` and `--geometry` naming the SOP itself, another SOP, or the logo it prints, are
+/// refused before anything is written, and every file keeps its bytes.
 #[test]
 fn outputs_never_overwrite_inputs() {
     let dir = scratch("clobber");
@@ -14,7 +14,11 @@ fn outputs_never_overwrite_inputs() {
     let (sop_bytes, logo_bytes) = (std::fs::read(&sop).unwrap(), std::fs::read(&logo).unwrap());
     let pdf = dir.join("tim-kerja/sk.pdf");
     let spelled = dir.join("tim-kerja/../tim-kerja/sk-tim-kerja.toml");
-    let cases: [&[&std::ffi::OsStr]; 4] = [
+    // Another SOP of the catalogue: not an input of this one (a clerk lost one so).
+    let other = dir.join("tim-kerja/penugasan-kegiatan.toml");
+    let other_bytes = std::fs::read(&other).unwrap();
+    let cases: [&[&std::ffi::OsStr]; 5] = [
+        &["-o".as_ref(), other.as_os_str()],
         &["-o".as_ref(), sop.as_os_str()],
         &["-o".as_ref(), spelled.as_os_str()],
         &[
@@ -35,8 +39,14 @@ fn outputs_never_overwrite_inputs() {
         args.extend_from_slice(extra);
         let run = sopan(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.err);
-        assert!(run.err.contains("adalah berkas masukan"), "{}", run.err);
+        assert!(
+            run.err.contains("adalah berkas masukan")
+                || run.err.contains("nama berkas hasil harus berakhiran ."),
+            "{}",
+            run.err
+        );
     }
+    assert_eq!(std::fs::read(&other).unwrap(), other_bytes);
     assert_eq!(std::fs::read(&sop).unwrap(), sop_bytes);
     assert_eq!(std::fs::read(&logo).unwrap(), logo_bytes);
     assert!(
@@ -130,6 +140,21 @@ fn text_encodings_from_windows() {
     std::fs::write(dir.join("unicode.toml"), utf16).unwrap();
     let run = sopan(["check".as_ref(), dir.join("unicode.toml").as_os_str()]);
     assert_eq!(run.code, 0, "{}", run.err);
+    // Without the byte-order mark too.
+    let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.join("tanpa-bom.toml"), bare).unwrap();
+    let run = sopan(["check".as_ref(), dir.join("tanpa-bom.toml").as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    // A PDF written over an SOP is named as such, not as an encoding problem.
+    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    pdf.extend([0xff, 0xfe, 0x00]);
+    std::fs::write(dir.join("pdf.toml"), pdf).unwrap();
+    let run = sopan(["check".as_ref(), dir.join("pdf.toml").as_os_str()]);
+    assert!(
+        run.err.contains("berkas ini sebuah PDF, bukan berkas SOP"),
+        "{}",
+        run.err
+    );
     // "é" as Latin-1 writes it: the one byte E9.
     let mut bytes = text.replace("naskah", "na\u{1}kah").into_bytes();
     let at = bytes.iter().position(|b| *b == 1).unwrap();
@@ -376,10 +401,10 @@ fn limits_just_below_and_above() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A loop with no way out, and steps the flow never reaches, are warned about at the
-/// step that closes the loop and at the first step left out.
+/// A loop with no way out is an error at the step that closes it (with the hint to drop
+/// its `lanjut`); steps the flow never reaches are a warning at the first of them.
 #[test]
-fn a_flow_that_never_ends_is_warned_about() {
+fn a_flow_that_never_ends_is_refused() {
     let dir = scratch("loop");
     let sop = dir.join("putaran.toml");
     let text = "nomor = \"1\"\nnama = \"UJI\"\npelaksana = [\"Staf\", \"Kepala\"]\n\n\
@@ -389,14 +414,23 @@ fn a_flow_that_never_ends_is_warned_about() {
                 [[langkah]]\nkegiatan = \"Mengarsipkan\"\npelaksana = \"Staf\"\n";
     std::fs::write(&sop, text).unwrap();
     let run = sopan(["check".as_ref(), sop.as_os_str()]);
-    assert_eq!(run.code, 0, "a warning, not an error: {}", run.err);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(run.err.contains("hapus `lanjut`"), "{}", run.err);
     assert!(
         run.err
-            .contains("alur dari langkah 3 tidak pernah sampai ke akhir prosedur"),
+            .contains("error: alur dari langkah 3 tidak pernah sampai ke akhir prosedur"),
         "{}",
         run.err
     );
     assert!(run.err.contains("putaran.toml:17:"), "{}", run.err);
+    // Without the loop, the step left unreached is only a warning.
+    std::fs::write(
+        &sop,
+        text.replace("lanjut = \"periksa\"", "lanjut = \"selesai\""),
+    )
+    .unwrap();
+    let run = sopan(["check".as_ref(), sop.as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.err);
     assert!(
         run.err
             .contains("langkah 4 tidak pernah dicapai dari langkah 1"),
