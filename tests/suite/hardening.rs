@@ -98,6 +98,7 @@ fn sopan_within(seconds: u64, args: &[&std::ffi::OsStr]) -> Run {
     }
 }
 
+#[cfg(unix)]
 fn mkfifo(path: &std::path::Path) {
     let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
     // SAFETY: a valid NUL-terminated path.
@@ -105,6 +106,7 @@ fn mkfifo(path: &std::path::Path) {
 }
 
 /// A FIFO named as an SOP or as a logo is refused at once instead of hanging.
+#[cfg(unix)]
 #[test]
 fn pipes_are_refused_not_waited_on() {
     let dir = scratch("fifo");
