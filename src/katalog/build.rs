@@ -303,8 +303,57 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
     if !updated.is_empty() {
         flush_manifest(&manifest_path, &updated, err);
     }
+    warn_orphans(options, err);
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Warns about PDFs in the output folder whose SOP file is gone (deleted or renamed):
+/// they are left alone, as a clerk may still need them, but said. Only for an output
+/// folder of its own, where every PDF is sopan's.
+fn warn_orphans(options: &BuildOptions, err: &mut dyn Write) {
+    let (Ok(out), Ok(dir)) = (options.out.canonicalize(), options.dir.canonicalize()) else {
+        return;
+    };
+    if out == dir {
+        return;
+    }
+    let mut orphans = Vec::new();
+    let mut stack = vec![options.out.clone()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(path),
+                Ok(kind) if kind.is_file() && path.extension().is_some_and(|e| e == "pdf") => {
+                    let rel = path.strip_prefix(&options.out).unwrap_or(&path);
+                    if !options.dir.join(rel).with_extension("toml").is_file() {
+                        orphans.push(path);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    orphans.sort();
+    for pdf in orphans.iter().take(20) {
+        let _ = writeln!(
+            err,
+            "warning: {} tidak punya berkas SOP lagi (dihapus atau berganti nama); hapus PDF \
+             ini bila tidak dipakai",
+            display_path(pdf)
+        );
+    }
+    if orphans.len() > 20 {
+        let _ = writeln!(
+            err,
+            "warning: ... dan {} PDF lain tanpa berkas SOP",
+            orphans.len() - 20
+        );
+    }
 }
 
 /// The order in which workers take the jobs: largest SOP file first, so that a run ends

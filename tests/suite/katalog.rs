@@ -112,6 +112,20 @@ fn unchanged_sops_are_skipped_until_an_input_or_force_changes() {
         "second run skips everything"
     );
 
+    // A deleted SOP leaves its PDF, and the build says so.
+    let gone = dir.join("umum/salinan-1.toml");
+    let kept = std::fs::read(&gone).expect("read");
+    std::fs::remove_file(&gone).expect("delete");
+    let (_, err) = run_build(&opts);
+    assert!(
+        err.contains("salinan-1.pdf tidak punya berkas SOP lagi"),
+        "{err}"
+    );
+    std::fs::write(&gone, kept).expect("restore");
+    let (s, err) = run_build(&opts);
+    assert!(!err.contains("tidak punya berkas SOP"), "{err}");
+    assert_eq!((s.rendered, s.skipped), (0, 3));
+
     // One SOP edited: only it is rendered again.
     let one = dir.join("umum/salinan-0.toml");
     let text = std::fs::read_to_string(&one).expect("read");
