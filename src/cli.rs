@@ -86,7 +86,7 @@ pub enum Command {
     #[command(
         help_template = BANTUAN,
         next_help_heading = "Pilihan",
-        override_usage = "sopan daftar <FOLDER> [--csv]",
+        override_usage = "sopan daftar <FOLDER> [--csv | --excel]",
         after_help = "Contoh:\n  sopan daftar katalog/\n  sopan daftar katalog/ --csv > daftar.csv"
     )]
     Daftar(DaftarArgs),
@@ -276,6 +276,9 @@ pub struct DaftarArgs {
     /// Cetak sebagai CSV (untuk spreadsheet), bukan tabel.
     #[arg(long)]
     pub csv: bool,
+    /// CSV untuk Excel berbahasa Indonesia: dipisah titik koma, dengan penanda UTF-8.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// `sopan init`.

@@ -33,8 +33,8 @@ pub fn run(
     for w in &daftar.peringatan {
         let _ = writeln!(err, "warning: {w}");
     }
-    let text = if args.csv {
-        daftar.csv()
+    let text = if args.csv || args.excel {
+        daftar.csv(args.excel)
     } else {
         daftar.tabel()
     };

@@ -249,9 +249,13 @@ impl Daftar {
         out
     }
 
-    /// The register as CSV (RFC 4180 quoting, comma separated, dates as YYYY-MM-DD).
-    pub fn csv(&self) -> String {
-        let mut out = String::new();
+    /// The register as CSV (RFC 4180 quoting, dates as YYYY-MM-DD): comma separated, or
+    /// for Excel set to Indonesian (`excel`), semicolon separated after a UTF-8
+    /// byte-order mark, which is what that Excel opens into columns.
+    pub fn csv(&self, excel: bool) -> String {
+        let sep = if excel { ';' } else { ',' };
+        let cell = |s: &str| csv_cell(s, sep);
+        let mut out = String::from(if excel { "\u{FEFF}" } else { "" });
         let header = [
             "nomor",
             "nama",
@@ -262,7 +266,7 @@ impl Daftar {
             "berkas",
             "catatan",
         ];
-        out += &header.map(csv_cell).join(",");
+        out += &header.map(cell).join(&sep.to_string());
         out += "\r\n";
         for e in &self.baris {
             let tanggal = match &e.tanggal_efektif {
@@ -288,25 +292,25 @@ impl Daftar {
                 &slash(&e.berkas),
                 &catatan,
             ];
-            out += &cells.map(csv_cell).join(",");
+            out += &cells.map(cell).join(&sep.to_string());
             out += "\r\n";
         }
         out
     }
 }
 
-/// One CSV field, quoted when it holds a comma, quote or line break.
+/// One CSV field, quoted when it holds the separator `sep`, a quote or a line break.
 ///
 /// A cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return) gets a leading `'`, as OWASP advises against CSV
 /// injection: Excel and LibreOffice then show the text instead of running it.
-pub fn csv_cell(s: &str) -> String {
+pub fn csv_cell(s: &str, sep: char) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
     };
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.contains([sep, '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
@@ -319,23 +323,25 @@ mod tests {
 
     #[test]
     fn csv_quotes_only_what_needs_it() {
-        assert_eq!(csv_cell("LAKIP"), "LAKIP");
-        assert_eq!(csv_cell("Surat, Masuk"), "\"Surat, Masuk\"");
-        assert_eq!(csv_cell("kata \"kunci\""), "\"kata \"\"kunci\"\"\"");
-        assert_eq!(csv_cell("dua\nbaris"), "\"dua\nbaris\"");
+        assert_eq!(csv_cell("LAKIP", ','), "LAKIP");
+        assert_eq!(csv_cell("Surat, Masuk", ','), "\"Surat, Masuk\"");
+        assert_eq!(csv_cell("kata \"kunci\"", ','), "\"kata \"\"kunci\"\"\"");
+        assert_eq!(csv_cell("dua\nbaris", ','), "\"dua\nbaris\"");
     }
 
     #[test]
     fn csv_cells_never_start_a_formula() {
         assert_eq!(
-            csv_cell("=HYPERLINK(\"http://x\")"),
+            csv_cell("=HYPERLINK(\"http://x\")", ','),
             "\"'=HYPERLINK(\"\"http://x\"\")\""
         );
-        assert_eq!(csv_cell("+1+2"), "'+1+2");
-        assert_eq!(csv_cell("-2+3"), "'-2+3");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("\tx"), "'\tx");
-        assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
-        assert_eq!(csv_cell("800/SOP/2024"), "800/SOP/2024");
+        assert_eq!(csv_cell("+1+2", ','), "'+1+2");
+        assert_eq!(csv_cell("-2+3", ','), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)", ','), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx", ','), "'\tx");
+        assert_eq!(csv_cell("\r=1", ','), "\"'\r=1\"");
+        assert_eq!(csv_cell("800/SOP/2024", ','), "800/SOP/2024");
+        assert_eq!(csv_cell("Surat; Masuk", ';'), "\"Surat; Masuk\"");
+        assert_eq!(csv_cell("Surat, Masuk", ';'), "Surat, Masuk");
     }
 }

@@ -404,6 +404,17 @@ fn register_lists_status_and_flags_inconsistencies() {
         "{csv}"
     );
     assert_eq!(rows.len(), 5, "{csv}");
+
+    // For Excel set to Indonesian: a UTF-8 byte-order mark and semicolons.
+    let excel = sopan(["daftar".as_ref(), dir.as_os_str(), "--excel".as_ref()]).out;
+    assert!(
+        excel.starts_with("\u{FEFF}nomor;nama;unit;status;"),
+        "{excel}"
+    );
+    assert!(
+        excel.contains("100/1;\"Arsip, \"\"Dinamis\"\"\";SUBBAGIAN UMUM;"),
+        "{excel}"
+    );
 }
 
 #[test]
