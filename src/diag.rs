@@ -190,7 +190,21 @@ const MAX_QUOTED_LINE: usize = 300;
 pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     let config = Config::default();
-    for diag in diags.iter().take(MAX_SHOWN) {
+    // Past the limit, errors are shown before warnings, each kept in file order.
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let mut warnings_left = MAX_SHOWN.saturating_sub(errors);
+    let mut errors_left = MAX_SHOWN;
+    let shown = diags.iter().filter(|d| {
+        let left = if d.is_error() {
+            &mut errors_left
+        } else {
+            &mut warnings_left
+        };
+        let keep = *left > 0;
+        *left = left.saturating_sub(1);
+        keep
+    });
+    for diag in shown {
         let severity = match diag.severity {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
@@ -225,13 +239,12 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
         out.push_str(&buffer);
     }
     if diags.len() > MAX_SHOWN {
-        let rest = &diags[MAX_SHOWN..];
-        let errors = rest.iter().filter(|d| d.is_error()).count();
+        let hidden_errors = errors.saturating_sub(MAX_SHOWN);
         let _ = writeln!(
             out,
-            "... dan {} pesan lain ({errors} kesalahan) tidak ditampilkan: perbaiki yang di \
-             atas, lalu periksa lagi\n",
-            rest.len()
+            "... dan {} pesan lain ({hidden_errors} kesalahan) tidak ditampilkan: perbaiki yang \
+             di atas, lalu periksa lagi\n",
+            diags.len() - MAX_SHOWN
         );
     }
     // Messages quote what the file says: no control character reaches the terminal.
@@ -325,6 +338,23 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_the_limit_errors_come_before_warnings() {
+        let mut sources = Sources::default();
+        let file = sources.add(Path::new("a.toml"), "x = 1\n".into());
+        let mut diags: Vec<Diagnostic> = (0..35)
+            .map(|i| Diagnostic::warning(file, 0..1, format!("peringatan {i}")))
+            .collect();
+        diags.push(Diagnostic::error(file, 0..1, "kesalahan yang penting"));
+        let text = render(&sources, &diags);
+        assert!(text.contains("kesalahan yang penting"), "{text}");
+        assert!(text.contains("peringatan 28") && !text.contains("peringatan 29"));
+        assert!(
+            text.contains("... dan 6 pesan lain (0 kesalahan)"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn closest_finds_typo() {

@@ -93,6 +93,13 @@ impl fmt::Display for Failure {
 /// Reads and validates the SOP at `path`: the model and the diagnostics as printed
 /// (errors and warnings). Without templates: for commands that typeset nothing.
 pub fn validate(path: &Path, settings: &Settings) -> (Option<Sop>, String) {
+    match guarded(path, || Ok(validate_unguarded(path, settings))) {
+        Ok(validated) => validated,
+        Err(failure) => (None, failure.to_string()),
+    }
+}
+
+fn validate_unguarded(path: &Path, settings: &Settings) -> (Option<Sop>, String) {
     let mut sources = Sources::default();
     let loaded = validate::load(path, &mut sources, &fonts::covers);
     let text = diag::render(&sources, &loaded.diags);

@@ -1282,6 +1282,11 @@ fn pixels(data: &[u8], format: &str) -> Option<(u32, u32)> {
                 if data[at] != 0xFF {
                     return None;
                 }
+                // Fill bytes (0xFF) may stand before a marker.
+                if data[at + 1] == 0xFF {
+                    at += 1;
+                    continue;
+                }
                 let marker = data[at + 1];
                 // Start-of-frame markers carry the size; DHT, JPG and DAC do not.
                 if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
@@ -1295,16 +1300,29 @@ fn pixels(data: &[u8], format: &str) -> Option<(u32, u32)> {
     }
 }
 
-/// The first file an SVG links to (`<image href="logo.png">`); pictures written into it
-/// (`data:` addresses) are fine.
+/// The first file an SVG links to (`<image href="logo.png">`, also `xlink:href`, spaces
+/// around `=`, a prefixed `<svg:image>`); pictures written into it (`data:` addresses)
+/// are fine.
 fn svg_link(data: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(data);
-    text.split("<image").skip(1).find_map(|element| {
+    text.split('<').skip(1).find_map(|element| {
         let element = &element[..element.find('>').unwrap_or(element.len())];
-        let at = element.find("href=")? + 5;
-        let quote = element[at..].chars().next()?;
-        let value = element[at + 1..].split(quote).next()?.trim();
-        (!value.starts_with("data:")).then(|| value.to_string())
+        let name = element
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()?;
+        if name != "image" && !name.ends_with(":image") {
+            return None;
+        }
+        let (_, after) = element.split_once("href")?;
+        let after = after.trim_start().strip_prefix('=')?.trim_start();
+        let value = match after.chars().next()? {
+            quote @ ('"' | '\'') => after[quote.len_utf8()..].split(quote).next()?,
+            _ => after
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()?,
+        };
+        let value = value.trim();
+        (!value.is_empty() && !value.starts_with("data:")).then(|| value.to_string())
     })
 }
 
@@ -1353,6 +1371,19 @@ mod tests {
         assert_eq!(pixels(&jpg, "jpg"), Some((400, 300)));
         let linked = br#"<svg><image width="5" xlink:href='../rahasia.png'/></svg>"#;
         assert_eq!(svg_link(linked).as_deref(), Some("../rahasia.png"));
+        let spaced = br#"<svg:svg><svg:image href = "x.png"/></svg:svg>"#;
+        assert_eq!(svg_link(spaced).as_deref(), Some("x.png"));
+        // A quote of more than one byte, and a byte that is not UTF-8: no panic.
+        assert_eq!(
+            svg_link("<svg><image href=é/></svg>".as_bytes()).as_deref(),
+            Some("é")
+        );
+        assert!(svg_link(b"<svg><image href=\xff/></svg>").is_some());
+        assert_eq!(svg_link(br#"<svg><imagery href="x.png"/></svg>"#), None);
+        // JPEG fill bytes before the frame marker.
+        let mut filled = vec![0xFF, 0xD8, 0xFF, 0xFF, 0xFF];
+        filled.extend([0xC0, 0, 17, 8, 0x01, 0x2C, 0x01, 0x90, 3, 0, 0]);
+        assert_eq!(pixels(&filled, "jpg"), Some((400, 300)));
         let embedded = br#"<svg><image href="data:image/png;base64,AAAA"/></svg>"#;
         assert_eq!(svg_link(embedded), None);
     }

@@ -310,12 +310,13 @@ pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, Bui
 
 /// Warns about PDFs in the output folder whose SOP file is gone (deleted or renamed):
 /// they are left alone, as a clerk may still need them, but said. Only for an output
-/// folder of its own, where every PDF is sopan's.
+/// folder of its own (inside the catalogue or apart from it), where every PDF is sopan's.
 fn warn_orphans(options: &BuildOptions, err: &mut dyn Write) {
     let (Ok(out), Ok(dir)) = (options.out.canonicalize(), options.dir.canonicalize()) else {
         return;
     };
-    if out == dir {
+    // PDFs beside the SOPs, or an output folder holding the catalogue: not all sopan's.
+    if dir.starts_with(&out) {
         return;
     }
     let mut orphans = Vec::new();

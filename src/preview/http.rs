@@ -17,6 +17,10 @@ pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 /// How long one write to a client may block.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a whole response may take to send: a client that reads a byte now and then
+/// cannot hold a worker for longer.
+pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(60);
+
 /// The most headers one request may have.
 const MAX_HEADERS: usize = 48;
 
@@ -103,6 +107,25 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// Writes all of `data` unless `deadline` passes first: each write may block for
+/// [`WRITE_TIMEOUT`] at most, and the deadline is checked between writes.
+fn write_until(stream: &mut TcpStream, mut data: &[u8], deadline: Instant) -> std::io::Result<()> {
+    while !data.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(left.min(WRITE_TIMEOUT)))?;
+        match stream.write(data) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => data = &data[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Writes a whole response and closes the connection's writing side. A client that
 /// went away is not the server's error, so the result is only for tests.
 pub fn respond(
@@ -112,7 +135,6 @@ pub fn respond(
     body: &[u8],
     with_body: bool,
 ) -> std::io::Result<()> {
-    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
     let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (name, value) in headers {
         head += &format!("{name}: {value}\r\n");
@@ -121,9 +143,10 @@ pub fn respond(
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes())?;
+    let deadline = Instant::now() + RESPONSE_DEADLINE;
+    write_until(stream, head.as_bytes(), deadline)?;
     if with_body {
-        stream.write_all(body)?;
+        write_until(stream, body, deadline)?;
     }
     stream.flush()?;
     let _ = stream.shutdown(std::net::Shutdown::Write);

@@ -236,8 +236,16 @@ impl Preview {
     /// Stops serving and ends every event stream.
     pub fn stop(mut self) {
         self.stopping.store(true, Ordering::SeqCst);
-        // Wakes the accepting thread, which then sees `stopping`.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        // Wakes the accepting thread, which then sees `stopping` (through loopback when
+        // it listens on every address).
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake.ip() {
+                IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+                IpAddr::V6(_) => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
         self.broadcast.close();
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();

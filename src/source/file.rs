@@ -130,14 +130,21 @@ pub fn decode(data: Vec<u8>) -> Result<String, NotText> {
         [0xFE, 0xFF, rest @ ..] => return Ok(utf16(rest, u16::from_be_bytes)),
         _ => {}
     }
-    // UTF-16 without a byte-order mark: TOML text is mostly ASCII, so every other
-    // byte is zero.
-    let head = &data[..data.len().min(200) & !1];
-    let zeros_at = |odd: usize| head.iter().skip(odd).step_by(2).all(|b| *b == 0);
-    if head.len() >= 8 && zeros_at(1) {
+    // UTF-16 without a byte-order mark: TOML text is mostly ASCII, so most odd (LE) or
+    // even (BE) bytes are zero, and UTF-8 text has no zero bytes at all.
+    let head = &data[..data.len().min(400) & !1];
+    let zeros_at = |odd: usize| {
+        head.iter()
+            .skip(odd)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let pairs = head.len() / 2;
+    if pairs >= 4 && zeros_at(1) * 10 >= pairs * 7 && zeros_at(0) * 10 < pairs {
         return Ok(utf16(&data, u16::from_le_bytes));
     }
-    if head.len() >= 8 && zeros_at(0) {
+    if pairs >= 4 && zeros_at(0) * 10 >= pairs * 7 && zeros_at(1) * 10 < pairs {
         return Ok(utf16(&data, u16::from_be_bytes));
     }
     let start = if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -213,6 +220,10 @@ mod tests {
             .collect();
         assert_eq!(decode(bare).unwrap(), "nama = \"é\"");
         assert_eq!(decode(b"%PDF-1.7\n\xff\xfe".to_vec()), Err(NotText::Pdf));
+        // Not every character ASCII: an em dash and curly quotes near the start.
+        let text = "nama = \"Surat — “Masuk”\"\nnomor = \"1\"";
+        let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(bare).unwrap(), text);
     }
 
     #[test]

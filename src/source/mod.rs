@@ -76,9 +76,16 @@ pub fn katalog_chain(sop: &Path) -> Vec<PathBuf> {
 fn names_the_catalogue(katalog: &Path) -> bool {
     file::read_text(katalog, file::SOP_MAKS).is_ok_and(|text| {
         text.lines().any(|l| {
-            l.trim_start()
+            let l = l.trim_start();
+            let header = l
                 .strip_prefix("[katalog]")
-                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'));
+            // `katalog.judul = ...` and `katalog = { ... }` make the same table.
+            let key = l.strip_prefix("katalog").is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with('.') || rest.starts_with('=')
+            });
+            header || key
         })
     })
 }
@@ -239,10 +246,16 @@ pub fn sop_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
                 continue;
             }
             // A symbolic link to a folder is not followed: `loop -> .` would never end.
-            let kind = entry.file_type()?;
+            // A link to a file counts as that file.
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() {
                 stack.push(path);
-            } else if name.ends_with(b".toml") && name != KATALOG.as_bytes() {
+            } else if name.ends_with(b".toml")
+                && name != KATALOG.as_bytes()
+                && (kind.is_file() || path.is_file())
+            {
                 out.push(path);
             }
         }
