@@ -35,6 +35,8 @@ pub enum RenderError {
     Typst(String),
     /// Something sopan itself guarantees did not hold.
     Bug(String),
+    /// The SOP lays out to more than [`HALAMAN_MAKS`] pages.
+    TooManyPages(usize),
     /// What went wrong with one SOP of a book.
     Sop {
         /// The SOP file, as shown to the user.
@@ -59,10 +61,19 @@ impl std::fmt::Display for RenderError {
         match self {
             RenderError::Typst(m) => write!(f, "galat saat menata halaman: {m}"),
             RenderError::Bug(m) => write!(f, "{m} (bug sopan, mohon dilaporkan)"),
+            RenderError::TooManyPages(pages) => write!(
+                f,
+                "SOP ini menjadi {pages} halaman, lebih dari batasnya ({HALAMAN_MAKS} halaman)\n  \
+                 = hint: bagi menjadi beberapa SOP, atau ringkas teks langkahnya"
+            ),
             RenderError::Sop { path, error } => write!(f, "{path}: {error}"),
         }
     }
 }
+
+/// The most pages one SOP may take. A careful SOP takes two to five; a file of the
+/// largest size filled with the longest texts would take about 360.
+pub const HALAMAN_MAKS: usize = 200;
 
 /// A rendered SOP.
 pub struct Rendered {
@@ -155,6 +166,9 @@ pub(crate) fn lay_out(
         }
         let world = prepare_in(sop, templates, main, at, &plans, grid_size);
         let routed = first_pass(&world, sop, &plans, &budget)?;
+        if routed.pages > HALAMAN_MAKS {
+            return Err(RenderError::TooManyPages(routed.pages));
+        }
         sizes.next();
         if !routed.continued_grids.is_empty()
             && let Some(&smaller) = sizes.peek()
@@ -272,6 +286,10 @@ fn keep_last_step_company(measured: &Measured, breaks: &mut [Vec<usize>]) -> boo
 /// Typesets an SOP with the given templates (name, text).
 pub fn render(sop: &Sop, templates: &[(String, String)]) -> Result<Rendered, RenderError> {
     let (mut world, routed, warnings) = lay_out(sop, templates, "sop.typ", &Placement::default())?;
+    // lay_out stops early at a first layout past the limit; the final one is checked here.
+    if routed.pages > HALAMAN_MAKS {
+        return Err(RenderError::TooManyPages(routed.pages));
+    }
     let document = second_pass(&mut world, &routed, Penomoran::Sendiri)?;
     Ok(Rendered {
         document,

@@ -511,3 +511,54 @@ fn a_hard_flow_renders_in_bounded_time() {
     assert_eq!(run.code, 0, "{}", run.err);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The page limit (200 per SOP), near it on both sides: steps of 20,000 characters take
+/// about seven pages each.
+#[test]
+fn pages_just_below_and_above_the_limit() {
+    let dir = scratch("pages");
+    let text: String = "petugas memeriksa berkas permohonan dan meneruskannya kepada pejabat "
+        .repeat(300)
+        .chars()
+        .take(19_990)
+        .collect();
+    let sop = |steps: usize| {
+        let mut s = String::from("nomor = \"1\"\nnama = \"UJI\"\npelaksana = [\"A\", \"B\"]\n");
+        for i in 0..steps {
+            let who = ["A", "B"][i % 2];
+            s += &format!("\n[[langkah]]\nkegiatan = \"{text}\"\npelaksana = \"{who}\"\n");
+        }
+        s
+    };
+    let below = dir.join("below.toml");
+    std::fs::write(&below, sop(29)).unwrap();
+    let pdf = dir.join("below.pdf");
+    let run = sopan_within(
+        120,
+        &[
+            "render".as_ref(),
+            below.as_os_str(),
+            "-o".as_ref(),
+            pdf.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.err);
+    let pages: usize = run
+        .out
+        .rsplit('(')
+        .next()
+        .and_then(|t| t.split(' ').next()?.parse().ok())
+        .expect("page count");
+    assert!((180..=200).contains(&pages), "{}", run.out);
+    let above = dir.join("above.toml");
+    std::fs::write(&above, sop(33)).unwrap();
+    let run = sopan_within(120, &["render".as_ref(), above.as_os_str()]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(
+        run.err
+            .contains("halaman, lebih dari batasnya (200 halaman)"),
+        "{}",
+        run.err
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
