@@ -94,8 +94,33 @@ impl std::fmt::Display for WrongExtension {
     }
 }
 
+/// Why an output path is refused.
+#[derive(Debug, PartialEq)]
+pub enum Refused {
+    /// It does not end as its format does.
+    Extension(WrongExtension),
+    /// It is one of the SOP's own files.
+    Input(OverwritesInput),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Extension(e) => e.fmt(f),
+            Refused::Input(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Refuses an output `target` that does not end in `.ext` or that would overwrite one
+/// of `inputs`.
+pub fn refuse(target: &Path, ext: &'static str, inputs: &[PathBuf]) -> Result<(), Refused> {
+    refuse_extension(target, ext).map_err(Refused::Extension)?;
+    refuse_input(target, inputs).map_err(Refused::Input)
+}
+
 /// Refuses an output file named with another extension than `ext` (any case).
-pub fn refuse_extension(target: &Path, ext: &'static str) -> Result<(), WrongExtension> {
+fn refuse_extension(target: &Path, ext: &'static str) -> Result<(), WrongExtension> {
     let own = target.extension().and_then(|e| e.to_str());
     if own.is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
         Ok(())
@@ -109,7 +134,7 @@ pub fn refuse_extension(target: &Path, ext: &'static str) -> Result<(), WrongExt
 
 /// Refuses `target` when writing it would overwrite one of `inputs`: the same file on
 /// disk, whatever the spelling of the two paths.
-pub fn refuse_input(target: &Path, inputs: &[PathBuf]) -> Result<(), OverwritesInput> {
+fn refuse_input(target: &Path, inputs: &[PathBuf]) -> Result<(), OverwritesInput> {
     let Ok(canonical) = std::fs::canonicalize(target) else {
         return Ok(());
     };

@@ -58,10 +58,7 @@ pub fn run(
         }
     }
     let target = args.output.clone().unwrap_or_else(|| dir.join("buku.pdf"));
-    let refused = output::refuse_extension(&target, "pdf")
-        .map_err(|e| e.to_string())
-        .and_then(|()| output::refuse_input(&target, &inputs).map_err(|e| e.to_string()));
-    if let Err(e) = refused {
+    if let Err(e) = output::refuse(&target, "pdf", &inputs) {
         let _ = writeln!(err, "error: {e}");
         return Outcome::BadUsage;
     }

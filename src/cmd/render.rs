@@ -142,10 +142,7 @@ fn render_one(
     let inputs = loaded.input_files();
     let named = files.iter().map(|(t, _)| (t.as_path(), job.format.ext()));
     for (target, ext) in named.chain(job.geometry.map(|g| (g, "json"))) {
-        let refused = output::refuse_extension(target, ext)
-            .map_err(|e| e.to_string())
-            .and_then(|()| output::refuse_input(target, &inputs).map_err(|e| e.to_string()));
-        if let Err(e) = refused {
+        if let Err(e) = output::refuse(target, ext, &inputs) {
             let _ = writeln!(err, "error: {e}");
             return Err(Outcome::BadUsage);
         }
