@@ -8,6 +8,7 @@
 //! in the binary, `src/main.rs`, `src/cli.rs` and `src/cmd/`.
 
 pub mod diag;
+pub mod editor;
 pub mod flow;
 pub mod katalog;
 pub mod model;

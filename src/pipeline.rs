@@ -112,6 +112,58 @@ fn validate_unguarded(path: &Path, settings: &Settings) -> (Option<Sop>, String)
     (sop, text)
 }
 
+/// One diagnostic of a draft, for the form editor: printed as `check` prints it, and
+/// where in the SOP file it points (bytes), so the editor can show it beside its field.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Whether it stops the SOP from rendering.
+    pub error: bool,
+    /// The diagnostic as printed, with file:line:col and hints.
+    pub text: String,
+    /// Its place in the SOP file, when it points into it.
+    pub at: Option<usize>,
+}
+
+/// Reads and validates an SOP from `draft`, the text of the file at `path` as the
+/// editor holds it, and takes its templates: the same road as [`load`], with each
+/// diagnostic also given on its own ([`Note`]).
+pub fn load_draft(
+    path: &Path,
+    draft: String,
+    settings: &Settings,
+) -> (Result<Loaded, Failure>, Vec<Note>) {
+    let mut notes = Vec::new();
+    let loaded = guarded(path, || {
+        let mut sources = Sources::default();
+        let loaded = validate::load_with(path, Some(draft), &mut sources, &fonts::covers);
+        notes = loaded
+            .diags
+            .iter()
+            .map(|d| Note {
+                error: d.is_error(),
+                text: diag::render(&sources, std::slice::from_ref(d)),
+                at: d
+                    .at
+                    .as_ref()
+                    .filter(|(file, _)| sources.path(*file) == path)
+                    .map(|(_, span)| span.start),
+            })
+            .collect();
+        let text = diag::render(&sources, &loaded.diags);
+        let mut sop = loaded.sop.ok_or(Failure::Invalid(text.clone()))?;
+        if let Some(date) = settings.tanggal_dokumen() {
+            sop.tanggal_dokumen = date;
+        }
+        let templates = world::templates_for(path).map_err(Failure::Template)?;
+        Ok(Loaded {
+            sop,
+            templates,
+            warnings: text,
+        })
+    });
+    (loaded, notes)
+}
+
 /// Runs one step of the road for the SOP at `path`, turning a panic (a bug in sopan, or
 /// a template override sopan did not foresee) into an error for that SOP alone, so that
 /// a build or the preview goes on with the others.
@@ -179,7 +231,7 @@ pub fn render_file(path: &Path, settings: &Settings) -> Result<(Loaded, Rendered
 }
 
 /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (u16, u8, u8) {
+pub(crate) fn civil_from_days(z: i64) -> (u16, u8, u8) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

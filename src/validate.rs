@@ -115,15 +115,33 @@ pub struct Loaded {
 
 /// Reads, parses and validates the SOP at `path` together with the katalog.toml files above it.
 pub fn load(path: &Path, sources: &mut Sources, coverage: Coverage<'_>) -> Loaded {
+    load_with(path, None, sources, coverage)
+}
+
+/// [`load`] with the SOP file's text given (`draft`), as the form editor holds it
+/// before it is saved; the katalog.toml files and images are read from disk.
+pub fn load_with(
+    path: &Path,
+    draft: Option<String>,
+    sources: &mut Sources,
+    coverage: Coverage<'_>,
+) -> Loaded {
     let mut diags = Vec::new();
     let chain = source::katalog_chain(path);
     let root = source::catalogue_root(path, &chain);
     let mut files = Vec::new();
-    for file in chain.iter().map(PathBuf::as_path).chain([path]) {
+    for file in chain.iter().map(PathBuf::as_path) {
         match source::read(file, sources) {
             Ok(ix) => files.push(ix),
             Err(d) => diags.push(d),
         }
+    }
+    match draft {
+        Some(text) => files.push(sources.add(path, text)),
+        None => match source::read(path, sources) {
+            Ok(ix) => files.push(ix),
+            Err(d) => diags.push(d),
+        },
     }
     if !diags.is_empty() {
         return Loaded { sop: None, diags };

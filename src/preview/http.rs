@@ -21,6 +21,13 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// cannot hold a worker for longer.
 pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(60);
 
+/// The largest request body read (a form with its base text, both at most an SOP
+/// file's size).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// How long a client may take to send its request body.
+pub const BODY_DEADLINE: Duration = Duration::from_secs(15);
+
 /// The most headers one request may have.
 const MAX_HEADERS: usize = 48;
 
@@ -33,6 +40,62 @@ pub struct Head {
     pub target: String,
     /// The `Host` header, if any.
     pub host: Option<String>,
+    /// The `Cookie` header, if any.
+    pub cookie: Option<String>,
+    /// The `X-Sopan-Token` header (the CSRF token), if any.
+    pub token: Option<String>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The `Content-Length` header; `None` without one.
+    pub content_length: Option<usize>,
+    /// Bytes after the head that came with it: the start of the body.
+    pub rest: Vec<u8>,
+}
+
+impl Head {
+    /// The value of cookie `name`, if sent.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookie.as_deref()?.split(';').find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+    }
+}
+
+/// Why a request body could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Longer than [`MAX_BODY`]: 413.
+    TooLarge,
+    /// No `Content-Length`: 411.
+    NoLength,
+    /// The client closed the connection or took too long: no answer.
+    Gone,
+}
+
+/// Reads the body of a request whose head is `head`, within [`BODY_DEADLINE`] and
+/// [`MAX_BODY`].
+pub fn read_body(stream: &mut TcpStream, head: &Head) -> Result<Vec<u8>, BodyError> {
+    let length = head.content_length.ok_or(BodyError::NoLength)?;
+    if length > MAX_BODY {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = head.rest.clone();
+    body.truncate(length);
+    let deadline = Instant::now() + BODY_DEADLINE;
+    let mut chunk = [0u8; 16 * 1024];
+    while body.len() < length {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(BodyError::Gone);
+        }
+        let want = (length - body.len()).min(chunk.len());
+        match stream.read(&mut chunk[..want]) {
+            Ok(0) | Err(_) => return Err(BodyError::Gone),
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Ok(body)
 }
 
 /// Why no request head could be read.
@@ -75,16 +138,27 @@ fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut request = httparse::Request::new(&mut headers);
     match request.parse(&buf[..buf.len().min(MAX_HEAD)]) {
-        Ok(httparse::Status::Complete(_)) => {
-            let host = request
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("host"))
-                .map(|h| String::from_utf8_lossy(h.value).into_owned());
+        Ok(httparse::Status::Complete(len)) => {
+            let header = |name: &str| {
+                request
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case(name))
+                    .map(|h| String::from_utf8_lossy(h.value).into_owned())
+            };
+            let content_length = match header("content-length") {
+                Some(v) => Some(v.trim().parse().map_err(|_| HeadError::Malformed)?),
+                None => None,
+            };
             Ok(Some(Head {
                 method: request.method.unwrap_or_default().to_string(),
                 target: request.path.unwrap_or_default().to_string(),
-                host,
+                host: header("host"),
+                cookie: header("cookie"),
+                token: header("x-sopan-token"),
+                content_type: header("content-type"),
+                content_length,
+                rest: buf[len..].to_vec(),
             }))
         }
         Ok(httparse::Status::Partial) => Ok(None),
@@ -100,7 +174,13 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
+        401 => "Unauthorized",
         405 => "Method Not Allowed",
+        409 => "Conflict",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "",
@@ -166,6 +246,11 @@ mod tests {
                 method: "GET".into(),
                 target: "/sop/a".into(),
                 host: Some("localhost:8000".into()),
+                cookie: None,
+                token: None,
+                content_type: None,
+                content_length: None,
+                rest: Vec::new(),
             })
         );
         assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x").unwrap(), None);

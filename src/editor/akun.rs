@@ -1,0 +1,232 @@
+//! Editor accounts: who may save from the preview on an office server. They live in
+//! `.sopan/pengguna.toml` in the catalogue, one table per user with an Argon2id hash of
+//! the password, and are managed with `sopan pengguna`.
+
+use std::path::{Path, PathBuf};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use toml_edit::{DocumentMut, Item, Table};
+
+/// The folder in a catalogue that holds the editor's own files.
+pub const FOLDER: &str = ".sopan";
+
+/// The accounts file, in [`FOLDER`].
+pub const BERKAS: &str = "pengguna.toml";
+
+/// The shortest password accepted.
+pub const SANDI_MIN: usize = 8;
+
+/// The accounts file of the catalogue at `root`.
+pub fn path(root: &Path) -> PathBuf {
+    root.join(FOLDER).join(BERKAS)
+}
+
+/// Why an account could not be added, removed or read.
+#[derive(Debug)]
+pub enum AkunError {
+    /// The file cannot be read or written.
+    Io(PathBuf, std::io::Error),
+    /// The file is not TOML.
+    Rusak(PathBuf),
+    /// A user name that is empty or holds characters other than letters, digits, `.`,
+    /// `-` and `_`.
+    Nama(String),
+    /// A password shorter than [`SANDI_MIN`].
+    SandiPendek,
+    /// No such user.
+    TidakAda(String),
+    /// Hashing failed.
+    Hash(String),
+}
+
+impl std::fmt::Display for AkunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AkunError::Io(p, e) => write!(
+                f,
+                "{}: {}",
+                crate::diag::display_path(p),
+                crate::io_error_id(e)
+            ),
+            AkunError::Rusak(p) => write!(
+                f,
+                "{}: bukan TOML yang benar; perbaiki atau hapus berkas itu",
+                crate::diag::display_path(p)
+            ),
+            AkunError::Nama(n) => write!(
+                f,
+                "nama pengguna \"{n}\" tidak dapat dipakai: pakai huruf, angka, titik, - atau _"
+            ),
+            AkunError::SandiPendek => {
+                write!(
+                    f,
+                    "kata sandi terlalu pendek: paling sedikit {SANDI_MIN} huruf"
+                )
+            }
+            AkunError::TidakAda(n) => write!(f, "pengguna \"{n}\" tidak ada"),
+            AkunError::Hash(e) => write!(f, "kata sandi tidak dapat disimpan: {e}"),
+        }
+    }
+}
+
+/// The accounts of one catalogue.
+pub struct Akun {
+    path: PathBuf,
+    doc: DocumentMut,
+}
+
+impl Akun {
+    /// Reads the accounts of the catalogue at `root` (none when the file is missing).
+    pub fn open(root: &Path) -> Result<Self, AkunError> {
+        let path = path(root);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "# Akun penyunting `sopan preview` di server kantor.\n\
+                 # Kelola dengan `sopan pengguna`; jangan disunting dengan tangan.\n"
+                    .to_string()
+            }
+            Err(e) => return Err(AkunError::Io(path, e)),
+        };
+        let doc = text
+            .parse::<DocumentMut>()
+            .map_err(|_| AkunError::Rusak(path.clone()))?;
+        Ok(Self { path, doc })
+    }
+
+    fn users(&self) -> Option<&Table> {
+        self.doc.get("pengguna").and_then(Item::as_table)
+    }
+
+    /// The user names, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .users()
+            .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// Whether there is at least one account.
+    pub fn any(&self) -> bool {
+        !self.names().is_empty()
+    }
+
+    /// Whether `password` is `name`'s password.
+    pub fn verify(&self, name: &str, password: &str) -> bool {
+        let hash = self
+            .users()
+            .and_then(|t| t.get(name))
+            .and_then(|u| u.get("sandi"))
+            .and_then(Item::as_str);
+        let Some(Ok(hash)) = hash.map(PasswordHash::new) else {
+            // The same work for an unknown name, so timing does not tell names apart.
+            if let Ok(salt) = SaltString::from_b64("c29wYW5zb3Bhbg") {
+                let _ = Argon2::default().hash_password(password.as_bytes(), &salt);
+            }
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    }
+
+    /// Adds `name`, or sets a new password for it.
+    pub fn set(&mut self, name: &str, password: &str) -> Result<(), AkunError> {
+        if name.is_empty()
+            || name.len() > 64
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(AkunError::Nama(name.to_string()));
+        }
+        if password.chars().count() < SANDI_MIN {
+            return Err(AkunError::SandiPendek);
+        }
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt()?)
+            .map_err(|e| AkunError::Hash(e.to_string()))?
+            .to_string();
+        let users = self.doc.entry("pengguna").or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        });
+        let Some(users) = users.as_table_mut() else {
+            return Err(AkunError::Rusak(self.path.clone()));
+        };
+        let mut user = Table::new();
+        user.insert("sandi", toml_edit::value(hash));
+        users.insert(name, Item::Table(user));
+        Ok(())
+    }
+
+    /// Removes `name`.
+    pub fn remove(&mut self, name: &str) -> Result<(), AkunError> {
+        let removed = self
+            .doc
+            .get_mut("pengguna")
+            .and_then(Item::as_table_mut)
+            .and_then(|t| t.remove(name));
+        match removed {
+            Some(_) => Ok(()),
+            None => Err(AkunError::TidakAda(name.to_string())),
+        }
+    }
+
+    /// Writes the accounts back, atomically.
+    pub fn save(&self) -> Result<(), AkunError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| AkunError::Io(dir.to_path_buf(), e))?;
+        crate::output::write_atomic(&self.path, self.doc.to_string().as_bytes())
+            .map_err(|e| AkunError::Io(self.path.clone(), e))
+    }
+}
+
+/// A fresh random salt.
+fn salt() -> Result<SaltString, AkunError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AkunError::Hash(e.to_string()))?;
+    SaltString::encode_b64(&bytes).map_err(|e| AkunError::Hash(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_are_added_checked_and_removed() {
+        let dir = std::env::temp_dir().join(format!("sopan-akun-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut akun = Akun::open(&dir).unwrap();
+        assert!(!akun.any());
+        assert!(matches!(
+            akun.set("sari", "pendek"),
+            Err(AkunError::SandiPendek)
+        ));
+        assert!(matches!(
+            akun.set("sa ri", "cukup panjang"),
+            Err(AkunError::Nama(_))
+        ));
+        akun.set("sari", "cukup panjang").unwrap();
+        akun.save().unwrap();
+        let text = std::fs::read_to_string(path(&dir)).unwrap();
+        assert!(
+            text.contains("[pengguna.sari]") && text.contains("$argon2id$"),
+            "{text}"
+        );
+        assert!(!text.contains("cukup panjang"));
+        let akun = Akun::open(&dir).unwrap();
+        assert!(akun.verify("sari", "cukup panjang"));
+        assert!(!akun.verify("sari", "salah sekali"));
+        assert!(!akun.verify("budi", "cukup panjang"));
+        let mut akun = akun;
+        akun.remove("sari").unwrap();
+        assert!(matches!(akun.remove("sari"), Err(AkunError::TidakAda(_))));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

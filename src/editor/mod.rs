@@ -1,0 +1,170 @@
+//! The form editor of the preview: an SOP file read into a [`Form`], written back with
+//! only what changed ([`apply`]), and diagnostics placed beside the fields they concern
+//! ([`fields`]). The TOML file stays the one source of truth.
+
+pub mod akun;
+pub mod apply;
+pub mod fields;
+pub mod form;
+pub mod riwayat;
+
+pub use form::Form;
+
+use toml_edit::DocumentMut;
+
+/// Reads the form out of an SOP file's text; `None` when the text is not TOML (the
+/// editor then sends the clerk to the diagnostics).
+pub fn read(text: &str) -> Option<Form> {
+    text.parse::<DocumentMut>().ok().map(|doc| Form::read(&doc))
+}
+
+/// The SOP file's text with `form` written into it; `None` when `text` is not TOML.
+pub fn write(text: &str, form: &Form) -> Option<String> {
+    let mut doc = text.parse::<DocumentMut>().ok()?;
+    apply::apply(&mut doc, form);
+    Some(doc.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let files = crate::source::sop_files(&root).expect("examples");
+        assert!(files.len() >= 10, "{files:?}");
+        files
+    }
+
+    #[test]
+    fn every_example_saved_unchanged_is_the_same_file() {
+        for path in examples() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let form = read(&text).unwrap();
+            assert_eq!(write(&text, &form).unwrap(), text, "{}", path.display());
+            // Through JSON, as the browser sends it back.
+            let json = serde_json::to_string(&form).unwrap();
+            let back: Form = serde_json::from_str(&json).unwrap();
+            assert_eq!(write(&text, &back).unwrap(), text, "{}", path.display());
+        }
+    }
+
+    const SOP: &str = r#"# kepala berkas
+nomor = "1/SOP/2024"
+nama = "CONTOH"
+tanggal_pembuatan = 2024-01-23
+pelaksana = ["Kasubbag", "Sekretaris"]
+
+[[langkah]]
+id = "susun"
+kegiatan = "Menyusun konsep"   # komentar kegiatan
+pelaksana = "Kasubbag"
+
+# komentar langkah 2
+[[langkah]]
+kegiatan = "Memeriksa konsep"
+pelaksana = "Sekretaris"
+keputusan = { tidak = "susun" }    # kembali
+
+[[langkah]]
+kegiatan = "Mengirim"
+pelaksana = "Kasubbag"
+"#;
+
+    #[test]
+    fn a_change_touches_only_its_field() {
+        let mut form = read(SOP).unwrap();
+        form.langkah[1]
+            .teks
+            .insert("kegiatan".into(), "Memeriksa dan memaraf".into());
+        form.identitas
+            .insert("tanggal_efektif".into(), "2024-02-01".into());
+        let out = write(SOP, &form).unwrap();
+        assert_eq!(
+            out,
+            SOP.replace("Memeriksa konsep", "Memeriksa dan memaraf")
+                .replace("2024-01-23\n", "2024-01-23\n")
+                .replace(
+                    "pelaksana = [\"Kasubbag\", \"Sekretaris\"]\n",
+                    "pelaksana = [\"Kasubbag\", \"Sekretaris\"]\ntanggal_efektif = 2024-02-01\n"
+                )
+        );
+    }
+
+    #[test]
+    fn renaming_a_pelaksana_and_moving_steps_keeps_comments() {
+        let mut form = read(SOP).unwrap();
+        form.pelaksana[0] = "Kasubbag Umum".into();
+        for step in &mut form.langkah {
+            for name in step.daftar.get_mut("pelaksana").unwrap() {
+                if name == "Kasubbag" {
+                    *name = "Kasubbag Umum".into();
+                }
+            }
+        }
+        form.langkah.swap(1, 2);
+        form.langkah[2].keputusan.as_mut().unwrap().ya = "selesai".into();
+        let out = write(SOP, &form).unwrap();
+        assert!(out.contains("# komentar kegiatan"), "{out}");
+        assert!(out.contains("# kembali"), "{out}");
+        let moved = out.find("Mengirim").unwrap();
+        let comment = out.find("# komentar langkah 2").unwrap();
+        assert!(moved < comment, "{out}");
+        assert!(
+            out.contains("{ tidak = \"susun\", ya = \"selesai\" }"),
+            "{out}"
+        );
+        assert!(!out.contains("\"Kasubbag\""), "{out}");
+        let again = read(&out).unwrap();
+        assert_eq!(again.langkah[1].teks("kegiatan"), "Mengirim");
+        assert_eq!(again.pelaksana, ["Kasubbag Umum", "Sekretaris"]);
+    }
+
+    #[test]
+    fn new_steps_and_lists_are_written_plainly() {
+        let mut form = read(SOP).unwrap();
+        let mut step = form::Langkah::default();
+        step.teks.insert("kegiatan".into(), "Mengarsipkan".into());
+        step.daftar
+            .insert("pelaksana".into(), vec!["Kasubbag".into()]);
+        step.daftar
+            .insert("output".into(), vec!["Arsip".into(), "Tanda terima".into()]);
+        step.keputusan = Some(form::Keputusan {
+            ya: String::new(),
+            tidak: "2".into(),
+        });
+        form.langkah.push(step);
+        form.grid.insert(
+            "dasar_hukum".into(),
+            vec![
+                "Undang-Undang Nomor 30 Tahun 2014 tentang Administrasi Pemerintahan".into(),
+                "Peraturan Menteri PANRB Nomor 35 Tahun 2012".into(),
+            ],
+        );
+        let out = write(SOP, &form).unwrap();
+        assert!(out.ends_with(
+            "\n[[langkah]]\nkegiatan = \"Mengarsipkan\"\npelaksana = \"Kasubbag\"\noutput = [\"Arsip\", \"Tanda terima\"]\nkeputusan = { tidak = 2 }\n"
+        ), "{out}");
+        assert!(out.contains("dasar_hukum = [\n  \"Undang-Undang"), "{out}");
+        assert_eq!(read(&out).unwrap().langkah.len(), 4);
+    }
+
+    #[test]
+    fn diagnostics_find_their_field() {
+        let places = fields::places(SOP);
+        let at = |needle: &str| SOP.find(needle).unwrap();
+        assert_eq!(fields::field_at(&places, at("\"CONTOH\"")), Some("nama"));
+        assert_eq!(
+            fields::field_at(&places, at("\"Memeriksa konsep\"")),
+            Some("langkah.1.kegiatan")
+        );
+        assert_eq!(
+            fields::field_at(&places, at("\"susun\" }")),
+            Some("langkah.1.keputusan.tidak")
+        );
+        assert_eq!(
+            fields::field_at(&places, at("[[langkah]]\nkegiatan = \"Mengirim")),
+            Some("langkah.2")
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The history of saves from the editor: one JSON line per save in
+//! `.sopan/riwayat.jsonl` in the catalogue (who, when, which file, what changed),
+//! printed by `sopan riwayat`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::form::{Form, GRID, Langkah};
+
+/// The history file, in [`super::akun::FOLDER`].
+pub const BERKAS: &str = "riwayat.jsonl";
+
+/// The history file of the catalogue at `root`.
+pub fn path(root: &Path) -> PathBuf {
+    root.join(super::akun::FOLDER).join(BERKAS)
+}
+
+/// One save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catatan {
+    /// When, in UTC: `2026-12-02T09:15:00Z`.
+    pub waktu: String,
+    /// Who: the account, or "(komputer ini)" on a loopback preview.
+    pub pengguna: String,
+    /// The SOP file, relative to the catalogue.
+    pub berkas: String,
+    /// What changed, in a few words.
+    pub ringkasan: String,
+}
+
+/// Appends `catatan` to the history of the catalogue at `root`.
+pub fn append(root: &Path, catatan: &Catatan) -> std::io::Result<()> {
+    let path = path(root);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut line = serde_json::to_string(catatan).map_err(std::io::Error::other)?;
+    line.push('\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    // One write per line, so lines of two saves never interleave.
+    file.write_all(line.as_bytes())
+}
+
+/// The saves recorded for the catalogue at `root`, oldest first; unreadable lines are
+/// skipped.
+pub fn read(root: &Path) -> std::io::Result<Vec<Catatan>> {
+    match std::fs::read_to_string(path(root)) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// What changed between two forms, in a few words: "nama; langkah 3 (kegiatan);
+/// 1 langkah ditambah".
+pub fn ringkasan(old: &Form, new: &Form) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for (key, value) in &new.identitas {
+        if old.identitas(key) != value {
+            parts.push(key.replace('_', " "));
+        }
+    }
+    for key in GRID {
+        if old.grid(key) != new.grid(key) {
+            parts.push(key.replace('_', " "));
+        }
+    }
+    if old.pelaksana != new.pelaksana {
+        parts.push("pelaksana".into());
+    }
+    steps(&old.langkah, &new.langkah, "", &mut parts);
+    for (i, p) in new.prosedur.iter().enumerate() {
+        let before = p.asal.and_then(|a| old.prosedur.get(a));
+        match before {
+            Some(b) if b == p => {}
+            Some(b) => {
+                if b.judul != p.judul || b.pelaksana != p.pelaksana {
+                    parts.push(format!("sub-prosedur {}", i + 1));
+                }
+                steps(
+                    &b.langkah,
+                    &p.langkah,
+                    &format!("sub-prosedur {}: ", i + 1),
+                    &mut parts,
+                );
+            }
+            None => parts.push(format!("sub-prosedur {} ditambah", i + 1)),
+        }
+    }
+    let removed = old.prosedur.len() + new.prosedur.iter().filter(|p| p.asal.is_none()).count();
+    if removed > new.prosedur.len() {
+        parts.push(format!(
+            "{} sub-prosedur dihapus",
+            removed - new.prosedur.len()
+        ));
+    }
+    if parts.is_empty() {
+        return "tanpa perubahan isi".into();
+    }
+    const MAX: usize = 6;
+    let more = parts.len().saturating_sub(MAX);
+    parts.truncate(MAX);
+    let mut text = parts.join("; ");
+    if more > 0 {
+        text += &format!("; dan {more} lagi");
+    }
+    text
+}
+
+fn steps(old: &[Langkah], new: &[Langkah], prefix: &str, parts: &mut Vec<String>) {
+    let added = new.iter().filter(|s| s.asal.is_none()).count();
+    let kept = new.len() - added;
+    let moved = !new
+        .iter()
+        .filter_map(|s| s.asal)
+        .collect::<Vec<_>>()
+        .is_sorted();
+    for (i, step) in new.iter().enumerate() {
+        let Some(before) = step.asal.and_then(|a| old.get(a)) else {
+            continue;
+        };
+        let mut fields: Vec<&str> = Vec::new();
+        for (k, v) in &step.teks {
+            if before.teks(k) != v {
+                fields.push(k);
+            }
+        }
+        for (k, v) in &step.daftar {
+            if before.daftar(k) != v.as_slice() {
+                fields.push(k);
+            }
+        }
+        if before.keputusan != step.keputusan {
+            fields.push("keputusan");
+        }
+        if before.lanjut != step.lanjut {
+            fields.push("lanjut");
+        }
+        if !fields.is_empty() {
+            parts.push(format!("{prefix}langkah {} ({})", i + 1, fields.join(", ")));
+        }
+    }
+    if added > 0 {
+        parts.push(format!("{prefix}{added} langkah ditambah"));
+    }
+    if old.len() > kept {
+        parts.push(format!("{prefix}{} langkah dihapus", old.len() - kept));
+    }
+    if moved {
+        parts.push(format!("{prefix}urutan langkah diubah"));
+    }
+}
+
+/// Now, in UTC, as the history writes it.
+pub fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (y, m, d) = crate::pipeline::civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_names_what_changed() {
+        let text = "nomor = \"1\"\nnama = \"A\"\npelaksana = [\"X\"]\n\n[[langkah]]\nkegiatan = \"a\"\npelaksana = \"X\"\n\n[[langkah]]\nkegiatan = \"b\"\npelaksana = \"X\"\n";
+        let old = crate::editor::read(text).unwrap();
+        let mut new = old.clone();
+        assert_eq!(ringkasan(&old, &new), "tanpa perubahan isi");
+        new.identitas.insert("nama".into(), "B".into());
+        new.langkah[1].teks.insert("kegiatan".into(), "c".into());
+        new.langkah.remove(0);
+        new.langkah.push(Langkah::default());
+        assert_eq!(
+            ringkasan(&old, &new),
+            "nama; langkah 1 (kegiatan); 1 langkah ditambah; 1 langkah dihapus"
+        );
+    }
+
+    #[test]
+    fn history_lines_append_and_read_back() {
+        let dir = std::env::temp_dir().join(format!("sopan-riwayat-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let c = Catatan {
+            waktu: now(),
+            pengguna: "sari".into(),
+            berkas: "perencanaan/lakip.toml".into(),
+            ringkasan: "nama".into(),
+        };
+        append(&dir, &c).unwrap();
+        append(&dir, &c).unwrap();
+        assert_eq!(read(&dir).unwrap(), vec![c.clone(), c]);
+        assert!(now().ends_with('Z') && now().len() == 20);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
