@@ -117,6 +117,7 @@ fn main() {
         path: dir.clone(),
         host: "127.0.0.1".into(),
         port: 0,
+        host_names: Vec::new(),
         settings: Default::default(),
     })
     .expect("preview");

@@ -214,6 +214,10 @@ pub struct PreviewArgs {
         value_name = "ALAMAT"
     )]
     pub host: String,
+    /// Nama komputer ini di jaringan kantor (misalnya sop.dinas.local), bila pratinjau
+    /// dibuka dengan nama, bukan alamat IP; boleh diulang.
+    #[arg(long = "nama-host", value_name = "NAMA")]
+    pub host_names: Vec<String>,
 }
 
 /// How many SOPs are typeset at once (`build`, `book`).

@@ -18,6 +18,7 @@ pub fn run(
         path: args.path.clone(),
         host: args.host.clone(),
         port: args.port,
+        host_names: args.host_names.clone(),
         settings: settings.clone(),
     };
     let server = match preview::start(&options) {

@@ -83,7 +83,6 @@ pelaksana = "Kasubbag"
         assert_eq!(
             out,
             SOP.replace("Memeriksa konsep", "Memeriksa dan memaraf")
-                .replace("2024-01-23\n", "2024-01-23\n")
                 .replace(
                     "pelaksana = [\"Kasubbag\", \"Sekretaris\"]\n",
                     "pelaksana = [\"Kasubbag\", \"Sekretaris\"]\ntanggal_efektif = 2024-02-01\n"

@@ -123,7 +123,8 @@ impl Catalogue {
         Some(text.replace('\\', "/"))
     }
 
-    fn add(&mut self, path: &Path) -> Option<String> {
+    /// Adds the SOP file at `path` (a new one, not yet rendered); returns its id.
+    pub fn add(&mut self, path: &Path) -> Option<String> {
         let id = self.id_of(path)?;
         let (nomor, nama) = lenient_heading(path);
         self.entries.entry(id.clone()).or_insert(Entry {

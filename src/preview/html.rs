@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::catalogue::{Catalogue, Entry};
+use super::sesi::Who;
 use crate::model::Status;
 use crate::review::Kelompok;
 
@@ -13,6 +14,8 @@ const SHELL: &str = include_str!("shell.html");
 pub const STYLE: &str = include_str!("gaya.css");
 /// The page script, served at `/pratinjau.js`: search and live updates.
 pub const SCRIPT: &str = include_str!("pratinjau.js");
+/// The editor's script, served at `/penyunting.js`: the form, drafts, saving, new SOPs.
+pub const EDITOR_SCRIPT: &str = include_str!("penyunting.js");
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -66,9 +69,27 @@ fn shell(title: &str, sop: Option<&str>, body: &str) -> String {
     let data = sop
         .map(|id| format!(" data-sop=\"{}\"", escape(id)))
         .unwrap_or_default();
+    page(title, &data, body, None)
+}
+
+/// A page with `data` attributes on its body, and the editor's script when `who` may
+/// edit (its CSRF token on the body).
+fn page(title: &str, data: &str, body: &str, who: Option<&Who>) -> String {
+    let (skrip, token) = match who {
+        Some(w) => (
+            "\n<script src=\"/penyunting.js\" defer></script>",
+            format!(" data-token=\"{}\"", escape(&w.token)),
+        ),
+        None => ("", String::new()),
+    };
     fill(
         SHELL,
-        &[("judul", &escape(title)), ("data", &data), ("isi", body)],
+        &[
+            ("judul", &escape(title)),
+            ("data", &format!("{data}{token}")),
+            ("isi", body),
+            ("skrip", skrip),
+        ],
     )
 }
 
@@ -106,8 +127,9 @@ fn badge(status: Option<&Status>) -> String {
     }
 }
 
-/// The catalogue index: search box and the list.
-pub fn index(cat: &Catalogue) -> String {
+/// The catalogue index: search box and the list, and "SOP baru" for who may edit
+/// (`who`); a login link when editing needs one.
+pub fn index(cat: &Catalogue, who: Option<&Who>, needs_login: bool) -> String {
     // The katalog's own title, as on the book cover; the folder name when it has none.
     let judul = crate::source::katalog_info(&cat.folder).judul;
     let title = if judul.trim().is_empty() {
@@ -118,17 +140,103 @@ pub fn index(cat: &Catalogue) -> String {
     } else {
         judul
     };
+    let akun = account_bar(who, needs_login);
+    let baru = match who {
+        Some(_) if cat.single.is_none() => new_sop_form(cat),
+        _ => String::new(),
+    };
     let body = format!(
         "<header class=\"kepala\"><div><p class=\"kecil\">Pratinjau katalog SOP</p>\
-         <h1>{}</h1></div></header>\
-         <main class=\"daftar-wadah\">\
+         <h1>{}</h1></div>{akun}</header>\
+         <main class=\"daftar-wadah\">{baru}\
          <label class=\"cari\">Cari nomor atau nama SOP \
          <input id=\"cari\" type=\"search\" autocomplete=\"off\" placeholder=\"mis. 503/22 atau LAKIP\"></label>\
          <div id=\"daftar\">{}</div></main>",
         escape(&title),
         index_list(cat)
     );
-    shell(&format!("Katalog {title}"), None, &body)
+    page(&format!("Katalog {title}"), "", &body, who)
+}
+
+/// Who is logged in and "Keluar", or "Masuk" when editing needs a login.
+fn account_bar(who: Option<&Who>, needs_login: bool) -> String {
+    match who {
+        Some(w) if needs_login => format!(
+            "<div class=\"akun\"><span>Masuk sebagai <b>{}</b></span> \
+             <button type=\"button\" id=\"keluar\" class=\"tombol kedua\">Keluar</button></div>",
+            escape(&w.pengguna)
+        ),
+        None if needs_login => {
+            "<a class=\"tombol kedua\" href=\"/masuk\">Masuk untuk mengubah</a>".to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// "SOP baru": a folder of the catalogue and a file name.
+fn new_sop_form(cat: &Catalogue) -> String {
+    let mut babs: Vec<&str> = cat.entries.values().map(Entry::bab).collect();
+    babs.push("");
+    babs.sort_unstable();
+    babs.dedup();
+    let options: String = babs
+        .iter()
+        .map(|b| {
+            let shown = if b.is_empty() { "(folder utama)" } else { b };
+            format!("<option value=\"{}\">{}</option>", escape(b), escape(shown))
+        })
+        .collect();
+    format!(
+        "<details class=\"baru\" id=\"baru\"><summary class=\"tombol\">+ SOP baru</summary>\
+         <form id=\"form-baru\"><label>Folder <select name=\"bab\">{options}</select></label> \
+         <label>Nama berkas <input name=\"berkas\" required placeholder=\"mis. penyusunan-renstra\" \
+         pattern=\"[A-Za-z0-9_][A-Za-z0-9_\\-]*\"></label> \
+         <button class=\"tombol\" type=\"submit\">Buat dan isi formulir</button>\
+         <p class=\"kecil\">Nama berkas: huruf kecil, angka dan tanda -, tanpa spasi. \
+         Berkas SOP dibuat di folder itu dan langsung dibuka di formulir.</p>\
+         <p class=\"salah\" id=\"baru-salah\" hidden></p></form></details>"
+    )
+}
+
+/// The login page, with a message after a failed attempt.
+pub fn login_page(message: Option<&str>) -> String {
+    let salah = message
+        .map(|m| format!("<p class=\"salah\">{}</p>", escape(m)))
+        .unwrap_or_default();
+    shell(
+        "Masuk",
+        None,
+        &format!(
+            "<main class=\"pesan masuk\"><h1>Masuk untuk mengubah SOP</h1>{salah}\
+             <form method=\"post\" action=\"/masuk\">\
+             <label>Nama pengguna <input name=\"nama\" autocomplete=\"username\" required autofocus></label>\
+             <label>Kata sandi <input name=\"sandi\" type=\"password\" autocomplete=\"current-password\" required></label>\
+             <button class=\"tombol\" type=\"submit\">Masuk</button></form>\
+             <p class=\"kecil\">Akun dibuat oleh pengelola dengan <code>sopan pengguna tambah NAMA</code>.</p>\
+             <p><a href=\"/\">Kembali ke daftar SOP</a></p></main>"
+        ),
+    )
+}
+
+/// An SOP's editor: the form (drawn by the editor's script) beside the live sheet.
+pub fn editor_page(e: &Entry, who: &Who) -> String {
+    let body = format!(
+        "<header class=\"kepala\"><div><a class=\"kembali\" href=\"/sop/{0}\">&larr; Kembali ke pratinjau</a>\
+         <h1>Ubah: <span id=\"judul-sop\">{1}</span></h1><p class=\"nomor\" id=\"keadaan\">Memuat formulir…</p></div>\
+         <div class=\"aksi\"><button type=\"button\" class=\"tombol\" id=\"simpan\" disabled>Simpan</button></div></header>\
+         <section class=\"galat\" id=\"bentrok\" hidden></section>\
+         <div class=\"sunting\"><form id=\"formulir\" class=\"formulir\" autocomplete=\"off\"></form>\
+         <div class=\"draf\"><section id=\"catatan\" class=\"catatan\" hidden></section>\
+         <div class=\"lembar\" id=\"lembar-draf\"><p class=\"tunggu\">Sedang membuat pratinjau…</p></div></div></div>",
+        url_path(&e.id),
+        escape(&e.nama)
+    );
+    page(
+        &format!("Ubah {} — sopan", e.nama),
+        &format!(" data-ubah=\"{}\"", escape(&e.id)),
+        &body,
+        Some(who),
+    )
 }
 
 /// The list of SOPs, replaced in place when anything is rendered again.
@@ -166,12 +274,20 @@ pub fn index_list(cat: &Catalogue) -> String {
     )
 }
 
-/// An SOP's page.
-pub fn sop_page(e: &Entry) -> String {
+/// An SOP's page, with "Ubah" when the form editor may be offered (`edit`).
+pub fn sop_page(e: &Entry, edit: bool) -> String {
+    let ubah = if edit {
+        format!(
+            "<nav class=\"alat\"><a class=\"tombol\" id=\"ubah\" href=\"/sop/{}/ubah\">Ubah di formulir</a></nav>",
+            url_path(&e.id)
+        )
+    } else {
+        String::new()
+    };
     shell(
         &format!("{} — pratinjau", e.nama),
         Some(&e.id),
-        &format!("<main id=\"isi\">{}</main>", sop_body(e)),
+        &format!("{ubah}<main id=\"isi\">{}</main>", sop_body(e)),
     )
 }
 
@@ -278,7 +394,10 @@ pub fn error_page(status: u16) -> String {
         400 => "Permintaan tidak dapat dibaca.",
         403 => "Akses ditolak: pratinjau hanya menampilkan isi katalog ini.",
         404 => "Halaman tidak ditemukan.",
-        405 => "Hanya permintaan GET yang dilayani.",
+        405 => "Cara permintaan ini tidak dilayani di alamat ini.",
+        411 => "Panjang isi permintaan tidak disebutkan.",
+        413 => "Isi permintaan terlalu besar.",
+        415 => "Isi permintaan harus JSON.",
         431 => "Kepala permintaan terlalu panjang.",
         503 => "Terlalu banyak permintaan; coba lagi sebentar.",
         _ => "Terjadi kesalahan.",

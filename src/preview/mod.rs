@@ -9,6 +9,8 @@ pub mod catalogue;
 pub mod html;
 pub mod http;
 pub mod server;
+pub mod sesi;
+pub mod sunting;
 pub mod watch;
 
 pub use server::{Options, Preview, StartError, start};

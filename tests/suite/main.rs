@@ -15,6 +15,7 @@ mod hardening;
 mod images;
 mod katalog;
 mod panduan;
+mod penyunting;
 mod preview;
 mod review;
 mod routing;

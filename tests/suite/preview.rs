@@ -10,7 +10,7 @@ use crate::common::root;
 use sopan::preview::{self, Options, Preview};
 
 /// A copy of part of the Pagar Alam catalogue (katalog.toml, images, the given SOPs).
-fn catalogue(name: &str, sops: &[&str]) -> PathBuf {
+pub(crate) fn catalogue(name: &str, sops: &[&str]) -> PathBuf {
     let src = root().join("examples/pagar-alam-dpmptsptk");
     let dir = std::env::temp_dir().join(format!("sopan-preview-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -25,38 +25,56 @@ fn catalogue(name: &str, sops: &[&str]) -> PathBuf {
     dir
 }
 
-fn start(path: &Path) -> Preview {
+pub(crate) fn start(path: &Path) -> Preview {
     preview::start(&Options {
         path: path.to_path_buf(),
         host: "127.0.0.1".into(),
         port: 0,
+        host_names: Vec::new(),
         settings: Default::default(),
     })
     .expect("preview starts")
 }
 
 /// A reply: status code, head and body.
-struct Reply {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) head: String,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// One raw HTTP/1.1 request, the target sent exactly as given (no client normalisation).
-fn request(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
+pub(crate) fn request(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
+    send(addr, method, target, &format!("Host: {host}\r\n"), b"")
+}
+
+/// One raw HTTP/1.1 request with the given header lines (each ending in CRLF) and body.
+pub(crate) fn send(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &[u8],
+) -> Reply {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let length = if body.is_empty() {
+        String::new()
+    } else {
+        format!("Content-Length: {}\r\n", body.len())
+    };
     write!(
         s,
-        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\n{headers}{length}Connection: close\r\n\r\n"
     )
     .unwrap();
+    s.write_all(body).unwrap();
     // Read the head, then the body by Content-Length: DevTools keeps connections open.
     let mut raw = Vec::new();
     let mut buf = [0u8; 64 * 1024];
@@ -97,12 +115,12 @@ fn request(addr: SocketAddr, method: &str, target: &str, host: &str) -> Reply {
     Reply { status, head, body }
 }
 
-fn get(addr: SocketAddr, target: &str) -> Reply {
+pub(crate) fn get(addr: SocketAddr, target: &str) -> Reply {
     request(addr, "GET", target, &addr.to_string())
 }
 
 /// Waits until no SOP of the index is still being rendered for the first time.
-fn wait_rendered(addr: SocketAddr) {
+pub(crate) fn wait_rendered(addr: SocketAddr) {
     let t = Instant::now();
     while get(addr, "/daftar").text().contains("sedang dibuat") {
         assert!(
@@ -431,6 +449,7 @@ fn starting_on_a_missing_folder_says_so() {
         path: PathBuf::from("/tidak/ada/folder"),
         host: "127.0.0.1".into(),
         port: 0,
+        host_names: Vec::new(),
         settings: Default::default(),
     })
     .err()
@@ -449,7 +468,7 @@ impl Drop for Process {
 }
 
 /// A headless Chromium driven over the DevTools protocol.
-struct Browser {
+pub(crate) struct Browser {
     child: Process,
     ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
     next_id: u64,
@@ -460,7 +479,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 impl Browser {
     /// Starts Chromium (Debian's package; the test fails without it).
-    fn launch(name: &str) -> Self {
+    pub(crate) fn launch(name: &str) -> Self {
         assert!(
             Path::new(CHROMIUM).exists(),
             "{CHROMIUM} is missing: the browser test needs Debian's chromium \
@@ -548,7 +567,7 @@ impl Browser {
     }
 
     /// Evaluates JavaScript in the page and returns its value.
-    fn eval(&mut self, expression: &str) -> serde_json::Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> serde_json::Value {
         let r = self.call(
             "Runtime.evaluate",
             serde_json::json!({ "expression": expression, "returnByValue": true }),
@@ -557,7 +576,7 @@ impl Browser {
     }
 
     /// Polls `expression` until it is true; returns how long that took.
-    fn wait_for(&mut self, expression: &str, within: Duration) -> Duration {
+    pub(crate) fn wait_for(&mut self, expression: &str, within: Duration) -> Duration {
         let t = Instant::now();
         while self.eval(expression) != serde_json::Value::Bool(true) {
             if t.elapsed() > within {
@@ -574,7 +593,7 @@ impl Browser {
 
     /// Navigates and waits until the page's scripts ran; a navigation that Chromium
     /// dropped while still starting up is retried.
-    fn open(&mut self, url: &str) {
+    pub(crate) fn open(&mut self, url: &str) {
         let arrived = format!(
             "location.href === {} && document.readyState === 'complete'",
             serde_json::Value::String(url.to_string())
@@ -593,7 +612,7 @@ impl Browser {
     }
 
     /// Saves what the page shows to tests/out/NAME.png.
-    fn screenshot(&mut self, name: &str) -> PathBuf {
+    pub(crate) fn screenshot(&mut self, name: &str) -> PathBuf {
         use base64::Engine as _;
         let r = self.call(
             "Page.captureScreenshot",

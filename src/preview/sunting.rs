@@ -1,0 +1,298 @@
+//! The editor's requests: the form of an SOP, a draft rendered from the form without
+//! saving, a save that never overwrites someone else's change, and a new SOP. Every
+//! answer is JSON; the page script ([`super::html::EDITOR_SCRIPT`]) draws the form.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::editor::{self, Form, fields, riwayat};
+use crate::pipeline::{self, Settings};
+use crate::source::file;
+use crate::typeset;
+
+/// One save at a time: the check that the file is unchanged and the write belong
+/// together.
+static SAVING: Mutex<()> = Mutex::new(());
+
+/// An answer: HTTP status and JSON body.
+pub type Answer = (u16, Value);
+
+/// What the page sends with a draft or a save: the form, and the file's text as it was
+/// when the form was loaded.
+#[derive(Deserialize)]
+pub struct Kiriman {
+    form: Form,
+    dasar: String,
+}
+
+/// What the page sends to start a new SOP.
+#[derive(Deserialize)]
+pub struct Baru {
+    /// The folder below the catalogue ("" for the top).
+    bab: String,
+    /// The file name, without `.toml`.
+    berkas: String,
+}
+
+fn pesan(status: u16, text: impl Into<String>) -> Answer {
+    (status, json!({ "pesan": text.into() }))
+}
+
+/// The form of the SOP at `path`, with the text it was read from.
+pub fn formulir(path: &Path, settings: &Settings) -> Answer {
+    let text = match file::read_text(path, file::SOP_MAKS) {
+        Ok(t) => t,
+        Err(e) => {
+            return pesan(
+                500,
+                format!("berkas tidak dapat dibaca: {}", crate::io_error_id(&e)),
+            );
+        }
+    };
+    match editor::read(&text) {
+        Some(form) => (200, json!({ "form": form, "dasar": text })),
+        None => {
+            let (_, printed) = pipeline::validate(path, settings);
+            (
+                422,
+                json!({
+                    "pesan": "Berkas ini belum dapat dibuka di formulir karena penulisannya salah. \
+                              Perbaiki dulu kesalahan di bawah dengan penyunting teks.",
+                    "galat": printed,
+                }),
+            )
+        }
+    }
+}
+
+/// Parses a request body as JSON of type `T`.
+pub fn body<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, Answer> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| pesan(400, format!("isi permintaan tidak terbaca: {e}")))
+}
+
+/// Renders the form as a draft: the sheet's pages as SVG and each diagnostic with the
+/// field it concerns.
+pub fn draf(path: &Path, kiriman: Kiriman, settings: &Settings) -> Answer {
+    let Some(text) = editor::write(&kiriman.dasar, &kiriman.form) else {
+        return pesan(422, "teks dasar bukan TOML");
+    };
+    let (loaded, notes) = pipeline::load_draft(path, text.clone(), settings);
+    let places = fields::places(&text);
+    let catatan: Vec<Value> = notes
+        .iter()
+        .map(|n| {
+            json!({
+                "galat": n.error,
+                "teks": n.text,
+                "jalur": n.at.and_then(|at| fields::field_at(&places, at)),
+            })
+        })
+        .collect();
+    let mut halaman: Vec<String> = Vec::new();
+    let mut gagal: Option<String> = None;
+    if let Ok(loaded) = &loaded {
+        match pipeline::render(loaded) {
+            Ok(rendered) => {
+                halaman = (0..rendered.document.pages().len())
+                    .filter_map(|i| typeset::page_svg(&rendered.document, i))
+                    .collect();
+            }
+            Err(e) => gagal = Some(e.to_string()),
+        }
+    }
+    typst::comemo::evict(10);
+    (
+        200,
+        json!({ "halaman": halaman, "catatan": catatan, "gagal": gagal, "teks": text }),
+    )
+}
+
+/// Saves the form into the SOP at `path`, unless the file changed since the form was
+/// loaded: then 409 with what changed. `root` is the catalogue, whose history gets a
+/// line; `who` is written in it.
+pub fn simpan(path: &Path, root: &Path, kiriman: Kiriman, who: &str) -> Answer {
+    let _one = SAVING.lock().unwrap_or_else(|p| p.into_inner());
+    let disk = match file::read_text(path, file::SOP_MAKS) {
+        Ok(t) => t,
+        Err(e) => {
+            return pesan(
+                500,
+                format!("berkas tidak dapat dibaca: {}", crate::io_error_id(&e)),
+            );
+        }
+    };
+    if disk != kiriman.dasar {
+        let beda = similar::TextDiff::from_lines(&kiriman.dasar, &disk)
+            .unified_diff()
+            .context_radius(2)
+            .header("yang dimuat formulir", "yang ada di berkas sekarang")
+            .to_string();
+        return (
+            409,
+            json!({
+                "pesan": "Berkas ini sudah diubah orang lain (atau di penyunting teks) sejak \
+                          formulir dimuat. Perubahan Anda belum disimpan.",
+                "beda": beda,
+                "dasar": disk,
+            }),
+        );
+    }
+    let Some(text) = editor::write(&disk, &kiriman.form) else {
+        return pesan(
+            422,
+            "berkas ini bukan TOML; perbaiki dulu dengan penyunting teks",
+        );
+    };
+    if text == disk {
+        return (200, json!({ "tersimpan": false, "dasar": disk }));
+    }
+    if let Err(e) = crate::output::write_atomic(path, text.as_bytes()) {
+        return pesan(
+            500,
+            format!("tidak dapat menyimpan: {}", crate::io_error_id(&e)),
+        );
+    }
+    let old = editor::read(&disk).unwrap_or_default();
+    let catatan = riwayat::Catatan {
+        waktu: riwayat::now(),
+        pengguna: who.to_string(),
+        berkas: relative(path, root),
+        ringkasan: riwayat::ringkasan(&old, &kiriman.form),
+    };
+    let mut answer = json!({ "tersimpan": true, "dasar": text });
+    if let Err(e) = riwayat::append(root, &catatan) {
+        answer["peringatan"] = json!(format!(
+            "tersimpan, tetapi riwayat tidak dapat ditulis: {}",
+            crate::io_error_id(&e)
+        ));
+    }
+    (200, answer)
+}
+
+/// The file's path below the catalogue, with `/`.
+fn relative(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The text of a new SOP: every field the form shows, empty, status konsep.
+pub fn template(today: &str) -> String {
+    format!(
+        "# SOP baru, dibuat dari formulir pratinjau sopan.\n\
+         nomor = \"\"\n\
+         nama = \"\"\n\
+         tanggal_pembuatan = {today}\n\
+         status = \"konsep\"\n\
+         \n\
+         dasar_hukum = []\n\
+         kualifikasi_pelaksana = []\n\
+         keterkaitan = []\n\
+         peralatan = []\n\
+         peringatan = []\n\
+         pencatatan = []\n\
+         \n\
+         pelaksana = []\n"
+    )
+}
+
+/// Checks a new SOP's place: an existing folder of the catalogue at `folder` (not
+/// hidden, no `..`) and a plain file name that is not taken. Returns the new file.
+pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Answer> {
+    let berkas = baru.berkas.trim().trim_end_matches(".toml");
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 80
+            && !s.starts_with(['.', '-'])
+            && s.chars().all(|c| c.is_alphanumeric() || "-_".contains(c))
+    };
+    if !plain(berkas) || berkas == "katalog" {
+        return Err(pesan(
+            400,
+            "nama berkas hanya boleh berisi huruf, angka, - dan _, misalnya penyusunan-lakip",
+        ));
+    }
+    let bab = baru.bab.trim().trim_matches('/');
+    let mut dir = folder.to_path_buf();
+    for part in bab.split('/').filter(|p| !p.is_empty()) {
+        if !plain(part) || part == "templates" {
+            return Err(pesan(400, "folder itu tidak dapat dipakai"));
+        }
+        dir.push(part);
+    }
+    if !dir.is_dir() {
+        return Err(pesan(400, "folder itu tidak ada di katalog"));
+    }
+    let path = dir.join(format!("{berkas}.toml"));
+    if path.exists() {
+        return Err(pesan(
+            409,
+            "sudah ada SOP dengan nama berkas itu; pilih nama lain",
+        ));
+    }
+    Ok(path)
+}
+
+/// Writes a new SOP file at `path` (never over an existing one).
+pub fn buat(path: &Path) -> Result<(), Answer> {
+    let today = riwayat::now();
+    let text = template(&today[..10]);
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| {
+            pesan(
+                500,
+                format!("berkas tidak dapat dibuat: {}", crate::io_error_id(&e)),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_sop_reads_into_an_empty_form() {
+        let form = editor::read(&template("2026-12-02")).unwrap();
+        assert_eq!(form.identitas("status"), "konsep");
+        assert!(form.langkah.is_empty() && form.pelaksana.is_empty());
+    }
+
+    #[test]
+    fn new_files_stay_inside_the_catalogue() {
+        let dir = std::env::temp_dir().join(format!("sopan-baru-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("bab")).unwrap();
+        let at = |bab: &str, berkas: &str| {
+            tempat_baru(
+                &dir,
+                &Baru {
+                    bab: bab.into(),
+                    berkas: berkas.into(),
+                },
+            )
+        };
+        assert_eq!(at("bab", "lakip").unwrap(), dir.join("bab/lakip.toml"));
+        assert_eq!(at("", "lakip.toml").unwrap(), dir.join("lakip.toml"));
+        for (bab, berkas) in [
+            ("..", "x"),
+            ("bab", "../x"),
+            ("bab", ".x"),
+            ("tidak-ada", "x"),
+            ("", "katalog"),
+            ("bab", ""),
+            ("/etc", "x"),
+        ] {
+            assert!(at(bab, berkas).is_err(), "{bab} {berkas}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
