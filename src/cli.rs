@@ -122,6 +122,71 @@ pub enum Command {
         after_help = "Contoh:\n  sopan skema sop > skema/sop.json"
     )]
     Skema(SkemaArgs),
+    /// Mengelola akun penyunting untuk pratinjau yang dibuka di jaringan kantor.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan pengguna <tambah|hapus|daftar> [NAMA] [PILIHAN]",
+        after_help = "Contoh:\n  sopan pengguna tambah sari --katalog katalog/\n  \
+                      sopan pengguna daftar --katalog katalog/"
+    )]
+    Pengguna(PenggunaArgs),
+    /// Menampilkan riwayat penyimpanan dari formulir pratinjau: siapa, kapan, berkas apa.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan riwayat [FOLDER]",
+        after_help = "Contoh:\n  sopan riwayat katalog/"
+    )]
+    Riwayat(RiwayatArgs),
+}
+
+/// `sopan pengguna`.
+#[derive(Debug, clap::Args)]
+pub struct PenggunaArgs {
+    /// tambah (akun baru, atau kata sandi baru), hapus, atau daftar.
+    #[arg(
+        value_enum,
+        value_name = "PERINTAH",
+        help_heading = "Argumen",
+        hide_possible_values = true
+    )]
+    pub perintah: PenggunaPerintah,
+    /// Nama pengguna: huruf, angka, titik, - atau _ (untuk tambah dan hapus).
+    #[arg(value_name = "NAMA", help_heading = "Argumen")]
+    pub nama: Option<String>,
+    /// Folder katalog; bawaan: folder ini.
+    #[arg(
+        long,
+        value_name = "FOLDER",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    pub katalog: PathBuf,
+}
+
+/// What `sopan pengguna` does.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PenggunaPerintah {
+    /// Tambah akun, atau ganti kata sandinya.
+    Tambah,
+    /// Hapus akun.
+    Hapus,
+    /// Tampilkan semua akun.
+    Daftar,
+}
+
+/// `sopan riwayat`.
+#[derive(Debug, clap::Args)]
+pub struct RiwayatArgs {
+    /// Folder katalog; bawaan: folder ini.
+    #[arg(
+        value_name = "FOLDER",
+        default_value = ".",
+        hide_default_value = true,
+        help_heading = "Argumen"
+    )]
+    pub folder: PathBuf,
 }
 
 /// `sopan skema`.

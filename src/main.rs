@@ -29,6 +29,8 @@ fn main() -> ExitCode {
         Command::Preview(a) => cmd::preview::run(a, &settings, &mut out, &mut err),
         Command::Panduan => cmd::panduan::run(&mut out),
         Command::Skema(a) => cmd::skema::run(a, &mut out),
+        Command::Pengguna(a) => cmd::pengguna::run(a, &mut out, &mut err),
+        Command::Riwayat(a) => cmd::riwayat::run(a, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

@@ -7,8 +7,10 @@ pub mod check;
 pub mod daftar;
 pub mod init;
 pub mod panduan;
+pub mod pengguna;
 pub mod preview;
 pub mod render;
+pub mod riwayat;
 pub mod skema;
 
 /// How a command ended.

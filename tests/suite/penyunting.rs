@@ -423,3 +423,63 @@ fn a_loopback_preview_wants_its_token_for_every_change() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn accounts_and_history_from_the_command_line() {
+    use std::io::Write as _;
+    let dir = catalogue("form-cli", &["lakip"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+        .args(["pengguna", "tambah", "sari", "--katalog"])
+        .arg(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run sopan");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"kata-sandi-panjang\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Akun \"sari\" disimpan"));
+    assert!(
+        Akun::open(&dir)
+            .unwrap()
+            .verify("sari", "kata-sandi-panjang")
+    );
+    let list = crate::common::sopan(["pengguna", "daftar", "--katalog", dir.to_str().unwrap()]);
+    assert_eq!(list.out, "sari\n");
+    let empty = crate::common::sopan(["riwayat", dir.to_str().unwrap()]);
+    assert!(empty.out.contains("Belum ada penyimpanan"), "{}", empty.out);
+    riwayat::append(
+        &dir,
+        &riwayat::Catatan {
+            waktu: "2026-12-02T09:15:00Z".into(),
+            pengguna: "sari".into(),
+            berkas: "perencanaan/lakip.toml".into(),
+            ringkasan: "nama; langkah 3 (kegiatan)".into(),
+        },
+    )
+    .unwrap();
+    let shown = crate::common::sopan(["riwayat", dir.to_str().unwrap()]);
+    assert_eq!(
+        shown.out,
+        "2026-12-02 09:15:00 UTC  sari  perencanaan/lakip.toml: nama; langkah 3 (kegiatan)\n"
+    );
+    let wrong = crate::common::sopan([
+        "pengguna",
+        "hapus",
+        "budi",
+        "--katalog",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(wrong.code, 1);
+    assert!(
+        wrong.err.contains("pengguna \"budi\" tidak ada"),
+        "{}",
+        wrong.err
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
