@@ -155,7 +155,7 @@ pub struct PenggunaArgs {
     /// Nama pengguna: huruf, angka, titik, - atau _ (untuk tambah dan hapus).
     #[arg(value_name = "NAMA", help_heading = "Argumen")]
     pub nama: Option<String>,
-    /// Folder katalog; bawaan: folder ini.
+    /// Folder katalog (tempat katalog.toml); bawaan: folder tempat perintah ini dijalankan.
     #[arg(
         long,
         value_name = "FOLDER",
@@ -179,7 +179,7 @@ pub enum PenggunaPerintah {
 /// `sopan riwayat`.
 #[derive(Debug, clap::Args)]
 pub struct RiwayatArgs {
-    /// Folder katalog; bawaan: folder ini.
+    /// Folder katalog (tempat katalog.toml); bawaan: folder tempat perintah ini dijalankan.
     #[arg(
         value_name = "FOLDER",
         default_value = ".",

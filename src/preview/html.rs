@@ -192,7 +192,7 @@ fn new_sop_form(cat: &Catalogue) -> String {
          <label>Nama berkas <input name=\"berkas\" required placeholder=\"mis. penyusunan-renstra\" \
          pattern=\"[A-Za-z0-9_][A-Za-z0-9_\\-]*\"></label> \
          <button class=\"tombol\" type=\"submit\">Buat dan isi formulir</button>\
-         <p class=\"kecil\">Nama berkas: huruf kecil, angka dan tanda -, tanpa spasi. \
+         <p class=\"kecil\">Nama berkas: huruf, angka, tanda - atau _, tanpa spasi. \
          Berkas SOP dibuat di folder itu dan langsung dibuka di formulir.</p>\
          <p class=\"salah\" id=\"baru-salah\" hidden></p></form></details>"
     )

@@ -355,7 +355,7 @@
   }
 
   // ---- draf dan catatan ----
-  var sedang = false, lagi = false, catatanTerakhir = [], gambarLama = [];
+  var sedang = false, lagi = false, catatanTerakhir = [];
   function berubah() {
     var kotor = JSON.stringify(keForm()) !== awal;
     tombolSimpan.disabled = !kotor;
@@ -381,20 +381,42 @@
     });
   }
 
+  // Only the pages that changed are replaced: typing in one step redraws one page.
+  var svgLama = [];
   function tampilHalaman(svgs) {
-    var baru = el("div", {});
-    var urls = svgs.map(function (s) { return URL.createObjectURL(new Blob([s], { type: "image/svg+xml" })); });
-    urls.forEach(function (u, i) {
-      baru.appendChild(el("figure", {}, [el("img", { src: u, alt: "Halaman " + (i + 1) + " dari " + urls.length, width: "842" }),
-        el("figcaption", { teks: "Halaman " + (i + 1) + " dari " + urls.length })]));
+    var jumlah = svgs.length;
+    var baru = svgs.map(function (s, i) {
+      if (s === svgLama[i] && lembar.children[i]) return null;
+      var u = URL.createObjectURL(new Blob([s], { type: "image/svg+xml" }));
+      return el("figure", {}, [el("img", { src: u, alt: "Halaman " + (i + 1) + " dari " + jumlah, width: "842" }),
+        el("figcaption", { teks: "Halaman " + (i + 1) + " dari " + jumlah })]);
     });
-    var tunggu = Array.prototype.map.call(baru.querySelectorAll("img"), function (img) { return img.decode ? img.decode().catch(function () {}) : null; });
+    var tunggu = baru.filter(Boolean).map(function (f) {
+      var img = f.querySelector("img");
+      return img.decode ? img.decode().catch(function () {}) : null;
+    });
     return Promise.all(tunggu).then(function () {
-      lembar.textContent = "";
-      while (baru.firstChild) lembar.appendChild(baru.firstChild);
-      gambarLama.forEach(function (u) { URL.revokeObjectURL(u); });
-      gambarLama = urls;
-      lembar.dataset.halaman = String(urls.length);
+      if (!lembar.querySelector("figure")) lembar.textContent = "";
+      baru.forEach(function (f, i) {
+        var lama = lembar.children[i];
+        if (!f) {
+          lama.querySelector("figcaption").textContent = "Halaman " + (i + 1) + " dari " + jumlah;
+          return;
+        }
+        if (lama) {
+          URL.revokeObjectURL(lama.querySelector("img").src);
+          lembar.replaceChild(f, lama);
+        } else {
+          lembar.appendChild(f);
+        }
+      });
+      while (lembar.children.length > jumlah) {
+        var akhir = lembar.lastElementChild;
+        URL.revokeObjectURL(akhir.querySelector("img").src);
+        lembar.removeChild(akhir);
+      }
+      svgLama = svgs;
+      lembar.dataset.halaman = String(jumlah);
     });
   }
 
@@ -457,6 +479,7 @@
         bentrok.textContent = "";
         bentrok.appendChild(el("h2", { teks: "Belum disimpan: berkas sudah berubah" }));
         bentrok.appendChild(el("p", { teks: j.pesan }));
+        bentrok.appendChild(el("p", { "class": "kecil", teks: "Baris yang berbeda (\"dulu\": saat formulir dimuat; \"sekarang\": isi berkas saat ini):" }));
         bentrok.appendChild(el("pre", { "class": "beda", teks: j.beda }));
         bentrok.appendChild(el("button", { type: "button", "class": "tombol", id: "muat-ulang", teks: "Muat ulang dari berkas (perubahan saya dibuang)", onclick: function () { muat(); } }));
         bentrok.hidden = false;

@@ -107,7 +107,7 @@ pub fn draf(path: &Path, kiriman: Kiriman, settings: &Settings) -> Answer {
     typst::comemo::evict(10);
     (
         200,
-        json!({ "halaman": halaman, "catatan": catatan, "gagal": gagal, "teks": text }),
+        json!({ "halaman": halaman, "catatan": catatan, "gagal": gagal }),
     )
 }
 
@@ -126,11 +126,7 @@ pub fn simpan(path: &Path, root: &Path, kiriman: Kiriman, who: &str) -> Answer {
         }
     };
     if disk != kiriman.dasar {
-        let beda = similar::TextDiff::from_lines(&kiriman.dasar, &disk)
-            .unified_diff()
-            .context_radius(2)
-            .header("yang dimuat formulir", "yang ada di berkas sekarang")
-            .to_string();
+        let beda = perbedaan(&kiriman.dasar, &disk);
         return (
             409,
             json!({
@@ -171,6 +167,28 @@ pub fn simpan(path: &Path, root: &Path, kiriman: Kiriman, who: &str) -> Answer {
         ));
     }
     (200, answer)
+}
+
+/// The lines that differ between the text the form was loaded from and the file now,
+/// each marked for a clerk ("dulu" / "sekarang"), with the line number in the file.
+pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
+    let diff = similar::TextDiff::from_lines(dulu, sekarang);
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let (mark, line) = match change.tag() {
+            similar::ChangeTag::Equal => continue,
+            similar::ChangeTag::Delete => ("dulu    ", change.old_index()),
+            similar::ChangeTag::Insert => ("sekarang", change.new_index()),
+        };
+        let at = line
+            .map(|n| format!("baris {:>3}", n + 1))
+            .unwrap_or_default();
+        out.push_str(&format!("{mark} {at}: {}", change.value()));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The file's path below the catalogue, with `/`.

@@ -657,7 +657,7 @@ fn browser_sees_pages_then_the_edit_then_the_error() {
         Duration::from_secs(30),
     );
     assert_eq!(
-        b.eval("document.querySelector('a.tombol').textContent"),
+        b.eval("document.querySelector('a.tombol[download]').textContent"),
         "Unduh PDF"
     );
     assert_eq!(
