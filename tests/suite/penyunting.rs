@@ -77,6 +77,19 @@ fn a_new_sop_is_made_in_the_form_saved_and_renders_clean() {
         Duration::from_secs(30),
     );
     assert_eq!(b.eval(UJI), true);
+    // The empty new file's mistakes stand beside their fields, as `check` words them.
+    b.wait_for(
+        "!!document.querySelector('[data-jalur=\"nomor\"] .pesan-bidang.salah')",
+        Duration::from_secs(30),
+    );
+    let message =
+        b.eval("document.querySelector('[data-jalur=\"nomor\"] .pesan-bidang').textContent");
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|m| m.contains("\"nomor\" tidak boleh kosong")),
+        "{message}"
+    );
     b.eval(
         "uji.isi(document.getElementById('f-nomor'), '800/01/SOP/2026'); \
          uji.isi(document.getElementById('f-nama'), 'PENGAJUAN CUTI PEGAWAI'); \
