@@ -139,6 +139,28 @@ pub enum Command {
         after_help = "Contoh:\n  sopan riwayat katalog/"
     )]
     Riwayat(RiwayatArgs),
+    /// Mengambil SOP yang sudah ada dari berkas Word (.docx) atau Excel (.xlsx).
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan impor <BERKAS.docx atau BERKAS.xlsx> [-o FOLDER]",
+        after_help = "Contoh:\n  sopan impor buku-sop-2023.docx -o katalog/\n\n\
+                      Setiap SOP di berkas menjadi satu berkas .toml; kop dan penanda tangan \
+                      bersama masuk katalog.toml. Berkas yang sudah ada tidak ditimpa. Tebakan \
+                      ditandai \"# periksa:\" dan didaftar oleh sopan check --review."
+    )]
+    Impor(ImporArgs),
+}
+
+/// `sopan impor`.
+#[derive(Debug, clap::Args)]
+pub struct ImporArgs {
+    /// Berkas Word (.docx) atau Excel (.xlsx) berisi satu SOP atau lebih.
+    #[arg(value_name = "BERKAS", help_heading = "Argumen")]
+    pub berkas: PathBuf,
+    /// Folder hasil; bawaan: folder bernama seperti berkasnya, di folder ini.
+    #[arg(short = 'o', long = "output", value_name = "FOLDER")]
+    pub output: Option<PathBuf>,
 }
 
 /// `sopan pengguna`.

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Skema(a) => cmd::skema::run(a, &mut out),
         Command::Pengguna(a) => cmd::pengguna::run(a, &mut out, &mut err),
         Command::Riwayat(a) => cmd::riwayat::run(a, &mut out, &mut err),
+        Command::Impor(a) => cmd::impor::run(a, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

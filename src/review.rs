@@ -47,6 +47,14 @@ pub enum Temuan {
         /// The entry as typed.
         teks: String,
     },
+    /// A guess of `sopan impor`, marked `# periksa:` in the file until someone checks
+    /// it and deletes the comment.
+    Tebakan {
+        /// Line in the SOP file (1-based).
+        baris: usize,
+        /// What was guessed.
+        teks: String,
+    },
 }
 
 /// Sections of the identity page that should not stay empty.
@@ -96,6 +104,8 @@ pub enum KolomMutu {
 /// Where a finding belongs, for grouping in the preview panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kelompok {
+    /// Guesses of an import, still to be checked.
+    Tebakan,
     /// Kop and signature.
     Pengesahan,
     /// The identity page's sections.
@@ -108,6 +118,7 @@ impl Kelompok {
     /// Heading shown above the group.
     pub fn judul(self) -> &'static str {
         match self {
+            Kelompok::Tebakan => "Tebakan impor yang belum diperiksa",
             Kelompok::Pengesahan => "Pengesahan dan tanggal",
             Kelompok::Identitas => "Halaman identitas",
             Kelompok::Alur => "Tabel alur",
@@ -124,6 +135,7 @@ impl Temuan {
             Temuan::PelaksanaTidakDipakai { .. }
             | Temuan::LangkahTanpa { .. }
             | Temuan::WaktuTidakTerbaca { .. } => Kelompok::Alur,
+            Temuan::Tebakan { .. } => Kelompok::Tebakan,
         }
     }
 }
@@ -199,6 +211,10 @@ impl fmt::Display for Temuan {
                 f,
                 "Keterkaitan \"{teks}\" tidak menyebut SOP mana pun di katalog ini"
             ),
+            Temuan::Tebakan { baris, teks } => write!(
+                f,
+                "baris {baris}: {teks} (periksa, lalu hapus komentar `# periksa:`)"
+            ),
         }
     }
 }
@@ -226,7 +242,7 @@ fn list_kosong(items: &[String]) -> bool {
 /// `catalogue_names` are the `nama` of the SOPs of the same catalogue; a Keterkaitan entry
 /// must name one of them ([`katalog::menyebut`]), as the book links them.
 pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
-    let mut found = Vec::new();
+    let mut found = guesses(&sop.path);
     if !sop.tanggal_pembuatan.ada() {
         found.push(Temuan::TanggalKosong(JenisTanggal::Pembuatan));
     }
@@ -310,6 +326,25 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
 /// or the SOP's own folder when there is none.
 pub fn catalogue_folder(sop: &Path) -> PathBuf {
     crate::source::catalogue_root(sop, &crate::source::katalog_chain(sop))
+}
+
+/// The `# periksa:` comments `sopan impor` left in the SOP file at `path`.
+fn guesses(path: &std::path::Path) -> Vec<Temuan> {
+    let Ok(text) = crate::source::file::read_text(path, crate::source::file::SOP_MAKS) else {
+        return Vec::new();
+    };
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let rest = line
+                .trim_start()
+                .strip_prefix(crate::impor::tulis::PERIKSA)?;
+            Some(Temuan::Tebakan {
+                baris: i + 1,
+                teks: rest.trim().to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The `nama` of every SOP below `folder`, read leniently: a file with errors that still

@@ -5,6 +5,7 @@ pub mod book;
 pub mod build;
 pub mod check;
 pub mod daftar;
+pub mod impor;
 pub mod init;
 pub mod panduan;
 pub mod pengguna;

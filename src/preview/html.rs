@@ -360,7 +360,12 @@ fn review_panel(e: &Entry) -> String {
             "<p class=\"kecil\">{} hal masih perlu dilengkapi atau diperiksa:</p>",
             e.review.len()
         );
-        for kelompok in [Kelompok::Pengesahan, Kelompok::Identitas, Kelompok::Alur] {
+        for kelompok in [
+            Kelompok::Tebakan,
+            Kelompok::Pengesahan,
+            Kelompok::Identitas,
+            Kelompok::Alur,
+        ] {
             let items: Vec<String> = e
                 .review
                 .iter()

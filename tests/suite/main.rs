@@ -13,6 +13,7 @@ mod fixtures;
 mod fuzz;
 mod hardening;
 mod images;
+mod impor;
 mod katalog;
 mod panduan;
 mod penyunting;

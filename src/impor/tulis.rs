@@ -1,0 +1,268 @@
+//! Writing what was found as sopan files: one SOP file each, and a katalog.toml with
+//! what they share (kop lines, unit, signer). Every guess gets a `# periksa:` comment
+//! above the key it concerns, for `sopan check --review` to list until someone deletes
+//! it.
+
+use super::baca::{GRID, Temuan};
+use super::tabel::Bentuk;
+
+/// The comment that marks a guess.
+pub const PERIKSA: &str = "# periksa:";
+
+const BULAN: [&str; 12] = [
+    "januari",
+    "februari",
+    "maret",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "agustus",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+
+/// An Indonesian date ("23 Januari 2024", "23-01-2024", "2024-01-23") as a TOML date;
+/// `None` when it is empty, "-" or unreadable.
+pub fn tanggal(text: &str) -> Option<String> {
+    let t = text.trim().to_lowercase();
+    let parts: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/' || c == '.')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let num = |s: &str| s.parse::<u32>().ok();
+    let month = |s: &str| {
+        num(s).filter(|m| (1..=12).contains(m)).or_else(|| {
+            BULAN
+                .iter()
+                .position(|m| m.starts_with(s) && s.len() >= 3)
+                .map(|i| i as u32 + 1)
+        })
+    };
+    let (y, m, d) = if a.len() == 4 {
+        (num(a)?, month(b)?, num(c)?)
+    } else {
+        (num(c)?, month(b)?, num(a)?)
+    };
+    ((1..=31).contains(&d) && (1900..=2200).contains(&y)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A TOML string.
+fn s(text: &str) -> String {
+    toml_edit::Value::from(text).to_string().trim().to_string()
+}
+
+/// A text-or-list value: one item as a text, more as a list (one per line when long).
+fn list(items: &[String]) -> String {
+    match items {
+        [] => "\"\"".into(),
+        [one] => s(one),
+        many if many.iter().map(|i| i.len() + 4).sum::<usize>() > 80 => {
+            let mut out = String::from("[\n");
+            for i in many {
+                out += &format!("  {},\n", s(i));
+            }
+            out + "]"
+        }
+        many => format!(
+            "[{}]",
+            many.iter().map(|i| s(i)).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// What every SOP of the file shares, for katalog.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bersama {
+    /// Kop lines.
+    pub instansi: Vec<String>,
+    /// Unit.
+    pub unit: String,
+    /// Signer: jabatan, nama, pangkat, NIP.
+    pub pengesahan: [String; 4],
+}
+
+impl Bersama {
+    /// What all of `sops` share; `None` when they differ (each SOP then keeps its own).
+    pub fn of(sops: &[Temuan]) -> Option<Self> {
+        let first = sops.first()?;
+        let b = Self {
+            instansi: first.instansi.clone(),
+            unit: first.unit.clone(),
+            pengesahan: first.pengesahan.clone(),
+        };
+        sops.iter()
+            .all(|t| t.instansi == b.instansi && t.unit == b.unit && t.pengesahan == b.pengesahan)
+            .then_some(b)
+    }
+
+    fn sections(&self) -> String {
+        let mut out = String::from("[instansi]\n");
+        out += &format!("baris = {}\n", list(&self.instansi));
+        if !self.unit.is_empty() {
+            out += &format!("unit = {}\n", s(&self.unit));
+        }
+        out += "\n[pengesahan]\n";
+        for (key, v) in ["jabatan", "nama", "pangkat", "nip"]
+            .iter()
+            .zip(&self.pengesahan)
+        {
+            if !v.is_empty() {
+                out += &format!("{key} = {}\n", s(v));
+            }
+        }
+        out
+    }
+
+    /// The katalog.toml text.
+    pub fn katalog(&self, source: &str) -> String {
+        format!(
+            "# Katalog yang diimpor dari {source} oleh `sopan impor`.\n\
+             # Semua SOP di folder ini mewarisi kop dan penanda tangan di bawah.\n\
+             # Tambahkan logo = \"logo.png\" di [instansi] dan ttd di [pengesahan] bila ada.\n\n\
+             [katalog]\njudul = \"Standar Operasional Prosedur\"\n\n{}",
+            self.sections()
+        )
+    }
+}
+
+/// One SOP file's text, and the guesses it holds (one line each, for the summary).
+pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<String>) {
+    let mut out = format!("# Diimpor dari {source} oleh `sopan impor`.\n");
+    let mut guesses = Vec::new();
+    out += &format!("nomor = {}\nnama = {}\n", s(&t.nomor), s(&t.nama));
+    for (key, text) in ["tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif"]
+        .iter()
+        .zip(&t.tanggal)
+    {
+        match tanggal(text) {
+            Some(d) => out += &format!("{key} = {d}\n"),
+            None if text.trim().is_empty() || text.trim() == "-" => {
+                out += &format!("{key} = \"\"\n");
+            }
+            None => {
+                let why = format!("tanggal \"{text}\" tidak terbaca sebagai tanggal");
+                out += &format!("{PERIKSA} {why}\n{key} = {}\n", s(text));
+                guesses.push(why);
+            }
+        }
+    }
+    // In force only when the source shows it signed: signer's name, NIP and the date.
+    let signed = !t.pengesahan[1].is_empty()
+        && !t.pengesahan[3].is_empty()
+        && tanggal(&t.tanggal[2]).is_some();
+    if signed {
+        out += "status = \"berlaku\"\n\n";
+    } else {
+        let why = "status konsep: di berkas asal belum ada nama atau NIP penanda tangan, \
+                   atau tanggal efektif"
+            .to_string();
+        out += &format!("{PERIKSA} {why}\nstatus = \"konsep\"\n\n");
+        guesses.push(why);
+    }
+    for (_, key) in GRID {
+        let items = t
+            .grid
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        if !items.is_empty() {
+            out += &format!("{key} = {}\n", list(&items));
+        }
+    }
+    if shared.is_none() {
+        let own = Bersama {
+            instansi: t.instansi.clone(),
+            unit: t.unit.clone(),
+            pengesahan: t.pengesahan.clone(),
+        };
+        out += "\n";
+        out += &own.sections();
+    }
+    out += &format!("\npelaksana = {}\n", list(&t.pelaksana));
+    for (i, step) in t.langkah.iter().enumerate() {
+        out += "\n[[langkah]]\n";
+        out += &format!("kegiatan = {}\n", s(&step.kegiatan));
+        if step.pelaksana_ditebak {
+            let why = format!("pelaksana langkah {} ditebak dari teks kegiatan", i + 1);
+            out += &format!("{PERIKSA} {why}\n");
+            guesses.push(why);
+        }
+        out += &format!("pelaksana = {}\n", list(&step.pelaksana));
+        for (key, v) in ["kelengkapan", "waktu", "output", "keterangan"]
+            .iter()
+            .zip(&step.mutu)
+        {
+            if !v.is_empty() {
+                let v = if *key == "waktu" {
+                    vec![v.join(" ")]
+                } else {
+                    v.clone()
+                };
+                out += &format!("{key} = {}\n", list(&v));
+            }
+        }
+        if let Some((j, why)) = &step.tidak {
+            let kind = if step.bentuk == Some(Bentuk::Keputusan) {
+                "belah ketupat di berkas asal"
+            } else {
+                "kata di teks kegiatan"
+            };
+            let line = format!(
+                "langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {} ({why})",
+                i + 1,
+                j + 1
+            );
+            out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
+            guesses.push(line);
+        }
+    }
+    (out, guesses)
+}
+
+/// A file name for an SOP: its nama in lower case, words joined by "-".
+pub fn nama_berkas(nama: &str, nomor: &str) -> String {
+    let base = if nama.trim().is_empty() { nomor } else { nama };
+    let mut out = String::new();
+    for c in base.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_matches('-').chars().take(60).collect();
+    out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "sop".into() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indonesian_dates_become_toml_dates() {
+        assert_eq!(tanggal("23 Januari 2024").as_deref(), Some("2024-01-23"));
+        assert_eq!(tanggal("1 agustus 2023").as_deref(), Some("2023-08-01"));
+        assert_eq!(tanggal("30-08-2023").as_deref(), Some("2023-08-30"));
+        assert_eq!(tanggal("2024-01-23").as_deref(), Some("2024-01-23"));
+        assert_eq!(tanggal("-"), None);
+        assert_eq!(tanggal("besok"), None);
+    }
+
+    #[test]
+    fn file_names_come_from_the_nama() {
+        assert_eq!(nama_berkas("PENYUSUNAN LAKIP", "x"), "penyusunan-lakip");
+        assert_eq!(
+            nama_berkas("Mekanisme (SK) Tim/Kerja", "x"),
+            "mekanisme-sk-tim-kerja"
+        );
+        assert_eq!(nama_berkas("", "800/1/2024"), "800-1-2024");
+    }
+}

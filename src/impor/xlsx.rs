@@ -1,0 +1,226 @@
+//! Reading an Excel file (.xlsx): each sheet's cells as [`Baris`] (values with calamine,
+//! merged cells as spans), and the flowchart shapes of its drawing (`xdr:twoCellAnchor`
+//! or `xdr:oneCellAnchor`) in the row and column they are anchored to.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use calamine::{Data, Reader, Xlsx};
+use roxmltree::{Document, Node};
+
+use super::ImporError;
+use super::tabel::{Baris, Bentuk, Sel, Simbol, rapikan};
+
+const XDR: &str = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing";
+const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const REL: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+
+/// The largest part read from the package.
+const MAKS: u64 = 64 * 1024 * 1024;
+
+/// Reads every sheet's rows, one sheet after another.
+pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(data.to_vec())).map_err(|_| ImporError::BukanOffice)?;
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|_| ImporError::BukanOffice)?;
+    let paths = sheet_paths(&mut zip);
+    let mut out = Vec::new();
+    for (index, name) in book.sheet_names().into_iter().enumerate() {
+        let Ok(range) = book.worksheet_range(&name) else {
+            continue;
+        };
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut rows: BTreeMap<u32, Baris> = BTreeMap::new();
+        for (r, c, value) in range.used_cells() {
+            let (r, c) = (r as u32 + r0, c as u32 + c0);
+            let text = match value {
+                Data::String(s) => s.clone(),
+                Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                Data::Float(f) => f.to_string(),
+                Data::Int(i) => i.to_string(),
+                Data::DateTime(d) => d.to_string(),
+                Data::DateTimeIso(d) => d.clone(),
+                Data::Bool(b) => b.to_string(),
+                _ => String::new(),
+            };
+            let lines: Vec<String> = text
+                .lines()
+                .map(rapikan)
+                .filter(|l| !l.is_empty())
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            let span = merges
+                .iter()
+                .find(|m| m.start == (r, c))
+                .map_or(1, |m| (m.end.1.saturating_sub(m.start.1) + 1) as usize);
+            rows.entry(r).or_default().sel.push(Sel {
+                kolom: c as usize,
+                lebar: span,
+                lanjutan: false,
+                baris: lines,
+            });
+        }
+        if let Some(path) = paths.get(index) {
+            for (r, c, bentuk) in drawing_shapes(&mut zip, path) {
+                rows.entry(r).or_default().simbol.push(Simbol {
+                    bentuk,
+                    kolom: c as usize,
+                });
+            }
+        }
+        for (_, mut row) in rows {
+            row.sel.sort_by_key(|s| s.kolom);
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let mut text = String::new();
+    zip.by_name(name)
+        .ok()?
+        .take(MAKS)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// The relationship targets of a part, by id, resolved against the part's folder.
+fn rels(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    part_path: &str,
+) -> BTreeMap<String, String> {
+    let (dir, file) = part_path.rsplit_once('/').unwrap_or(("", part_path));
+    let Some(xml) = part(zip, &format!("{dir}/_rels/{file}.rels")) else {
+        return BTreeMap::new();
+    };
+    let Ok(doc) = Document::parse(&xml) else {
+        return BTreeMap::new();
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name((REL, "Relationship")))
+        .filter_map(|n| {
+            Some((
+                n.attribute("Id")?.to_string(),
+                resolve(dir, n.attribute("Target")?),
+            ))
+        })
+        .collect()
+}
+
+fn resolve(dir: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The worksheet parts in workbook order.
+fn sheet_paths(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Vec<String> {
+    let targets = rels(zip, "xl/workbook.xml");
+    let Some(xml) = part(zip, "xl/workbook.xml") else {
+        return Vec::new();
+    };
+    let Ok(doc) = Document::parse(&xml) else {
+        return Vec::new();
+    };
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "sheet")
+        .filter_map(|n| targets.get(n.attribute((R, "id"))?).cloned())
+        .collect()
+}
+
+/// The symbols of a worksheet's drawing: anchor row, anchor column, kind.
+fn drawing_shapes(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    sheet: &str,
+) -> Vec<(u32, u32, Bentuk)> {
+    let Some(xml) = part(zip, sheet) else {
+        return Vec::new();
+    };
+    let Ok(doc) = Document::parse(&xml) else {
+        return Vec::new();
+    };
+    let Some(id) = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "drawing")
+        .and_then(|n| n.attribute((R, "id")))
+        .map(str::to_string)
+    else {
+        return Vec::new();
+    };
+    let Some(path) = rels(zip, sheet).get(&id).cloned() else {
+        return Vec::new();
+    };
+    let Some(xml) = part(zip, &path) else {
+        return Vec::new();
+    };
+    let Ok(doc) = Document::parse(&xml) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for anchor in doc.descendants().filter(|n| {
+        n.has_tag_name((XDR, "twoCellAnchor")) || n.has_tag_name((XDR, "oneCellAnchor"))
+    }) {
+        let Some(sp) = anchor.children().find(|c| c.has_tag_name((XDR, "sp"))) else {
+            continue; // connectors (xdr:cxnSp), pictures, groups
+        };
+        let prst = sp
+            .descendants()
+            .find(|d| d.has_tag_name((A, "prstGeom")))
+            .and_then(|g| g.attribute("prst"))
+            .unwrap_or("");
+        let Some(bentuk) = Bentuk::of_preset(prst) else {
+            continue;
+        };
+        let text: String = sp
+            .descendants()
+            .filter(|d| d.has_tag_name((A, "t")))
+            .filter_map(|d| d.text())
+            .collect();
+        if matches!(
+            text.trim().to_lowercase().as_str(),
+            "ya" | "tidak" | "y" | "t"
+        ) {
+            continue;
+        }
+        let cell = |tag: &str| -> Option<(u32, u32)> {
+            let at = anchor.children().find(|c| c.has_tag_name((XDR, tag)))?;
+            let num = |name: &str| -> Option<u32> {
+                at.children()
+                    .find(|c: &Node| c.has_tag_name((XDR, name)))?
+                    .text()?
+                    .trim()
+                    .parse()
+                    .ok()
+            };
+            Some((num("row")?, num("col")?))
+        };
+        let Some((row, col)) = cell("from") else {
+            continue;
+        };
+        // A shape reaching into the next column lies in the one holding most of it.
+        let col = match cell("to") {
+            Some((_, to)) if to > col + 1 => (col + to) / 2,
+            _ => col,
+        };
+        out.push((row, col, bentuk));
+    }
+    out
+}

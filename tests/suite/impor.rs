@@ -1,0 +1,426 @@
+//! `sopan impor` measured against the truth: the fixtures in tests/fixtures/impor were
+//! written (by buat.py, one re-saved by LibreOffice Writer) from example SOPs, so every
+//! imported field can be compared with the example it came from. Prints the table of
+//! fields matched per fixture; fails when a lane or a decision target is wrong where
+//! the shapes exist, or when fewer than 95% of all fields match.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{root, scratch, sopan};
+use sopan::impor::{self, baca::Temuan, tabel::Bentuk};
+
+/// A fixture, the examples it was written from (in order), and whether it has shapes.
+fn fixtures() -> Vec<(&'static str, Vec<&'static str>, bool)> {
+    let pa = |n: &'static str| n;
+    vec![
+        (
+            "pagar-alam.docx",
+            vec![
+                pa("pagar-alam-dpmptsptk/perencanaan/lakip.toml"),
+                "pagar-alam-dpmptsptk/perencanaan/lppd.toml",
+                "pagar-alam-dpmptsptk/perencanaan/renja-rkt.toml",
+            ],
+            true,
+        ),
+        (
+            "pagar-alam-libreoffice.docx",
+            vec![
+                "pagar-alam-dpmptsptk/perencanaan/lakip.toml",
+                "pagar-alam-dpmptsptk/perencanaan/lppd.toml",
+                "pagar-alam-dpmptsptk/perencanaan/renja-rkt.toml",
+            ],
+            true,
+        ),
+        (
+            "sk-tim-kerja-vml.docx",
+            vec!["kalbar-diskopukm/tim-kerja/sk-tim-kerja.toml"],
+            true,
+        ),
+        (
+            "penugasan-geser.docx",
+            vec!["kalbar-diskopukm/tim-kerja/penugasan-kegiatan.toml"],
+            true,
+        ),
+        (
+            "disnakertrans.xlsx",
+            vec![
+                "kalbar-disnakertrans/tim-kerja/mekanisme-pelaporan-tim-kerja.toml",
+                "kalbar-disnakertrans/tim-kerja/penugasan-kegiatan.toml",
+                "kalbar-disnakertrans/tim-kerja/surat-tugas-tim-kerja.toml",
+            ],
+            true,
+        ),
+        (
+            "pelatihan-tanpa-bentuk.docx",
+            vec![
+                "kalbar-diskopukm/pelatihan/pelaksanaan-pelatihan-bimtek.toml",
+                "kalbar-diskopukm/pelatihan/pelaporan-pelatihan-bimtek.toml",
+            ],
+            false,
+        ),
+    ]
+}
+
+fn list(v: Option<&toml::Value>) -> Vec<String> {
+    match v {
+        Some(toml::Value::String(s)) if s.is_empty() => Vec::new(),
+        Some(toml::Value::String(s)) => vec![s.clone()],
+        Some(toml::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn text(v: Option<&toml::Value>) -> String {
+    match v {
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(toml::Value::Datetime(d)) => d.to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Counts of matched fields: (matched, total) for lanes, decision targets, symbols and
+/// everything.
+#[derive(Default, Debug, Clone, Copy)]
+struct Count {
+    lanes: (usize, usize),
+    targets: (usize, usize),
+    symbols: (usize, usize),
+    all: (usize, usize),
+}
+
+fn tally(slot: &mut (usize, usize), all: &mut (usize, usize), ok: bool) {
+    slot.1 += 1;
+    all.1 += 1;
+    if ok {
+        slot.0 += 1;
+        all.0 += 1;
+    }
+}
+
+fn compare(
+    found: &Temuan,
+    truth_path: &Path,
+    shaped: bool,
+    c: &mut Count,
+    misses: &mut Vec<String>,
+) {
+    let truth: toml::Table = toml::from_str(&std::fs::read_to_string(truth_path).unwrap()).unwrap();
+    fn field(c: &mut Count, misses: &mut Vec<String>, name: String, ok: bool) {
+        let mut none = (0, 0);
+        tally(&mut none, &mut c.all, ok);
+        if !ok {
+            misses.push(name);
+        }
+    }
+    field(
+        c,
+        misses,
+        "nomor".into(),
+        found.nomor == text(truth.get("nomor")),
+    );
+    field(
+        c,
+        misses,
+        "nama".into(),
+        found.nama == text(truth.get("nama")),
+    );
+    for (k, key) in ["tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif"]
+        .iter()
+        .enumerate()
+    {
+        let want = text(truth.get(*key));
+        let got = impor::tulis::tanggal(&found.tanggal[k]).unwrap_or_else(|| {
+            if found.tanggal[k] == "-" {
+                String::new()
+            } else {
+                found.tanggal[k].clone()
+            }
+        });
+        field(c, misses, key.to_string(), got == want);
+    }
+    for (_, key) in impor::baca::GRID {
+        let got = found
+            .grid
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        field(c, misses, key.to_string(), got == list(truth.get(key)));
+    }
+    field(
+        c,
+        misses,
+        "pelaksana".into(),
+        found.pelaksana == list(truth.get("pelaksana")),
+    );
+    let steps = truth
+        .get("langkah")
+        .and_then(|l| l.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let index_of = |target: &toml::Value| -> Option<usize> {
+        match target {
+            toml::Value::Integer(n) => Some(*n as usize - 1),
+            toml::Value::String(id) => steps
+                .iter()
+                .position(|s| s.get("id").and_then(|i| i.as_str()) == Some(id)),
+            _ => None,
+        }
+    };
+    field(
+        c,
+        misses,
+        "jumlah langkah".into(),
+        found.langkah.len() == steps.len(),
+    );
+    for (i, (got, want)) in found.langkah.iter().zip(&steps).enumerate() {
+        let n = i + 1;
+        field(
+            c,
+            misses,
+            format!("langkah {n} kegiatan"),
+            got.kegiatan == text(want.get("kegiatan")),
+        );
+        let lane_ok = got.pelaksana == list(want.get("pelaksana"));
+        tally(&mut c.lanes, &mut c.all, lane_ok);
+        if !lane_ok {
+            misses.push(format!("langkah {n} pelaksana {:?}", got.pelaksana));
+        }
+        for (k, key) in ["kelengkapan", "waktu", "output", "keterangan"]
+            .iter()
+            .enumerate()
+        {
+            let want_v = list(want.get(*key));
+            let got_v = if *key == "waktu" && !got.mutu[k].is_empty() {
+                vec![got.mutu[k].join(" ")]
+            } else {
+                got.mutu[k].clone()
+            };
+            field(c, misses, format!("langkah {n} {key}"), got_v == want_v);
+        }
+        let decision = want.get("keputusan");
+        if shaped {
+            let kind = if decision.is_some() {
+                Bentuk::Keputusan
+            } else if i == 0 || i + 1 == steps.len() {
+                Bentuk::Kapsul
+            } else {
+                Bentuk::Proses
+            };
+            let ok = got.bentuk == Some(kind);
+            tally(&mut c.symbols, &mut c.all, ok);
+            if !ok {
+                misses.push(format!("langkah {n} simbol {:?}", got.bentuk));
+            }
+        }
+        let want_target = decision.and_then(|d| d.get("tidak")).and_then(index_of);
+        let got_target = got.tidak.as_ref().map(|t| t.0);
+        if want_target.is_some() || got_target.is_some() {
+            let ok = want_target == got_target;
+            tally(&mut c.targets, &mut c.all, ok);
+            if !ok {
+                misses.push(format!(
+                    "langkah {n} tidak {got_target:?} (benar {want_target:?})"
+                ));
+            }
+        }
+    }
+}
+
+fn pct((a, b): (usize, usize)) -> String {
+    if b == 0 {
+        "-".into()
+    } else {
+        format!("{a}/{b} ({:.0}%)", 100.0 * a as f64 / b as f64)
+    }
+}
+
+#[test]
+fn imported_fixtures_match_the_sops_they_were_written_from() {
+    let dir = root().join("tests/fixtures/impor");
+    let mut total = Count::default();
+    eprintln!(
+        "{:<30} {:>14} {:>14} {:>14} {:>16}",
+        "fixture", "lanes", "Tidak targets", "symbols", "all fields"
+    );
+    for (file, truths, shaped) in fixtures() {
+        let found = impor::read(&dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(found.len(), truths.len(), "{file}: SOPs found");
+        let mut c = Count::default();
+        let mut misses = Vec::new();
+        for (t, truth) in found.iter().zip(&truths) {
+            compare(
+                t,
+                &root().join("examples").join(truth),
+                shaped,
+                &mut c,
+                &mut misses,
+            );
+        }
+        eprintln!(
+            "{file:<30} {:>14} {:>14} {:>14} {:>16}",
+            pct(c.lanes),
+            pct(c.targets),
+            pct(c.symbols),
+            pct(c.all)
+        );
+        for m in &misses {
+            eprintln!("    miss: {m}");
+        }
+        if shaped {
+            assert_eq!(
+                c.lanes.0, c.lanes.1,
+                "{file}: every lane right where shapes exist"
+            );
+            assert_eq!(c.symbols.0, c.symbols.1, "{file}: every symbol right");
+        }
+        for (slot, part) in [
+            (&mut total.lanes, c.lanes),
+            (&mut total.targets, c.targets),
+            (&mut total.symbols, c.symbols),
+            (&mut total.all, c.all),
+        ] {
+            slot.0 += part.0;
+            slot.1 += part.1;
+        }
+    }
+    eprintln!(
+        "{:<30} {:>14} {:>14} {:>14} {:>16}",
+        "total",
+        pct(total.lanes),
+        pct(total.targets),
+        pct(total.symbols),
+        pct(total.all)
+    );
+    assert!(
+        total.all.0 * 100 >= total.all.1 * 95,
+        "fewer than 95% of fields match"
+    );
+}
+
+#[test]
+fn imported_files_pass_check_and_never_overwrite() {
+    let out = scratch("impor");
+    let target: PathBuf = out.join("katalog");
+    let file = root().join("tests/fixtures/impor/pagar-alam-libreoffice.docx");
+    let run = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(run.out.contains("3 SOP ditemukan"), "{}", run.out);
+    let check = sopan(["check".as_ref(), target.as_os_str()]);
+    assert_eq!(check.code, 0, "{}{}", check.out, check.err);
+    let lakip = target.join("penyusunan-lakip.toml");
+    let (_, pdf, _) = crate::common::render(&lakip);
+    assert!(pdf.starts_with(b"%PDF"));
+    // Again into the same folder: nothing is replaced.
+    std::fs::write(&lakip, "# diubah tangan\n").unwrap();
+    let again = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.err.contains("sudah ada; tidak ditimpa"),
+        "{}",
+        again.err
+    );
+    assert_eq!(
+        std::fs::read_to_string(&lakip).unwrap(),
+        "# diubah tangan\n"
+    );
+    // Guesses are listed by check --review until their comment is deleted.
+    let text_only = out.join("pelatihan");
+    let file = root().join("tests/fixtures/impor/pelatihan-tanpa-bentuk.docx");
+    let run = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        text_only.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(
+        run.out.contains("pelaksana langkah 2 ditebak"),
+        "{}",
+        run.out
+    );
+    let review = sopan(["check".as_ref(), "--review".as_ref(), text_only.as_os_str()]);
+    let listed = "pelaksana langkah 2 ditebak dari teks kegiatan (periksa, lalu hapus komentar";
+    assert!(review.out.contains(listed), "{}", review.out);
+    // Once checked (the comment deleted), the guess is no longer listed.
+    let sop = text_only.join("pelaksanaan-pelatihan-bimtek.toml");
+    let text = std::fs::read_to_string(&sop).unwrap();
+    let checked: String = text
+        .lines()
+        .filter(|l| !l.contains("pelaksana langkah 2 ditebak"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&sop, checked).unwrap();
+    let review = sopan(["check".as_ref(), "--review".as_ref(), sop.as_os_str()]);
+    assert!(!review.out.contains("langkah 2 ditebak"), "{}", review.out);
+    assert!(review.out.contains("langkah 3 ditebak"), "{}", review.out);
+    let bad = sopan(["impor", "tidak-ada.pdf"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.err.contains("tidak-ada.pdf"), "{}", bad.err);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn broken_and_foreign_files_get_an_error_not_a_panic() {
+    let dir = scratch("impor-rusak");
+    let good = std::fs::read(root().join("tests/fixtures/impor/pagar-alam.docx")).unwrap();
+    let xlsx = std::fs::read(root().join("tests/fixtures/impor/disnakertrans.xlsx")).unwrap();
+    let mut cases: Vec<(&str, Vec<u8>)> = vec![
+        ("kosong.docx", Vec::new()),
+        ("teks.docx", b"bukan zip".to_vec()),
+        ("potong.docx", good[..good.len() / 2].to_vec()),
+        ("potong.xlsx", xlsx[..xlsx.len() / 3].to_vec()),
+        ("salah-jenis.pdf", good.clone()),
+    ];
+    // Every byte range of the document flipped in turn: a damaged package.
+    for k in 0..40 {
+        let mut bad = good.clone();
+        let at = (k * 7919) % bad.len();
+        for b in bad.iter_mut().skip(at).take(64) {
+            *b ^= 0x5a;
+        }
+        cases.push((
+            if k % 2 == 0 {
+                "rusak.docx"
+            } else {
+                "rusak.xlsx"
+            },
+            bad,
+        ));
+    }
+    for (i, (name, data)) in cases.iter().enumerate() {
+        let path = dir.join(format!("{i}-{name}"));
+        std::fs::write(&path, data).unwrap();
+        // An error or SOPs, never a panic.
+        let _ = impor::read(&path);
+    }
+    let run = sopan(["impor".as_ref(), dir.join("1-teks.docx").as_os_str()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.err.contains("bukan berkas Word atau Excel yang utuh"),
+        "{}",
+        run.err
+    );
+    let run = sopan(["impor".as_ref(), dir.join("4-salah-jenis.pdf").as_os_str()]);
+    assert!(
+        run.err
+            .contains("hanya berkas Word (.docx) dan Excel (.xlsx)"),
+        "{}",
+        run.err
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
