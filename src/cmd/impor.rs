@@ -31,29 +31,50 @@ pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
         .unwrap_or_default();
     let files = impor::write(&folder, &source, &sops);
     let _ = writeln!(out, "{shown}: {} SOP ditemukan", sops.len());
-    let mut failed = false;
+    let mut failed = 0;
     let mut guesses = Vec::new();
     for f in &files {
         let path = display_path(&f.path);
         let what = match &f.sop {
-            Some((nama, langkah, pelaksana)) => format!(
-                "{nama}: {langkah} langkah, {pelaksana} pelaksana, {} tebakan",
-                f.tebakan.len()
-            ),
+            Some((nama, langkah, tabel)) => {
+                let sub = if *tabel > 1 {
+                    format!(" dalam {tabel} sub-prosedur")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{nama}: {langkah} langkah{sub}, {} tebakan",
+                    f.tebakan.len()
+                )
+            }
             None => "kop dan penanda tangan bersama".to_string(),
         };
         match &f.gagal {
             None => {
                 let _ = writeln!(out, "  {path}  {what}");
+                for g in &f.tebakan {
+                    guesses.push(format!("  {path}: {g}"));
+                }
             }
             Some(why) => {
-                failed = true;
+                failed += 1;
                 let _ = writeln!(err, "error: {path}: {why}");
             }
         }
-        for g in &f.tebakan {
-            guesses.push(format!("  {}: {g}", display_path(&f.path)));
-        }
+    }
+    if failed == files.len() {
+        let _ = writeln!(
+            err,
+            "Tidak ada berkas yang ditulis. Pilih folder lain dengan -o, misalnya -o {}-baru",
+            display_path(&folder)
+        );
+        return Outcome::BadInput;
+    }
+    if failed > 0 {
+        let _ = writeln!(
+            err,
+            "{failed} berkas tidak ditulis (lihat di atas); berkas lainnya sudah ditulis."
+        );
     }
     if !guesses.is_empty() {
         let _ = writeln!(
@@ -70,7 +91,7 @@ pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
         "\nLangkah berikutnya: sopan check --review {}",
         display_path(&folder)
     );
-    if failed {
+    if failed > 0 {
         Outcome::BadInput
     } else {
         Outcome::Ok

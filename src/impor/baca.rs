@@ -33,6 +33,15 @@ pub struct Temuan {
     pub pengesahan: [String; 4],
     /// Grid lists by key.
     pub grid: Vec<(&'static str, Vec<String>)>,
+    /// The flow tables: one, or one per sub-procedure.
+    pub alur: Vec<Alur>,
+}
+
+/// One flow table: a sub-procedure when the SOP has several.
+#[derive(Debug, Clone, Default)]
+pub struct Alur {
+    /// The title printed above it (a sub-procedure's judul).
+    pub judul: String,
     /// Lane names, left to right.
     pub pelaksana: Vec<String>,
     /// The steps.
@@ -69,6 +78,8 @@ struct Kolom {
 pub fn sops(rows: &[Baris]) -> Vec<Temuan> {
     let mut out: Vec<Temuan> = Vec::new();
     let mut kolom: Option<Kolom> = None;
+    // A one-cell row since the last step: the title of the table that follows.
+    let mut title: Option<String> = None;
     let mut i = 0;
     while i < rows.len() {
         let row = &rows[i];
@@ -79,6 +90,7 @@ pub fn sops(rows: &[Baris]) -> Vec<Temuan> {
         {
             out.push(Temuan::default());
             kolom = None;
+            title = None;
         }
         let Some(sop) = out.last_mut() else {
             i += 1;
@@ -94,22 +106,55 @@ pub fn sops(rows: &[Baris]) -> Vec<Temuan> {
             && let Some(next) = rows.get(i + 1)
         {
             let k = header(row, next);
-            sop.pelaksana = k.lanes.iter().map(|(_, n)| n.clone()).collect();
+            let lanes: Vec<String> = k.lanes.iter().map(|(_, n)| n.clone()).collect();
+            // A header repeated on the next page continues the table; a new title or
+            // other lanes start the next sub-procedure.
+            let continues = sop
+                .alur
+                .last()
+                .is_some_and(|a| a.langkah.is_empty() || (a.pelaksana == lanes && title.is_none()));
+            if !continues {
+                sop.alur.push(Alur::default());
+            }
+            if let Some(a) = sop.alur.last_mut() {
+                if let Some(t) = title.take() {
+                    a.judul = t;
+                }
+                a.pelaksana = lanes;
+            }
             kolom = Some(k);
             i += 2;
             continue;
         }
-        if let Some(k) = &kolom
-            && let Some(step) = step_row(k, row)
-        {
-            sop.langkah.push(step);
+        let step = kolom.as_ref().and_then(|k| step_row(k, row));
+        match step {
+            Some(step) => {
+                if let Some(a) = sop.alur.last_mut() {
+                    a.langkah.push(step);
+                }
+                title = None;
+            }
+            None => {
+                let texts: Vec<&Sel> = row.sel.iter().filter(|s| !s.baris.is_empty()).collect();
+                if let [only] = texts.as_slice()
+                    && !only
+                        .teks()
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c.is_whitespace())
+                {
+                    title = Some(only.teks());
+                }
+            }
         }
         i += 1;
     }
     for sop in &mut out {
-        infer(sop);
+        for alur in &mut sop.alur {
+            infer(alur);
+        }
+        sop.alur.retain(|a| !a.langkah.is_empty());
     }
-    out.retain(|s| !s.nomor.is_empty() || !s.langkah.is_empty());
+    out.retain(|s| !s.nomor.is_empty() || !s.alur.is_empty());
     out
 }
 
@@ -332,7 +377,7 @@ const DECISION_CUES: [&str; 10] = [
 
 /// Fills what the shapes did not give: lanes from the text, decisions without a
 /// diamond, and every decision's "Tidak" target.
-fn infer(sop: &mut Temuan) {
+fn infer(sop: &mut Alur) {
     let shaped = sop.langkah.iter().any(|l| l.bentuk.is_some());
     let lanes = sop.pelaksana.clone();
     for i in 0..sop.langkah.len() {
@@ -421,7 +466,7 @@ fn back_target(steps: &[Langkah], i: usize, lanes: &[String]) -> (usize, String)
     {
         return (
             j,
-            "langkah terdekat sebelumnya dari pelaksana lain (yang membuat bahan)".into(),
+            "langkah sebelumnya dari pelaksana lain, yang biasanya membuat bahannya".into(),
         );
     }
     (i - 1, "langkah sebelumnya".into())

@@ -34,8 +34,9 @@ impl std::fmt::Display for ImporError {
         match self {
             ImporError::Io(e) => write!(f, "{}", crate::io_error_id(e)),
             ImporError::Jenis => f.write_str(
-                "hanya berkas Word (.docx) dan Excel (.xlsx) yang dapat diimpor; \
-                 simpan dulu berkas .doc atau .xls sebagai .docx atau .xlsx",
+                "hanya berkas Word (.docx) dan Excel (.xlsx) yang dapat diimpor. Berkas .doc \
+                 atau .xls: buka di Word, Excel atau LibreOffice lalu simpan sebagai .docx atau \
+                 .xlsx. Berkas PDF tidak dapat diimpor: pakai berkas Word atau Excel aslinya",
             ),
             ImporError::BukanOffice => {
                 f.write_str("bukan berkas Word atau Excel yang utuh (isi berkasnya tidak terbaca)")
@@ -76,7 +77,7 @@ pub fn read(path: &Path) -> Result<Vec<Temuan>, ImporError> {
 pub struct Berkas {
     /// Where.
     pub path: PathBuf,
-    /// The SOP's nama and number of steps and lanes; `None` for katalog.toml.
+    /// The SOP's nama, its number of steps and of flow tables; `None` for katalog.toml.
     pub sop: Option<(String, usize, usize)>,
     /// Its guesses.
     pub tebakan: Vec<String>,
@@ -123,7 +124,11 @@ pub fn write(folder: &Path, source: &str, sops: &[Temuan]) -> Vec<Berkas> {
         let gagal = create_new(&path, &text).err();
         out.push(Berkas {
             path,
-            sop: Some((t.nama.clone(), t.langkah.len(), t.pelaksana.len())),
+            sop: Some((
+                t.nama.clone(),
+                t.alur.iter().map(|a| a.langkah.len()).sum(),
+                t.alur.len(),
+            )),
             tebakan,
             gagal,
         });

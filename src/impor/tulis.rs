@@ -3,7 +3,7 @@
 //! above the key it concerns, for `sopan check --review` to list until someone deletes
 //! it.
 
-use super::baca::{GRID, Temuan};
+use super::baca::{Alur, GRID, Temuan};
 use super::tabel::Bentuk;
 
 /// The comment that marks a guess.
@@ -185,16 +185,39 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
         out += "\n";
         out += &own.sections();
     }
-    out += &format!("\npelaksana = {}\n", list(&t.pelaksana));
-    for (i, step) in t.langkah.iter().enumerate() {
-        out += "\n[[langkah]]\n";
-        out += &format!("kegiatan = {}\n", s(&step.kegiatan));
+    let several = t.alur.len() > 1;
+    for (p, alur) in t.alur.iter().enumerate() {
+        let (table, prefix) = if several {
+            out += &format!(
+                "\n[[prosedur]]\njudul = {}\npelaksana = {}\n",
+                s(&alur.judul),
+                list(&alur.pelaksana)
+            );
+            ("[[prosedur.langkah]]", format!("sub-prosedur {}, ", p + 1))
+        } else {
+            out += &format!("\npelaksana = {}\n", list(&alur.pelaksana));
+            ("[[langkah]]", String::new())
+        };
+        steps(&mut out, &mut guesses, alur, table, &prefix);
+    }
+    (out, guesses)
+}
+
+/// Writes the steps of one flow table as `table` entries (`[[langkah]]` or
+/// `[[prosedur.langkah]]`); guesses are named with `prefix` (the sub-procedure).
+fn steps(out: &mut String, guesses: &mut Vec<String>, alur: &Alur, table: &str, prefix: &str) {
+    for (i, step) in alur.langkah.iter().enumerate() {
+        *out += &format!("\n{table}\n");
+        *out += &format!("kegiatan = {}\n", s(&step.kegiatan));
         if step.pelaksana_ditebak {
-            let why = format!("pelaksana langkah {} ditebak dari teks kegiatan", i + 1);
-            out += &format!("{PERIKSA} {why}\n");
+            let why = format!(
+                "{prefix}pelaksana langkah {} ditebak dari teks kegiatan",
+                i + 1
+            );
+            *out += &format!("{PERIKSA} {why}\n");
             guesses.push(why);
         }
-        out += &format!("pelaksana = {}\n", list(&step.pelaksana));
+        *out += &format!("pelaksana = {}\n", list(&step.pelaksana));
         for (key, v) in ["kelengkapan", "waktu", "output", "keterangan"]
             .iter()
             .zip(&step.mutu)
@@ -205,7 +228,7 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
                 } else {
                     v.clone()
                 };
-                out += &format!("{key} = {}\n", list(&v));
+                *out += &format!("{key} = {}\n", list(&v));
             }
         }
         if let Some((j, why)) = &step.tidak {
@@ -215,15 +238,14 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
                 "kata di teks kegiatan"
             };
             let line = format!(
-                "langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {} ({why})",
+                "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}: {why}",
                 i + 1,
                 j + 1
             );
-            out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
+            *out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
             guesses.push(line);
         }
     }
-    (out, guesses)
 }
 
 /// A file name for an SOP: its nama in lower case, words joined by "-".

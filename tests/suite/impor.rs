@@ -32,6 +32,11 @@ fn fixtures() -> Vec<(&'static str, Vec<&'static str>, bool)> {
             true,
         ),
         (
+            "tapkin-sub-prosedur.docx",
+            vec!["pagar-alam-dpmptsptk/perencanaan/tapkin.toml"],
+            true,
+        ),
+        (
             "sk-tim-kerja-vml.docx",
             vec!["kalbar-diskopukm/tim-kerja/sk-tim-kerja.toml"],
             true,
@@ -151,17 +156,46 @@ fn compare(
             .unwrap_or_default();
         field(c, misses, key.to_string(), got == list(truth.get(key)));
     }
+    let table = |t: &toml::Value| {
+        (
+            list(t.get("pelaksana")),
+            t.get("langkah")
+                .and_then(|l| l.as_array())
+                .cloned()
+                .unwrap_or_default(),
+        )
+    };
+    let tables: Vec<(Vec<String>, Vec<toml::Value>)> =
+        match truth.get("prosedur").and_then(|p| p.as_array()) {
+            Some(ps) => ps.iter().map(table).collect(),
+            None => vec![table(&toml::Value::Table(truth.clone()))],
+        };
     field(
         c,
         misses,
-        "pelaksana".into(),
-        found.pelaksana == list(truth.get("pelaksana")),
+        "jumlah tabel alur".into(),
+        found.alur.len() == tables.len(),
     );
-    let steps = truth
-        .get("langkah")
-        .and_then(|l| l.as_array())
-        .cloned()
-        .unwrap_or_default();
+    for (alur, (lanes, steps)) in found.alur.iter().zip(&tables) {
+        field(c, misses, "pelaksana".into(), alur.pelaksana == *lanes);
+        compare_steps(&alur.langkah, steps, shaped, c, misses);
+    }
+}
+
+fn compare_steps(
+    found: &[sopan::impor::baca::Langkah],
+    steps: &[toml::Value],
+    shaped: bool,
+    c: &mut Count,
+    misses: &mut Vec<String>,
+) {
+    fn field(c: &mut Count, misses: &mut Vec<String>, name: String, ok: bool) {
+        let mut none = (0, 0);
+        tally(&mut none, &mut c.all, ok);
+        if !ok {
+            misses.push(name);
+        }
+    }
     let index_of = |target: &toml::Value| -> Option<usize> {
         match target {
             toml::Value::Integer(n) => Some(*n as usize - 1),
@@ -175,9 +209,9 @@ fn compare(
         c,
         misses,
         "jumlah langkah".into(),
-        found.langkah.len() == steps.len(),
+        found.len() == steps.len(),
     );
-    for (i, (got, want)) in found.langkah.iter().zip(&steps).enumerate() {
+    for (i, (got, want)) in found.iter().zip(steps).enumerate() {
         let n = i + 1;
         field(
             c,
