@@ -59,8 +59,13 @@ pub struct Langkah {
     pub pelaksana_ditebak: bool,
     /// Its symbol, when a shape gave it.
     pub bentuk: Option<Bentuk>,
-    /// For a decision: the step "Tidak" goes to (0-based), and why.
-    pub tidak: Option<(usize, String)>,
+    /// For a decision: the step "Tidak" goes to (0-based), and why it was guessed;
+    /// no reason when an arrow in the file says so.
+    pub tidak: Option<(usize, Option<String>)>,
+    /// Arrows leaving this step's row, in rows (see [`Baris::panah`]).
+    pub panah: Vec<i64>,
+    /// The step's row in the document.
+    pub baris: usize,
     /// Kelengkapan, waktu, output, keterangan.
     pub mutu: [Vec<String>; 4],
 }
@@ -128,7 +133,9 @@ pub fn sops(rows: &[Baris]) -> Vec<Temuan> {
         }
         let step = kolom.as_ref().and_then(|k| step_row(k, row));
         match step {
-            Some(step) => {
+            Some(mut step) => {
+                step.panah = row.panah.clone();
+                step.baris = i;
                 if let Some(a) = sop.alur.last_mut() {
                     a.langkah.push(step);
                 }
@@ -393,8 +400,30 @@ fn infer(sop: &mut Alur) {
             None => !shaped && DECISION_CUES.iter().any(|c| text.contains(c)),
         };
         if decision && i > 0 {
-            sop.langkah[i].tidak = Some(back_target(&sop.langkah, i, &lanes));
+            sop.langkah[i].tidak = Some(match drawn_target(&sop.langkah, i) {
+                Some(j) => (j, None),
+                None => {
+                    let (j, why) = back_target(&sop.langkah, i, &lanes);
+                    (j, Some(why))
+                }
+            });
         }
+    }
+}
+
+/// Where a decision's "Tidak" goes when the file's arrows say so unambiguously: the
+/// one arrow from its row to a step other than the next.
+fn drawn_target(steps: &[Langkah], i: usize) -> Option<usize> {
+    let here = steps[i].baris as i64;
+    let targets: Vec<usize> = steps[i]
+        .panah
+        .iter()
+        .filter_map(|d| steps.iter().position(|s| s.baris as i64 == here + d))
+        .filter(|&j| j != i + 1 && j != i)
+        .collect();
+    match targets.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 

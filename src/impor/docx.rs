@@ -49,6 +49,7 @@ pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
                         baris: vec![text],
                     }],
                     simbol: Vec::new(),
+                    panah: Vec::new(),
                 });
             }
         } else if block.has_tag_name((W, "tbl")) {

@@ -71,6 +71,9 @@ pub struct Baris {
     pub sel: Vec<Sel>,
     /// Flowchart symbols anchored in this row.
     pub simbol: Vec<Simbol>,
+    /// Arrows that leave this row: how many rows down (negative: up) each points to,
+    /// where the file says exactly (Excel drawings are anchored to cells).
+    pub panah: Vec<i64>,
 }
 
 /// Tidies whitespace: runs of spaces, tabs and non-breaking spaces become one space.

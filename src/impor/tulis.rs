@@ -232,18 +232,23 @@ fn steps(out: &mut String, guesses: &mut Vec<String>, alur: &Alur, table: &str, 
             }
         }
         if let Some((j, why)) = &step.tidak {
-            let kind = if step.bentuk == Some(Bentuk::Keputusan) {
-                "belah ketupat di berkas asal"
-            } else {
-                "kata di teks kegiatan"
-            };
-            let line = format!(
-                "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}: {why}",
-                i + 1,
-                j + 1
-            );
-            *out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
-            guesses.push(line);
+            match why {
+                None => *out += &format!("keputusan = {{ tidak = {} }}\n", j + 1),
+                Some(why) => {
+                    let kind = if step.bentuk == Some(Bentuk::Keputusan) {
+                        "belah ketupat di berkas asal"
+                    } else {
+                        "kata di teks kegiatan"
+                    };
+                    let line = format!(
+                        "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}: {why}",
+                        i + 1,
+                        j + 1
+                    );
+                    *out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
+                    guesses.push(line);
+                }
+            }
         }
     }
 }

@@ -65,12 +65,24 @@ pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
                 baris: lines,
             });
         }
+        let mut arrows = Vec::new();
         if let Some(path) = paths.get(index) {
-            for (r, c, bentuk) in drawing_shapes(&mut zip, path) {
+            let (shapes, lines) = drawing(&mut zip, path);
+            for (r, c, bentuk) in shapes {
                 rows.entry(r).or_default().simbol.push(Simbol {
                     bentuk,
                     kolom: c as usize,
                 });
+            }
+            arrows = lines;
+        }
+        // Arrows point from one sheet row to another: counted in rows as kept here.
+        let order: Vec<u32> = rows.keys().copied().collect();
+        for (from, to) in arrows {
+            if let (Ok(a), Ok(b)) = (order.binary_search(&from), order.binary_search(&to))
+                && let Some(row) = rows.get_mut(&from)
+            {
+                row.panah.push(b as i64 - a as i64);
             }
         }
         for (_, mut row) in rows {
@@ -146,16 +158,16 @@ fn sheet_paths(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Vec<String>
         .collect()
 }
 
-/// The symbols of a worksheet's drawing: anchor row, anchor column, kind.
-fn drawing_shapes(
-    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    sheet: &str,
-) -> Vec<(u32, u32, Bentuk)> {
+/// Symbols (anchor row, anchor column, kind) and arrows (from row, to row).
+type Gambar = (Vec<(u32, u32, Bentuk)>, Vec<(u32, u32)>);
+
+/// The symbols and arrows of a worksheet's drawing.
+fn drawing(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, sheet: &str) -> Gambar {
     let Some(xml) = part(zip, sheet) else {
-        return Vec::new();
+        return Default::default();
     };
     let Ok(doc) = Document::parse(&xml) else {
-        return Vec::new();
+        return Default::default();
     };
     let Some(id) = doc
         .descendants()
@@ -163,23 +175,30 @@ fn drawing_shapes(
         .and_then(|n| n.attribute((R, "id")))
         .map(str::to_string)
     else {
-        return Vec::new();
+        return Default::default();
     };
     let Some(path) = rels(zip, sheet).get(&id).cloned() else {
-        return Vec::new();
+        return Default::default();
     };
     let Some(xml) = part(zip, &path) else {
-        return Vec::new();
+        return Default::default();
     };
     let Ok(doc) = Document::parse(&xml) else {
-        return Vec::new();
+        return Default::default();
     };
     let mut out = Vec::new();
+    let mut arrows = Vec::new();
     for anchor in doc.descendants().filter(|n| {
         n.has_tag_name((XDR, "twoCellAnchor")) || n.has_tag_name((XDR, "oneCellAnchor"))
     }) {
+        if let Some(line) = anchor.children().find(|c| c.has_tag_name((XDR, "cxnSp")))
+            && let Some(arrow) = arrow(anchor, line)
+        {
+            arrows.push(arrow);
+            continue;
+        }
         let Some(sp) = anchor.children().find(|c| c.has_tag_name((XDR, "sp"))) else {
-            continue; // connectors (xdr:cxnSp), pictures, groups
+            continue; // pictures, groups, lines without an arrowhead
         };
         let prst = sp
             .descendants()
@@ -222,5 +241,40 @@ fn drawing_shapes(
         };
         out.push((row, col, bentuk));
     }
-    out
+    (out, arrows)
+}
+
+/// The rows a connector line joins, from its tail to its arrowhead: a line is drawn
+/// across its anchor box, corner to corner, turned by `flipV`/`flipH`; the head is at
+/// its end (`a:tailEnd`) or its start (`a:headEnd`). `None` without exactly one head.
+fn arrow(anchor: Node, line: Node) -> Option<(u32, u32)> {
+    let row = |tag: &str| -> Option<u32> {
+        anchor
+            .children()
+            .find(|c| c.has_tag_name((XDR, tag)))?
+            .children()
+            .find(|c| c.has_tag_name((XDR, "row")))?
+            .text()?
+            .trim()
+            .parse()
+            .ok()
+    };
+    let (top, bottom) = (row("from")?, row("to")?);
+    let flip_v = line
+        .descendants()
+        .find(|d| d.has_tag_name((A, "xfrm")))
+        .and_then(|x| x.attribute("flipV"))
+        .is_some_and(|v| v == "1" || v == "true");
+    let (start, end) = if flip_v { (bottom, top) } else { (top, bottom) };
+    let head = |tag: &str| {
+        line.descendants()
+            .find(|d| d.has_tag_name((A, tag)))
+            .and_then(|e| e.attribute("type"))
+            .is_some_and(|t| t != "none")
+    };
+    match (head("headEnd"), head("tailEnd")) {
+        (false, true) => Some((start, end)),
+        (true, false) => Some((end, start)),
+        _ => None,
+    }
 }

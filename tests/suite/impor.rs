@@ -458,3 +458,19 @@ fn broken_and_foreign_files_get_an_error_not_a_panic() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn excel_arrows_give_the_tidak_target_without_a_guess() {
+    let found = impor::read(&root().join("tests/fixtures/impor/disnakertrans.xlsx")).unwrap();
+    let decisions: Vec<_> = found
+        .iter()
+        .flat_map(|t| &t.alur)
+        .flat_map(|a| &a.langkah)
+        .filter_map(|l| l.tidak.as_ref())
+        .collect();
+    assert_eq!(decisions.len(), 2);
+    assert!(
+        decisions.iter().all(|(_, why)| why.is_none()),
+        "{decisions:?}"
+    );
+}
