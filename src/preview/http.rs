@@ -46,6 +46,8 @@ pub struct Head {
     pub token: Option<String>,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The `Origin` header, if any (browsers send it with every POST).
+    pub origin: Option<String>,
     /// The `Content-Length` header; `None` without one.
     pub content_length: Option<usize>,
     /// Bytes after the head that came with it: the start of the body.
@@ -157,6 +159,7 @@ fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
                 cookie: header("cookie"),
                 token: header("x-sopan-token"),
                 content_type: header("content-type"),
+                origin: header("origin"),
                 content_length,
                 rest: buf[len..].to_vec(),
             }))
@@ -249,6 +252,7 @@ mod tests {
                 cookie: None,
                 token: None,
                 content_type: None,
+                origin: None,
                 content_length: None,
                 rest: Vec::new(),
             })

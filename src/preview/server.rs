@@ -455,6 +455,18 @@ impl Page {
     }
 }
 
+/// Whether a POST comes from this server's own pages: no Origin header (not a
+/// browser), or one whose host and port are the Host header's.
+fn same_origin(head: &Head) -> bool {
+    let Some(origin) = head.origin.as_deref() else {
+        return true;
+    };
+    let host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    host.is_some_and(|h| Some(h) == head.host.as_deref())
+}
+
 /// The fields of an `application/x-www-form-urlencoded` body.
 fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(body);
@@ -534,6 +546,11 @@ impl Site {
     /// Answers a request that changes something (POST): a login, a logout, or, from a
     /// person who may edit and with their CSRF token, a draft, a save or a new SOP.
     fn post(&self, page: Page, head: &Head, body: &[u8], client: &str) -> Reply {
+        // A page of another site posting here (a forged login or change): its Origin
+        // names that site, not this server.
+        if !same_origin(head) {
+            return Reply::error(403);
+        }
         let cookie = head.cookie(sesi::COOKIE);
         match page {
             Page::Masuk => return self.login(body, client),

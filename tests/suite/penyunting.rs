@@ -314,6 +314,9 @@ fn an_office_server_refuses_saves_without_session_token_or_its_host() {
         )
     };
     assert_eq!(login("salah", &host).status, 401);
+    // A login posted from another site's page is refused.
+    let forged = format!("{host}Origin: http://evil.example\r\n");
+    assert_eq!(login("kata-sandi-panjang", &forged).status, 403);
     let r = login("kata-sandi-panjang", &host);
     assert_eq!(r.status, 303);
     let cookie_line = r
