@@ -1020,7 +1020,7 @@ fn loop_back_across_a_page_break() {
             ),
             (vec![2], Akhir),
         ],
-        &[75, 75, 75, 75, 10, 0],
+        &[77, 77, 77, 77, 10, 0],
     );
     let rows = f.rows();
     assert!(rows[1].page < rows[4].page, "{rows:?}");

@@ -27,7 +27,7 @@ use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
 
 /// Height of a process or terminator symbol.
-pub const SYMBOL_H: f64 = 16.0;
+pub const SYMBOL_H: f64 = 14.0;
 /// Height of a decision diamond.
 pub const DECISION_H: f64 = 22.0;
 /// Free space above and below a symbol in a compact row: what sopan tries first.
