@@ -792,13 +792,34 @@ pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, 
 }
 
 /// Routes every flow table of `sop` on its measured rows: the flowchart, and how many
-/// drawing rules it breaks.
+/// drawing rules it breaks. Symbols are drawn at their fixed width; only if that
+/// breaks a rule are they drawn wide, and the better drawing is kept.
 pub(crate) fn route_all(
     sop: &Sop,
     plans: &[TablePlan],
     m: &Measured,
     doc: &PagedDocument,
     budget: &flow::Budget,
+) -> (Geometry, usize) {
+    // The wide drawing gets the budget the fixed one started with, so a fallback is
+    // never starved by the attempt before it; it is seldom needed.
+    let left = budget.left();
+    let fixed = route_with(sop, plans, m, doc, budget, flow::Symbols::Fixed);
+    if fixed.1 == 0 {
+        return fixed;
+    }
+    let second = flow::Budget::new(left);
+    let wide = route_with(sop, plans, m, doc, &second, flow::Symbols::Wide);
+    if wide.1 < fixed.1 { wide } else { fixed }
+}
+
+fn route_with(
+    sop: &Sop,
+    plans: &[TablePlan],
+    m: &Measured,
+    doc: &PagedDocument,
+    budget: &flow::Budget,
+    symbols: flow::Symbols,
 ) -> (Geometry, usize) {
     let mut geometry = Geometry {
         pages: doc
@@ -840,6 +861,7 @@ pub(crate) fn route_all(
             label_selesai: sop.label("selesai"),
             text_width: &|text, size| fonts::text_width(sop.gaya.font, text, size),
             budget,
+            symbols,
         };
         violations = flow::route(&input, &mut letters, &mut geometry);
     }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use sopan::flow::check::{Report, check};
 use sopan::flow::cut;
 use sopan::flow::route::{GAP, ROOM, compact_room, grow_page_openers, min_row_height};
-use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route};
+use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, Symbols, route};
 #[allow(unused_imports)]
 use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
 use sopan::typeset::columns;
@@ -168,8 +168,30 @@ impl Flow {
         self.route_once(&self.rows_with(&roomy), self.lane_width_of(true))
     }
 
-    /// Routes the flow once on `rows`, in lanes `lane` wide.
+    /// Routes the flow once on `rows`, in lanes `lane` wide, as `sopan render` does:
+    /// fixed symbols, and wide ones only if the fixed drawing breaks a rule.
     fn route_once(&self, rows: &[RowBox], lane: f64) -> Result<Geometry, String> {
+        let expected = self.expected();
+        let fixed = self.route_symbols(rows, lane, Symbols::Fixed)?;
+        let broken = check(&fixed, &expected).violations.len();
+        if broken == 0 {
+            return Ok(fixed);
+        }
+        let wide = self.route_symbols(rows, lane, Symbols::Wide)?;
+        Ok(if check(&wide, &expected).violations.len() < broken {
+            wide
+        } else {
+            fixed
+        })
+    }
+
+    /// Routes the flow once on `rows`, in lanes `lane` wide, with `symbols`.
+    fn route_symbols(
+        &self,
+        rows: &[RowBox],
+        lane: f64,
+        symbols: Symbols,
+    ) -> Result<Geometry, String> {
         let names: Vec<String> = (0..self.lanes)
             .map(|k| format!("Pelaksana {}", k + 1))
             .collect();
@@ -196,6 +218,7 @@ impl Flow {
             label_selesai: "Selesai",
             text_width: &text_width,
             budget: &Budget::new(Budget::SOP),
+            symbols,
         };
         let mut g = Geometry {
             pages: (1..=pages)

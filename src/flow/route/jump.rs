@@ -74,11 +74,11 @@ impl Router<'_, '_> {
         let n = lanes.len();
         let sym_left = |l: usize| {
             let (x0, x1) = lanes[l];
-            (x0 + x1) / 2.0 - symbol_width(x1 - x0) / 2.0
+            (x0 + x1) / 2.0 - self.input.symbols.width(x1 - x0) / 2.0
         };
         let sym_right = |l: usize| {
             let (x0, x1) = lanes[l];
-            (x0 + x1) / 2.0 + symbol_width(x1 - x0) / 2.0
+            (x0 + x1) / 2.0 + self.input.symbols.width(x1 - x0) / 2.0
         };
         let lo = if c == 0 { lanes[0].0 } else { sym_right(c - 1) } + CLEAR;
         let hi = if c == n { lanes[n - 1].1 } else { sym_left(c) } - CLEAR;

@@ -139,12 +139,27 @@ fn symbol_height(bentuk: Bentuk) -> f64 {
     }
 }
 
-/// Width of the symbols in a lane of the given width: a little over half of it, so the
-/// channels either side keep room for tracks, labels and connectors ([`SYMBOL_W`] in a
-/// compact lane). Narrower symbols in wide lanes crowd the connectors of a page break
-/// around the lane's centre: 2000 generated flows route clean with this share.
-pub fn symbol_width(lane_width: f64) -> f64 {
-    (lane_width * 0.55).clamp(8.0, 40.0)
+/// How wide the symbols are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbols {
+    /// [`SYMBOL_W`], a readable constant: narrower only in a lane too narrow for it and a
+    /// channel either side (many pelaksana on one sheet). What sopan draws first.
+    Fixed,
+    /// A little over half the lane, up to 40 pt: the fallback for a lane that the
+    /// connectors of a crowded page break made wide, where fixed symbols leave
+    /// the connector pairs and labels no clean place (seen only in generated flows
+    /// with one lane and many loops; every example and generated SOP draws fixed).
+    Wide,
+}
+
+impl Symbols {
+    /// The width of a symbol in a lane `lane_width` wide.
+    pub fn width(self, lane_width: f64) -> f64 {
+        match self {
+            Symbols::Fixed => SYMBOL_W.min(lane_width * 0.55).max(8.0),
+            Symbols::Wide => (lane_width * 0.55).clamp(8.0, 40.0),
+        }
+    }
 }
 
 /// A typeset row of the flow table.
@@ -191,6 +206,8 @@ pub struct FlowInput<'a> {
     pub text_width: &'a dyn Fn(&str, f64) -> f64,
     /// What is left of the SOP's routing budget.
     pub budget: &'a Budget,
+    /// How wide the symbols are.
+    pub symbols: Symbols,
 }
 
 /// How many candidate drawings the router may still score for one SOP, across its
@@ -208,6 +225,12 @@ impl Budget {
     /// A budget of `candidates` scored candidates.
     pub fn new(candidates: usize) -> Self {
         Budget(std::cell::Cell::new(candidates))
+    }
+
+    /// What is left: a second drawing of the same tables (wide symbols) gets as much
+    /// as the first had.
+    pub fn left(&self) -> usize {
+        self.0.get()
     }
 
     fn spend(&self) {
@@ -724,7 +747,7 @@ impl Router<'_, '_> {
             let mut rects = Vec::new();
             for &l in &step.lanes {
                 let (x0, x1) = input.lanes[l];
-                let w = symbol_width(x1 - x0);
+                let w = self.input.symbols.width(x1 - x0);
                 let rect = Rect {
                     x: (x0 + x1) / 2.0 - w / 2.0,
                     y: cy - h / 2.0,
