@@ -25,8 +25,15 @@ pub fn apply(doc: &mut DocumentMut, form: &Form) {
     for key in GRID {
         set_list(root, key, old.grid(key), form.grid(key));
     }
-    set_list(root, "pelaksana", &old.pelaksana, &form.pelaksana);
-    let mut moved = set_steps(root, "langkah", &old.langkah, &form.langkah);
+    // An SOP has one flow table (pelaksana and langkah at the top) or sub-procedures,
+    // never both: a form with sub-procedures drops the single table's keys.
+    let mut moved = if form.prosedur.is_empty() {
+        set_list(root, "pelaksana", &old.pelaksana, &form.pelaksana);
+        set_steps(root, "langkah", &old.langkah, &form.langkah)
+    } else {
+        root.remove("pelaksana");
+        root.remove("langkah").is_some()
+    };
     moved |= set_procedures(root, &old.prosedur, &form.prosedur);
     if moved {
         renumber(doc);

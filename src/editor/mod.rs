@@ -149,6 +149,30 @@ pelaksana = "Kasubbag"
     }
 
     #[test]
+    fn a_form_with_sub_procedures_drops_the_single_table() {
+        let mut form = read(SOP).unwrap();
+        let steps = std::mem::take(&mut form.langkah);
+        form.prosedur.push(form::Prosedur {
+            asal: None,
+            judul: "Tahap satu".into(),
+            pelaksana: std::mem::take(&mut form.pelaksana),
+            langkah: steps
+                .into_iter()
+                .map(|l| form::Langkah { asal: None, ..l })
+                .collect(),
+        });
+        let out = write(SOP, &form).unwrap();
+        let doc: toml::Table = toml::from_str(&out).unwrap();
+        assert!(
+            doc.get("pelaksana").is_none() && doc.get("langkah").is_none(),
+            "{out}"
+        );
+        let p = doc["prosedur"].as_array().unwrap();
+        assert_eq!(p[0]["langkah"].as_array().unwrap().len(), 3, "{out}");
+        assert_eq!(read(&out).unwrap().prosedur[0].judul, "Tahap satu");
+    }
+
+    #[test]
     fn diagnostics_find_their_field() {
         let places = fields::places(SOP);
         let at = |needle: &str| SOP.find(needle).unwrap();

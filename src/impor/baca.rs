@@ -454,9 +454,15 @@ fn actor(steps: &[Langkah], i: usize, lanes: &[String]) -> String {
 /// B" the work goes on to B.
 fn named_after(text: &str, cues: &[&str], lanes: &[String]) -> Option<String> {
     let lower = text.to_lowercase();
+    let refused = refusal_clauses(&lower);
     let mut best: Option<(usize, usize, &String)> = None;
     for cue in cues {
         for (at, _) in lower.match_indices(cue) {
+            // "jika tidak, dikembalikan kepada A": A is where a refusal goes back to,
+            // not who does the next step.
+            if refused.iter().any(|r| r.contains(&at)) {
+                continue;
+            }
             let rest = &lower[at + cue.len()..];
             for lane in lanes {
                 let name = lane.to_lowercase();
@@ -469,6 +475,27 @@ fn named_after(text: &str, cues: &[&str], lanes: &[String]) -> Option<String> {
         }
     }
     best.map(|(_, _, l)| l.clone())
+}
+
+/// The parts of a (lower-case) text that say what happens on a refusal: from "jika
+/// tidak", "bila belum" and the like to the next "jika"/"bila"/"apabila" or the end.
+fn refusal_clauses(lower: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for cue in DECISION_CUES
+        .iter()
+        .filter(|c| c.starts_with(['j', 'a', 'b']))
+    {
+        for (at, _) in lower.match_indices(cue) {
+            let after = at + cue.len();
+            let end = ["jika ", "bila ", "apabila "]
+                .iter()
+                .filter_map(|w| lower[after..].find(w).map(|p| after + p))
+                .min()
+                .unwrap_or(lower.len());
+            out.push(at..end);
+        }
+    }
+    out
 }
 
 /// Where a decision's "Tidak" goes, with the reason: the last earlier step of a lane
@@ -537,6 +564,18 @@ mod tests {
                 "Pembina Utama Muda / IV.c".into(),
                 "196910161995031001".into()
             ]
+        );
+    }
+
+    #[test]
+    fn the_next_doer_is_not_where_a_refusal_goes_back() {
+        let lanes = ["Kasubbag", "Sekretaris"].map(String::from).to_vec();
+        let text = "Memeriksa konsep, jika tidak setuju dikembalikan kepada Kasubbag";
+        assert_eq!(named_after(text, &["kepada "], &lanes), None);
+        let text = "Memeriksa, jika tidak sesuai dikembalikan kepada Kasubbag, jika sesuai diserahkan kepada Sekretaris";
+        assert_eq!(
+            named_after(text, &["kepada "], &lanes).as_deref(),
+            Some("Sekretaris")
         );
     }
 

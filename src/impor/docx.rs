@@ -18,6 +18,9 @@ const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 const V: &str = "urn:schemas-microsoft-com:vml";
 const O: &str = "urn:schemas-microsoft-com:office:office";
 
+/// The widest a cell may span (Word allows 63 columns).
+const MAX_SPAN: usize = 1000;
+
 /// The largest document.xml read.
 const MAKS: u64 = 64 * 1024 * 1024;
 
@@ -83,7 +86,7 @@ fn table(tbl: Node, out: &mut Vec<Baris>) {
                 .and_then(|s| s.attribute((W, "val")))
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1usize)
-                .max(1);
+                .clamp(1, MAX_SPAN);
             let continued = pr
                 .and_then(|p| p.children().find(|n| n.has_tag_name((W, "vMerge"))))
                 .is_some_and(|m| m.attribute((W, "val")).is_none_or(|v| v == "continue"));
@@ -110,7 +113,7 @@ fn table(tbl: Node, out: &mut Vec<Baris>) {
                 lanjutan: continued,
                 baris: lines,
             });
-            col += span;
+            col = col.saturating_add(span);
         }
         out.push(row);
     }

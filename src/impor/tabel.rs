@@ -60,7 +60,7 @@ impl Sel {
 
     /// Whether grid column `k` lies in this cell.
     pub fn memuat(&self, k: usize) -> bool {
-        (self.kolom..self.kolom + self.lebar.max(1)).contains(&k)
+        (self.kolom..self.kolom.saturating_add(self.lebar.max(1))).contains(&k)
     }
 }
 

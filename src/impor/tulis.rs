@@ -49,7 +49,16 @@ pub fn tanggal(text: &str) -> Option<String> {
     } else {
         (num(c)?, month(b)?, num(a)?)
     };
-    ((1..=31).contains(&d) && (1900..=2200).contains(&y)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    // A day the month does not have (31 February) is not a date.
+    ((1900..=2200).contains(&y) && date.parse::<toml_edit::Datetime>().is_ok()).then_some(date)
+}
+
+/// Text for a comment: one line, control characters shown as `?`.
+fn komentar(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// A TOML string.
@@ -121,6 +130,7 @@ impl Bersama {
 
     /// The katalog.toml text.
     pub fn katalog(&self, source: &str) -> String {
+        let source = komentar(source);
         format!(
             "# Katalog yang diimpor dari {source} oleh `sopan impor`.\n\
              # Semua SOP di folder ini mewarisi kop dan penanda tangan di bawah.\n\
@@ -133,6 +143,7 @@ impl Bersama {
 
 /// One SOP file's text, and the guesses it holds (one line each, for the summary).
 pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<String>) {
+    let source = komentar(source);
     let mut out = format!("# Diimpor dari {source} oleh `sopan impor`.\n");
     let mut guesses = Vec::new();
     out += &format!("nomor = {}\nnama = {}\n", s(&t.nomor), s(&t.nama));
@@ -146,7 +157,10 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
                 out += &format!("{key} = \"\"\n");
             }
             None => {
-                let why = format!("tanggal \"{text}\" tidak terbaca sebagai tanggal");
+                let why = format!(
+                    "tanggal \"{}\" tidak terbaca sebagai tanggal",
+                    komentar(text)
+                );
                 out += &format!("{PERIKSA} {why}\n{key} = {}\n", s(text));
                 guesses.push(why);
             }
@@ -176,15 +190,6 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
             out += &format!("{key} = {}\n", list(&items));
         }
     }
-    if shared.is_none() {
-        let own = Bersama {
-            instansi: t.instansi.clone(),
-            unit: t.unit.clone(),
-            pengesahan: t.pengesahan.clone(),
-        };
-        out += "\n";
-        out += &own.sections();
-    }
     let several = t.alur.len() > 1;
     for (p, alur) in t.alur.iter().enumerate() {
         let (table, prefix) = if several {
@@ -199,6 +204,16 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
             ("[[langkah]]", String::new())
         };
         steps(&mut out, &mut guesses, alur, table, &prefix);
+    }
+    if shared.is_none() {
+        // Tables come after every top-level key (and after the steps).
+        let own = Bersama {
+            instansi: t.instansi.clone(),
+            unit: t.unit.clone(),
+            pengesahan: t.pengesahan.clone(),
+        };
+        out += "\n";
+        out += &own.sections();
     }
     (out, guesses)
 }
@@ -245,6 +260,7 @@ fn steps(out: &mut String, guesses: &mut Vec<String>, alur: &Alur, table: &str, 
                         i + 1,
                         j + 1
                     );
+                    let line = komentar(&line);
                     *out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
                     guesses.push(line);
                 }
@@ -281,6 +297,34 @@ mod tests {
         assert_eq!(tanggal("2024-01-23").as_deref(), Some("2024-01-23"));
         assert_eq!(tanggal("-"), None);
         assert_eq!(tanggal("besok"), None);
+        assert_eq!(tanggal("31-02-2024"), None);
+        assert_eq!(tanggal("29 Februari 2024").as_deref(), Some("2024-02-29"));
+    }
+
+    #[test]
+    fn an_sop_with_its_own_kop_keeps_its_keys_at_the_top() {
+        use crate::impor::baca::{Alur, Langkah};
+        let t = Temuan {
+            nomor: "1".into(),
+            nama: "A".into(),
+            instansi: vec!["PEMERINTAH\u{1}X".into()],
+            pengesahan: ["Kepala".into(), "B".into(), String::new(), "1".into()],
+            alur: vec![Alur {
+                judul: String::new(),
+                pelaksana: vec!["Kasubbag".into()],
+                langkah: vec![Langkah {
+                    kegiatan: "Menyusun".into(),
+                    pelaksana: vec!["Kasubbag".into()],
+                    ..Langkah::default()
+                }],
+            }],
+            ..Temuan::default()
+        };
+        let (text, _) = sop(&t, "buku\nlama.docx", None);
+        let doc: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(doc["pelaksana"].as_str(), Some("Kasubbag"), "{text}");
+        assert_eq!(doc["pengesahan"]["nama"].as_str(), Some("B"));
+        assert!(text.starts_with("# Diimpor dari buku?lama.docx"), "{text}");
     }
 
     #[test]

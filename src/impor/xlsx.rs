@@ -35,7 +35,7 @@ pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut rows: BTreeMap<u32, Baris> = BTreeMap::new();
         for (r, c, value) in range.used_cells() {
-            let (r, c) = (r as u32 + r0, c as u32 + c0);
+            let (r, c) = ((r as u32).saturating_add(r0), (c as u32).saturating_add(c0));
             let text = match value {
                 Data::String(s) => s.clone(),
                 Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
@@ -236,7 +236,7 @@ fn drawing(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, sheet: &str) -> Ga
         };
         // A shape reaching into the next column lies in the one holding most of it.
         let col = match cell("to") {
-            Some((_, to)) if to > col + 1 => (col + to) / 2,
+            Some((_, to)) if to > col.saturating_add(1) => col + (to - col) / 2,
             _ => col,
         };
         out.push((row, col, bentuk));

@@ -25,6 +25,9 @@ pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(60);
 /// file's size).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
+/// The largest login form read (a name and a password).
+pub const MAX_FORM: usize = 8 * 1024;
+
 /// How long a client may take to send its request body.
 pub const BODY_DEADLINE: Duration = Duration::from_secs(15);
 
@@ -67,7 +70,7 @@ impl Head {
 /// Why a request body could not be read.
 #[derive(Debug, PartialEq, Eq)]
 pub enum BodyError {
-    /// Longer than [`MAX_BODY`]: 413.
+    /// Longer than the limit: 413.
     TooLarge,
     /// No `Content-Length`: 411.
     NoLength,
@@ -76,10 +79,10 @@ pub enum BodyError {
 }
 
 /// Reads the body of a request whose head is `head`, within [`BODY_DEADLINE`] and
-/// [`MAX_BODY`].
-pub fn read_body(stream: &mut TcpStream, head: &Head) -> Result<Vec<u8>, BodyError> {
+/// `limit` bytes ([`MAX_BODY`], or [`MAX_FORM`] for a login).
+pub fn read_body(stream: &mut TcpStream, head: &Head, limit: usize) -> Result<Vec<u8>, BodyError> {
     let length = head.content_length.ok_or(BodyError::NoLength)?;
-    if length > MAX_BODY {
+    if length > limit {
         return Err(BodyError::TooLarge);
     }
     let mut body = head.rest.clone();

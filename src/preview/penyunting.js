@@ -110,7 +110,9 @@
     if (t.k === "" || t.k === "selesai") return t.k === "selesai" && t.raw.toLowerCase() === "selesai" ? t.raw : t.k;
     if (t.raw !== "" && cari(t.raw, langkah) === t.k) return t.raw;
     var i = langkah.findIndex(function (s) { return s._k === t.k; });
-    if (i < 0) return "";
+    // A target whose step was deleted stays an error beside its field, never a silent
+    // "next step".
+    if (i < 0) return "(langkah yang dihapus)";
     return langkah[i].teks.id || String(i + 1);
   }
 

@@ -527,8 +527,18 @@ impl Site {
                     .peer_addr()
                     .map(|a| a.ip().to_string())
                     .unwrap_or_default();
-                let reply = match http::read_body(&mut stream, &head) {
-                    Ok(body) => self.post(page, &head, &body, &client),
+                // Who may send it is decided from the head, before any body is read.
+                let who = match self.authorize(&page, &head) {
+                    Ok(who) => who,
+                    Err(refused) => return send(&mut stream, refused, true),
+                };
+                let limit = if page == Page::Masuk {
+                    http::MAX_FORM
+                } else {
+                    http::MAX_BODY
+                };
+                let reply = match http::read_body(&mut stream, &head, limit) {
+                    Ok(body) => self.post(page, &head, &body, &client, who),
                     Err(BodyError::TooLarge) => Reply::error(413),
                     Err(BodyError::NoLength) => Reply::error(411),
                     Err(BodyError::Gone) => return,
@@ -543,14 +553,43 @@ impl Site {
         }
     }
 
-    /// Answers a request that changes something (POST): a login, a logout, or, from a
-    /// person who may edit and with their CSRF token, a draft, a save or a new SOP.
-    fn post(&self, page: Page, head: &Head, body: &[u8], client: &str) -> Reply {
+    /// Who may send this POST, from its head alone: a request from another site's page
+    /// is refused; a login or logout needs nothing more; anything else needs a person
+    /// who may edit, their CSRF token, and a JSON body.
+    fn authorize(&self, page: &Page, head: &Head) -> Result<Option<Who>, Reply> {
         // A page of another site posting here (a forged login or change): its Origin
         // names that site, not this server.
         if !same_origin(head) {
-            return Reply::error(403);
+            return Err(Reply::error(403));
         }
+        if matches!(page, Page::Masuk | Page::Keluar) {
+            return Ok(None);
+        }
+        let Some(who) = self.guard.who(head.cookie(sesi::COOKIE)) else {
+            return Err(Reply::json((
+                401,
+                serde_json::json!({ "pesan": "Masuk dulu untuk mengubah SOP." }),
+            )));
+        };
+        if head.token.as_deref() != Some(who.token.as_str()) || who.token.is_empty() {
+            return Err(Reply::json((
+                403,
+                serde_json::json!({ "pesan": "Permintaan ditolak (token tidak cocok); muat ulang halaman." }),
+            )));
+        }
+        if !head
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("application/json"))
+        {
+            return Err(Reply::error(415));
+        }
+        Ok(Some(who))
+    }
+
+    /// Answers a request that changes something (POST), once [`Site::authorize`] let
+    /// it through: a login, a logout, or a draft, a save or a new SOP of `who`.
+    fn post(&self, page: Page, head: &Head, body: &[u8], client: &str, who: Option<Who>) -> Reply {
         let cookie = head.cookie(sesi::COOKIE);
         match page {
             Page::Masuk => return self.login(body, client),
@@ -574,25 +613,9 @@ impl Site {
             }
             _ => {}
         }
-        let Some(who) = self.guard.who(cookie) else {
-            return Reply::json((
-                401,
-                serde_json::json!({ "pesan": "Masuk dulu untuk mengubah SOP." }),
-            ));
+        let Some(who) = who else {
+            return Reply::error(403);
         };
-        if head.token.as_deref() != Some(who.token.as_str()) || who.token.is_empty() {
-            return Reply::json((
-                403,
-                serde_json::json!({ "pesan": "Permintaan ditolak (token tidak cocok); muat ulang halaman." }),
-            ));
-        }
-        if !head
-            .content_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with("application/json"))
-        {
-            return Reply::error(415);
-        }
         let answer = match page {
             Page::Draf(id) => self.with_file(&id, |path| {
                 sunting::body(body).map_or_else(|e| e, |k| sunting::draf(path, k, &self.settings))

@@ -229,7 +229,22 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
             && !s.starts_with(['.', '-'])
             && s.chars().all(|c| c.is_alphanumeric() || "-_".contains(c))
     };
-    if !plain(berkas) || berkas == "katalog" {
+    // Names the catalogue or the preview's own addresses use (in any case: Windows and
+    // macOS file names ignore it).
+    const DIPAKAI: [&str; 10] = [
+        "katalog",
+        "templates",
+        "ubah",
+        "isi",
+        "simpan",
+        "draf",
+        "formulir",
+        "halaman",
+        "unduh",
+        "daftar",
+    ];
+    let reserved = |s: &str| DIPAKAI.contains(&s.to_lowercase().as_str());
+    if !plain(berkas) || reserved(berkas) {
         return Err(pesan(
             400,
             "nama berkas hanya boleh berisi huruf, angka, - dan _, misalnya penyusunan-lakip",
@@ -238,7 +253,7 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
     let bab = baru.bab.trim().trim_matches('/');
     let mut dir = folder.to_path_buf();
     for part in bab.split('/').filter(|p| !p.is_empty()) {
-        if !plain(part) || part == "templates" {
+        if !plain(part) || reserved(part) {
             return Err(pesan(400, "folder itu tidak dapat dipakai"));
         }
         dir.push(part);
@@ -306,6 +321,9 @@ mod tests {
             ("bab", ".x"),
             ("tidak-ada", "x"),
             ("", "katalog"),
+            ("", "Katalog"),
+            ("bab", "simpan"),
+            ("Templates", "x"),
             ("bab", ""),
             ("/etc", "x"),
         ] {

@@ -302,6 +302,15 @@ fn an_office_server_refuses_saves_without_session_token_or_its_host() {
         body.as_bytes(),
     );
     assert_eq!(r.status, 401);
+    // Refused from its head alone: a huge body without a session is never read.
+    let r = send(
+        addr,
+        "POST",
+        "/sop/perencanaan/lakip/simpan",
+        &format!("{host}{json}Content-Length: 3000000\r\n"),
+        b"",
+    );
+    assert_eq!(r.status, 401);
 
     // A wrong password, then the right one: a session cookie, HttpOnly and SameSite=Strict.
     let login = |pw: &str, h: &str| {
