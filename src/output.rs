@@ -30,6 +30,20 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Writes `data` to a new file at `path`, never over an existing one (the error's kind
+/// is then `AlreadyExists`); a failed write leaves no half file.
+pub fn write_new(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let result = file.write_all(data);
+    if result.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
 /// A new file `.NAME.RANDOM.tmp` in `dir`, created only if nothing has that name yet.
 fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     use std::hash::{BuildHasher, RandomState};

@@ -3,12 +3,10 @@
 //! VML alone, placed in a column by their anchor cell or by their offset against the
 //! table's column widths.
 
-use std::io::Read;
-
 use roxmltree::{Document, Node};
 
-use super::ImporError;
 use super::tabel::{Baris, Bentuk, Sel, Simbol, rapikan};
+use super::{ImporError, paket, part};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
@@ -21,19 +19,10 @@ const O: &str = "urn:schemas-microsoft-com:office:office";
 /// The widest a cell may span (Word allows 63 columns).
 const MAX_SPAN: usize = 1000;
 
-/// The largest document.xml read.
-const MAKS: u64 = 64 * 1024 * 1024;
-
 /// Reads the rows of a .docx file's body.
 pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
-    let mut zip =
-        zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|_| ImporError::BukanOffice)?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|_| ImporError::BukanOffice)?
-        .take(MAKS)
-        .read_to_string(&mut xml)
-        .map_err(|_| ImporError::BukanOffice)?;
+    let mut zip = paket(data)?;
+    let xml = part(&mut zip, "word/document.xml").ok_or(ImporError::BukanOffice)?;
     let doc = Document::parse(&xml).map_err(|e| ImporError::Xml(e.to_string()))?;
     let body = doc
         .descendants()

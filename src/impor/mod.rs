@@ -53,6 +53,30 @@ impl std::fmt::Display for ImporError {
 /// The largest file read.
 const MAKS: u64 = 50 * 1024 * 1024;
 
+/// The largest part of an Office package (one XML file inside the ZIP) read.
+const PART_MAKS: u64 = 64 * 1024 * 1024;
+
+/// An Office package: the ZIP a .docx or .xlsx is.
+type Paket<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
+/// Opens the package in `data`.
+fn paket(data: &[u8]) -> Result<Paket<'_>, ImporError> {
+    zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|_| ImporError::BukanOffice)
+}
+
+/// The text of one part of a package, at most [`PART_MAKS`] bytes; `None` when it is
+/// missing or not text.
+fn part(zip: &mut Paket<'_>, name: &str) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    zip.by_name(name)
+        .ok()?
+        .take(PART_MAKS)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
 /// The SOPs in the Word or Excel file at `path`.
 pub fn read(path: &Path) -> Result<Vec<Temuan>, ImporError> {
     let ext = path
@@ -138,14 +162,8 @@ pub fn write(folder: &Path, source: &str, sops: &[Temuan]) -> Vec<Berkas> {
 
 /// Writes a new file; never replaces one.
 fn create_new(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => "sudah ada; tidak ditimpa".to_string(),
-            _ => crate::io_error_id(&e),
-        })
+    crate::output::write_new(path, text.as_bytes()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => "sudah ada; tidak ditimpa".to_string(),
+        _ => crate::io_error_id(&e),
+    })
 }

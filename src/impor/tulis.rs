@@ -5,53 +5,19 @@
 
 use super::baca::{Alur, GRID, Temuan};
 use super::tabel::Bentuk;
+use crate::model::Tanggal;
 
 /// The comment that marks a guess.
 pub const PERIKSA: &str = "# periksa:";
 
-const BULAN: [&str; 12] = [
-    "januari",
-    "februari",
-    "maret",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "agustus",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-
-/// An Indonesian date ("23 Januari 2024", "23-01-2024", "2024-01-23") as a TOML date;
-/// `None` when it is empty, "-" or unreadable.
+/// An Indonesian date ("23 Januari 2024", "23-01-2024", "2024-01-23") as a TOML date,
+/// read as the validator reads dates ([`Tanggal::baca`]); `None` when it is empty, "-",
+/// a month alone or unreadable.
 pub fn tanggal(text: &str) -> Option<String> {
-    let t = text.trim().to_lowercase();
-    let parts: Vec<&str> = t
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '/' || c == '.')
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [a, b, c] = parts.as_slice() else {
-        return None;
-    };
-    let num = |s: &str| s.parse::<u32>().ok();
-    let month = |s: &str| {
-        num(s).filter(|m| (1..=12).contains(m)).or_else(|| {
-            BULAN
-                .iter()
-                .position(|m| m.starts_with(s) && s.len() >= 3)
-                .map(|i| i as u32 + 1)
-        })
-    };
-    let (y, m, d) = if a.len() == 4 {
-        (num(a)?, month(b)?, num(c)?)
-    } else {
-        (num(c)?, month(b)?, num(a)?)
-    };
-    let date = format!("{y:04}-{m:02}-{d:02}");
-    // A day the month does not have (31 February) is not a date.
-    ((1900..=2200).contains(&y) && date.parse::<toml_edit::Datetime>().is_ok()).then_some(date)
+    match Tanggal::baca(text)? {
+        Tanggal::Hari { tahun, bulan, hari } => Some(format!("{tahun:04}-{bulan:02}-{hari:02}")),
+        Tanggal::Bulan { .. } | Tanggal::Kosong => None,
+    }
 }
 
 /// Text for a comment: one line, control characters shown as `?`.

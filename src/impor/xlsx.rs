@@ -3,28 +3,23 @@
 //! or `xdr:oneCellAnchor`) in the row and column they are anchored to.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use calamine::{Data, Reader, Xlsx};
 use roxmltree::{Document, Node};
 
-use super::ImporError;
 use super::tabel::{Baris, Bentuk, Sel, Simbol, rapikan};
+use super::{ImporError, Paket, paket, part};
 
 const XDR: &str = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing";
 const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const REL: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 
-/// The largest part read from the package.
-const MAKS: u64 = 64 * 1024 * 1024;
-
 /// Reads every sheet's rows, one sheet after another.
 pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
     let mut book: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(data.to_vec())).map_err(|_| ImporError::BukanOffice)?;
-    let mut zip =
-        zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|_| ImporError::BukanOffice)?;
+    let mut zip = paket(data)?;
     let paths = sheet_paths(&mut zip);
     let mut out = Vec::new();
     for (index, name) in book.sheet_names().into_iter().enumerate() {
@@ -93,21 +88,8 @@ pub fn rows(data: &[u8]) -> Result<Vec<Baris>, ImporError> {
     Ok(out)
 }
 
-fn part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let mut text = String::new();
-    zip.by_name(name)
-        .ok()?
-        .take(MAKS)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
-}
-
 /// The relationship targets of a part, by id, resolved against the part's folder.
-fn rels(
-    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    part_path: &str,
-) -> BTreeMap<String, String> {
+fn rels(zip: &mut Paket<'_>, part_path: &str) -> BTreeMap<String, String> {
     let (dir, file) = part_path.rsplit_once('/').unwrap_or(("", part_path));
     let Some(xml) = part(zip, &format!("{dir}/_rels/{file}.rels")) else {
         return BTreeMap::new();
@@ -144,7 +126,7 @@ fn resolve(dir: &str, target: &str) -> String {
 }
 
 /// The worksheet parts in workbook order.
-fn sheet_paths(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Vec<String> {
+fn sheet_paths(zip: &mut Paket<'_>) -> Vec<String> {
     let targets = rels(zip, "xl/workbook.xml");
     let Some(xml) = part(zip, "xl/workbook.xml") else {
         return Vec::new();
@@ -162,7 +144,7 @@ fn sheet_paths(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>) -> Vec<String>
 type Gambar = (Vec<(u32, u32, Bentuk)>, Vec<(u32, u32)>);
 
 /// The symbols and arrows of a worksheet's drawing.
-fn drawing(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, sheet: &str) -> Gambar {
+fn drawing(zip: &mut Paket<'_>, sheet: &str) -> Gambar {
     let Some(xml) = part(zip, sheet) else {
         return Default::default();
     };

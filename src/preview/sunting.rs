@@ -275,18 +275,12 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
 pub fn buat(path: &Path) -> Result<(), Answer> {
     let today = riwayat::now();
     let text = template(&today[..10]);
-    use std::io::Write;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| {
-            pesan(
-                500,
-                format!("berkas tidak dapat dibuat: {}", crate::io_error_id(&e)),
-            )
-        })
+    crate::output::write_new(path, text.as_bytes()).map_err(|e| {
+        pesan(
+            500,
+            format!("berkas tidak dapat dibuat: {}", crate::io_error_id(&e)),
+        )
+    })
 }
 
 #[cfg(test)]

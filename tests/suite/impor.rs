@@ -106,6 +106,16 @@ fn tally(slot: &mut (usize, usize), all: &mut (usize, usize), ok: bool) {
     }
 }
 
+/// Counts one field in all, and names it among the misses when it does not match.
+fn field(c: &mut Count, misses: &mut Vec<String>, name: String, ok: bool) {
+    c.all.1 += 1;
+    if ok {
+        c.all.0 += 1;
+    } else {
+        misses.push(name);
+    }
+}
+
 fn compare(
     found: &Temuan,
     truth_path: &Path,
@@ -114,13 +124,6 @@ fn compare(
     misses: &mut Vec<String>,
 ) {
     let truth: toml::Table = toml::from_str(&std::fs::read_to_string(truth_path).unwrap()).unwrap();
-    fn field(c: &mut Count, misses: &mut Vec<String>, name: String, ok: bool) {
-        let mut none = (0, 0);
-        tally(&mut none, &mut c.all, ok);
-        if !ok {
-            misses.push(name);
-        }
-    }
     field(
         c,
         misses,
@@ -189,13 +192,6 @@ fn compare_steps(
     c: &mut Count,
     misses: &mut Vec<String>,
 ) {
-    fn field(c: &mut Count, misses: &mut Vec<String>, name: String, ok: bool) {
-        let mut none = (0, 0);
-        tally(&mut none, &mut c.all, ok);
-        if !ok {
-            misses.push(name);
-        }
-    }
     let index_of = |target: &toml::Value| -> Option<usize> {
         match target {
             toml::Value::Integer(n) => Some(*n as usize - 1),
