@@ -566,15 +566,15 @@ impl Site {
             return Ok(None);
         }
         let Some(who) = self.guard.who(head.cookie(sesi::COOKIE)) else {
-            return Err(Reply::json((
+            return Err(Reply::json(sunting::pesan(
                 401,
-                serde_json::json!({ "pesan": "Masuk dulu untuk mengubah SOP." }),
+                "Masuk dulu untuk mengubah SOP.",
             )));
         };
         if head.token.as_deref() != Some(who.token.as_str()) || who.token.is_empty() {
-            return Err(Reply::json((
+            return Err(Reply::json(sunting::pesan(
                 403,
-                serde_json::json!({ "pesan": "Permintaan ditolak (token tidak cocok); muat ulang halaman." }),
+                "Permintaan ditolak (token tidak cocok); muat ulang halaman.",
             )));
         }
         if !head
@@ -640,10 +640,7 @@ impl Site {
             .map(|e| e.path.clone());
         match path {
             Some(p) => f(&p),
-            None => (
-                404,
-                serde_json::json!({ "pesan": "SOP itu tidak ada di katalog." }),
-            ),
+            None => sunting::pesan(404, "SOP itu tidak ada di katalog."),
         }
     }
 
@@ -654,9 +651,9 @@ impl Site {
         };
         let mut cat = catalogue::lock(&self.shared);
         if cat.single.is_some() {
-            return (
+            return sunting::pesan(
                 400,
-                serde_json::json!({ "pesan": "Buka pratinjau pada folder katalog untuk membuat SOP baru." }),
+                "Buka pratinjau pada folder katalog untuk membuat SOP baru.",
             );
         }
         let path = match sunting::tempat_baru(&cat.folder, &baru) {
@@ -671,10 +668,7 @@ impl Site {
                 200,
                 serde_json::json!({ "alamat": format!("/sop/{}/ubah", html::url_path(&id)) }),
             ),
-            None => (
-                500,
-                serde_json::json!({ "pesan": "SOP baru tidak dapat dibuka." }),
-            ),
+            None => sunting::pesan(500, "SOP baru tidak dapat dibuka."),
         }
     }
 
@@ -751,10 +745,7 @@ impl Site {
             }
             Page::Formulir(id) => {
                 if self.editor(head).is_none() {
-                    return Reply::json((
-                        401,
-                        serde_json::json!({ "pesan": "Masuk dulu untuk mengubah SOP." }),
-                    ));
+                    return Reply::json(sunting::pesan(401, "Masuk dulu untuk mengubah SOP."));
                 }
                 return Reply::json(self.with_file(&id, |p| sunting::formulir(p, &self.settings)));
             }

@@ -37,7 +37,8 @@ pub struct Baru {
     berkas: String,
 }
 
-fn pesan(status: u16, text: impl Into<String>) -> Answer {
+/// An answer with a message for the person: `{ "pesan": ... }`.
+pub fn pesan(status: u16, text: impl Into<String>) -> Answer {
     (status, json!({ "pesan": text.into() }))
 }
 
