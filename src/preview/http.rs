@@ -49,8 +49,12 @@ pub struct Head {
     pub token: Option<String>,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
-    /// The `Origin` header, if any (browsers send it with every POST).
+    /// The `Origin` header, if any (browsers send it with every POST; `null` when the
+    /// page's referrer policy hides it).
     pub origin: Option<String>,
+    /// The `Sec-Fetch-Site` header (Fetch Metadata), if any: `same-origin`,
+    /// `same-site`, `cross-site` or `none`.
+    pub fetch_site: Option<String>,
     /// The `Content-Length` header; `None` without one.
     pub content_length: Option<usize>,
     /// Bytes after the head that came with it: the start of the body.
@@ -163,6 +167,7 @@ fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
                 token: header("x-sopan-token"),
                 content_type: header("content-type"),
                 origin: header("origin"),
+                fetch_site: header("sec-fetch-site"),
                 content_length,
                 rest: buf[len..].to_vec(),
             }))
@@ -256,6 +261,7 @@ mod tests {
                 token: None,
                 content_type: None,
                 origin: None,
+                fetch_site: None,
                 content_length: None,
                 rest: Vec::new(),
             })

@@ -455,16 +455,28 @@ impl Page {
     }
 }
 
-/// Whether a POST comes from this server's own pages: no Origin header (not a
-/// browser), or one whose host and port are the Host header's.
+/// Whether a POST comes from this server's own pages, by the two signals a browser
+/// sends (OWASP CSRF cheat sheet, "Fetch Metadata" and "Verifying Origin"):
+/// - `Sec-Fetch-Site`, when sent, must be `same-origin`;
+/// - `Origin`, when it names a site, must be this server (the `Host` header). An
+///   `Origin: null` (a page whose referrer policy hides its origin, a sandboxed
+///   frame) passes only beside `Sec-Fetch-Site: same-origin`.
+///
+/// A request with neither header comes from a program, not a browser page, and cannot
+/// be forged by another site; the session and its token decide about it.
 fn same_origin(head: &Head) -> bool {
-    let Some(origin) = head.origin.as_deref() else {
-        return true;
-    };
-    let host = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"));
-    host.is_some_and(|h| Some(h) == head.host.as_deref())
+    let fetch_site = head.fetch_site.as_deref().map(str::trim);
+    if fetch_site.is_some_and(|site| !site.eq_ignore_ascii_case("same-origin")) {
+        return false;
+    }
+    match head.origin.as_deref().map(str::trim) {
+        None => true,
+        Some("null") => fetch_site.is_some(),
+        Some(origin) => origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(|h| Some(h) == head.host.as_deref()),
+    }
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body.
@@ -834,7 +846,9 @@ fn send(stream: &mut TcpStream, reply: Reply, with_body: bool) {
         ("Cache-Control", "no-store".into()),
         ("X-Content-Type-Options", "nosniff".into()),
         ("X-Frame-Options", "DENY".into()),
-        ("Referrer-Policy", "no-referrer".into()),
+        // `same-origin`: links to other sites carry no address, and a form posted to this
+        // server still names its origin (`no-referrer` made browsers send `Origin: null`).
+        ("Referrer-Policy", "same-origin".into()),
         (
             "Content-Security-Policy",
             "default-src 'none'; img-src 'self' blob:; style-src 'self'; script-src 'self'; \
@@ -915,5 +929,53 @@ mod tests {
         assert_eq!(route("/sop/"), Err(Refusal::NotFound));
         assert_eq!(route("/sop/lakip/halaman/0.svg"), Err(Refusal::NotFound));
         assert_eq!(route("/sop/lakip/halaman/x.png"), Err(Refusal::NotFound));
+    }
+
+    /// A POST head from `origin` with `Sec-Fetch-Site: fetch_site`, to `host:8123`.
+    fn post_from(origin: Option<&str>, fetch_site: Option<&str>) -> Head {
+        Head {
+            method: "POST".into(),
+            target: "/masuk".into(),
+            host: Some("10.0.0.5:8123".into()),
+            cookie: None,
+            token: None,
+            content_type: None,
+            origin: origin.map(Into::into),
+            fetch_site: fetch_site.map(Into::into),
+            content_length: Some(0),
+            rest: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_login_posted_the_way_browsers_post_is_same_origin() {
+        let ok = [
+            (Some("http://10.0.0.5:8123"), None),
+            (Some("http://10.0.0.5:8123"), Some("same-origin")),
+            (Some("null"), Some("same-origin")),
+            (None, Some("same-origin")),
+            (None, None),
+        ];
+        for (origin, site) in ok {
+            assert!(same_origin(&post_from(origin, site)), "{origin:?} {site:?}");
+        }
+        let refused = [
+            (Some("http://evil.example"), None),
+            (Some("http://evil.example"), Some("cross-site")),
+            (Some("http://10.0.0.5:8123"), Some("cross-site")),
+            (Some("http://10.0.0.5:9999"), Some("same-site")),
+            (Some("null"), None),
+            (Some("null"), Some("cross-site")),
+            (None, Some("cross-site")),
+            (None, Some("same-site")),
+            (None, Some("none")),
+            (Some("http://evil.example"), Some("same-origin")),
+        ];
+        for (origin, site) in refused {
+            assert!(
+                !same_origin(&post_from(origin, site)),
+                "{origin:?} {site:?}"
+            );
+        }
     }
 }
