@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::common::render;
-use crate::preview::{Browser, catalogue, send, start, wait_rendered};
+use crate::peramban::{Browser, Chromium};
+use crate::preview::{catalogue, send, start, wait_rendered};
 use sopan::editor::{akun::Akun, riwayat};
 use sopan::flow::check::{check, expected_edges};
 use sopan::preview::{self, Options};
@@ -31,7 +32,7 @@ const UJI: &str = r#"window.uji = {
       if (cb.checked !== mau) { cb.checked = mau; cb.dispatchEvent(new Event('change', {bubbles: true})); } }); },
 }; true"#;
 
-fn ready(b: &mut Browser) {
+fn ready(b: &mut impl Browser) {
     b.wait_for(
         "document.body.dataset.siap === 'ya' && !!document.querySelector('#lembar-draf img')",
         Duration::from_secs(30),
@@ -39,7 +40,7 @@ fn ready(b: &mut Browser) {
     assert_eq!(b.eval(UJI), true);
 }
 
-fn saved(b: &mut Browser, n: usize) {
+fn saved(b: &mut impl Browser, n: usize) {
     b.wait_for(
         &format!(
             "document.body.dataset.simpan === '{n}' && document.getElementById('keadaan').textContent === 'Tersimpan'"
@@ -61,7 +62,7 @@ fn a_new_sop_is_made_in_the_form_saved_and_renders_clean() {
     let server = start(&dir);
     let addr = server.addr();
     wait_rendered(addr);
-    let mut b = Browser::launch("form-baru");
+    let mut b = Chromium::launch("form-baru");
     b.open(&format!("http://{addr}/"));
     b.wait_for(
         "!!document.getElementById('form-baru')",
@@ -151,7 +152,7 @@ fn renaming_a_pelaksana_moves_its_steps_and_comments_survive() {
     let server = start(&dir);
     let addr = server.addr();
     wait_rendered(addr);
-    let mut b = Browser::launch("form-ganti");
+    let mut b = Chromium::launch("form-ganti");
     b.open(&format!("http://{addr}/sop/perencanaan/lakip/ubah"));
     ready(&mut b);
     b.eval(
@@ -190,8 +191,8 @@ fn the_second_of_two_browsers_is_refused_and_shown_the_difference() {
     let addr = server.addr();
     wait_rendered(addr);
     let url = format!("http://{addr}/sop/perencanaan/lakip/ubah");
-    let mut first = Browser::launch("form-dua-a");
-    let mut second = Browser::launch("form-dua-b");
+    let mut first = Chromium::launch("form-dua-a");
+    let mut second = Chromium::launch("form-dua-b");
     let mut keystrokes: Vec<f64> = Vec::new();
     first.open(&url);
     second.open(&url);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::common::root;
+use crate::peramban::{Browser, Chromium};
 use sopan::preview::{self, Options, Preview};
 
 /// A copy of part of the Pagar Alam catalogue (katalog.toml, images, the given SOPs).
@@ -457,187 +458,6 @@ fn starting_on_a_missing_folder_says_so() {
     assert!(err.to_string().contains("tidak dapat membuka"), "{err}");
 }
 
-/// Kills Chromium when dropped, also when a test panics while it starts.
-struct Process(std::process::Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A headless Chromium driven over the DevTools protocol.
-pub(crate) struct Browser {
-    child: Process,
-    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
-    next_id: u64,
-    profile: PathBuf,
-}
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-impl Browser {
-    /// Starts Chromium (Debian's package; the test fails without it).
-    pub(crate) fn launch(name: &str) -> Self {
-        assert!(
-            Path::new(CHROMIUM).exists(),
-            "{CHROMIUM} is missing: the browser test needs Debian's chromium \
-             (`apt-get install chromium`; .ci/run installs it)"
-        );
-        let profile =
-            std::env::temp_dir().join(format!("sopan-chromium-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&profile);
-        std::fs::create_dir_all(&profile).unwrap();
-        let child = std::process::Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--remote-debugging-port=0",
-                "--window-size=1400,1000",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg("about:blank")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map(Process)
-            .expect("start chromium");
-        let port_file = profile.join("DevToolsActivePort");
-        let t = Instant::now();
-        let port: u16 = loop {
-            if let Some(p) = std::fs::read_to_string(&port_file)
-                .ok()
-                .and_then(|t| t.lines().next()?.trim().parse().ok())
-            {
-                break p;
-            }
-            assert!(
-                t.elapsed() < Duration::from_secs(60),
-                "chromium did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        let devtools: SocketAddr = ([127, 0, 0, 1], port).into();
-        let list: serde_json::Value =
-            serde_json::from_slice(&get(devtools, "/json/list").body).expect("target list");
-        let ws_url = list
-            .as_array()
-            .and_then(|l| l.iter().find(|t| t["type"] == "page"))
-            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
-            .expect("a page target")
-            .to_string();
-        let (ws, _) = tungstenite::connect(ws_url).expect("devtools websocket");
-        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
-            s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        }
-        Self {
-            child,
-            ws,
-            next_id: 0,
-            profile,
-        }
-    }
-
-    /// Calls a DevTools method and returns its result, skipping events in between.
-    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let msg = serde_json::json!({ "id": id, "method": method, "params": params });
-        self.ws
-            .send(tungstenite::Message::text(msg.to_string()))
-            .expect("send to chromium");
-        loop {
-            let reply = self.ws.read().expect("read from chromium");
-            let tungstenite::Message::Text(text) = reply else {
-                continue;
-            };
-            let v: serde_json::Value = serde_json::from_str(&text).expect("JSON from chromium");
-            if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
-            }
-        }
-    }
-
-    /// Evaluates JavaScript in the page and returns its value.
-    pub(crate) fn eval(&mut self, expression: &str) -> serde_json::Value {
-        let r = self.call(
-            "Runtime.evaluate",
-            serde_json::json!({ "expression": expression, "returnByValue": true }),
-        );
-        r["result"]["value"].clone()
-    }
-
-    /// Polls `expression` until it is true; returns how long that took.
-    pub(crate) fn wait_for(&mut self, expression: &str, within: Duration) -> Duration {
-        let t = Instant::now();
-        while self.eval(expression) != serde_json::Value::Bool(true) {
-            if t.elapsed() > within {
-                let state = self.eval(
-                    "[location.href, document.readyState, document.body && document.body.dataset.tersambung, \
-                      Array.from(document.images).map(i => i.complete + ':' + i.naturalWidth).join(',')].join(' | ')",
-                );
-                panic!("timed out waiting for: {expression}\npage state: {state}");
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        t.elapsed()
-    }
-
-    /// Navigates and waits until the page's scripts ran; a navigation that Chromium
-    /// dropped while still starting up is retried.
-    pub(crate) fn open(&mut self, url: &str) {
-        let arrived = format!(
-            "location.href === {} && document.readyState === 'complete'",
-            serde_json::Value::String(url.to_string())
-        );
-        for _ in 0..3 {
-            self.call("Page.navigate", serde_json::json!({ "url": url }));
-            let t = Instant::now();
-            while t.elapsed() < Duration::from_secs(10) {
-                if self.eval(&arrived) == serde_json::Value::Bool(true) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        panic!("chromium did not open {url}");
-    }
-
-    /// Saves what the page shows to tests/out/NAME.png.
-    pub(crate) fn screenshot(&mut self, name: &str) -> PathBuf {
-        use base64::Engine as _;
-        let r = self.call(
-            "Page.captureScreenshot",
-            serde_json::json!({ "format": "png" }),
-        );
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(r["data"].as_str().expect("screenshot data"))
-            .expect("base64");
-        let out = root().join("tests/out");
-        std::fs::create_dir_all(&out).unwrap();
-        let path = out.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        eprintln!("screenshot: {}", path.display());
-        path
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.0.kill();
-        let _ = self.child.0.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
 #[test]
 fn browser_sees_pages_then_the_edit_then_the_error() {
     let dir = catalogue("browser", &["lakip", "lppd"]);
@@ -645,7 +465,7 @@ fn browser_sees_pages_then_the_edit_then_the_error() {
     let server = start(&dir);
     let addr = server.addr();
     wait_rendered(addr);
-    let mut b = Browser::launch("e2e");
+    let mut b = Chromium::launch("e2e");
     let base = format!("http://{addr}");
 
     // The SOP's pages as images, the review panel, the download link, a live connection.
