@@ -19,5 +19,7 @@ mod panduan;
 mod penyunting;
 mod preview;
 mod review;
+mod sahkan;
 mod routing;
 mod sulit;
+mod tanda;
