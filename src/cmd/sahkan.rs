@@ -35,7 +35,11 @@ pub fn run(
     let p12 = match std::fs::read(&args.sertifikat) {
         Ok(b) => b,
         Err(e) => {
-            let _ = writeln!(err, "error: {}", io_gagal(Akses::Baca, &args.sertifikat, &e));
+            let _ = writeln!(
+                err,
+                "error: {}",
+                io_gagal(Akses::Baca, &args.sertifikat, &e)
+            );
             return Outcome::BadInput;
         }
     };
@@ -46,14 +50,24 @@ pub fn run(
     let penanda = match Penanda::baca(&p12, &sandi) {
         Ok(p) => p,
         Err(e) => {
-            let _ = writeln!(err, "error: {}: {e}\n  = hint: {}", display_path(&args.sertifikat), e.hint());
+            let _ = writeln!(
+                err,
+                "error: {}: {e}\n  = hint: {}",
+                display_path(&args.sertifikat),
+                e.hint()
+            );
             return Outcome::BadInput;
         }
     };
     drop(sandi);
     let now = waktu::sekarang();
     if let Err(e) = penanda.periksa_masa_berlaku(now) {
-        let _ = writeln!(err, "error: {}: {e}\n  = hint: {}", display_path(&args.sertifikat), e.hint());
+        let _ = writeln!(
+            err,
+            "error: {}: {e}\n  = hint: {}",
+            display_path(&args.sertifikat),
+            e.hint()
+        );
         return Outcome::BadInput;
     }
     let id = penanda.identitas();
@@ -84,7 +98,11 @@ pub fn run(
                 out,
                 "{} disahkan oleh {} pada {}\n  PDF bertanda tangan: {}\n  kode verifikasi: {}",
                 display_path(&args.berkas),
-                if id.nama.is_empty() { &p.nama } else { &id.nama },
+                if id.nama.is_empty() {
+                    &p.nama
+                } else {
+                    &id.nama
+                },
                 waktu::cetak(now),
                 display_path(&done.pdf),
                 c.kode

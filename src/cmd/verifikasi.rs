@@ -27,7 +27,8 @@ pub fn run(
     };
     let roots = match &args.akar {
         None => Vec::new(),
-        Some(path) => match std::fs::read(path).map(|b| x509_cert::Certificate::load_pem_chain(&b)) {
+        Some(path) => match std::fs::read(path).map(|b| x509_cert::Certificate::load_pem_chain(&b))
+        {
             Ok(Ok(roots)) if !roots.is_empty() => roots,
             Ok(_) => {
                 let _ = writeln!(
@@ -56,7 +57,11 @@ pub fn run(
         report(t, !roots.is_empty(), out);
     }
     if let Some((root, catatan)) = arsip::catatan_untuk(&args.berkas) {
-        let _ = writeln!(out, "SOP: {} ({}), kode {}", catatan.sop, catatan.nomor, catatan.kode);
+        let _ = writeln!(
+            out,
+            "SOP: {} ({}), kode {}",
+            catatan.sop, catatan.nomor, catatan.kode
+        );
         let _ = match arsip::cocokkan(&root, &catatan, settings) {
             Kecocokan::Sama => writeln!(out, "  masih sama dengan teks SOP sekarang"),
             Kecocokan::Berubah(changes) => writeln!(
@@ -77,7 +82,11 @@ pub fn run(
     let _ = writeln!(
         out,
         "{}",
-        if ok { "hasil: SAH dan UTUH" } else { "hasil: TIDAK SAH" }
+        if ok {
+            "hasil: SAH dan UTUH"
+        } else {
+            "hasil: TIDAK SAH"
+        }
     );
     if ok { Outcome::Ok } else { Outcome::BadInput }
 }
@@ -88,7 +97,11 @@ fn report(t: &Tanda, trust_checked: bool, out: &mut dyn Write) {
     let _ = writeln!(out, "tanda tangan \"{}\" ({}):", t.field, t.sub_filter);
     match &t.penanda {
         Some(id) => {
-            let nama = if id.nama.is_empty() { "(tanpa nama)" } else { &id.nama };
+            let nama = if id.nama.is_empty() {
+                "(tanpa nama)"
+            } else {
+                &id.nama
+            };
             let _ = writeln!(out, "  ditandatangani oleh: {nama}");
             if !id.nip.is_empty() {
                 let _ = writeln!(
@@ -116,22 +129,44 @@ fn report(t: &Tanda, trust_checked: bool, out: &mut dyn Write) {
         let _ = writeln!(out, "  cap waktu (TSA): {}", waktu::cetak(w));
     }
     let _ = writeln!(out, "  tanda tangan sah: {}", yes_no(t.sah));
-    let _ = writeln!(out, "  isi utuh sejak ditandatangani: {}", yes_no(t.utuh && t.cakupan.utuh()));
+    let _ = writeln!(
+        out,
+        "  isi utuh sejak ditandatangani: {}",
+        yes_no(t.utuh && t.cakupan.utuh())
+    );
     let _ = match &t.cakupan {
         Cakupan::SeluruhBerkas => writeln!(out, "  mencakup seluruh berkas: ya"),
         Cakupan::DiikutiPerubahan(changes) => writeln!(
             out,
             "  mencakup seluruh berkas: TIDAK, ada tambahan sesudahnya{}",
-            if changes.is_empty() { String::new() } else { format!(": {}", changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")) }
+            if changes.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {}",
+                    changes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            }
         ),
         Cakupan::Salah(why) => writeln!(out, "  mencakup seluruh berkas: TIDAK ({why})"),
     };
     if let Some(b) = t.sertifikat_berlaku {
-        let _ = writeln!(out, "  sertifikat berlaku saat penandatanganan: {}", yes_no(b));
+        let _ = writeln!(
+            out,
+            "  sertifikat berlaku saat penandatanganan: {}",
+            yes_no(b)
+        );
     }
     let _ = match &t.kepercayaan {
         Kepercayaan::Dipercaya(root) => writeln!(out, "  diterbitkan oleh sertifikat akar: {root}"),
-        Kepercayaan::TidakDipercaya(_) => writeln!(out, "  diterbitkan oleh sertifikat akar yang diberikan: TIDAK"),
+        Kepercayaan::TidakDipercaya(_) => writeln!(
+            out,
+            "  diterbitkan oleh sertifikat akar yang diberikan: TIDAK"
+        ),
         Kepercayaan::TidakDiperiksa if !trust_checked => writeln!(
             out,
             "  penerbit sertifikat tidak diperiksa (berikan --akar dengan sertifikat akar penyelenggara)"

@@ -98,8 +98,14 @@ pub fn catatan_untuk(pdf: &Path) -> Option<(PathBuf, Catatan)> {
     let record = record_path(pdf);
     let text = std::fs::read(&record).ok()?;
     let catatan: Catatan = serde_json::from_slice(&text).ok()?;
-    let folder = pdf.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let root = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = pdf
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let root = folder
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     Some((root.to_path_buf(), catatan))
 }
 

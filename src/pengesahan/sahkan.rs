@@ -80,8 +80,10 @@ impl fmt::Display for Tolak {
 /// Checks whether the SOP at `path` can be approved: no errors, the signer's data
 /// complete, not withdrawn or replaced.
 pub fn periksa(path: &Path, settings: &Settings) -> Result<Pemeriksaan, Tolak> {
-    let teks = crate::source::file::read_text(path, crate::source::file::SOP_MAKS)
-        .map_err(|e| Tolak::Berkas(crate::diag::io_gagal(crate::diag::Akses::Baca, path, &e).to_string()))?;
+    let teks =
+        crate::source::file::read_text(path, crate::source::file::SOP_MAKS).map_err(|e| {
+            Tolak::Berkas(crate::diag::io_gagal(crate::diag::Akses::Baca, path, &e).to_string())
+        })?;
     let (sop, diagnostics) = pipeline::validate(path, settings);
     let Some(sop) = sop else {
         return Err(Tolak::Kesalahan(diagnostics));
@@ -109,8 +111,8 @@ pub fn periksa(path: &Path, settings: &Settings) -> Result<Pemeriksaan, Tolak> {
         .collect();
     let alamat = crate::source::katalog_info(&root).alamat_verifikasi;
     let relative = super::sidik::relative(path, &root);
-    let explicit_berlaku = crate::editor::read(&teks)
-        .is_some_and(|f| f.identitas("status").trim() == "berlaku");
+    let explicit_berlaku =
+        crate::editor::read(&teks).is_some_and(|f| f.identitas("status").trim() == "berlaku");
     let revisi = explicit_berlaku || !arsip::riwayat_sop(&root, &relative).is_empty();
     Ok(Pemeriksaan {
         path: path.to_path_buf(),
@@ -177,8 +179,10 @@ pub fn alamat_kode(alamat: &str, kode: &str) -> String {
 /// Approves the SOP checked as `p`, signed by `r.penanda`: the signed PDF is archived and
 /// the SOP file updated. On any failure nothing is left changed.
 pub fn sahkan(p: &Pemeriksaan, r: &Permintaan<'_>) -> Result<Disahkan, Tolak> {
-    let now = crate::source::file::read_text(&p.path, crate::source::file::SOP_MAKS)
-        .map_err(|e| Tolak::Berkas(crate::diag::io_gagal(crate::diag::Akses::Baca, &p.path, &e).to_string()))?;
+    let now =
+        crate::source::file::read_text(&p.path, crate::source::file::SOP_MAKS).map_err(|e| {
+            Tolak::Berkas(crate::diag::io_gagal(crate::diag::Akses::Baca, &p.path, &e).to_string())
+        })?;
     if now != p.teks {
         return Err(Tolak::Berubah);
     }
@@ -199,7 +203,10 @@ pub fn sahkan(p: &Pemeriksaan, r: &Permintaan<'_>) -> Result<Disahkan, Tolak> {
     let kode = sidik.kode();
     loaded.sop.pengesahan.elektronik = Some(Elektronik {
         kode: kode.clone(),
-        alamat: p.alamat_verifikasi.as_deref().map(|a| alamat_kode(a, &kode)),
+        alamat: p
+            .alamat_verifikasi
+            .as_deref()
+            .map(|a| alamat_kode(a, &kode)),
     });
     let rendered = pipeline::render(&loaded).map_err(|f| Tolak::Render(f.to_string()))?;
     let pdf = pipeline::pdf(&loaded, &rendered, None).map_err(|f| Tolak::Render(f.to_string()))?;
@@ -260,7 +267,10 @@ mod tests {
         let out = tulis_pengesahan(SOP, (2024, 6, 1), false).unwrap();
         assert!(out.contains("status = \"berlaku\""), "{out}");
         assert!(out.contains("tanggal_efektif = 2024-06-01"), "{out}");
-        assert!(out.contains("tanggal_pembuatan = 2024-01-02 # dibuat"), "{out}");
+        assert!(
+            out.contains("tanggal_pembuatan = 2024-01-02 # dibuat"),
+            "{out}"
+        );
         assert!(out.starts_with("# SOP contoh\n"), "{out}");
         assert!(!out.contains("tanggal_revisi"), "{out}");
     }
@@ -275,7 +285,13 @@ mod tests {
 
     #[test]
     fn verification_addresses_join_with_one_slash() {
-        assert_eq!(alamat_kode("https://sop.go.id/verifikasi/", "ABC"), "https://sop.go.id/verifikasi/ABC");
-        assert_eq!(alamat_kode("https://sop.go.id/verifikasi", "ABC"), "https://sop.go.id/verifikasi/ABC");
+        assert_eq!(
+            alamat_kode("https://sop.go.id/verifikasi/", "ABC"),
+            "https://sop.go.id/verifikasi/ABC"
+        );
+        assert_eq!(
+            alamat_kode("https://sop.go.id/verifikasi", "ABC"),
+            "https://sop.go.id/verifikasi/ABC"
+        );
     }
 }

@@ -119,7 +119,10 @@ fn kode_of(hex_digest: &str) -> String {
 
 /// Whether `text` looks like a short code (upper case; as typed it may be lower case).
 pub fn is_kode(text: &str) -> bool {
-    text.len() == PANJANG_KODE && text.bytes().all(|b| BASE32.contains(&b.to_ascii_uppercase()))
+    text.len() == PANJANG_KODE
+        && text
+            .bytes()
+            .all(|b| BASE32.contains(&b.to_ascii_uppercase()))
 }
 
 /// Lower-case hex.

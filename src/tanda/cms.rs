@@ -169,7 +169,10 @@ fn signed_attributes(signer: &Penanda, digest: &[u8]) -> Result<SetOfVec<Attribu
     };
     let mut attrs = SetOfVec::new();
     attrs
-        .insert(attribute(oid::CONTENT_TYPE, Any::encode_from(&oid::DATA).map_err(err)?)?)
+        .insert(attribute(
+            oid::CONTENT_TYPE,
+            Any::encode_from(&oid::DATA).map_err(err)?,
+        )?)
         .map_err(err)?;
     attrs
         .insert(attribute(
@@ -284,7 +287,9 @@ pub fn first_element(bytes: &[u8]) -> Option<&[u8]> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |a, &b| (a << 8) | usize::from(b));
         (len, 2 + n)
     };
     bytes.get(..header.checked_add(len)?)
@@ -421,7 +426,10 @@ pub fn check(parsed: &Parsed, content: &[&[u8]]) -> SignerCheck {
 }
 
 /// The certificate `sid` names.
-pub fn signer_cert<'a>(certs: &'a [Certificate], sid: &SignerIdentifier) -> Option<&'a Certificate> {
+pub fn signer_cert<'a>(
+    certs: &'a [Certificate],
+    sid: &SignerIdentifier,
+) -> Option<&'a Certificate> {
     certs.iter().find(|c| {
         let tbs = c.tbs_certificate();
         match sid {
@@ -455,7 +463,9 @@ pub fn verify(
             if !rsa_algorithms.contains(algorithm) {
                 return false;
             }
-            let Ok(public) = <rsa::PublicKey as rsa::pkcs1::DecodeRsaPublicKey>::from_pkcs1_der(point) else {
+            let Ok(public) =
+                <rsa::PublicKey as rsa::pkcs1::DecodeRsaPublicKey>::from_pkcs1_der(point)
+            else {
                 return false;
             };
             let Ok(sig) = rsa::pkcs1v15::Signature::try_from(signature) else {
@@ -524,8 +534,10 @@ pub fn issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
         return false;
     }
     let algorithm = &cert.signature_algorithm().oid;
-    let (Some(hash), Ok(tbs)) = (hash_of_signature(algorithm), cert.tbs_certificate().to_der())
-    else {
+    let (Some(hash), Ok(tbs)) = (
+        hash_of_signature(algorithm),
+        cert.tbs_certificate().to_der(),
+    ) else {
         return false;
     };
     let Some(sig) = cert.signature().as_bytes() else {

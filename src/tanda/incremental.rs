@@ -229,7 +229,10 @@ fn write_sig(out: &mut Vec<u8>, id: ObjectId, field: &SigField) -> (Range<usize>
     out.extend_from_slice(b"/Name");
     write_object(out, &text_string(&field.penanda));
     out.extend_from_slice(b"/M");
-    write_object(out, &Object::String(field.waktu.clone().into_bytes(), StringFormat::Literal));
+    write_object(
+        out,
+        &Object::String(field.waktu.clone().into_bytes(), StringFormat::Literal),
+    );
     out.extend_from_slice(b"/Reason");
     write_object(out, &text_string(&field.alasan));
     if let Some(lokasi) = &field.lokasi {
@@ -494,7 +497,11 @@ fn real(r: f32) -> String {
 
 /// Writes a cross-reference table and trailer for the objects at `offsets`; returns
 /// where the table starts.
-fn write_xref_table(out: &mut Vec<u8>, offsets: &[(u32, u16, usize)], trailer: &Dictionary) -> usize {
+fn write_xref_table(
+    out: &mut Vec<u8>,
+    offsets: &[(u32, u16, usize)],
+    trailer: &Dictionary,
+) -> usize {
     let at = out.len();
     out.extend_from_slice(b"xref\n");
     for run in runs(offsets) {
@@ -532,7 +539,11 @@ fn write_xref_stream(
     dict.set("Type", Object::Name(b"XRef".to_vec()));
     dict.set(
         "W",
-        Object::Array(vec![Object::Integer(1), Object::Integer(4), Object::Integer(2)]),
+        Object::Array(vec![
+            Object::Integer(1),
+            Object::Integer(4),
+            Object::Integer(2),
+        ]),
     );
     dict.set("Index", Object::Array(index));
     dict.set("Length", Object::Integer(data.len() as i64));

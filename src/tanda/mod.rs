@@ -67,7 +67,13 @@ pub fn sign(pdf: &[u8], penanda: &Penanda, opsi: &Opsi) -> Result<Vec<u8>, SignE
         .chain(&penanda.rantai)
         .map(|c| der::Encode::encoded_len(c).map_or(4096, |l| u32::from(l) as usize))
         .sum();
-    let mut ruang = RUANG_DASAR + certs + if opsi.tsa.is_some() { RUANG_CAP_WAKTU } else { 0 };
+    let mut ruang = RUANG_DASAR
+        + certs
+        + if opsi.tsa.is_some() {
+            RUANG_CAP_WAKTU
+        } else {
+            0
+        };
     // Twice at most: a timestamp larger than foreseen is asked for again with room for it.
     for _ in 0..2 {
         let field = incremental::SigField {
@@ -83,7 +89,8 @@ pub fn sign(pdf: &[u8], penanda: &Penanda, opsi: &Opsi) -> Result<Vec<u8>, SignE
         let digest = hash.digest(&prepared.signed_parts());
         let mut info = cms::signer_info(penanda, &digest).map_err(SignError::Cms)?;
         if let Some(url) = &opsi.tsa {
-            let token = tsa::request(url, info.signature.as_bytes(), hash).map_err(SignError::Tsa)?;
+            let token =
+                tsa::request(url, info.signature.as_bytes(), hash).map_err(SignError::Tsa)?;
             cms::add_timestamp(&mut info, &token).map_err(SignError::Cms)?;
         }
         let der = cms::content_info(penanda, info).map_err(SignError::Cms)?;
@@ -93,5 +100,8 @@ pub fn sign(pdf: &[u8], penanda: &Penanda, opsi: &Opsi) -> Result<Vec<u8>, SignE
             Err(e) => return Err(SignError::Pdf(e)),
         }
     }
-    Err(SignError::Pdf(PdfError::RuangKurang { ruang, perlu: ruang }))
+    Err(SignError::Pdf(PdfError::RuangKurang {
+        ruang,
+        perlu: ruang,
+    }))
 }

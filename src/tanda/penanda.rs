@@ -52,11 +52,14 @@ impl fmt::Display for TolakSertifikat {
         match self {
             TolakSertifikat::SandiSalah => f.write_str("kata sandi sertifikat salah"),
             TolakSertifikat::BukanP12(e) => {
-                write!(f, "berkas sertifikat bukan berkas .p12/.pfx yang dapat dibaca ({e})")
+                write!(
+                    f,
+                    "berkas sertifikat bukan berkas .p12/.pfx yang dapat dibaca ({e})"
+                )
             }
-            TolakSertifikat::TanpaKunci => f.write_str(
-                "berkas sertifikat tidak berisi kunci privat beserta sertifikatnya",
-            ),
+            TolakSertifikat::TanpaKunci => {
+                f.write_str("berkas sertifikat tidak berisi kunci privat beserta sertifikatnya")
+            }
             TolakSertifikat::KunciTidakDidukung(k) => write!(
                 f,
                 "jenis kunci sertifikat tidak didukung ({k}); yang didukung: RSA (2048 bit atau lebih), ECDSA P-256 dan P-384"
@@ -122,9 +125,9 @@ impl fmt::Display for Peringatan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Peringatan::TanpaNama => f.write_str("sertifikat tidak memuat nama penanda tangan"),
-            Peringatan::TanpaNip => f.write_str(
-                "sertifikat tidak memuat NIP (atribut serialNumber subjek sertifikat)",
-            ),
+            Peringatan::TanpaNip => {
+                f.write_str("sertifikat tidak memuat NIP (atribut serialNumber subjek sertifikat)")
+            }
             Peringatan::NamaBerbeda { sertifikat, sop } => write!(
                 f,
                 "nama di sertifikat (\"{sertifikat}\") berbeda dengan penanda tangan di SOP (\"{sop}\")"
@@ -368,10 +371,11 @@ impl Penanda {
     /// is in the file.
     pub fn baca(p12: &[u8], sandi: &str) -> Result<Self, TolakSertifikat> {
         use p12_keystore::error::Error as E;
-        let archive = p12_keystore::Pkcs12Archive::from_pkcs12(p12, sandi).map_err(|e| match e {
-            E::MacError(_) | E::UnpadError => TolakSertifikat::SandiSalah,
-            other => TolakSertifikat::BukanP12(other.to_string()),
-        })?;
+        let archive =
+            p12_keystore::Pkcs12Archive::from_pkcs12(p12, sandi).map_err(|e| match e {
+                E::MacError(_) | E::UnpadError => TolakSertifikat::SandiSalah,
+                other => TolakSertifikat::BukanP12(other.to_string()),
+            })?;
         let certs: Vec<Certificate> = archive
             .certs
             .iter()

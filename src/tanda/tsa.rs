@@ -131,10 +131,7 @@ fn token_of(body: &[u8]) -> Result<Vec<u8>, TsaError> {
     let status = Any::decode(&mut reader).map_err(|e| bad(&e))?;
     let status: PkiStatusInfo = status.decode_as().map_err(|e| bad(&e))?;
     if status.status > 1 {
-        let why = status
-            .status_string
-            .unwrap_or_default()
-            .join("; ");
+        let why = status.status_string.unwrap_or_default().join("; ");
         return Err(TsaError::Jawaban(format!(
             "permintaan ditolak, status {} {why}",
             status.status
@@ -232,7 +229,10 @@ mod tests {
     fn generalized_times_with_and_without_fractions() {
         assert_eq!(generalized_time(b"19700101000000Z"), Some(0));
         assert_eq!(generalized_time(b"20240601123000Z"), Some(1_717_245_000));
-        assert_eq!(generalized_time(b"20240601123000.123Z"), Some(1_717_245_000));
+        assert_eq!(
+            generalized_time(b"20240601123000.123Z"),
+            Some(1_717_245_000)
+        );
         assert_eq!(generalized_time(b"20240601123000"), None);
     }
 }

@@ -297,7 +297,9 @@ fn check_one(
     let parsed = match cms::parse(contents) {
         Ok(p) => p,
         Err(e) => {
-            tanda.masalah.push(format!("isi tanda tangan tidak terbaca ({e})"));
+            tanda
+                .masalah
+                .push(format!("isi tanda tangan tidak terbaca ({e})"));
             return (end, tanda);
         }
     };
@@ -395,9 +397,16 @@ fn trust(
                 Identitas::of(&current).nama
             ));
         }
-        if let Some(root) = roots.iter().find(|r| *r == &current || cms::issued_by(&current, r)) {
+        if let Some(root) = roots
+            .iter()
+            .find(|r| *r == &current || cms::issued_by(&current, r))
+        {
             let id = Identitas::of(root);
-            let name = if id.nama.is_empty() { id.penerbit } else { id.nama };
+            let name = if id.nama.is_empty() {
+                id.penerbit
+            } else {
+                id.nama
+            };
             return Kepercayaan::Dipercaya(name);
         }
         match pool
@@ -466,7 +475,8 @@ pub fn changes(before: &Document, after: &Document) -> Vec<Perubahan> {
             }
             out
         };
-        if annots(before, pb) != annots(after, pa) && !only_signature_widgets(before, after, pb, pa) {
+        if annots(before, pb) != annots(after, pa) && !only_signature_widgets(before, after, pb, pa)
+        {
             found.push(Perubahan::Anotasi(i + 1));
         }
     }

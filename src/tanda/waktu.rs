@@ -51,7 +51,9 @@ pub fn baca_pdf_date(text: &str) -> Option<i64> {
         return None;
     }
     let n = |r: std::ops::Range<usize>, default: i64| {
-        digits.get(r).map_or(Some(default), |x| x.parse::<i64>().ok())
+        digits
+            .get(r)
+            .map_or(Some(default), |x| x.parse::<i64>().ok())
     };
     let (y, mo, d) = (n(0..4, 0)?, n(4..6, 1)?, n(6..8, 1)?);
     let (h, mi, se) = (n(8..10, 0)?, n(10..12, 0)?, n(12..14, 0)?);
@@ -63,7 +65,11 @@ pub fn baca_pdf_date(text: &str) -> Option<i64> {
             .filter_map(|p| p.parse().ok())
             .collect();
         let minutes = off.first().copied().unwrap_or(0) * 60 + off.get(1).copied().unwrap_or(0);
-        t -= if sign == '+' { minutes * 60 } else { -minutes * 60 };
+        t -= if sign == '+' {
+            minutes * 60
+        } else {
+            -minutes * 60
+        };
     }
     Some(t)
 }

@@ -19,7 +19,7 @@ mod panduan;
 mod penyunting;
 mod preview;
 mod review;
-mod sahkan;
 mod routing;
+mod sahkan;
 mod sulit;
 mod tanda;

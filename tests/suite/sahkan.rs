@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::common::*;
-use crate::tanda::{Key, NIP, Pki, SANDI};
+use crate::tanda::{Key, NIP, SANDI};
 
 /// The catalogue's verification base address in these tests.
 const ALAMAT: &str = "https://sop.pagaralamkota.go.id/verifikasi";
@@ -97,29 +97,51 @@ fn sahkan_approves_signs_archives_and_its_qr_code_scans() {
     let before = std::fs::read_to_string(&sop).unwrap();
     let run = sahkan(&sop, &pki.path("rsa.p12"), SANDI, &[]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
-    assert!(run.out.contains("disahkan oleh GUNSONO MEKSON"), "{}", run.out);
+    assert!(
+        run.out.contains("disahkan oleh GUNSONO MEKSON"),
+        "{}",
+        run.out
+    );
 
     // The SOP file: approved, a revision (it said berlaku), comments kept.
     let after = std::fs::read_to_string(&sop).unwrap();
     let (y, m, d) = sopan::tanda::waktu::tanggal(sopan::tanda::waktu::sekarang());
     let today = format!("{y:04}-{m:02}-{d:02}");
-    assert!(after.contains(&format!("tanggal_revisi = {today}")), "{after}");
+    assert!(
+        after.contains(&format!("tanggal_revisi = {today}")),
+        "{after}"
+    );
     assert!(after.contains("tanggal_efektif = 2024-01-23"), "{after}");
     assert!(after.contains("status = \"berlaku\""), "{after}");
-    assert!(after.contains("# [instansi] dan [pengesahan] diwarisi"), "{after}");
-    assert_eq!(after.lines().count(), before.lines().count(), "only values changed");
+    assert!(
+        after.contains("# [instansi] dan [pengesahan] diwarisi"),
+        "{after}"
+    );
+    assert_eq!(
+        after.lines().count(),
+        before.lines().count(),
+        "only values changed"
+    );
 
     // The archive: one signed PDF and its record.
     let files = archived(&dir);
     assert_eq!(files.len(), 2, "{files:?}");
-    let pdf = files.iter().find(|f| f.extension().unwrap() == "pdf").unwrap();
+    let pdf = files
+        .iter()
+        .find(|f| f.extension().unwrap() == "pdf")
+        .unwrap();
     let record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(pdf.with_extension("json")).unwrap()).unwrap();
     let kode = record["kode"].as_str().unwrap().to_string();
     assert_eq!(record["sop"], "perencanaan/lakip.toml");
     assert!(
-        pdf.file_name().unwrap().to_string_lossy().starts_with("penyusunan-lakip-")
-            && pdf.to_string_lossy().ends_with(&format!("{today}-{kode}.pdf")),
+        pdf.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("penyusunan-lakip-")
+            && pdf
+                .to_string_lossy()
+                .ends_with(&format!("{today}-{kode}.pdf")),
         "{}",
         pdf.display()
     );
@@ -134,18 +156,29 @@ fn sahkan_approves_signs_archives_and_its_qr_code_scans() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(squash(&text).contains("Ditandatanganisecaraelektronik"), "{text}");
+    assert!(
+        squash(&text).contains("Ditandatanganisecaraelektronik"),
+        "{text}"
+    );
     assert!(text.contains(&kode), "{text}");
     assert!(text.contains("19691016 199503 1 001"), "{text}");
 
     // Independent validators.
     let sig = Command::new("pdfsig").arg(pdf).output().unwrap();
     let sig = String::from_utf8_lossy(&sig.stdout);
-    assert!(sig.contains("Signature is Valid.") && sig.contains("Total document signed"), "{sig}");
+    assert!(
+        sig.contains("Signature is Valid.") && sig.contains("Total document signed"),
+        "{sig}"
+    );
 
     // Verification, trusting the test CA: valid, intact, still the SOP's text.
     let ca = pki.path("ca.pem");
-    let run = sopan(["verifikasi".as_ref(), pdf.as_os_str(), "--akar".as_ref(), ca.as_os_str()]);
+    let run = sopan([
+        "verifikasi".as_ref(),
+        pdf.as_os_str(),
+        "--akar".as_ref(),
+        ca.as_os_str(),
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     for expected in [
         "hasil: SAH dan UTUH",
@@ -199,30 +232,60 @@ fn refusals_leave_the_sop_file_unchanged() {
         "penanda",
     );
     let expired = pki.p12("lama", "lama.p12", &[]);
-    pki.signer("tanpa-nip", Key::P256, "/CN=GUNSONO MEKSON", None, "penanda");
+    pki.signer(
+        "tanpa-nip",
+        Key::P256,
+        "/CN=GUNSONO MEKSON",
+        None,
+        "penanda",
+    );
     let no_nip = pki.p12("tanpa-nip", "tanpa-nip.p12", &[]);
     let (dir, sop) = catalogue("tolak");
     let before = std::fs::read(&sop).unwrap();
 
     let cases: [(&str, PathBuf, &str, &[&str], &str); 3] = [
-        ("wrong password", pki.path("rsa.p12"), "salah", &[], "kata sandi sertifikat salah"),
-        ("expired", expired, SANDI, &[], "sertifikat sudah kedaluwarsa"),
-        ("no NIP", no_nip.clone(), SANDI, &[], "sertifikat tidak memuat NIP"),
+        (
+            "wrong password",
+            pki.path("rsa.p12"),
+            "salah",
+            &[],
+            "kata sandi sertifikat salah",
+        ),
+        (
+            "expired",
+            expired,
+            SANDI,
+            &[],
+            "sertifikat sudah kedaluwarsa",
+        ),
+        (
+            "no NIP",
+            no_nip.clone(),
+            SANDI,
+            &[],
+            "sertifikat tidak memuat NIP",
+        ),
     ];
     for (what, p12, password, extra, message) in cases {
         let run = sahkan(&sop, &p12, password, extra);
         assert_eq!(run.code, 1, "{what}: {}{}", run.out, run.err);
         assert!(run.err.contains(message), "{what}: {}", run.err);
         assert!(run.err.contains("hint:"), "{what}: {}", run.err);
-        assert_eq!(std::fs::read(&sop).unwrap(), before, "{what}: the SOP file is unchanged");
+        assert_eq!(
+            std::fs::read(&sop).unwrap(),
+            before,
+            "{what}: the SOP file is unchanged"
+        );
         assert!(archived(&dir).is_empty(), "{what}: nothing archived");
     }
 
     // An SOP with a mistake cannot be approved.
     let broken = dir.join("perencanaan/rusak.toml");
-    let text = String::from_utf8(before.clone())
-        .unwrap()
-        .replacen("pelaksana = \"", "pelaksana = \"Tidak Ada ", 1);
+    let text = String::from_utf8(before.clone()).unwrap().replacen(
+        "pelaksana = \"",
+        "pelaksana = \"Tidak Ada ",
+        1,
+    );
     std::fs::write(&broken, &text).unwrap();
     let run = sahkan(&broken, &pki.path("rsa.p12"), SANDI, &[]);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
@@ -232,7 +295,11 @@ fn refusals_leave_the_sop_file_unchanged() {
     // The warning about a certificate without NIP, confirmed with --tetap: approved.
     let run = sahkan(&sop, &no_nip, SANDI, &["--tetap"]);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
-    assert!(run.err.contains("peringatan: sertifikat tidak memuat NIP"), "{}", run.err);
+    assert!(
+        run.err.contains("peringatan: sertifikat tidak memuat NIP"),
+        "{}",
+        run.err
+    );
     assert_ne!(std::fs::read(&sop).unwrap(), before);
     assert_eq!(archived(&dir).len(), 2);
 }

@@ -68,9 +68,23 @@ impl Pki {
         openssl(
             &dir,
             &[
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-                "ca.pem", "-days", "3650", "-subj", "/CN=CA Uji sopan/O=sopan", "-addext",
-                "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "3650",
+                "-subj",
+                "/CN=CA Uji sopan/O=sopan",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
             ],
         );
         Pki { dir }
@@ -82,20 +96,45 @@ impl Pki {
 
     /// A signer certificate `name.pem` with key `name.key`, subject `subject`, valid
     /// from `start` to `end` (openssl `YYYYMMDDHHMMSSZ`, or `None` for a year from now).
-    pub(crate) fn signer(&self, name: &str, key: Key, subject: &str, dates: Option<(&str, &str)>, ext: &str) {
+    pub(crate) fn signer(
+        &self,
+        name: &str,
+        key: Key,
+        subject: &str,
+        dates: Option<(&str, &str)>,
+        ext: &str,
+    ) {
         let keyopt: &[&str] = match key {
             Key::Rsa => &["-newkey", "rsa:2048"],
             Key::P256 => &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
             Key::P384 => &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
         };
-        let (k, csr, pem) = (format!("{name}.key"), format!("{name}.csr"), format!("{name}.pem"));
+        let (k, csr, pem) = (
+            format!("{name}.key"),
+            format!("{name}.csr"),
+            format!("{name}.pem"),
+        );
         let mut req = vec!["req", "-nodes"];
         req.extend_from_slice(keyopt);
         req.extend_from_slice(&["-keyout", &k, "-out", &csr, "-subj", subject]);
         openssl(&self.dir, &req);
         let mut ca = vec![
-            "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in",
-            &csr, "-out", &pem, "-notext", "-preserveDN", "-extensions", ext,
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-cert",
+            "ca.pem",
+            "-keyfile",
+            "ca.key",
+            "-in",
+            &csr,
+            "-out",
+            &pem,
+            "-notext",
+            "-preserveDN",
+            "-extensions",
+            ext,
         ];
         match dates {
             Some((start, end)) => ca.extend_from_slice(&["-startdate", start, "-enddate", end]),
@@ -110,8 +149,18 @@ impl Pki {
         let (k, pem) = (format!("{name}.key"), format!("{name}.pem"));
         let pass = format!("pass:{SANDI}");
         let mut args = vec![
-            "pkcs12", "-export", "-inkey", &k, "-in", &pem, "-certfile", "ca.pem", "-out", file,
-            "-passout", &pass,
+            "pkcs12",
+            "-export",
+            "-inkey",
+            &k,
+            "-in",
+            &pem,
+            "-certfile",
+            "ca.pem",
+            "-out",
+            file,
+            "-passout",
+            &pass,
         ];
         args.extend_from_slice(legacy);
         openssl(&self.dir, &args);
@@ -126,7 +175,8 @@ impl Pki {
 /// The signers most tests use: RSA and ECDSA P-256 with name and NIP.
 pub(crate) fn pki_with_signers(name: &str) -> Pki {
     let pki = Pki::new(name);
-    let subject = format!("/CN=GUNSONO MEKSON/serialNumber={NIP}/O=Pemerintah Kota Pagar Alam/C=ID");
+    let subject =
+        format!("/CN=GUNSONO MEKSON/serialNumber={NIP}/O=Pemerintah Kota Pagar Alam/C=ID");
     pki.signer("rsa", Key::Rsa, &subject, None, "penanda");
     pki.signer("ec", Key::P256, &subject, None, "penanda");
     pki.p12("rsa", "rsa.p12", &[]);
@@ -200,7 +250,10 @@ fn rsa_and_ecdsa_signatures_pass_pdfsig_and_pyhanko() {
     for key in ["rsa", "ec"] {
         let penanda = pki.penanda(&pki.path(&format!("{key}.p12")));
         let signed = tanda::sign(&original, &penanda, &opsi(None)).expect("sign");
-        assert!(signed.starts_with(&original), "{key}: the original bytes stay first");
+        assert!(
+            signed.starts_with(&original),
+            "{key}: the original bytes stay first"
+        );
         let file = pki.path(&format!("lakip-{key}.pdf"));
         std::fs::write(&file, &signed).unwrap();
 
@@ -212,8 +265,9 @@ fn rsa_and_ecdsa_signatures_pass_pdfsig_and_pyhanko() {
         assert!(ok, "{key}: pyhanko: {report}");
         qpdf_check(&file);
 
-        let ca = x509_cert::Certificate::load_pem_chain(&std::fs::read(pki.path("ca.pem")).unwrap())
-            .unwrap();
+        let ca =
+            x509_cert::Certificate::load_pem_chain(&std::fs::read(pki.path("ca.pem")).unwrap())
+                .unwrap();
         let found = tanda::verify(&signed, &ca).expect("verify");
         assert_eq!(found.len(), 1);
         let t = &found[0];
@@ -221,20 +275,33 @@ fn rsa_and_ecdsa_signatures_pass_pdfsig_and_pyhanko() {
         assert_eq!(t.cakupan, Cakupan::SeluruhBerkas);
         let id = t.penanda.as_ref().unwrap();
         assert_eq!((id.nama.as_str(), id.nip.as_str()), ("GUNSONO MEKSON", NIP));
-        assert!(matches!(t.kepercayaan, tanda::Kepercayaan::Dipercaya(_)), "{t:?}");
+        assert!(
+            matches!(t.kepercayaan, tanda::Kepercayaan::Dipercaya(_)),
+            "{t:?}"
+        );
     }
 }
 
 #[test]
 fn p384_signatures_verify_with_sha384() {
     let pki = Pki::new("p384");
-    pki.signer("p384", Key::P384, &format!("/CN=Siti Aminah/serialNumber={NIP}"), None, "penanda");
+    pki.signer(
+        "p384",
+        Key::P384,
+        &format!("/CN=Siti Aminah/serialNumber={NIP}"),
+        None,
+        "penanda",
+    );
     let p12 = pki.p12("p384", "p384.p12", &[]);
     let penanda = pki.penanda(&p12);
     let signed = tanda::sign(&lakip_pdf(), &penanda, &opsi(None)).expect("sign");
     let file = pki.path("p384.pdf");
     std::fs::write(&file, &signed).unwrap();
-    assert!(pdfsig(&file).contains("Signature is Valid."), "{}", pdfsig(&file));
+    assert!(
+        pdfsig(&file).contains("Signature is Valid."),
+        "{}",
+        pdfsig(&file)
+    );
     let (ok, report) = pyhanko(&file, &pki.path("ca.pem"));
     assert!(ok, "pyhanko: {report}");
 }
@@ -242,7 +309,13 @@ fn p384_signatures_verify_with_sha384() {
 #[test]
 fn legacy_and_modern_p12_files_open_and_a_wrong_password_is_refused() {
     let pki = Pki::new("p12");
-    pki.signer("rsa", Key::Rsa, &format!("/CN=GUNSONO MEKSON/serialNumber={NIP}"), None, "penanda");
+    pki.signer(
+        "rsa",
+        Key::Rsa,
+        &format!("/CN=GUNSONO MEKSON/serialNumber={NIP}"),
+        None,
+        "penanda",
+    );
     let files = [
         pki.p12("rsa", "modern.p12", &[]),
         // OpenSSL's -legacy: RC2-40 for the certificates, 3DES for the key, SHA-1 MAC.
@@ -250,13 +323,20 @@ fn legacy_and_modern_p12_files_open_and_a_wrong_password_is_refused() {
         pki.p12(
             "rsa",
             "legacy-3des.p12",
-            &["-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1"],
+            &[
+                "-certpbe",
+                "PBE-SHA1-3DES",
+                "-keypbe",
+                "PBE-SHA1-3DES",
+                "-macalg",
+                "sha1",
+            ],
         ),
     ];
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
-        let penanda = Penanda::baca(&bytes, SANDI)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let penanda =
+            Penanda::baca(&bytes, SANDI).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert_eq!(penanda.identitas().nip, NIP, "{}", file.display());
         assert_eq!(penanda.rantai.len(), 1, "the CA comes along");
         assert_eq!(
@@ -267,7 +347,10 @@ fn legacy_and_modern_p12_files_open_and_a_wrong_password_is_refused() {
         );
     }
     let not_p12 = Penanda::baca(b"bukan sertifikat", SANDI).unwrap_err();
-    assert!(matches!(not_p12, TolakSertifikat::BukanP12(_)), "{not_p12:?}");
+    assert!(
+        matches!(not_p12, TolakSertifikat::BukanP12(_)),
+        "{not_p12:?}"
+    );
 }
 
 #[test]
@@ -295,7 +378,12 @@ fn an_expired_certificate_cannot_sign() {
 #[test]
 fn one_changed_byte_inside_the_signed_range_is_invalid() {
     let pki = pki_with_signers("tamper");
-    let signed = tanda::sign(&lakip_pdf(), &pki.penanda(&pki.path("rsa.p12")), &opsi(None)).unwrap();
+    let signed = tanda::sign(
+        &lakip_pdf(),
+        &pki.penanda(&pki.path("rsa.p12")),
+        &opsi(None),
+    )
+    .unwrap();
     // A byte in the middle of the original's page content, well inside the signed range.
     let mut tampered = signed.clone();
     let at = signed.len() / 3;
@@ -305,14 +393,22 @@ fn one_changed_byte_inside_the_signed_range_is_invalid() {
 
     let sig = pdfsig(&file);
     assert!(!sig.contains("Signature is Valid."), "{sig}");
-    assert!(sig.contains("Signature is Invalid"), "{sig}");
+    // poppler says "Digest Mismatch." for a changed byte.
+    assert!(
+        sig.contains("Digest Mismatch") || sig.contains("Invalid"),
+        "{sig}"
+    );
     let found = tanda::verify(&tampered, &[]).expect("still a PDF");
     assert!(!found[0].utuh && !found[0].baik(), "{:?}", found[0]);
 
     let run = sopan(["verifikasi".as_ref(), file.as_os_str()]);
     assert_eq!(run.code, 1, "{}{}", run.out, run.err);
     assert!(run.out.contains("hasil: TIDAK SAH"), "{}", run.out);
-    assert!(run.out.contains("isi utuh sejak ditandatangani: TIDAK"), "{}", run.out);
+    assert!(
+        run.out.contains("isi utuh sejak ditandatangani: TIDAK"),
+        "{}",
+        run.out
+    );
 }
 
 /// Appends an incremental update that replaces page 1's content stream with `content`.
@@ -327,7 +423,15 @@ fn append_page_change(pdf: &[u8], content: &[u8]) -> Vec<u8> {
     let prev = tanda::incremental::last_startxref(pdf).unwrap();
     let mut out = pdf.to_vec();
     let at = out.len();
-    out.extend_from_slice(format!("{} {} obj\n<</Length {}>>\nstream\n", id.0, id.1, content.len()).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "{} {} obj\n<</Length {}>>\nstream\n",
+            id.0,
+            id.1,
+            content.len()
+        )
+        .as_bytes(),
+    );
     out.extend_from_slice(content);
     out.extend_from_slice(b"\nendstream\nendobj\n");
     let xref = out.len();
@@ -353,7 +457,10 @@ fn an_appended_update_that_changes_a_page_is_reported() {
 
     let found = tanda::verify(&changed, &[]).unwrap();
     let t = &found[0];
-    assert!(t.sah && t.utuh, "the signed bytes themselves are untouched: {t:?}");
+    assert!(
+        t.sah && t.utuh,
+        "the signed bytes themselves are untouched: {t:?}"
+    );
     assert_eq!(
         t.cakupan,
         Cakupan::DiikutiPerubahan(vec![Perubahan::Halaman(1)]),
@@ -375,7 +482,7 @@ fn many_pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     for (i, path) in examples().iter().enumerate() {
         let (sop, pdf, rendered) = render(path);
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if i % 3 == 0 && rendered.document.pages.len() > 1 {
+        if i % 3 == 0 && rendered.document.pages().len() > 1 {
             let loaded = sopan::pipeline::load(path, &Default::default()).unwrap();
             let part = sopan::pipeline::pdf(&loaded, &rendered, Some(&[2])).unwrap();
             pdfs.push((format!("{name}-hal2"), part));
@@ -388,7 +495,8 @@ fn many_pdfs(dir: &Path) -> Vec<(String, Vec<u8>)> {
             .arg(&plain)
             .arg(&streams));
         pdfs.push((format!("{name}-streams"), std::fs::read(&streams).unwrap()));
-        pdfs.push((sop.nama.clone(), pdf));
+        assert!(!sop.nama.is_empty());
+        pdfs.push((name, pdf));
     }
     pdfs
 }
@@ -402,17 +510,23 @@ fn the_incremental_update_is_clean_on_every_pdf() {
     let pdfs = many_pdfs(&dir);
     assert!(pdfs.len() >= 30, "{}", pdfs.len());
     for (name, pdf) in &pdfs {
-        let signed = tanda::sign(pdf, &penanda, &opsi(None)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let signed =
+            tanda::sign(pdf, &penanda, &opsi(None)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(signed.starts_with(pdf), "{name}");
-        let file = dir.join(format!("{}-signed.pdf", name.replace(' ', "-")));
+        let file = dir.join(format!("{name}-signed.pdf"));
         std::fs::write(&file, &signed).unwrap();
         qpdf_check(&file);
         let sig = pdfsig(&file);
-        assert!(sig.contains("Signature is Valid.") && sig.contains("Total document signed"), "{name}: {sig}");
+        assert!(
+            sig.contains("Signature is Valid.") && sig.contains("Total document signed"),
+            "{name}: {sig}"
+        );
         let found = tanda::verify(&signed, &[]).unwrap();
         assert!(found.len() == 1 && found[0].baik(), "{name}: {found:?}");
         // The cross-reference form stays the original's.
-        let streams_before = pdf.windows(9).any(|w| w == b"/XRef/W [" || w == b"/Type/XRe");
+        let streams_before = pdf
+            .windows(9)
+            .any(|w| w == b"/XRef/W [" || w == b"/Type/XRe");
         let tail = &signed[pdf.len()..];
         let streams_after = tail.windows(5).any(|w| w == b"/XRef");
         assert_eq!(
@@ -452,7 +566,9 @@ fn tsa_server(pki: &Pki, count: usize) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming().take(count) {
             let mut stream = stream.unwrap();
-            stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
             let mut head = Vec::new();
             let mut byte = [0u8; 1];
             while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
@@ -469,7 +585,16 @@ fn tsa_server(pki: &Pki, count: usize) -> String {
             std::fs::write(dir.join("req.tsq"), &body).unwrap();
             let out = Command::new("openssl")
                 .current_dir(&dir)
-                .args(["ts", "-reply", "-config", "tsa.cnf", "-queryfile", "req.tsq", "-out", "resp.tsr"])
+                .args([
+                    "ts",
+                    "-reply",
+                    "-config",
+                    "tsa.cnf",
+                    "-queryfile",
+                    "req.tsq",
+                    "-out",
+                    "resp.tsr",
+                ])
                 .stderr(Stdio::null())
                 .status()
                 .unwrap();
@@ -493,22 +618,36 @@ fn a_timestamp_from_a_local_tsa_gives_b_t() {
     let pki = pki_with_signers("tsa");
     let url = tsa_server(&pki, 2);
     for key in ["rsa", "ec"] {
-        let signed = tanda::sign(&lakip_pdf(), &pki.penanda(&pki.path(&format!("{key}.p12"))), &opsi(Some(url.clone())))
-            .unwrap_or_else(|e| panic!("{key}: {e}"));
+        let signed = tanda::sign(
+            &lakip_pdf(),
+            &pki.penanda(&pki.path(&format!("{key}.p12"))),
+            &opsi(Some(url.clone())),
+        )
+        .unwrap_or_else(|e| panic!("{key}: {e}"));
         let file = pki.path(&format!("bt-{key}.pdf"));
         std::fs::write(&file, &signed).unwrap();
         let found = tanda::verify(&signed, &[]).unwrap();
         let t = &found[0];
         assert!(t.baik(), "{key}: {t:?}");
         let stamped = t.cap_waktu.expect("a verified timestamp");
-        assert!((stamped - tanda::waktu::sekarang()).abs() < 120, "{stamped}");
+        assert!(
+            (stamped - tanda::waktu::sekarang()).abs() < 120,
+            "{stamped}"
+        );
         let sig = pdfsig(&file);
         assert!(sig.contains("Signature is Valid."), "{key}: {sig}");
         let (ok, report) = pyhanko(&file, &pki.path("ca.pem"));
         assert!(ok, "{key}: {report}");
-        assert!(report.contains("timestamp") || report.contains("Timestamp"), "{key}: {report}");
+        assert!(
+            report.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED>"),
+            "{key}: {report}"
+        );
     }
-    let refused = tanda::sign(&lakip_pdf(), &pki.penanda(&pki.path("ec.p12")), &opsi(Some("https://tsa.contoh/".into())))
-        .unwrap_err();
+    let refused = tanda::sign(
+        &lakip_pdf(),
+        &pki.penanda(&pki.path("ec.p12")),
+        &opsi(Some("https://tsa.contoh/".into())),
+    )
+    .unwrap_err();
     assert!(refused.to_string().contains("http://"), "{refused}");
 }
