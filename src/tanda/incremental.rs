@@ -113,7 +113,7 @@ const BYTE_RANGE_WIDTH: usize = 36;
 /// Appends to `pdf` an incremental update holding a signature field described by `field`,
 /// with `/Contents` reserved and `/ByteRange` filled in.
 pub fn prepare(pdf: &[u8], field: &SigField) -> Result<Prepared, PdfError> {
-    let doc = Document::load_mem(pdf).map_err(|e| PdfError::Rusak(e.to_string()))?;
+    let doc = load(pdf).map_err(PdfError::Rusak)?;
     if doc.is_encrypted() || doc.trailer.get(b"Encrypt").is_ok() {
         return Err(PdfError::Terenkripsi);
     }
@@ -214,6 +214,13 @@ pub fn prepare(pdf: &[u8], field: &SigField) -> Result<Prepared, PdfError> {
     slot.fill(b' ');
     slot[..numbers.len()].copy_from_slice(numbers.as_bytes());
     Ok(prepared)
+}
+
+/// Reads a PDF with lopdf; a panic inside it on a damaged file is an error like any other.
+pub fn load(pdf: &[u8]) -> Result<Document, String> {
+    std::panic::catch_unwind(|| Document::load_mem(pdf))
+        .map_err(|_| "struktur PDF rusak".to_string())?
+        .map_err(|e| e.to_string())
 }
 
 /// Writes the signature dictionary; returns where `<...>` of `/Contents` and the

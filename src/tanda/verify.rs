@@ -150,7 +150,12 @@ impl std::fmt::Display for VerifyError {
 /// Verifies every signature of `pdf`, in file order; `roots` are the trusted root
 /// certificates (none: trust is not checked).
 pub fn verify(pdf: &[u8], roots: &[Certificate]) -> Result<Vec<Tanda>, VerifyError> {
-    let doc = Document::load_mem(pdf).map_err(|e| VerifyError::Rusak(e.to_string()))?;
+    std::panic::catch_unwind(|| verify_unguarded(pdf, roots))
+        .unwrap_or_else(|_| Err(VerifyError::Rusak("struktur PDF rusak".into())))
+}
+
+fn verify_unguarded(pdf: &[u8], roots: &[Certificate]) -> Result<Vec<Tanda>, VerifyError> {
+    let doc = super::incremental::load(pdf).map_err(VerifyError::Rusak)?;
     let fields = signature_fields(&doc);
     if fields.is_empty() {
         return Err(VerifyError::TanpaTandaTangan);
@@ -428,7 +433,7 @@ fn coverage(pdf: &[u8], after: &Document, end: usize) -> Cakupan {
     if rest.iter().all(u8::is_ascii_whitespace) {
         return Cakupan::SeluruhBerkas;
     }
-    let before = match Document::load_mem(&pdf[..end]) {
+    let before = match super::incremental::load(&pdf[..end]) {
         Ok(d) => d,
         Err(e) => {
             return Cakupan::DiikutiPerubahan(vec![Perubahan::Lain(format!(

@@ -346,6 +346,32 @@ fn legacy_and_modern_p12_files_open_and_a_wrong_password_is_refused() {
             file.display()
         );
     }
+    // Keys sopan cannot sign with are refused by name.
+    openssl(
+        &pki.dir,
+        &[
+            "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "ed.key", "-out", "ed.pem",
+            "-subj", "/CN=Ed", "-days", "30",
+        ],
+    );
+    openssl(
+        &pki.dir,
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "ed.key",
+            "-in",
+            "ed.pem",
+            "-out",
+            "ed.p12",
+            "-passout",
+            &format!("pass:{SANDI}"),
+        ],
+    );
+    let ed = Penanda::baca(&std::fs::read(pki.path("ed.p12")).unwrap(), SANDI).unwrap_err();
+    assert_eq!(ed, TolakSertifikat::KunciTidakDidukung("Ed25519".into()));
+    assert!(ed.to_string().contains("tidak didukung"), "{ed}");
     let not_p12 = Penanda::baca(b"bukan sertifikat", SANDI).unwrap_err();
     assert!(
         matches!(not_p12, TolakSertifikat::BukanP12(_)),
@@ -650,4 +676,52 @@ fn a_timestamp_from_a_local_tsa_gives_b_t() {
     )
     .unwrap_err();
     assert!(refused.to_string().contains("http://"), "{refused}");
+}
+
+#[test]
+fn damaged_signed_pdfs_are_reported_never_a_panic() {
+    let pki = pki_with_signers("damaged");
+    let signed = tanda::sign(&lakip_pdf(), &pki.penanda(&pki.path("ec.p12")), &opsi(None)).unwrap();
+    // The unsigned gap: `<...>` of /Contents.
+    let open = signed
+        .windows(10)
+        .rposition(|w| w == b"/Contents<")
+        .unwrap()
+        + 9;
+    let close = open + signed[open..].iter().position(|&b| b == b'>').unwrap();
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..300 {
+        let mut damaged = signed.clone();
+        let mut changed = Vec::new();
+        if round % 3 == 0 {
+            damaged.truncate((next() as usize) % signed.len());
+        } else {
+            for _ in 0..1 + next() % 4 {
+                // Anywhere, or in the tail, where the signature, its field and the xref are.
+                let at = if round % 3 == 1 {
+                    (next() as usize) % damaged.len()
+                } else {
+                    signed.len() - 1 - (next() as usize) % 9000
+                };
+                damaged[at] = next() as u8;
+                changed.push(at);
+            }
+        }
+        let result = tanda::verify(&damaged, &[]);
+        let signed_byte_changed = changed
+            .iter()
+            .any(|&at| damaged[at] != signed[at] && !(open..=close).contains(&at));
+        if signed_byte_changed && let Ok(found) = result {
+            assert!(
+                !found.iter().any(|t| t.baik()),
+                "round {round}: bytes {changed:?} changed, still reported valid"
+            );
+        }
+    }
 }
