@@ -408,7 +408,7 @@ pub fn text_string(text: &str) -> Object {
 }
 
 fn write_indirect(out: &mut Vec<u8>, id: ObjectId, object: &Object) {
-    write!(Sink(out), "{} {} obj\n", id.0, id.1).expect("writing to memory");
+    writeln!(Sink(out), "{} {} obj", id.0, id.1).expect("writing to memory");
     write_object(out, object);
     out.extend_from_slice(b"\nendobj\n");
 }
@@ -512,9 +512,9 @@ fn write_xref_table(
     let at = out.len();
     out.extend_from_slice(b"xref\n");
     for run in runs(offsets) {
-        write!(Sink(out), "{} {}\n", run[0].0, run.len()).expect("writing to memory");
+        writeln!(Sink(out), "{} {}", run[0].0, run.len()).expect("writing to memory");
         for (_, generation, offset) in run {
-            write!(Sink(out), "{offset:010} {generation:05} n \n").expect("writing to memory");
+            writeln!(Sink(out), "{offset:010} {generation:05} n ").expect("writing to memory");
         }
     }
     out.extend_from_slice(b"trailer\n");
@@ -554,7 +554,7 @@ fn write_xref_stream(
     );
     dict.set("Index", Object::Array(index));
     dict.set("Length", Object::Integer(data.len() as i64));
-    write!(Sink(out), "{} {} obj\n", id.0, id.1).expect("writing to memory");
+    writeln!(Sink(out), "{} {} obj", id.0, id.1).expect("writing to memory");
     write_dict(out, &dict);
     out.extend_from_slice(b"\nstream\n");
     out.extend_from_slice(&data);

@@ -203,7 +203,7 @@ fn signature_fields(doc: &Document) -> Vec<(String, Dictionary)> {
             .get(b"T")
             .ok()
             .and_then(|t| t.as_str().ok())
-            .map(|t| decode_text(t))
+            .map(decode_text)
             .unwrap_or_default();
         let name = match (parent.is_empty(), own.is_empty()) {
             (true, _) => own,

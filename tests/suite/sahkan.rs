@@ -303,3 +303,22 @@ fn refusals_leave_the_sop_file_unchanged() {
     assert_ne!(std::fs::read(&sop).unwrap(), before);
     assert_eq!(archived(&dir).len(), 2);
 }
+
+#[test]
+fn a_verification_address_that_is_no_web_address_is_an_error_with_a_hint() {
+    let (dir, sop) = catalogue("alamat");
+    let katalog = dir.join("katalog.toml");
+    let text = std::fs::read_to_string(&katalog)
+        .unwrap()
+        .replace(ALAMAT, "sop.pagaralamkota.go.id/verifikasi");
+    std::fs::write(&katalog, text).unwrap();
+    let run = sopan(["check".as_ref(), sop.as_os_str()]);
+    assert_eq!(run.code, 1, "{}{}", run.out, run.err);
+    assert!(
+        run.err.contains("alamat verifikasi harus diawali https://"),
+        "{}",
+        run.err
+    );
+    assert!(run.err.contains("katalog.toml:"), "{}", run.err);
+    assert!(run.err.contains("hint:"), "{}", run.err);
+}
