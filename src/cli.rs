@@ -150,6 +150,53 @@ pub enum Command {
                       ditandai \"# periksa:\" dan didaftar oleh sopan check --review."
     )]
     Impor(ImporArgs),
+    /// Mengesahkan SOP dan menandatanganinya secara elektronik dengan sertifikat .p12.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan sahkan <BERKAS> --sertifikat <BERKAS.p12> [PILIHAN]",
+        after_help = "Contoh:\n  sopan sahkan katalog/umum/surat-masuk.toml --sertifikat kadis.p12\n\n\
+                      Kata sandi sertifikat ditanyakan (atau dibaca dari masukan standar bila bukan \
+                      terminal) dan tidak pernah disimpan. SOP ditulis berstatus berlaku beserta \
+                      tanggalnya, dan PDF bertanda tangan disimpan di folder arsip/ katalog."
+    )]
+    Sahkan(SahkanArgs),
+    /// Memeriksa tanda tangan elektronik PDF: sah, utuh, siapa, kapan, masih sesuai SOP.
+    #[command(
+        help_template = BANTUAN,
+        next_help_heading = "Pilihan",
+        override_usage = "sopan verifikasi <BERKAS.pdf> [--akar <AKAR.pem>]",
+        after_help = "Contoh:\n  sopan verifikasi katalog/arsip/surat-masuk-2024-06-01-7Q2MK9XHAB.pdf --akar bsre.pem"
+    )]
+    Verifikasi(VerifikasiArgs),
+}
+
+/// `sopan sahkan`.
+#[derive(Debug, clap::Args)]
+pub struct SahkanArgs {
+    /// Berkas SOP (.toml) yang disahkan.
+    #[arg(value_name = "BERKAS", help_heading = "Argumen")]
+    pub berkas: PathBuf,
+    /// Sertifikat elektronik penanda tangan (.p12 atau .pfx), misalnya dari BSrE.
+    #[arg(long, value_name = "BERKAS.p12", required = true)]
+    pub sertifikat: PathBuf,
+    /// Alamat TSA (cap waktu RFC 3161, http://...); bawaan: tanpa cap waktu.
+    #[arg(long, value_name = "ALAMAT")]
+    pub tsa: Option<String>,
+    /// Tetap sahkan walaupun nama atau NIP di sertifikat tidak ada atau berbeda.
+    #[arg(long)]
+    pub tetap: bool,
+}
+
+/// `sopan verifikasi`.
+#[derive(Debug, clap::Args)]
+pub struct VerifikasiArgs {
+    /// PDF bertanda tangan.
+    #[arg(value_name = "BERKAS", help_heading = "Argumen")]
+    pub berkas: PathBuf,
+    /// Sertifikat akar (PEM) penyelenggara sertifikat yang dipercaya.
+    #[arg(long, value_name = "AKAR.pem")]
+    pub akar: Option<PathBuf>,
 }
 
 /// `sopan impor`.

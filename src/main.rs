@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Pengguna(a) => cmd::pengguna::run(a, &mut out, &mut err),
         Command::Riwayat(a) => cmd::riwayat::run(a, &mut out, &mut err),
         Command::Impor(a) => cmd::impor::run(a, &mut out, &mut err),
+        Command::Sahkan(a) => cmd::sahkan::run(a, &settings, &mut out, &mut err),
+        Command::Verifikasi(a) => cmd::verifikasi::run(a, &settings, &mut out, &mut err),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

@@ -179,6 +179,20 @@ pub struct Pengesahan {
     pub nip: String,
     /// Signature or e-signature QR image.
     pub ttd: Option<Gambar>,
+    /// Set only when sopan itself signs the sheet electronically (`sopan sahkan`): the
+    /// block then says so, with a QR code of the verification address and a short code,
+    /// instead of the hand-signed layout.
+    pub elektronik: Option<Elektronik>,
+}
+
+/// The electronic signature block of a sheet signed by sopan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elektronik {
+    /// The short code printed under the QR code (from the SHA-256 of what was approved).
+    pub kode: String,
+    /// The verification address the QR code holds; `None` when the catalogue names no
+    /// verification base address (the code is printed alone).
+    pub alamat: Option<String>,
 }
 
 /// Formats an 18-digit NIP the official way: "19691016 199503 1 001".

@@ -359,6 +359,11 @@ pub const KATALOG_BAGIAN: &[Kunci] = &[
         Jenis::TeksAtauDaftar,
         "Urutan SOP di buku: jalur berkas dari folder katalog.",
     ),
+    k(
+        "alamat_verifikasi",
+        Jenis::Teks,
+        "Alamat dasar halaman verifikasi (https://...); QR di lembar yang disahkan sopan menunjuk ALAMAT/KODE.",
+    ),
 ];
 
 /// The keys of katalog.toml.

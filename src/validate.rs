@@ -170,6 +170,9 @@ pub fn load_with(
                 "di [katalog]",
                 &mut diags,
             );
+            if let Some(v) = section.get("alamat_verifikasi") {
+                alamat_verifikasi(v, &mut diags);
+            }
         }
     }
     let swallowed = swallowed_keys(own, &mut diags);
@@ -188,6 +191,40 @@ pub fn load_with(
     Loaded {
         sop: if failed { None } else { sop },
         diags,
+    }
+}
+
+/// The most characters a verification base address may have: its QR code stays small
+/// enough to print beside the signer's name.
+const ALAMAT_MAKS: usize = 120;
+
+/// Checks `[katalog] alamat_verifikasi`: an http(s) address without spaces, short
+/// enough for a small QR code.
+fn alamat_verifikasi(v: Val<'_>, diags: &mut Vec<Diagnostic>) {
+    let Some(text) = v.text(diags) else {
+        return;
+    };
+    let text = text.trim();
+    let scheme = text.starts_with("https://") || text.starts_with("http://");
+    let host = text.split("://").nth(1).unwrap_or("");
+    let problem = if text.is_empty() {
+        None
+    } else if !scheme || host.is_empty() || host.starts_with('/') {
+        Some("alamat verifikasi harus diawali https:// (atau http://) dan nama server")
+    } else if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("alamat verifikasi tidak boleh berisi spasi")
+    } else if text.contains(['?', '#']) {
+        Some("alamat verifikasi tidak boleh berisi ? atau #: kode ditambahkan di belakangnya")
+    } else if text.chars().count() > ALAMAT_MAKS {
+        Some("alamat verifikasi terlalu panjang untuk kode QR yang kecil")
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        diags.push(
+            Diagnostic::error(v.file, v.span(), message)
+                .with_hint("misalnya alamat_verifikasi = \"https://sop.dinas.go.id/verifikasi\""),
+        );
     }
 }
 
@@ -465,6 +502,7 @@ impl Validator<'_> {
             pangkat: self.text(p, "pangkat"),
             nip,
             ttd: p.get("ttd").and_then(|v| self.gambar(v)),
+            elektronik: None,
         }
     }
 

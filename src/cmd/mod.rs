@@ -12,7 +12,9 @@ pub mod pengguna;
 pub mod preview;
 pub mod render;
 pub mod riwayat;
+pub mod sahkan;
 pub mod skema;
+pub mod verifikasi;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

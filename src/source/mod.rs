@@ -275,6 +275,8 @@ pub struct KatalogInfo {
     pub alamat: String,
     /// `urutan`: book order, paths relative to the catalogue folder.
     pub urutan: Vec<String>,
+    /// `alamat_verifikasi`: the base address the QR code of a signed sheet points under.
+    pub alamat_verifikasi: String,
 }
 
 /// Reads the `[katalog]` section of `dir/katalog.toml` leniently (validation reports
@@ -308,5 +310,6 @@ pub fn katalog_info(dir: &Path) -> KatalogInfo {
         tahun: text("tahun"),
         alamat: text("alamat"),
         urutan,
+        alamat_verifikasi: text("alamat_verifikasi"),
     }
 }

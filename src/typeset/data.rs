@@ -144,6 +144,50 @@ pub struct Kop<'a> {
     pub nip: String,
     /// Nama SOP, upper case.
     pub nama_sop: String,
+    /// The electronic signature block, when sopan signs the sheet; null for the
+    /// hand-signed layout.
+    pub elektronik: Option<KopElektronik>,
+}
+
+/// The electronic signature block: the short code and the QR code of the verification
+/// address, as data the template draws.
+#[derive(Debug, Serialize)]
+pub struct KopElektronik {
+    /// The short code printed under the QR code.
+    pub kode: String,
+    /// The verification address, or null.
+    pub alamat: Option<String>,
+    /// The QR code's modules, one string per row, `1` dark and `0` light; empty without
+    /// an address.
+    pub qr: Vec<String>,
+}
+
+impl KopElektronik {
+    /// The block of a sheet signed with `e`.
+    pub fn of(e: &model::Elektronik) -> Self {
+        Self {
+            kode: e.kode.clone(),
+            alamat: e.alamat.clone(),
+            qr: e.alamat.as_deref().map(qr_rows).unwrap_or_default(),
+        }
+    }
+}
+
+/// The modules of the QR code of `text` (error correction M), row by row; empty when
+/// the text does not fit a QR code.
+pub fn qr_rows(text: &str) -> Vec<String> {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M) else {
+        return Vec::new();
+    };
+    let width = code.width();
+    code.to_colors()
+        .chunks(width)
+        .map(|row| {
+            row.iter()
+                .map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' })
+                .collect()
+        })
+        .collect()
 }
 
 /// One cell of the grid.
@@ -442,6 +486,7 @@ impl<'a> Data<'a> {
                     nip_resmi(&p.nip)
                 },
                 nama_sop: sop.nama.to_uppercase(),
+                elektronik: p.elektronik.as_ref().map(KopElektronik::of),
             },
             grid: [
                 [

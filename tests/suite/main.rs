@@ -22,4 +22,6 @@ mod peramban;
 mod preview;
 mod review;
 mod routing;
+mod sahkan;
 mod sulit;
+mod tanda;
