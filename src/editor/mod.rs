@@ -5,6 +5,7 @@
 pub mod akun;
 pub mod apply;
 pub mod fields;
+pub mod folder;
 pub mod form;
 pub mod riwayat;
 
