@@ -8,6 +8,7 @@ pub mod fields;
 pub mod folder;
 pub mod form;
 pub mod riwayat;
+pub mod simpan;
 
 pub use form::Form;
 
