@@ -97,8 +97,8 @@ mod imp {
         Lock,
     }
 
-    const PRIVATE_DIR: u32 = 0o700;
-    const PRIVATE_FILE: u32 = 0o600;
+    const PRIVATE_DIR: Perm = Perm::RWXU;
+    const PRIVATE_FILE: Perm = Perm::RUSR.union(Perm::WUSR);
 
     pub fn open(root: &Path, path: &Path, create: bool) -> std::io::Result<Option<Folder>> {
         let root_fd = rustix::fs::open(
@@ -107,7 +107,7 @@ mod imp {
             Perm::empty(),
         )?;
         if create {
-            match rustix::fs::mkdirat(&root_fd, FOLDER, Perm::from_raw_mode(PRIVATE_DIR)) {
+            match rustix::fs::mkdirat(&root_fd, FOLDER, PRIVATE_DIR) {
                 Ok(()) | Err(rustix::io::Errno::EXIST) => {}
                 Err(e) => return Err(e.into()),
             }
@@ -128,9 +128,9 @@ mod imp {
         // Private: the accounts' hashes are nobody else's business.
         let stat = rustix::fs::fstat(&fd)?;
         let euid = rustix::process::geteuid();
-        let mode = stat.st_mode & 0o7777;
-        if mode & 0o077 != 0 && (euid.is_root() || euid.as_raw() == stat.st_uid) {
-            rustix::fs::fchmod(&fd, Perm::from_raw_mode(PRIVATE_DIR))?;
+        let open_to_others = Perm::from_raw_mode(stat.st_mode).intersects(Perm::RWXG | Perm::RWXO);
+        if open_to_others && (euid.is_root() || euid.as_raw() == stat.st_uid) {
+            rustix::fs::fchmod(&fd, PRIVATE_DIR)?;
         }
         Ok(Some(Folder {
             path: path.to_path_buf(),
@@ -145,8 +145,8 @@ mod imp {
             Mode::Append => base | OFlags::WRONLY | OFlags::APPEND | OFlags::CREATE,
             Mode::Lock => base | OFlags::RDWR | OFlags::CREATE,
         };
-        let fd = rustix::fs::openat(&folder.fd, name, flags, Perm::from_raw_mode(PRIVATE_FILE))
-            .map_err(|e| match e {
+        let fd =
+            rustix::fs::openat(&folder.fd, name, flags, PRIVATE_FILE).map_err(|e| match e {
                 rustix::io::Errno::LOOP => bukan_berkas(folder, name),
                 e => e.into(),
             })?;
@@ -173,7 +173,7 @@ mod imp {
             &folder.fd,
             tmp.as_str(),
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Perm::from_raw_mode(PRIVATE_FILE),
+            PRIVATE_FILE,
         )?;
         let mut file = std::fs::File::from(fd);
         let result = file

@@ -262,14 +262,15 @@ fn sama_seperti(
 ) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use rustix::fs::{Gid, Mode, Uid, fchmod, fchown, fstat};
+        use rustix::fs::{Gid, Uid, fchown, fstat};
+        use std::os::unix::fs::PermissionsExt;
         let (uid, gid) = (Uid::from_raw(seen.uid), Gid::from_raw(seen.gid));
         if fchown(out, Some(uid), Some(gid)).is_err() {
             // Not root: the group may still be given (the server is in it).
             let _ = fchown(out, None, Some(gid));
         }
         // After chown, which clears set-id bits.
-        fchmod(out, Mode::from_raw_mode(seen.mode & 0o7777))?;
+        out.set_permissions(std::fs::Permissions::from_mode(seen.mode & 0o7777))?;
         let now = fstat(out)?;
         if (now.st_uid, now.st_gid) != (seen.uid, seen.gid) {
             peringatan.push(
