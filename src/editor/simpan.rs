@@ -494,6 +494,38 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_replaced_in_the_instant_before_the_exchange_is_put_back() {
+        let dir = scratch("tukar");
+        let real = dir.join("bab/a.toml");
+        std::fs::write(&real, "lama").unwrap();
+        let (disk, seen, _) = baca(&real).unwrap();
+        // Another program renames its own file over, after the last compare.
+        let theirs = dir.join("bab/milik-lain");
+        std::fs::write(&theirs, "milik lain").unwrap();
+        std::fs::rename(&theirs, &real).unwrap();
+        let (tmp, mut out) = sementara(&real).unwrap();
+        out.write_all(b"baru").unwrap();
+        let e = ganti(&tmp, &real, &disk, &seen).err();
+        assert!(
+            matches!(e, Some(Gagal::Berubah(ref t)) if t == "milik lain"),
+            "{e:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "milik lain");
+        assert!(!tmp.exists());
+        // Written in place after the compare: the same file, other contents.
+        std::fs::write(&real, "lama").unwrap();
+        let (disk, seen, _) = baca(&real).unwrap();
+        std::fs::write(&real, "ditulis di tempat").unwrap();
+        let (tmp, mut out) = sementara(&real).unwrap();
+        out.write_all(b"baru").unwrap();
+        let e = ganti(&tmp, &real, &disk, &seen).err();
+        assert!(matches!(e, Some(Gagal::Berubah(_))), "{e:?}");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "ditulis di tempat");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn stale_temporaries_are_removed_and_nothing_else() {
         let dir = scratch("bersih");
