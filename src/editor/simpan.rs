@@ -351,9 +351,10 @@ fn sync_folder(dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Removes the temporary files a crash left below the catalogue at `root` (sopan's
-/// one pattern, [`crate::output::is_temporary`]), under the save lock so no save in
-/// progress loses its file. Folder links are not followed. Returns how many.
+/// Removes the temporary files a crash left below the catalogue at `root`: sopan's one
+/// pattern ([`crate::output::is_temporary`]) for a `.toml` file (a PDF that `sopan
+/// build` is writing keeps its own), under the save lock so no save in progress loses
+/// its file. Folder links are not followed. Returns how many.
 pub fn bersihkan(root: &Path) -> usize {
     let folder = Folder::open(root, false).ok().flatten();
     let _kunci = folder.as_ref().and_then(|f| f.lock().ok());
@@ -371,7 +372,9 @@ pub fn bersihkan(root: &Path) -> usize {
             if kind.is_dir() {
                 stack.push(entry.path());
             } else if kind.is_file()
-                && name.to_str().is_some_and(crate::output::is_temporary)
+                && name
+                    .to_str()
+                    .is_some_and(|n| crate::output::is_temporary(n) && n.contains(".toml."))
                 && std::fs::remove_file(entry.path()).is_ok()
             {
                 removed += 1;
@@ -536,9 +539,11 @@ mod tests {
         std::fs::write(dir.join("bab/.a.toml.0123456789abcdef.tmp"), "x").unwrap();
         std::fs::write(dir.join("bab/a.toml"), "x").unwrap();
         std::fs::write(dir.join("bab/catatan.tmp"), "x").unwrap();
+        let pdf = dir.join("bab").join(crate::output::temporary_name("a.pdf"));
+        std::fs::write(&pdf, "x").unwrap();
         assert_eq!(bersihkan(&dir), 2);
         assert!(!stale.exists() && dir.join("bab/a.toml").exists());
-        assert!(dir.join("bab/catatan.tmp").exists());
+        assert!(dir.join("bab/catatan.tmp").exists() && pdf.exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
