@@ -201,6 +201,8 @@ impl Akun {
         let folder = super::folder::Folder::open(&self.root, true)
             .map_err(io)?
             .ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
+        // Under the save lock: a preview starting now leaves the temporary file alone.
+        let _kunci = folder.lock().map_err(io)?;
         folder
             .write(BERKAS, self.doc.to_string().as_bytes())
             .map_err(io)
