@@ -118,6 +118,7 @@ fn main() {
         host: "127.0.0.1".into(),
         port: 0,
         host_names: Vec::new(),
+        wajib_masuk: false,
         settings: Default::default(),
     })
     .expect("preview");

@@ -224,7 +224,8 @@ pub struct PenggunaArgs {
     /// Nama pengguna: huruf, angka, titik, - atau _ (untuk tambah dan hapus).
     #[arg(value_name = "NAMA", help_heading = "Argumen")]
     pub nama: Option<String>,
-    /// Folder katalog (tempat katalog.toml); bawaan: folder tempat perintah ini dijalankan.
+    /// Folder katalog yang dibuka dengan `sopan preview`; bawaan: folder tempat perintah
+    /// ini dijalankan.
     #[arg(
         long,
         value_name = "FOLDER",
@@ -248,7 +249,8 @@ pub enum PenggunaPerintah {
 /// `sopan riwayat`.
 #[derive(Debug, clap::Args)]
 pub struct RiwayatArgs {
-    /// Folder katalog (tempat katalog.toml); bawaan: folder tempat perintah ini dijalankan.
+    /// Folder katalog yang dibuka dengan `sopan preview`; bawaan: folder tempat perintah
+    /// ini dijalankan.
     #[arg(
         value_name = "FOLDER",
         default_value = ".",
@@ -352,6 +354,10 @@ pub struct PreviewArgs {
     /// dibuka dengan nama, bukan alamat IP; boleh diulang.
     #[arg(long = "nama-host", value_name = "NAMA")]
     pub host_names: Vec<String>,
+    /// Mengubah SOP perlu masuk dengan akun, juga dari komputer ini (untuk komputer
+    /// bersama dan terminal server, yang dipakai banyak orang).
+    #[arg(long = "wajib-masuk")]
+    pub wajib_masuk: bool,
 }
 
 /// How many SOPs are typeset at once (`build`, `book`).

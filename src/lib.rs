@@ -28,11 +28,20 @@ pub mod waktu;
 /// An I/O error in words a clerk understands.
 pub fn io_error_id(err: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
+    // sopan's own refusals carry their sentence.
+    if err.raw_os_error().is_none()
+        && let Some(own) = err.get_ref()
+    {
+        return own.to_string();
+    }
     match err.kind() {
         NotFound => "berkas atau folder tidak ditemukan".into(),
         PermissionDenied => "tidak ada izin".into(),
         AlreadyExists => "sudah ada".into(),
         IsADirectory => "itu sebuah folder, bukan berkas".into(),
+        StorageFull | QuotaExceeded => "disk penuh".into(),
+        ReadOnlyFilesystem => "disk atau folder ini hanya dapat dibaca".into(),
+        FileTooLarge => "berkas terlalu besar untuk disk ini".into(),
         _ => err.to_string(),
     }
 }

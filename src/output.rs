@@ -44,14 +44,37 @@ pub fn write_new(path: &Path, data: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// A new file `.NAME.RANDOM.tmp` in `dir`, created only if nothing has that name yet.
-fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// The name of a temporary file written for `name`: `.NAME.sopan-RANDOM.tmp`, one
+/// pattern for everything sopan writes whole ([`is_temporary`]), so a file a crash
+/// left behind can be found and removed.
+pub fn temporary_name(name: &str) -> String {
     use std::hash::{BuildHasher, RandomState};
+    // std seeds every RandomState from the operating system's random source.
+    let random = RandomState::new().hash_one(std::process::id());
+    format!(".{name}.sopan-{random:016x}.tmp")
+}
+
+/// Whether `name` is a temporary file of [`temporary_name`] (or of sopan before it
+/// had one pattern: `.NAME.RANDOM.tmp`).
+pub fn is_temporary(name: &str) -> bool {
+    let Some(rest) = name.strip_suffix(".tmp") else {
+        return false;
+    };
+    let Some((head, random)) = rest.rsplit_once('.') else {
+        return false;
+    };
+    let random = random.strip_prefix("sopan-").unwrap_or(random);
+    name.starts_with('.')
+        && head.len() > 1
+        && random.len() == 16
+        && random.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A new file [`temporary_name`] in `dir`, created only if nothing has that name yet.
+fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     let mut last = None;
-    for attempt in 0u32..16 {
-        // std seeds every RandomState from the operating system's random source.
-        let random = RandomState::new().hash_one((std::process::id(), attempt));
-        let tmp = dir.join(format!(".{name}.{random:016x}.tmp"));
+    for _ in 0u32..16 {
+        let tmp = dir.join(temporary_name(name));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -310,6 +333,19 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, ["a.pdf"], "only the target is left");
+        let tmp = temporary_name("lakip.toml");
+        assert!(
+            tmp.starts_with(".lakip.toml.sopan-") && is_temporary(&tmp),
+            "{tmp}"
+        );
+        assert!(is_temporary(".lakip.toml.0123456789abcdef.tmp"));
+        for other in [
+            "lakip.toml",
+            ".lakip.toml.tmp",
+            "x.sopan-0123456789abcdef.tmp",
+        ] {
+            assert!(!is_temporary(other), "{other}");
+        }
         let inputs = [dir.join("b.toml"), dir.join("a.pdf")];
         let spelled = dir.join(".").join("a.pdf");
         assert!(refuse_extension(Path::new("a.PDF"), "pdf").is_ok());

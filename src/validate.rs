@@ -131,14 +131,14 @@ pub fn load_with(
     let root = source::catalogue_root(path, &chain);
     let mut files = Vec::new();
     for file in chain.iter().map(PathBuf::as_path) {
-        match source::read(file, sources) {
+        match source::read(file, &root, sources) {
             Ok(ix) => files.push(ix),
             Err(d) => diags.push(d),
         }
     }
     match draft {
         Some(text) => files.push(sources.add(path, text)),
-        None => match source::read(path, sources) {
+        None => match source::read(path, &root, sources) {
             Ok(ix) => files.push(ix),
             Err(d) => diags.push(d),
         },
@@ -527,11 +527,7 @@ impl Validator<'_> {
                 return None;
             }
         };
-        let inside = self
-            .root
-            .canonicalize()
-            .map(|r| canonical.starts_with(r))
-            .unwrap_or(false);
+        let inside = source::file::real_inside(&canonical, &self.root).is_ok();
         if !inside {
             self.diags.push(err(
                 format!("gambar \"{name}\" berada di luar folder katalog"),

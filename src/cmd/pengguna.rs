@@ -8,7 +8,8 @@ use sopan::editor::akun::Akun;
 
 /// `sopan pengguna`.
 pub fn run(args: &PenggunaArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    let root = sopan::review::catalogue_folder(&args.katalog.join("sop.toml"));
+    // The folder a preview opens: its own `.sopan`, never a parent's.
+    let root = args.katalog.clone();
     let mut akun = match Akun::open(&root) {
         Ok(a) => a,
         Err(e) => {

@@ -19,6 +19,7 @@ pub fn run(
         host: args.host.clone(),
         port: args.port,
         host_names: args.host_names.clone(),
+        wajib_masuk: args.wajib_masuk,
         settings: settings.clone(),
     };
     let server = match preview::start(&options) {
@@ -33,6 +34,26 @@ pub fn run(
             err,
             "peringatan: pratinjau juga dapat dibuka dari komputer lain di jaringan ({})",
             server.addr()
+        );
+    }
+    if let Some(akun) = server.akun() {
+        let _ = writeln!(
+            out,
+            "Mengubah SOP perlu masuk; akun dibaca dari {}",
+            sopan::diag::display_path(&akun)
+        );
+        if !sopan::editor::akun::Akun::open(server.folder()).is_ok_and(|a| a.any()) {
+            let _ = writeln!(
+                err,
+                "peringatan: belum ada akun; buat dengan: sopan pengguna tambah NAMA --katalog FOLDER"
+            );
+        }
+    }
+    if server.sisa_dihapus() > 0 {
+        let _ = writeln!(
+            out,
+            "{} berkas sementara dari penyimpanan yang terputus dihapus.",
+            server.sisa_dihapus()
         );
     }
     let _ = writeln!(out, "Pratinjau: {}", server.url());

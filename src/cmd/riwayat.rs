@@ -8,7 +8,8 @@ use sopan::editor::riwayat;
 
 /// `sopan riwayat`.
 pub fn run(args: &RiwayatArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
-    let root = sopan::review::catalogue_folder(&args.folder.join("sop.toml"));
+    // The folder a preview opens: its own `.sopan`, never a parent's.
+    let root = args.folder.clone();
     match riwayat::read(&root) {
         Ok(list) if list.is_empty() => {
             let _ = writeln!(out, "Belum ada penyimpanan dari formulir pratinjau.");

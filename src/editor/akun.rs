@@ -9,7 +9,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use toml_edit::{DocumentMut, Item, Table};
 
 /// The folder in a catalogue that holds the editor's own files.
-pub const FOLDER: &str = ".sopan";
+pub const FOLDER: &str = super::folder::FOLDER;
+
+/// The largest accounts file read.
+const MAKS: u64 = 1024 * 1024;
 
 /// The accounts file, in [`FOLDER`].
 pub const BERKAS: &str = "pengguna.toml";
@@ -72,27 +75,36 @@ impl std::fmt::Display for AkunError {
 
 /// The accounts of one catalogue.
 pub struct Akun {
+    root: PathBuf,
     path: PathBuf,
     doc: DocumentMut,
 }
 
 impl Akun {
-    /// Reads the accounts of the catalogue at `root` (none when the file is missing).
+    /// Reads the accounts of the catalogue at `root` (none when the file is missing):
+    /// only a regular file of the catalogue's own `.sopan` folder is read
+    /// ([`super::folder`]).
     pub fn open(root: &Path) -> Result<Self, AkunError> {
         let path = path(root);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                "# Akun penyunting `sopan preview` di server kantor.\n\
-                 # Kelola dengan `sopan pengguna`; jangan disunting dengan tangan.\n"
-                    .to_string()
-            }
-            Err(e) => return Err(AkunError::Io(path, e)),
+        let io = |e| AkunError::Io(path.clone(), e);
+        let data = match super::folder::Folder::open(root, false).map_err(io)? {
+            Some(folder) => folder.read(BERKAS, MAKS).map_err(io)?,
+            None => None,
+        };
+        let text = match data {
+            Some(bytes) => String::from_utf8(bytes).map_err(|_| AkunError::Rusak(path.clone()))?,
+            None => "# Akun penyunting `sopan preview` di server kantor.\n\
+                     # Kelola dengan `sopan pengguna`; jangan disunting dengan tangan.\n"
+                .to_string(),
         };
         let doc = text
             .parse::<DocumentMut>()
             .map_err(|_| AkunError::Rusak(path.clone()))?;
-        Ok(Self { path, doc })
+        Ok(Self {
+            root: root.to_path_buf(),
+            path,
+            doc,
+        })
     }
 
     fn users(&self) -> Option<&Table> {
@@ -177,12 +189,23 @@ impl Akun {
         }
     }
 
-    /// Writes the accounts back, atomically.
+    /// The accounts file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the accounts back, atomically, readable by the server's user only (0600,
+    /// in a 0700 `.sopan`).
     pub fn save(&self) -> Result<(), AkunError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| AkunError::Io(dir.to_path_buf(), e))?;
-        crate::output::write_atomic(&self.path, self.doc.to_string().as_bytes())
-            .map_err(|e| AkunError::Io(self.path.clone(), e))
+        let io = |e| AkunError::Io(self.path.clone(), e);
+        let folder = super::folder::Folder::open(&self.root, true)
+            .map_err(io)?
+            .ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
+        // Under the save lock: a preview starting now leaves the temporary file alone.
+        let _kunci = folder.lock().map_err(io)?;
+        folder
+            .write(BERKAS, self.doc.to_string().as_bytes())
+            .map_err(io)
     }
 }
 

@@ -5,8 +5,10 @@
 pub mod akun;
 pub mod apply;
 pub mod fields;
+pub mod folder;
 pub mod form;
 pub mod riwayat;
+pub mod simpan;
 
 pub use form::Form;
 

@@ -2,11 +2,11 @@
 //! `.sopan/riwayat.jsonl` in the catalogue (who, when, which file, what changed),
 //! printed by `sopan riwayat`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::folder::Folder;
 use super::form::{Form, GRID, Langkah};
 
 /// The history file, in [`super::akun::FOLDER`].
@@ -30,33 +30,37 @@ pub struct Catatan {
     pub ringkasan: String,
 }
 
+/// The largest history read: some 300,000 saves.
+const MAKS: u64 = 64 * 1024 * 1024;
+
 /// Appends `catatan` to the history of the catalogue at `root`.
 pub fn append(root: &Path, catatan: &Catatan) -> std::io::Result<()> {
-    let path = path(root);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+    let folder = Folder::open(root, true)?.ok_or(std::io::ErrorKind::NotFound)?;
+    append_to(&folder, catatan)
+}
+
+/// Appends `catatan` to the history in the catalogue's `.sopan` folder: a regular file
+/// there, never a link ([`super::folder`]).
+pub fn append_to(folder: &Folder, catatan: &Catatan) -> std::io::Result<()> {
     let mut line = serde_json::to_string(catatan).map_err(std::io::Error::other)?;
     line.push('\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)?;
     // One write per line, so lines of two saves never interleave.
-    file.write_all(line.as_bytes())
+    folder.append(BERKAS, line.as_bytes())
 }
 
 /// The saves recorded for the catalogue at `root`, oldest first; unreadable lines are
 /// skipped.
 pub fn read(root: &Path) -> std::io::Result<Vec<Catatan>> {
-    match std::fs::read_to_string(path(root)) {
-        Ok(text) => Ok(text
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
+    let Some(folder) = Folder::open(root, false)? else {
+        return Ok(Vec::new());
+    };
+    let Some(data) = folder.read(BERKAS, MAKS)? else {
+        return Ok(Vec::new());
+    };
+    Ok(String::from_utf8_lossy(&data)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect())
 }
 
 /// What changed between two forms, in a few words: "nama; langkah 3 (kegiatan);
@@ -199,6 +203,7 @@ mod tests {
     fn history_lines_append_and_read_back() {
         let dir = std::env::temp_dir().join(format!("sopan-riwayat-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
         let c = Catatan {
             waktu: now(),
             pengguna: "sari".into(),

@@ -484,9 +484,19 @@ pub fn input_hash(loaded: &Loaded, settings: &Settings) -> std::io::Result<Strin
             .unwrap_or_default()
             .as_bytes(),
     );
-    h.part(&std::fs::read(file)?);
-    for katalog in source::katalog_chain(file) {
-        h.part(&std::fs::read(katalog)?);
+    let chain = source::katalog_chain(file);
+    let root = source::catalogue_root(file, &chain);
+    h.part(&source::file::read_inside(
+        file,
+        &root,
+        source::file::SOP_MAKS,
+    )?);
+    for katalog in chain {
+        h.part(&source::file::read_inside(
+            &katalog,
+            &root,
+            source::file::SOP_MAKS,
+        )?);
     }
     for image in [&sop.instansi.logo, &sop.pengesahan.ttd] {
         match image {

@@ -38,6 +38,8 @@ pub struct Entry {
     pub id: String,
     /// The file.
     pub path: PathBuf,
+    /// Its real path (links followed): a save through a link changes this file.
+    pub real: PathBuf,
     /// Nomor SOP, from the last good render or read leniently from the file.
     pub nomor: String,
     /// Nama SOP, likewise.
@@ -130,6 +132,7 @@ impl Catalogue {
         self.entries.entry(id.clone()).or_insert(Entry {
             id: id.clone(),
             path: path.to_path_buf(),
+            real: path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
             nomor,
             nama,
             version: 0,
@@ -170,14 +173,25 @@ impl Catalogue {
                 .map(|e| e.path.clone())
                 .collect();
         }
+        // A file saved through a link inside the catalogue: the link's SOP changed.
+        let real = changed.canonicalize().ok();
+        let through: Vec<PathBuf> = self
+            .entries
+            .values()
+            .filter(|e| e.path != changed && real.as_deref() == Some(e.real.as_path()))
+            .map(|e| e.path.clone())
+            .collect();
         if let Some(single) = &self.single {
-            return if single == changed {
-                vec![changed.to_path_buf()]
+            return if single == changed || !through.is_empty() {
+                vec![single.clone()]
             } else {
                 Vec::new()
             };
         }
         let known = self.entries.values().any(|e| e.path == changed);
+        if !known && !through.is_empty() {
+            return through;
+        }
         let hidden = changed
             .strip_prefix(&self.folder)
             .map(|rel| {
@@ -188,7 +202,9 @@ impl Catalogue {
             })
             .unwrap_or(true);
         if known || (!hidden && changed.is_file() && self.add(changed).is_some()) {
-            vec![changed.to_path_buf()]
+            let mut files = vec![changed.to_path_buf()];
+            files.extend(through);
+            files
         } else {
             Vec::new()
         }
@@ -251,7 +267,7 @@ pub fn spawn_renderer(
                 .values()
                 .map(|e| e.path.clone())
                 .collect();
-            render_batch(&shared, first, &broadcast, &settings);
+            render_batch(&shared, first, &broadcast, &settings, true);
             loop {
                 let Ok(changed) = changes.recv() else { return };
                 let mut batch = BTreeSet::from([changed]);
@@ -283,26 +299,95 @@ pub fn spawn_renderer(
                 if removed {
                     broadcast.send("{\"sop\":null}".into());
                 }
-                render_batch(&shared, files.into_iter().collect(), &broadcast, &settings);
+                render_batch(
+                    &shared,
+                    files.into_iter().collect(),
+                    &broadcast,
+                    &settings,
+                    false,
+                );
             }
         })
 }
 
-/// Renders `files` one by one, publishing each result as soon as it is ready.
-fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast, settings: &Settings) {
+/// Renders `files` one by one, publishing each result as soon as it is ready. The first
+/// render after start (`first`) skips a file a request already had rendered
+/// ([`render_now`]).
+fn render_batch(
+    shared: &Shared,
+    files: Vec<PathBuf>,
+    broadcast: &Broadcast,
+    settings: &Settings,
+    first: bool,
+) {
     if files.is_empty() {
         return;
     }
     let watch_root = lock(shared).watch_root.clone();
     let names = review::catalogue_names(&watch_root);
     for path in files {
-        let outcome = render_file(&path, settings);
+        if first && !lock(shared).entry_mut(&path).is_some_and(|e| e.pending) {
+            continue;
+        }
+        publish(
+            shared,
+            &path,
+            render_file(&path, settings),
+            &names,
+            broadcast,
+            false,
+        );
+    }
+}
+
+/// Renders the SOP `id` at once when its first render is still to come, so that a
+/// page image or the PDF asked for right after start is there (the render thread
+/// would reach it only after the SOPs before it). True when it has a good render.
+pub fn render_now(shared: &Shared, id: &str, broadcast: &Broadcast, settings: &Settings) -> bool {
+    let (path, watch_root) = {
+        let cat = lock(shared);
+        match cat.entries.get(id) {
+            Some(e) if e.pending => (e.path.clone(), cat.watch_root.clone()),
+            Some(e) => return e.good.is_some(),
+            None => return false,
+        }
+    };
+    let names = review::catalogue_names(&watch_root);
+    publish(
+        shared,
+        &path,
+        render_file(&path, settings),
+        &names,
+        broadcast,
+        true,
+    );
+    lock(shared)
+        .entries
+        .get(id)
+        .is_some_and(|e| e.good.is_some())
+}
+
+/// Stores the render of the file at `path` in its entry and tells open pages. With
+/// `if_pending`, only when no render has been stored since start.
+fn publish(
+    shared: &Shared,
+    path: &Path,
+    outcome: Result<(Good, String), String>,
+    names: &[String],
+    broadcast: &Broadcast,
+    if_pending: bool,
+) {
+    let path = path.to_path_buf();
+    {
         // Typst's memo caches grow with every edit; keep memory flat over hours.
         typst::comemo::evict(10);
         let mut cat = lock(shared);
+        if if_pending && !cat.entry_mut(&path).is_some_and(|e| e.pending) {
+            return;
+        }
         let version = cat.bump();
         let Some(entry) = cat.entry_mut(&path) else {
-            continue;
+            return;
         };
         entry.version = version;
         entry.pending = false;
@@ -310,7 +395,7 @@ fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast, set
             Ok((good, warnings)) => {
                 entry.nomor = good.sop.nomor.clone();
                 entry.nama = good.sop.nama.clone();
-                entry.review = review::review(&good.sop, &names);
+                entry.review = review::review(&good.sop, names);
                 entry.good = Some(good);
                 entry.errors = None;
                 entry.warnings = warnings;
@@ -324,7 +409,7 @@ fn render_batch(shared: &Shared, files: Vec<PathBuf>, broadcast: &Broadcast, set
             }
         }
         let id = entry.id.clone();
-        cat.review_all(&names);
+        cat.review_all(names);
         drop(cat);
         broadcast.send(format!(
             "{{\"sop\":{},\"versi\":{version}}}",

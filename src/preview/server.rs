@@ -43,6 +43,9 @@ pub struct Options {
     pub port: u16,
     /// Host names (besides IP addresses) a server on the network answers to.
     pub host_names: Vec<String>,
+    /// Whether editing needs a login on loopback too (`--wajib-masuk`): a shared PC or
+    /// a terminal server, whose loopback every user of the computer reaches.
+    pub wajib_masuk: bool,
     /// What the environment decides for every SOP rendered.
     pub settings: crate::pipeline::Settings,
 }
@@ -79,6 +82,12 @@ impl Broadcast {
 /// A running preview.
 pub struct Preview {
     addr: SocketAddr,
+    /// The previewed folder, whose `.sopan` the preview uses.
+    folder: PathBuf,
+    /// Whether editing needs a login.
+    login: bool,
+    /// Temporary files of interrupted saves removed at start.
+    sisa: usize,
     stopping: Arc<AtomicBool>,
     broadcast: Broadcast,
     shared: Shared,
@@ -136,6 +145,10 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         .local_addr()
         .map_err(|e| StartError::Listen(format!("alamat server tidak dikenal: {e}")))?;
     let watch_root = catalogue.watch_root.clone();
+    // The catalogue's own `.sopan` (accounts, history, save lock) is the previewed
+    // folder's, never a parent's.
+    let folder = catalogue.folder.clone();
+    let sisa = crate::editor::simpan::bersihkan(&folder);
     let shared: Shared = Arc::new(Mutex::new(catalogue));
     let broadcast = Broadcast::default();
 
@@ -154,13 +167,15 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
     )
     .map_err(|e| StartError::Path(format!("tidak dapat memulai: {e}")))?;
 
+    let guard = Guard::new(
+        ip.is_loopback() && !options.wajib_masuk,
+        folder.clone(),
+        options.host_names.clone(),
+    );
+    let login = guard.needs_login();
     let site = Site {
-        guard: Arc::new(Guard::new(
-            ip.is_loopback(),
-            watch_root.clone(),
-            options.host_names.clone(),
-        )),
-        root: watch_root,
+        guard: Arc::new(guard),
+        root: folder.clone(),
         settings: options.settings.clone(),
         shared: shared.clone(),
         broadcast: broadcast.clone(),
@@ -171,6 +186,9 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         .map_err(|e| StartError::Listen(format!("tidak dapat memulai: {e}")))?;
     Ok(Preview {
         addr,
+        folder,
+        login,
+        sisa,
         stopping,
         broadcast,
         shared,
@@ -224,6 +242,22 @@ impl Preview {
         self.addr
     }
 
+    /// The previewed folder, whose `.sopan` holds the accounts, the history and the
+    /// save lock.
+    pub fn folder(&self) -> &std::path::Path {
+        &self.folder
+    }
+
+    /// The accounts file logins are checked against, when editing needs a login.
+    pub fn akun(&self) -> Option<PathBuf> {
+        self.login.then(|| crate::editor::akun::path(&self.folder))
+    }
+
+    /// How many temporary files of interrupted saves were removed at start.
+    pub fn sisa_dihapus(&self) -> usize {
+        self.sisa
+    }
+
     /// The address to open in a browser: the SOP's page when one file is previewed.
     pub fn url(&self) -> String {
         let host = match self.addr.ip() {
@@ -270,7 +304,8 @@ impl Preview {
 struct Site {
     /// Who may edit: sessions on a network, this computer on loopback.
     guard: Arc<Guard>,
-    /// The catalogue's top folder: its accounts and its history.
+    /// The previewed folder: its `.sopan` holds the accounts, the history and the save
+    /// lock, and saves stay inside it.
     root: PathBuf,
     settings: crate::pipeline::Settings,
     shared: Shared,
@@ -633,9 +668,11 @@ impl Site {
                 sunting::body(body).map_or_else(|e| e, |k| sunting::draf(path, k, &self.settings))
             }),
             Page::Simpan(id) => self.with_file(&id, |path| {
+                // The history names the file below the catalogue: its id.
+                let berkas = format!("{id}.toml");
                 sunting::body(body).map_or_else(
                     |e| e,
-                    |k| sunting::simpan(path, &self.root, k, &who.pengguna),
+                    |k| sunting::simpan(path, &self.root, &berkas, k, &who.pengguna),
                 )
             }),
             Page::Baru => self.new_sop(body),
@@ -759,7 +796,13 @@ impl Site {
                 if self.editor(head).is_none() {
                     return Reply::json(sunting::pesan(401, "Masuk dulu untuk mengubah SOP."));
                 }
-                return Reply::json(self.with_file(&id, |p| sunting::formulir(p, &self.settings)));
+                return Reply::json(
+                    self.with_file(&id, |p| sunting::formulir(p, &self.root, &self.settings)),
+                );
+            }
+            // Right after start: rendered now rather than answered 404.
+            Page::PageSvg(ref id, _) | Page::Pdf(ref id) => {
+                catalogue::render_now(&self.shared, id, &self.broadcast, &self.settings);
             }
             _ => {}
         }

@@ -3,19 +3,15 @@
 //! answer is JSON; the page script ([`super::html::EDITOR_SCRIPT`]) draws the form.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::editor::simpan::{self, Gagal};
 use crate::editor::{self, Form, fields, riwayat};
 use crate::pipeline::{self, Settings};
 use crate::source::file;
 use crate::typeset;
-
-/// One save at a time: the check that the file is unchanged and the write belong
-/// together.
-static SAVING: Mutex<()> = Mutex::new(());
 
 /// An answer: HTTP status and JSON body.
 pub type Answer = (u16, Value);
@@ -42,10 +38,12 @@ pub fn pesan(status: u16, text: impl Into<String>) -> Answer {
     (status, json!({ "pesan": text.into() }))
 }
 
-/// The form of the SOP at `path`, with the text it was read from.
-pub fn formulir(path: &Path, settings: &Settings) -> Answer {
-    let text = match file::read_text(path, file::SOP_MAKS) {
+/// The form of the SOP at `path` of the catalogue at `root`, with the text it was read
+/// from; a file whose real path leaves the catalogue is named, never shown.
+pub fn formulir(path: &Path, root: &Path, settings: &Settings) -> Answer {
+    let text = match file::read_text_inside(path, root, file::SOP_MAKS) {
         Ok(t) => t,
+        Err(e) if file::is_luar(&e) => return pesan(403, file::Luar.to_string()),
         Err(e) => {
             return pesan(
                 500,
@@ -112,60 +110,67 @@ pub fn draf(path: &Path, kiriman: Kiriman, settings: &Settings) -> Answer {
     )
 }
 
-/// Saves the form into the SOP at `path`, unless the file changed since the form was
-/// loaded: then 409 with what changed. `root` is the catalogue, whose history gets a
-/// line; `who` is written in it.
-pub fn simpan(path: &Path, root: &Path, kiriman: Kiriman, who: &str) -> Answer {
-    let _one = SAVING.lock().unwrap_or_else(|p| p.into_inner());
-    let disk = match file::read_text(path, file::SOP_MAKS) {
-        Ok(t) => t,
-        Err(e) => {
+/// Saves the form into the SOP at `path` ([`simpan::simpan`]), unless the file changed
+/// since the form was loaded: then 409 with what changed. `root` is the catalogue,
+/// whose history gets a line naming `berkas` (the file below the catalogue) and `who`.
+pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &str) -> Answer {
+    let form = &kiriman.form;
+    let saved = match simpan::simpan(path, root, &kiriman.dasar, |disk| editor::write(disk, form)) {
+        Ok(s) => s,
+        Err(Gagal::Berubah(disk)) => {
+            let beda = perbedaan(&kiriman.dasar, &disk);
+            return (
+                409,
+                json!({
+                    "pesan": "Berkas ini sudah diubah orang lain (atau di penyunting teks) sejak \
+                              formulir dimuat. Perubahan Anda belum disimpan.",
+                    "beda": beda,
+                    "dasar": disk,
+                }),
+            );
+        }
+        Err(Gagal::HanyaBaca) => return pesan(403, simpan::HANYA_BACA),
+        Err(Gagal::Luar) => return pesan(403, file::Luar.to_string()),
+        Err(Gagal::BukanToml) => {
+            return pesan(
+                422,
+                "berkas ini bukan TOML; perbaiki dulu dengan penyunting teks",
+            );
+        }
+        Err(Gagal::Baca(e)) => {
             return pesan(
                 500,
                 format!("berkas tidak dapat dibaca: {}", crate::io_error_id(&e)),
             );
         }
+        Err(Gagal::Tulis(e)) => {
+            let status = match e.kind() {
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => 507,
+                _ => 500,
+            };
+            return pesan(status, simpan::pesan_tulis(&e));
+        }
     };
-    if disk != kiriman.dasar {
-        let beda = perbedaan(&kiriman.dasar, &disk);
-        return (
-            409,
-            json!({
-                "pesan": "Berkas ini sudah diubah orang lain (atau di penyunting teks) sejak \
-                          formulir dimuat. Perubahan Anda belum disimpan.",
-                "beda": beda,
-                "dasar": disk,
-            }),
-        );
+    if !saved.ditulis {
+        return (200, json!({ "tersimpan": false, "dasar": saved.teks }));
     }
-    let Some(text) = editor::write(&disk, &kiriman.form) else {
-        return pesan(
-            422,
-            "berkas ini bukan TOML; perbaiki dulu dengan penyunting teks",
-        );
-    };
-    if text == disk {
-        return (200, json!({ "tersimpan": false, "dasar": disk }));
-    }
-    if let Err(e) = crate::output::write_atomic(path, text.as_bytes()) {
-        return pesan(
-            500,
-            format!("tidak dapat menyimpan: {}", crate::io_error_id(&e)),
-        );
-    }
-    let old = editor::read(&disk).unwrap_or_default();
+    let old = editor::read(&saved.lama).unwrap_or_default();
     let catatan = riwayat::Catatan {
         waktu: riwayat::now(),
         pengguna: who.to_string(),
-        berkas: relative(path, root),
-        ringkasan: riwayat::ringkasan(&old, &kiriman.form),
+        berkas: berkas.to_string(),
+        ringkasan: riwayat::ringkasan(&old, form),
     };
-    let mut answer = json!({ "tersimpan": true, "dasar": text });
-    if let Err(e) = riwayat::append(root, &catatan) {
-        answer["peringatan"] = json!(format!(
+    let mut peringatan = saved.peringatan.clone();
+    if let Err(e) = riwayat::append_to(&saved.folder, &catatan) {
+        peringatan.push(format!(
             "tersimpan, tetapi riwayat tidak dapat ditulis: {}",
             crate::io_error_id(&e)
         ));
+    }
+    let mut answer = json!({ "tersimpan": true, "dasar": saved.teks });
+    if !peringatan.is_empty() {
+        answer["peringatan"] = json!(peringatan.join("; "));
     }
     (200, answer)
 }
@@ -190,14 +195,6 @@ pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
         }
     }
     out
-}
-
-/// The file's path below the catalogue, with `/`.
-fn relative(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// The text of a new SOP: every field the form shows, empty, status konsep.
@@ -262,6 +259,14 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
     if !dir.is_dir() {
         return Err(pesan(400, "folder itu tidak ada di katalog"));
     }
+    // A folder that is a link leading out of the catalogue is not the catalogue's.
+    let inside = dir.canonicalize().is_ok_and(|real| {
+        folder.canonicalize().is_ok_and(|top| real.starts_with(top))
+            && file::real_inside(&real, folder).is_ok()
+    });
+    if !inside {
+        return Err(pesan(400, "folder itu tidak ada di katalog"));
+    }
     let path = dir.join(format!("{berkas}.toml"));
     if path.exists() {
         return Err(pesan(
@@ -324,6 +329,33 @@ mod tests {
         ] {
             assert!(at(bab, berkas).is_err(), "{bab} {berkas}");
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_sop_is_never_made_in_a_folder_linked_out_of_the_catalogue() {
+        let dir = std::env::temp_dir().join(format!("sopan-baru-tautan-{}", std::process::id()));
+        let outside = std::env::temp_dir().join(format!("sopan-baru-luar-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("bab")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("keluar")).unwrap();
+        std::os::unix::fs::symlink(dir.join("bab"), dir.join("sama")).unwrap();
+        let at = |bab: &str| {
+            tempat_baru(
+                &dir,
+                &Baru {
+                    bab: bab.into(),
+                    berkas: "x".into(),
+                },
+            )
+        };
+        assert!(at("keluar").is_err());
+        assert!(!outside.join("x.toml").exists());
+        // A link to a folder inside the catalogue stays usable.
+        assert!(at("sama").is_ok());
+        let _ = std::fs::remove_dir_all(&outside);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

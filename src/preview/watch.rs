@@ -1,11 +1,13 @@
 //! Watching the catalogue folder: every saved, created or removed SOP or katalog
-//! (`.toml`), image or template is sent to the render thread.
+//! (`.toml`), image or template is sent to the render thread. Links to folders are not
+//! followed (a link to `/` would add a watch for every folder of the computer), as
+//! the catalogue's SOP files are found without following them.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 
 use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{Config, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// Whether a change to `path` can change a rendered SOP: SOP and katalog files,
 /// images (logo, signature) and templates.
@@ -22,7 +24,7 @@ pub fn watched(path: &Path) -> bool {
 
 /// Watches `root` recursively; dropping the watcher stops it.
 pub fn watch(root: &Path, changes: Sender<PathBuf>) -> notify::Result<RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+    let handler = move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
         let relevant = match event.kind {
             EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
@@ -38,7 +40,9 @@ pub fn watch(root: &Path, changes: Sender<PathBuf>) -> notify::Result<Recommende
                 let _ = changes.send(path);
             }
         }
-    })?;
+    };
+    let config = Config::default().with_follow_symlinks(false);
+    let mut watcher = RecommendedWatcher::new(handler, config)?;
     watcher.watch(root, RecursiveMode::Recursive)?;
     Ok(watcher)
 }

@@ -1,9 +1,9 @@
 //! Reading the files an SOP names, carefully: only regular files (a FIFO or a device
-//! would hang the read), never more bytes than a limit, and text decoded the way
-//! Windows programs save it.
+//! would hang the read), never more bytes than a limit, never a file whose real path
+//! leaves the catalogue, and text decoded the way Windows programs save it.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The largest SOP or katalog.toml file: a long SOP is about 20 KB.
 pub const SOP_MAKS: u64 = 1024 * 1024;
@@ -18,27 +18,127 @@ pub const TEMPLATE_MAKS: u64 = 1024 * 1024;
 /// device, a bigger file) is refused before its contents are read, with an error whose
 /// text is an Indonesian sentence.
 pub fn read_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
+    read_open(open_regular(path, Follow::Yes)?, limit)
+}
+
+/// Whether opening a path follows a symbolic link in its last component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    /// Follow it (an SOP file may be a link inside its catalogue).
+    Yes,
+    /// Refuse it: the path must name the file itself.
+    No,
+}
+
+/// Opens a regular file for reading. The file is opened first and its type read from
+/// the open handle, so a FIFO swapped in after a check cannot hang the read: on Unix
+/// the open does not wait for a writer (`O_NONBLOCK`), and a FIFO, socket or device
+/// (`/dev/zero`) is refused before a byte is read.
+pub fn open_regular(path: &Path, follow: Follow) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut flags = OFlags::NONBLOCK | OFlags::NOCTTY;
+        if follow == Follow::No {
+            flags |= OFlags::NOFOLLOW;
+        }
+        options.custom_flags(flags.bits() as i32);
+    }
+    #[cfg(not(unix))]
+    if follow == Follow::No && std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(not_regular());
+    }
+    let file = options.open(path).map_err(|e| {
+        // ELOOP: the last component is a link and links are refused here.
+        if follow == Follow::No && e.raw_os_error() == Some(40) && cfg!(target_os = "linux") {
+            not_regular()
+        } else {
+            e
+        }
+    })?;
+    let meta = file.metadata()?;
     if meta.is_dir() {
         return Err(std::io::ErrorKind::IsADirectory.into());
     }
     if !meta.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "bukan berkas biasa (pipa, soket atau perangkat), sopan tidak membacanya",
-        ));
+        return Err(not_regular());
     }
-    if meta.len() > limit {
-        return Err(too_large(meta.len(), limit));
+    Ok(file)
+}
+
+/// Reads an opened regular file of at most `limit` bytes.
+pub fn read_open(file: std::fs::File, limit: u64) -> std::io::Result<Vec<u8>> {
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Err(too_large(len, limit));
     }
-    let file = std::fs::File::open(path)?;
-    let mut data = Vec::with_capacity(meta.len() as usize);
+    let mut data = Vec::with_capacity(len as usize);
     // The file may grow between the check and the read.
     file.take(limit + 1).read_to_end(&mut data)?;
     if data.len() as u64 > limit {
         return Err(too_large(data.len() as u64, limit));
     }
     Ok(data)
+}
+
+fn not_regular() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "bukan berkas biasa (pipa, soket, perangkat atau tautan), sopan tidak membacanya",
+    )
+}
+
+/// A file whose real path (links followed) leaves its catalogue, or lies in a hidden
+/// folder of it (`.sopan`, `.git`). It is named, never read.
+#[derive(Debug)]
+pub struct Luar;
+
+impl std::fmt::Display for Luar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "berkas ini tautan (symlink) ke tempat di luar folder katalog atau ke folder \
+             tersembunyinya, sopan tidak membacanya (salin berkas aslinya ke dalam folder \
+             katalog)",
+        )
+    }
+}
+
+impl std::error::Error for Luar {}
+
+/// The real path of `path` (every link followed), when it lies inside the folder `root`
+/// and not in a hidden folder of it; otherwise an error whose text is [`Luar`].
+pub fn real_inside(path: &Path, root: &Path) -> std::io::Result<PathBuf> {
+    let real = path.canonicalize()?;
+    let root = root.canonicalize()?;
+    let hidden = |rel: &Path| {
+        rel.components()
+            .any(|c| c.as_os_str().as_encoded_bytes().starts_with(b"."))
+    };
+    match real.strip_prefix(&root) {
+        Ok(rel) if !hidden(rel) => Ok(real),
+        _ => Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            Luar,
+        )),
+    }
+}
+
+/// Whether an error is [`real_inside`]'s refusal.
+pub fn is_luar(err: &std::io::Error) -> bool {
+    err.get_ref().is_some_and(|e| e.is::<Luar>())
+}
+
+/// Reads a file of the catalogue at `root`: [`real_inside`], then [`read_bytes`].
+pub fn read_inside(path: &Path, root: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_bytes(&real_inside(path, root)?, limit)
+}
+
+/// Reads a text file of the catalogue at `root`: [`read_inside`], then [`decode`].
+pub fn read_text_inside(path: &Path, root: &Path, limit: u64) -> std::io::Result<String> {
+    decode_io(read_inside(path, root, limit)?)
 }
 
 fn too_large(size: u64, limit: u64) -> std::io::Error {
@@ -171,7 +271,11 @@ pub fn decode(data: Vec<u8>) -> Result<String, NotText> {
 
 /// Reads a text file of at most `limit` bytes: [`read_bytes`], then [`decode`].
 pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
-    let data = read_bytes(path, limit)?;
+    decode_io(read_bytes(path, limit)?)
+}
+
+/// [`decode`], its refusal as an I/O error with the hint in brackets.
+fn decode_io(data: Vec<u8>) -> std::io::Result<String> {
     decode(data).map_err(|e| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -252,6 +356,40 @@ mod tests {
             let e = read_bytes(&fifo, 10).unwrap_err();
             assert!(e.to_string().contains("bukan berkas biasa"), "{e}");
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_linked_out_of_its_catalogue_or_into_sopan_is_never_read() {
+        let dir = std::env::temp_dir().join(format!("sopan-luar-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("katalog/.sopan")).unwrap();
+        std::fs::write(dir.join("rahasia.txt"), "rahasia").unwrap();
+        std::fs::write(dir.join("katalog/.sopan/pengguna.toml"), "hash").unwrap();
+        std::fs::write(dir.join("katalog/a.toml"), "nama = \"A\"").unwrap();
+        let root = dir.join("katalog");
+        let link = |name: &str, to: &str| {
+            std::os::unix::fs::symlink(to, root.join(name)).unwrap();
+            root.join(name)
+        };
+        let out = link("luar.toml", "../rahasia.txt");
+        let akun = link("akun.toml", ".sopan/pengguna.toml");
+        let inside = link("b.toml", "a.toml");
+        for refused in [&out, &akun] {
+            let e = read_text_inside(refused, &root, SOP_MAKS).unwrap_err();
+            assert!(is_luar(&e), "{e}");
+            assert!(e.to_string().contains("di luar folder katalog"), "{e}");
+        }
+        assert_eq!(
+            read_text_inside(&inside, &root, SOP_MAKS).unwrap(),
+            "nama = \"A\""
+        );
+        // A link refused where the path must name the file itself.
+        let e = open_regular(&inside, Follow::No).unwrap_err();
+        assert!(e.to_string().contains("bukan berkas biasa"), "{e}");
+        let e = read_bytes(Path::new("/dev/zero"), 10).unwrap_err();
+        assert!(e.to_string().contains("bukan berkas biasa"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -5,9 +5,11 @@
 
 use std::path::Path;
 
-/// The file's TOML table, if the whole file parses.
+/// The file's TOML table, if the whole file parses (a katalog.toml, which must not
+/// lead out of its own folder).
 pub fn table(path: &Path) -> Option<toml::Table> {
-    super::file::read_text(path, super::file::SOP_MAKS)
+    let folder = path.parent()?;
+    super::file::read_text_inside(path, folder, super::file::SOP_MAKS)
         .ok()?
         .parse()
         .ok()
@@ -35,9 +37,11 @@ pub fn top_level_text(text: &str, key: &str) -> Option<String> {
         })
 }
 
-/// The `nomor` and `nama` of an SOP file, each as far as it can be read.
+/// The `nomor` and `nama` of an SOP file, each as far as it can be read; nothing from a
+/// file whose real path leaves its catalogue.
 pub fn heading(path: &Path) -> (Option<String>, Option<String>) {
-    let Ok(text) = super::file::read_text(path, super::file::SOP_MAKS) else {
+    let root = super::catalogue_of(path);
+    let Ok(text) = super::file::read_text_inside(path, &root, super::file::SOP_MAKS) else {
         return (None, None);
     };
     (

@@ -92,6 +92,17 @@ fn names_the_catalogue(katalog: &Path) -> bool {
 
 /// The folder an SOP may read images from: the outermost catalogue above it, or its own folder.
 pub fn catalogue_root(sop: &Path, chain: &[PathBuf]) -> PathBuf {
+    let root = catalogue_root_as_named(sop, chain);
+    root.canonicalize().unwrap_or(root)
+}
+
+/// The catalogue folder of the SOP at `sop`, with its katalog chain found: a file's
+/// reads stay inside it ([`file::real_inside`]).
+pub fn catalogue_of(sop: &Path) -> PathBuf {
+    catalogue_root(sop, &katalog_chain(sop))
+}
+
+fn catalogue_root_as_named(sop: &Path, chain: &[PathBuf]) -> PathBuf {
     folder(
         chain
             .first()
@@ -108,9 +119,11 @@ fn folder(parent: Option<&Path>) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Reads a file into `sources`; a read failure is a diagnostic.
-pub fn read(path: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
-    let data = file::read_bytes(path, file::SOP_MAKS)
+/// Reads a file of the catalogue at `root` into `sources`; a read failure, or a file
+/// whose real path leaves the catalogue ([`file::real_inside`]), is a diagnostic that
+/// names the file and shows nothing of it.
+pub fn read(path: &Path, root: &Path, sources: &mut Sources) -> Result<FileIx, Diagnostic> {
+    let data = file::read_inside(path, root, file::SOP_MAKS)
         .map_err(|err| Diagnostic::general(io_gagal(Akses::Baca, path, &err).to_string()))?;
     match file::decode(data) {
         Ok(text) => Ok(sources.add(path, text)),

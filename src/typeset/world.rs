@@ -151,7 +151,9 @@ impl std::fmt::Display for TemplateError {
 /// Other files in those folders are ignored.
 pub fn templates_for(sop: &Path) -> Result<Templates, TemplateError> {
     let mut templates = embedded_templates();
-    for katalog in crate::source::katalog_chain(sop) {
+    let chain = crate::source::katalog_chain(sop);
+    let root = crate::source::catalogue_root(sop, &chain);
+    for katalog in chain {
         let Some(dir) = katalog.parent() else {
             continue;
         };
@@ -162,8 +164,12 @@ pub fn templates_for(sop: &Path) -> Result<Templates, TemplateError> {
         for (name, text) in &mut templates {
             let path = dir.join(name.as_str());
             if path.is_file() {
-                *text = crate::source::file::read_text(&path, crate::source::file::TEMPLATE_MAKS)
-                    .map_err(|error| TemplateError { path, error })?;
+                *text = crate::source::file::read_text_inside(
+                    &path,
+                    &root,
+                    crate::source::file::TEMPLATE_MAKS,
+                )
+                .map_err(|error| TemplateError { path, error })?;
             }
         }
     }

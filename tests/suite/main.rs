@@ -7,6 +7,7 @@
 mod common;
 
 mod arsip;
+mod berkas;
 mod buku;
 mod examples;
 mod fixtures;

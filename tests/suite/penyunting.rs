@@ -263,6 +263,7 @@ fn office(dir: &Path) -> preview::Preview {
         host: "0.0.0.0".into(),
         port: 0,
         host_names: vec!["sop.dinas.local".into()],
+        wajib_masuk: false,
         settings: Default::default(),
     })
     .expect("preview starts")

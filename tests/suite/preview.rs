@@ -32,6 +32,7 @@ pub(crate) fn start(path: &Path) -> Preview {
         host: "127.0.0.1".into(),
         port: 0,
         host_names: Vec::new(),
+        wajib_masuk: false,
         settings: Default::default(),
     })
     .expect("preview starts")
@@ -451,6 +452,7 @@ fn starting_on_a_missing_folder_says_so() {
         host: "127.0.0.1".into(),
         port: 0,
         host_names: Vec::new(),
+        wajib_masuk: false,
         settings: Default::default(),
     })
     .err()
