@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::grid;
+
 /// A date as printed on the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tanggal {
@@ -277,20 +279,29 @@ pub struct Gaya {
     pub jam_per_hari: Option<u32>,
 }
 
-/// The printed labels, overridable through `[label]`.
-pub const LABEL_BAWAAN: &[(&str, &str)] = &[
+/// The printed labels of the kop, before the grid's.
+const LABEL_KOP: &[(&str, &str)] = &[
     ("nomor_sop", "Nomor SOP"),
     ("tanggal_pembuatan", "Tanggal Pembuatan"),
     ("tanggal_revisi", "Tanggal Revisi"),
     ("tanggal_efektif", "Tanggal Efektif"),
     ("disahkan_oleh", "Disahkan oleh"),
     ("nama_sop", "Nama SOP"),
-    ("dasar_hukum", "DASAR HUKUM"),
-    ("kualifikasi_pelaksana", "KUALIFIKASI PELAKSANA"),
-    ("keterkaitan", "KETERKAITAN"),
-    ("peralatan", "PERALATAN/PERLENGKAPAN"),
-    ("peringatan", "PERINGATAN"),
-    ("pencatatan", "PENCATATAN DAN PENDATAAN"),
+];
+
+/// The grid's labels, from its table.
+const LABEL_GRID: [(&str, &str); grid::KOTAK.len()] = {
+    let mut out = [("", ""); grid::KOTAK.len()];
+    let mut i = 0;
+    while i < grid::KOTAK.len() {
+        out[i] = (grid::KOTAK[i].kunci, grid::KOTAK[i].label);
+        i += 1;
+    }
+    out
+};
+
+/// The printed labels of the flow tables and the footer.
+const LABEL_ALUR: &[(&str, &str)] = &[
     ("no", "No"),
     ("kegiatan", "Kegiatan"),
     ("pelaksana", "Pelaksana"),
@@ -305,6 +316,13 @@ pub const LABEL_BAWAAN: &[(&str, &str)] = &[
     ("lanjutan", "lanjutan"),
     ("selesai", "Selesai"),
 ];
+
+/// The printed labels, overridable through `[label]`: the kop's, the grid's, the flow
+/// tables'.
+pub const LABEL_BAWAAN: &[(&str, &str)] = &grid::sambung::<
+    _,
+    { LABEL_KOP.len() + grid::KOTAK.len() + LABEL_ALUR.len() },
+>(LABEL_KOP, &LABEL_GRID, LABEL_ALUR);
 
 /// Where a jump lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,18 +434,8 @@ pub struct Sop {
     pub instansi: Instansi,
     /// Signer.
     pub pengesahan: Pengesahan,
-    /// Dasar Hukum list.
-    pub dasar_hukum: Vec<String>,
-    /// Kualifikasi Pelaksana list.
-    pub kualifikasi_pelaksana: Vec<String>,
-    /// Keterkaitan list.
-    pub keterkaitan: Vec<String>,
-    /// Peralatan/Perlengkapan list.
-    pub peralatan: Vec<String>,
-    /// Peringatan (one or more paragraphs).
-    pub peringatan: Vec<String>,
-    /// Pencatatan dan Pendataan.
-    pub pencatatan: Vec<String>,
+    /// The boxes under the kop (Dasar Hukum, ...), as [`grid::KOTAK`] lists them.
+    pub grid: grid::Isi,
     /// Flow tables (one unless `[[prosedur]]` was used).
     pub prosedur: Vec<Prosedur>,
     /// Paper.

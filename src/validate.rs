@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::de::DeValue;
 
 use crate::diag::{Diagnostic, FileIx, Sources, closest};
+use crate::grid;
 use crate::model::*;
 use crate::schema;
 use crate::source::reader::{Table, Val};
@@ -246,17 +247,11 @@ impl Validator<'_> {
             }
         }
 
-        let list = |v: &mut Self, key: &str| {
-            own.get(key)
-                .map(|x| without_numbers(x.text_list(&mut v.diags)))
+        let grid = grid::Isi::new(|kotak| {
+            own.get(kotak.kunci)
+                .map(|x| without_numbers(x.text_list(&mut self.diags)))
                 .unwrap_or_default()
-        };
-        let dasar_hukum = list(self, "dasar_hukum");
-        let kualifikasi_pelaksana = list(self, "kualifikasi_pelaksana");
-        let keterkaitan = list(self, "keterkaitan");
-        let peralatan = list(self, "peralatan");
-        let peringatan = list(self, "peringatan");
-        let pencatatan = list(self, "pencatatan");
+        });
 
         let prosedur = self.prosedur_all(own, &gaya, &kertas);
         let tanggal_dokumen =
@@ -271,12 +266,7 @@ impl Validator<'_> {
             status,
             instansi,
             pengesahan,
-            dasar_hukum,
-            kualifikasi_pelaksana,
-            keterkaitan,
-            peralatan,
-            peringatan,
-            pencatatan,
+            grid,
             prosedur,
             kertas,
             gaya,

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::form::{Form, GRID, Langkah};
+use super::form::{Form, Langkah};
+use crate::grid;
 
 /// The history file, in [`super::akun::FOLDER`].
 pub const BERKAS: &str = "riwayat.jsonl";
@@ -68,7 +69,7 @@ pub fn ringkasan(old: &Form, new: &Form) -> String {
             parts.push(key.replace('_', " "));
         }
     }
-    for key in GRID {
+    for key in grid::KOTAK.iter().map(|k| k.kunci) {
         if old.grid(key) != new.grid(key) {
             parts.push(key.replace('_', " "));
         }

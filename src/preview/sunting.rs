@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::editor::{self, Form, fields, riwayat};
+use crate::grid;
 use crate::pipeline::{self, Settings};
 use crate::source::file;
 use crate::typeset;
@@ -42,7 +43,8 @@ pub fn pesan(status: u16, text: impl Into<String>) -> Answer {
     (status, json!({ "pesan": text.into() }))
 }
 
-/// The form of the SOP at `path`, with the text it was read from.
+/// The form of the SOP at `path`, with the text it was read from and the grid's boxes
+/// (`kotak`: key, name, hint), which the page draws the grid's fields from.
 pub fn formulir(path: &Path, settings: &Settings) -> Answer {
     let text = match file::read_text(path, file::SOP_MAKS) {
         Ok(t) => t,
@@ -54,7 +56,10 @@ pub fn formulir(path: &Path, settings: &Settings) -> Answer {
         }
     };
     match editor::read(&text) {
-        Some(form) => (200, json!({ "form": form, "dasar": text })),
+        Some(form) => (
+            200,
+            json!({ "form": form, "dasar": text, "kotak": grid::KOTAK }),
+        ),
         None => {
             let (_, printed) = pipeline::validate(path, settings);
             (
@@ -202,6 +207,10 @@ fn relative(path: &Path, root: &Path) -> String {
 
 /// The text of a new SOP: every field the form shows, empty, status konsep.
 pub fn template(today: &str) -> String {
+    let grid: String = grid::KOTAK
+        .iter()
+        .map(|k| format!("{} = []\n", k.kunci))
+        .collect();
     format!(
         "# SOP baru, dibuat dari formulir pratinjau sopan.\n\
          nomor = \"\"\n\
@@ -209,12 +218,7 @@ pub fn template(today: &str) -> String {
          tanggal_pembuatan = {today}\n\
          status = \"konsep\"\n\
          \n\
-         dasar_hukum = []\n\
-         kualifikasi_pelaksana = []\n\
-         keterkaitan = []\n\
-         peralatan = []\n\
-         peringatan = []\n\
-         pencatatan = []\n\
+         {grid}\
          \n\
          pelaksana = []\n"
     )

@@ -11,6 +11,7 @@ use super::columns::{self, sel};
 use super::plan::TablePlan;
 use super::{fonts, hyphen};
 use crate::flow::route::LABEL_SIZE;
+use crate::grid;
 use crate::model::{self, Instansi, Sop, nip_resmi};
 
 /// The SOP, for `sop.typ`, `buku-sop.typ` and `lapis.typ`.
@@ -74,8 +75,9 @@ pub struct Data<'a> {
     pub ukuran_grid: f64,
     /// The identity block.
     pub kop: Kop<'a>,
-    /// The grid: 3 rows of 2 cells.
-    pub grid: [[Grid<'a>; 2]; 3],
+    /// The grid: rows of [`GRID_PER_BARIS`] cells (the last may hold fewer), the boxes
+    /// of [`grid::KOTAK`] in order.
+    pub grid: Vec<Vec<Grid<'a>>>,
     /// One per flow table.
     pub prosedur: Vec<Prosedur<'a>>,
 }
@@ -345,13 +347,6 @@ impl<'a> Data<'a> {
     /// The data of one SOP placed in a document (a book, or alone by default).
     pub fn new(sop: &'a Sop, plans: &'a [TablePlan], grid_size: f64, at: &'a Placement) -> Self {
         let p = &sop.pengesahan;
-        let grid = |key: &'static str, isi: &'a [String], bernomor: bool| Grid {
-            label: sop.label(key),
-            isi,
-            bernomor,
-            tautan: None,
-            lebar: 0.5,
-        };
         let prosedur = sop
             .prosedur
             .iter()
@@ -443,32 +438,45 @@ impl<'a> Data<'a> {
                 },
                 nama_sop: sop.nama.to_uppercase(),
             },
-            grid: [
-                [
-                    grid("dasar_hukum", &sop.dasar_hukum, true),
-                    grid("kualifikasi_pelaksana", &sop.kualifikasi_pelaksana, true),
-                ],
-                [
-                    Grid {
-                        tautan: Some(&at.tautan),
-                        ..grid("keterkaitan", &sop.keterkaitan, true)
-                    },
-                    grid("peralatan", &sop.peralatan, true),
-                ],
-                [
-                    grid("peringatan", &sop.peringatan, sop.peringatan.len() > 1),
-                    grid("pencatatan", &sop.pencatatan, sop.pencatatan.len() > 1),
-                ],
-            ]
-            .map(|pair| share_grid_row(pair, sop, grid_size)),
+            grid: grid_rows(sop, &at.tautan, grid_size),
             prosedur,
         }
     }
 }
 
+/// Boxes to a row of the kop grid.
+pub const GRID_PER_BARIS: usize = 2;
+
+/// The kop grid's rows: the boxes of [`grid::KOTAK`] two to a row, each row shared
+/// between its cells; Keterkaitan carries its entries' links (`tautan`).
+fn grid_rows<'a>(sop: &'a Sop, tautan: &'a [Option<String>], size: f64) -> Vec<Vec<Grid<'a>>> {
+    let mut rows: Vec<Vec<Grid<'a>>> = Vec::new();
+    for (i, (kotak, isi)) in sop.grid.iter().enumerate() {
+        let cell = Grid {
+            label: sop.label(kotak.kunci),
+            isi,
+            bernomor: kotak.bernomor(isi.len()),
+            tautan: (kotak.kunci == grid::KETERKAITAN).then_some(tautan),
+            lebar: 1.0,
+        };
+        match rows.last_mut() {
+            Some(row) if i % GRID_PER_BARIS != 0 => row.push(cell),
+            _ => rows.push(vec![cell]),
+        }
+    }
+    for row in &mut rows {
+        if let [left, right] = row.as_mut_slice() {
+            let r = share_grid_row(left.isi, right.isi, sop, size);
+            left.lebar = r;
+            right.lebar = 1.0 - r;
+        }
+    }
+    rows
+}
+
 /// Splits a kop grid row between its two cells so that the taller one is as low as it
-/// can be: the one with more text gets up to 70% of the width.
-fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a>; 2] {
+/// can be: the one with more text gets up to 70% of the width. The left cell's share.
+fn share_grid_row(left: &[String], right: &[String], sop: &Sop, size: f64) -> f64 {
     // The grid spans the page between the margins; a cell has 5 pt of inset either side
     // and its list numbers take about 12 pt.
     let row = columns::printable_width(&sop.kertas);
@@ -480,7 +488,7 @@ fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a
             .map(|t| (measure(t) / room).ceil().max(1.0))
             .sum()
     };
-    let height = |r: f64| lines(pair[0].isi, row * r).max(lines(pair[1].isi, row * (1.0 - r)));
+    let height = |r: f64| lines(left, row * r).max(lines(right, row * (1.0 - r)));
     let mut best: (f64, f64) = (height(0.5), 0.5);
     for k in 0..=20 {
         let r = 0.3 + 0.02 * k as f64;
@@ -489,9 +497,7 @@ fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a
             best = (h, r);
         }
     }
-    pair[0].lebar = best.1;
-    pair[1].lebar = 1.0 - best.1;
-    pair
+    best.1
 }
 
 /// The JSON bytes of a contract value.

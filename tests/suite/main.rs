@@ -11,6 +11,7 @@ mod buku;
 mod examples;
 mod fixtures;
 mod fuzz;
+mod grid;
 mod hardening;
 mod images;
 mod impor;
