@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::grid;
+use crate::waktu::{Lama, Waktu};
 
 /// A date as printed on the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -385,8 +386,8 @@ pub struct Langkah {
     pub pelaksana: Vec<usize>,
     /// Mutu Baku: Kelengkapan, one line per item.
     pub kelengkapan: Vec<String>,
-    /// Mutu Baku: Waktu, as typed.
-    pub waktu: String,
+    /// Mutu Baku: Waktu, as typed and as read.
+    pub waktu: Waktu,
     /// Mutu Baku: Output, one line per item.
     pub output: Vec<String>,
     /// Keterangan, one line per item.
@@ -406,11 +407,38 @@ pub struct Prosedur {
     pub pelaksana: Vec<String>,
     /// Steps in order.
     pub langkah: Vec<Langkah>,
-    /// The Norma Waktu total of the waktu that could be read (saying which steps it
-    /// leaves out), when any could.
-    pub norma_waktu: Option<String>,
+}
+
+impl Prosedur {
+    /// Norma Waktu: the sum of the waktu that could be read, when any could.
+    pub fn norma_waktu(&self) -> Option<Lama> {
+        let mut read = self
+            .langkah
+            .iter()
+            .filter_map(|l| l.waktu.durasi)
+            .peekable();
+        read.peek()?;
+        Some(read.map(Lama::from).sum())
+    }
+
     /// Steps (1-based) whose waktu is written but cannot be read.
-    pub waktu_tak_terbaca: Vec<usize>,
+    pub fn waktu_tak_terbaca(&self) -> Vec<usize> {
+        self.steps_where(Waktu::tak_terbaca)
+    }
+
+    /// Steps (1-based) that Norma Waktu leaves out: no waktu, or one that cannot be read.
+    pub fn tanpa_norma_waktu(&self) -> Vec<usize> {
+        self.steps_where(|w| w.durasi.is_none())
+    }
+
+    fn steps_where(&self, pick: impl Fn(&Waktu) -> bool) -> Vec<usize> {
+        self.langkah
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| pick(&l.waktu))
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
 }
 
 /// A fully validated SOP.
@@ -457,6 +485,18 @@ impl Sop {
             Status::Diganti { oleh } => Some(format!("DIGANTI — lihat {oleh}")),
             Status::Berlaku => None,
         }
+    }
+
+    /// Norma Waktu of the whole SOP: the sum over its flow tables (sub-procedures) of
+    /// the waktu that could be read, when any could.
+    pub fn norma_waktu(&self) -> Option<Lama> {
+        let mut totals = self
+            .prosedur
+            .iter()
+            .filter_map(Prosedur::norma_waktu)
+            .peekable();
+        totals.peek()?;
+        Some(totals.sum())
     }
 
     /// A printed label.

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::diag::daftar;
 use crate::grid::{KETERKAITAN, Kotak};
 use crate::katalog;
 use crate::model::Sop;
@@ -196,15 +197,6 @@ impl fmt::Display for Temuan {
     }
 }
 
-/// "2", "2 dan 5", "2, 5 dan 7".
-pub fn daftar(numbers: &[usize]) -> String {
-    let text: Vec<String> = numbers.iter().map(usize::to_string).collect();
-    match text.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} dan {last}", rest.join(", ")),
-        _ => text.join(""),
-    }
-}
-
 /// A value a clerk left empty, or filled with a dash as placeholder.
 fn kosong(text: &str) -> bool {
     matches!(text.trim(), "" | "-")
@@ -264,10 +256,11 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
                 });
             }
         }
-        if !pr.waktu_tak_terbaca.is_empty() {
+        let tak_terbaca = pr.waktu_tak_terbaca();
+        if !tak_terbaca.is_empty() {
             found.push(Temuan::WaktuTidakTerbaca {
                 prosedur: prosedur.clone(),
-                langkah: pr.waktu_tak_terbaca.clone(),
+                langkah: tak_terbaca,
             });
         }
         for kolom in [KolomMutu::Output, KolomMutu::Waktu] {
@@ -277,7 +270,7 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
                 .enumerate()
                 .filter(|(_, l)| match kolom {
                     KolomMutu::Output => list_kosong(&l.output),
-                    KolomMutu::Waktu => kosong(&l.waktu),
+                    KolomMutu::Waktu => kosong(&l.waktu.teks),
                 })
                 .map(|(n, _)| n + 1)
                 .collect();
@@ -325,16 +318,4 @@ pub fn catalogue_names(folder: &Path) -> Vec<String> {
         return Vec::new();
     };
     files.iter().filter_map(|f| lenient::heading(f).1).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_join_in_indonesian() {
-        assert_eq!(daftar(&[2]), "2");
-        assert_eq!(daftar(&[2, 5]), "2 dan 5");
-        assert_eq!(daftar(&[2, 5, 7]), "2, 5 dan 7");
-    }
 }

@@ -13,7 +13,7 @@ use crate::schema;
 use crate::source::reader::{Table, Val};
 use crate::source::{self, INHERITED, Merged};
 use crate::typeset::columns;
-use crate::waktu;
+use crate::waktu::Waktu;
 
 /// The sections an SOP inherits, each with its keys.
 fn sections() -> [(&'static str, Vec<&'static str>); 5] {
@@ -253,7 +253,7 @@ impl Validator<'_> {
                 .unwrap_or_default()
         });
 
-        let prosedur = self.prosedur_all(own, &gaya, &kertas);
+        let prosedur = self.prosedur_all(own, &kertas);
         let tanggal_dokumen =
             tanggal_dokumen(&[&tanggal_revisi, &tanggal_pembuatan, &tanggal_efektif]);
         Some(Sop {
@@ -713,7 +713,7 @@ impl Validator<'_> {
         }
     }
 
-    fn prosedur_all(&mut self, own: &Table<'_>, gaya: &Gaya, kertas: &Kertas) -> Vec<Prosedur> {
+    fn prosedur_all(&mut self, own: &Table<'_>, kertas: &Kertas) -> Vec<Prosedur> {
         let top_form = own.get("pelaksana").is_some() || own.get("langkah").is_some();
         match own.get("prosedur") {
             Some(p) if top_form => {
@@ -739,11 +739,11 @@ impl Validator<'_> {
                             &mut self.diags,
                         );
                         let judul = self.required_text(t, "judul");
-                        self.prosedur(t, judul, gaya, kertas)
+                        self.prosedur(t, judul, kertas)
                     })
                     .collect()
             }
-            None => self.prosedur(own, None, gaya, kertas).into_iter().collect(),
+            None => self.prosedur(own, None, kertas).into_iter().collect(),
         }
     }
 
@@ -751,7 +751,6 @@ impl Validator<'_> {
         &mut self,
         t: &Table<'_>,
         judul: Option<String>,
-        gaya: &Gaya,
         kertas: &Kertas,
     ) -> Option<Prosedur> {
         let pelaksana_val = match t.get("pelaksana") {
@@ -874,9 +873,6 @@ impl Validator<'_> {
         let n = steps.len();
         let mut used = vec![false; names.len()];
         let mut langkah = Vec::new();
-        let mut durasi = Vec::new();
-        let mut waktu_tak_terbaca = Vec::new();
-        let mut tanpa_waktu = Vec::new();
         for (i, s) in steps.iter().enumerate() {
             let mut allowed = schema::names(schema::LANGKAH);
             allowed.extend(self.swallowed.iter().map(String::as_str));
@@ -897,26 +893,24 @@ impl Validator<'_> {
                     .map(|x| x.text_list(&mut v.diags))
                     .unwrap_or_default()
             };
-            let waktu_text = get(self, "waktu");
-            match waktu::parse(&waktu_text) {
-                Some(d) => durasi.push(d),
-                // Not written yet: the review lists it; the total leaves it out.
-                None if waktu_text.trim().is_empty() => tanpa_waktu.push(i + 1),
-                None => {
-                    let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
-                    self.diags.push(
-                        Diagnostic::warning(
-                            s.file,
-                            span,
-                            format!(
-                                "waktu langkah {} tidak terbaca, Norma Waktu tidak menghitungnya",
-                                i + 1
-                            ),
-                        )
-                        .with_hint("tulis angka dan satuannya, seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\""),
-                    );
-                    waktu_tak_terbaca.push(i + 1);
-                }
+            let waktu = Waktu::baca(get(self, "waktu"));
+            if waktu.tak_terbaca() {
+                // Not written at all is for the review; written but unreadable is
+                // left out of the total, and said so.
+                let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
+                self.diags.push(
+                    Diagnostic::warning(
+                        s.file,
+                        span,
+                        format!(
+                            "waktu langkah {} tidak terbaca, Norma Waktu tidak menghitungnya",
+                            i + 1
+                        ),
+                    )
+                    .with_hint(
+                        "tulis angka dan satuannya, seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\"",
+                    ),
+                );
             }
             let alur = self.alur(s, i, n, &ids);
             let bentuk = match alur {
@@ -928,7 +922,7 @@ impl Validator<'_> {
                 kegiatan,
                 pelaksana: step_pelaksana,
                 kelengkapan: list(self, "kelengkapan"),
-                waktu: waktu_text,
+                waktu,
                 output: list(self, "output"),
                 keterangan: list(self, "keterangan"),
                 bentuk,
@@ -950,30 +944,10 @@ impl Validator<'_> {
         if !self.diags.iter().any(Diagnostic::is_error) {
             self.check_flow_ends(&langkah, &steps);
         }
-        // The total of what can be added up, saying which steps it leaves out.
-        let norma_waktu = (!durasi.is_empty()).then(|| {
-            let total = waktu::total(&durasi, gaya.jam_per_hari);
-            let mut left_out: Vec<usize> = waktu_tak_terbaca
-                .iter()
-                .chain(&tanpa_waktu)
-                .copied()
-                .collect();
-            left_out.sort_unstable();
-            if left_out.is_empty() {
-                total
-            } else {
-                format!(
-                    "{total} (tanpa langkah {})",
-                    crate::review::daftar(&left_out)
-                )
-            }
-        });
         Some(Prosedur {
             judul,
             pelaksana: names,
             langkah,
-            norma_waktu,
-            waktu_tak_terbaca,
         })
     }
 
@@ -1047,7 +1021,7 @@ impl Validator<'_> {
                     t.span.start..t.span.start,
                     format!(
                         "langkah {} tidak pernah dicapai dari langkah 1",
-                        crate::review::daftar(&lost)
+                        crate::diag::daftar(&lost)
                     ),
                 )
                 .with_hint("periksa tujuan keputusan dan lanjut di langkah sebelumnya"),

@@ -10,6 +10,7 @@ use super::columns::Columns;
 use super::columns::{self, sel};
 use super::plan::TablePlan;
 use super::{fonts, hyphen};
+use crate::diag::daftar;
 use crate::flow::route::LABEL_SIZE;
 use crate::grid;
 use crate::model::{self, Instansi, Sop, nip_resmi};
@@ -175,8 +176,8 @@ pub struct Prosedur<'a> {
     pub kolom: &'a Columns,
     /// The steps.
     pub langkah: Vec<Langkah>,
-    /// The Norma Waktu total, if any.
-    pub norma_waktu: &'a Option<String>,
+    /// The Norma Waktu total as printed, if any.
+    pub norma_waktu: Option<String>,
     /// The steps (0-based) before which the page breaks, so that no page holds a lone
     /// step.
     pub putus: &'a [usize],
@@ -383,7 +384,7 @@ impl<'a> Data<'a> {
                             no: i + 1,
                             kegiatan: cell(c.kegiatan)(&l.kegiatan),
                             kelengkapan: lines_or_dash(&l.kelengkapan, cell(c.kelengkapan)),
-                            waktu: dash(&l.waktu),
+                            waktu: dash(&l.waktu.teks),
                             output: lines_or_dash(&l.output, cell(c.output)),
                             keterangan: l
                                 .keterangan
@@ -393,7 +394,7 @@ impl<'a> Data<'a> {
                             tinggi,
                         })
                         .collect(),
-                    norma_waktu: &pr.norma_waktu,
+                    norma_waktu: norma_waktu(pr, sop.gaya.jam_per_hari),
                     putus: &plan.breaks,
                 }
             })
@@ -442,6 +443,18 @@ impl<'a> Data<'a> {
             prosedur,
         }
     }
+}
+
+/// The Norma Waktu row of a flow table as printed: the total of the waktu that could
+/// be read, saying which steps it leaves out; none when no waktu could be read.
+pub fn norma_waktu(pr: &model::Prosedur, jam_per_hari: Option<u32>) -> Option<String> {
+    let total = pr.norma_waktu()?.cetak(jam_per_hari);
+    let left_out = pr.tanpa_norma_waktu();
+    Some(if left_out.is_empty() {
+        total
+    } else {
+        format!("{total} (tanpa langkah {})", daftar(&left_out))
+    })
 }
 
 /// Boxes to a row of the kop grid.

@@ -22,3 +22,4 @@ mod preview;
 mod review;
 mod routing;
 mod sulit;
+mod waktu;
