@@ -320,6 +320,15 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Step numbers as a message names them: "2", "2 dan 5", "2, 5 dan 7".
+pub fn daftar(numbers: &[usize]) -> String {
+    let text: Vec<String> = numbers.iter().map(usize::to_string).collect();
+    match text.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} dan {last}", rest.join(", ")),
+        _ => text.join(""),
+    }
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -337,6 +346,14 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_join_in_indonesian() {
+        use super::daftar;
+        assert_eq!(daftar(&[2]), "2");
+        assert_eq!(daftar(&[2, 5]), "2 dan 5");
+        assert_eq!(daftar(&[2, 5, 7]), "2, 5 dan 7");
+    }
+
     use super::*;
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod diag;
 pub mod editor;
 pub mod flow;
+pub mod grid;
 pub mod impor;
 pub mod katalog;
 pub mod model;

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::grid;
+use crate::waktu::{Lama, Waktu};
+
 /// A date as printed on the sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tanggal {
@@ -291,20 +294,29 @@ pub struct Gaya {
     pub jam_per_hari: Option<u32>,
 }
 
-/// The printed labels, overridable through `[label]`.
-pub const LABEL_BAWAAN: &[(&str, &str)] = &[
+/// The printed labels of the kop, before the grid's.
+const LABEL_KOP: &[(&str, &str)] = &[
     ("nomor_sop", "Nomor SOP"),
     ("tanggal_pembuatan", "Tanggal Pembuatan"),
     ("tanggal_revisi", "Tanggal Revisi"),
     ("tanggal_efektif", "Tanggal Efektif"),
     ("disahkan_oleh", "Disahkan oleh"),
     ("nama_sop", "Nama SOP"),
-    ("dasar_hukum", "DASAR HUKUM"),
-    ("kualifikasi_pelaksana", "KUALIFIKASI PELAKSANA"),
-    ("keterkaitan", "KETERKAITAN"),
-    ("peralatan", "PERALATAN/PERLENGKAPAN"),
-    ("peringatan", "PERINGATAN"),
-    ("pencatatan", "PENCATATAN DAN PENDATAAN"),
+];
+
+/// The grid's labels, from its table.
+const LABEL_GRID: [(&str, &str); grid::KOTAK.len()] = {
+    let mut out = [("", ""); grid::KOTAK.len()];
+    let mut i = 0;
+    while i < grid::KOTAK.len() {
+        out[i] = (grid::KOTAK[i].kunci, grid::KOTAK[i].label);
+        i += 1;
+    }
+    out
+};
+
+/// The printed labels of the flow tables and the footer.
+const LABEL_ALUR: &[(&str, &str)] = &[
     ("no", "No"),
     ("kegiatan", "Kegiatan"),
     ("pelaksana", "Pelaksana"),
@@ -319,6 +331,13 @@ pub const LABEL_BAWAAN: &[(&str, &str)] = &[
     ("lanjutan", "lanjutan"),
     ("selesai", "Selesai"),
 ];
+
+/// The printed labels, overridable through `[label]`: the kop's, the grid's, the flow
+/// tables'.
+pub const LABEL_BAWAAN: &[(&str, &str)] = &grid::sambung::<
+    _,
+    { LABEL_KOP.len() + grid::KOTAK.len() + LABEL_ALUR.len() },
+>(LABEL_KOP, &LABEL_GRID, LABEL_ALUR);
 
 /// Where a jump lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,8 +400,8 @@ pub struct Langkah {
     pub pelaksana: Vec<usize>,
     /// Mutu Baku: Kelengkapan, one line per item.
     pub kelengkapan: Vec<String>,
-    /// Mutu Baku: Waktu, as typed.
-    pub waktu: String,
+    /// Mutu Baku: Waktu, as typed and as read.
+    pub waktu: Waktu,
     /// Mutu Baku: Output, one line per item.
     pub output: Vec<String>,
     /// Keterangan, one line per item.
@@ -402,11 +421,38 @@ pub struct Prosedur {
     pub pelaksana: Vec<String>,
     /// Steps in order.
     pub langkah: Vec<Langkah>,
-    /// The Norma Waktu total of the waktu that could be read (saying which steps it
-    /// leaves out), when any could.
-    pub norma_waktu: Option<String>,
+}
+
+impl Prosedur {
+    /// Norma Waktu: the sum of the waktu that could be read, when any could.
+    pub fn norma_waktu(&self) -> Option<Lama> {
+        let mut read = self
+            .langkah
+            .iter()
+            .filter_map(|l| l.waktu.durasi)
+            .peekable();
+        read.peek()?;
+        Some(read.map(Lama::from).sum())
+    }
+
     /// Steps (1-based) whose waktu is written but cannot be read.
-    pub waktu_tak_terbaca: Vec<usize>,
+    pub fn waktu_tak_terbaca(&self) -> Vec<usize> {
+        self.steps_where(Waktu::tak_terbaca)
+    }
+
+    /// Steps (1-based) that Norma Waktu leaves out: no waktu, or one that cannot be read.
+    pub fn tanpa_norma_waktu(&self) -> Vec<usize> {
+        self.steps_where(|w| w.durasi.is_none())
+    }
+
+    fn steps_where(&self, pick: impl Fn(&Waktu) -> bool) -> Vec<usize> {
+        self.langkah
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| pick(&l.waktu))
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
 }
 
 /// A fully validated SOP.
@@ -430,18 +476,8 @@ pub struct Sop {
     pub instansi: Instansi,
     /// Signer.
     pub pengesahan: Pengesahan,
-    /// Dasar Hukum list.
-    pub dasar_hukum: Vec<String>,
-    /// Kualifikasi Pelaksana list.
-    pub kualifikasi_pelaksana: Vec<String>,
-    /// Keterkaitan list.
-    pub keterkaitan: Vec<String>,
-    /// Peralatan/Perlengkapan list.
-    pub peralatan: Vec<String>,
-    /// Peringatan (one or more paragraphs).
-    pub peringatan: Vec<String>,
-    /// Pencatatan dan Pendataan.
-    pub pencatatan: Vec<String>,
+    /// The boxes under the kop (Dasar Hukum, ...), as [`grid::KOTAK`] lists them.
+    pub grid: grid::Isi,
     /// Flow tables (one unless `[[prosedur]]` was used).
     pub prosedur: Vec<Prosedur>,
     /// Paper.
@@ -465,10 +501,36 @@ impl Sop {
         }
     }
 
+    /// Norma Waktu of the whole SOP: the sum over its flow tables (sub-procedures) of
+    /// the waktu that could be read, when any could.
+    pub fn norma_waktu(&self) -> Option<Lama> {
+        let mut totals = self
+            .prosedur
+            .iter()
+            .filter_map(Prosedur::norma_waktu)
+            .peekable();
+        totals.peek()?;
+        Some(totals.sum())
+    }
+
     /// A printed label.
     pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
         self.label.get(key).map(String::as_str).unwrap_or(key)
     }
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (u16, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y.clamp(1, 9999) as u16, m as u8, d as u8)
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ impl Settings {
     /// The date stamped into the PDF instead of the SOP's own, if any.
     pub fn tanggal_dokumen(&self) -> Option<(u16, u8, u8)> {
         self.source_date_epoch
-            .map(|secs| civil_from_days(secs.div_euclid(86_400)))
+            .map(|secs| crate::model::civil_from_days(secs.div_euclid(86_400)))
     }
 }
 
@@ -230,20 +230,6 @@ pub fn render_file(path: &Path, settings: &Settings) -> Result<(Loaded, Rendered
     Ok((loaded, rendered))
 }
 
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-pub(crate) fn civil_from_days(z: i64) -> (u16, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y.clamp(1, 9999) as u16, m as u8, d as u8)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,8 +249,8 @@ mod tests {
 
     #[test]
     fn epoch_days_to_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_745), (2024, 1, 23));
+        assert_eq!(crate::model::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(crate::model::civil_from_days(19_745), (2024, 1, 23));
         let settings = Settings {
             source_date_epoch: Some(19_745 * 86_400 + 3600),
         };

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::diag::daftar;
+use crate::grid::{KETERKAITAN, Kotak};
 use crate::katalog;
 use crate::model::Sop;
 use crate::source::lenient;
@@ -13,8 +15,8 @@ use crate::source::lenient;
 /// One thing to complete or fix before the SOP is signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Temuan {
-    /// A section of the identity page has no content.
-    BagianKosong(Bagian),
+    /// A box of the grid under the kop has no content.
+    BagianKosong(&'static Kotak),
     /// A piece of the signer's data is missing.
     PengesahanKurang(DataPengesahan),
     /// A date of the kop is missing.
@@ -55,21 +57,6 @@ pub enum Temuan {
         /// What was guessed.
         teks: String,
     },
-}
-
-/// Sections of the identity page that should not stay empty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bagian {
-    /// Dasar Hukum.
-    DasarHukum,
-    /// Kualifikasi Pelaksana.
-    Kualifikasi,
-    /// Peralatan/Perlengkapan.
-    Peralatan,
-    /// Peringatan.
-    Peringatan,
-    /// Pencatatan dan Pendataan.
-    Pencatatan,
 }
 
 /// The signer's data.
@@ -147,16 +134,7 @@ impl fmt::Display for Temuan {
             None => String::new(),
         };
         match self {
-            Temuan::BagianKosong(b) => {
-                let (nama, kunci) = match b {
-                    Bagian::DasarHukum => ("Dasar Hukum", "dasar_hukum"),
-                    Bagian::Kualifikasi => ("Kualifikasi Pelaksana", "kualifikasi_pelaksana"),
-                    Bagian::Peralatan => ("Peralatan/Perlengkapan", "peralatan"),
-                    Bagian::Peringatan => ("Peringatan", "peringatan"),
-                    Bagian::Pencatatan => ("Pencatatan dan Pendataan", "pencatatan"),
-                };
-                write!(f, "{nama} masih kosong (isi `{kunci}`)")
-            }
+            Temuan::BagianKosong(k) => write!(f, "{} masih kosong (isi `{}`)", k.nama, k.kunci),
             Temuan::PengesahanKurang(d) => {
                 let (apa, kunci) = match d {
                     DataPengesahan::Jabatan => ("jabatan", "jabatan"),
@@ -219,15 +197,6 @@ impl fmt::Display for Temuan {
     }
 }
 
-/// "2", "2 dan 5", "2, 5 dan 7".
-pub fn daftar(numbers: &[usize]) -> String {
-    let text: Vec<String> = numbers.iter().map(usize::to_string).collect();
-    match text.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} dan {last}", rest.join(", ")),
-        _ => text.join(""),
-    }
-}
-
 /// A value a clerk left empty, or filled with a dash as placeholder.
 fn kosong(text: &str) -> bool {
     matches!(text.trim(), "" | "-")
@@ -259,22 +228,16 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
             found.push(Temuan::PengesahanKurang(data));
         }
     }
-    for (items, bagian) in [
-        (&sop.dasar_hukum, Bagian::DasarHukum),
-        (&sop.kualifikasi_pelaksana, Bagian::Kualifikasi),
-        (&sop.peralatan, Bagian::Peralatan),
-        (&sop.peringatan, Bagian::Peringatan),
-        (&sop.pencatatan, Bagian::Pencatatan),
-    ] {
-        if list_kosong(items) {
-            found.push(Temuan::BagianKosong(bagian));
+    for (kotak, items) in sop.grid.iter() {
+        if kotak.tinjau && list_kosong(items) {
+            found.push(Temuan::BagianKosong(kotak));
         }
     }
     let known: Vec<String> = catalogue_names
         .iter()
         .map(|n| katalog::nama_baku(n))
         .collect();
-    for entry in sop.keterkaitan.iter().filter(|t| !kosong(t)) {
+    for entry in sop.grid.get(KETERKAITAN).iter().filter(|t| !kosong(t)) {
         let wanted = katalog::nama_baku(entry);
         if !known.iter().any(|k| katalog::menyebut(&wanted, k)) {
             found.push(Temuan::KeterkaitanTidakDikenal {
@@ -293,10 +256,11 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
                 });
             }
         }
-        if !pr.waktu_tak_terbaca.is_empty() {
+        let tak_terbaca = pr.waktu_tak_terbaca();
+        if !tak_terbaca.is_empty() {
             found.push(Temuan::WaktuTidakTerbaca {
                 prosedur: prosedur.clone(),
-                langkah: pr.waktu_tak_terbaca.clone(),
+                langkah: tak_terbaca,
             });
         }
         for kolom in [KolomMutu::Output, KolomMutu::Waktu] {
@@ -306,7 +270,7 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
                 .enumerate()
                 .filter(|(_, l)| match kolom {
                     KolomMutu::Output => list_kosong(&l.output),
-                    KolomMutu::Waktu => kosong(&l.waktu),
+                    KolomMutu::Waktu => kosong(&l.waktu.teks),
                 })
                 .map(|(n, _)| n + 1)
                 .collect();
@@ -354,16 +318,4 @@ pub fn catalogue_names(folder: &Path) -> Vec<String> {
         return Vec::new();
     };
     files.iter().filter_map(|f| lenient::heading(f).1).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_join_in_indonesian() {
-        assert_eq!(daftar(&[2]), "2");
-        assert_eq!(daftar(&[2, 5]), "2 dan 5");
-        assert_eq!(daftar(&[2, 5, 7]), "2, 5 dan 7");
-    }
 }

@@ -1,10 +1,12 @@
 //! Every key of an SOP file and of `katalog.toml`, defined once: the validator refuses
 //! keys not listed here, `sopan skema` turns the lists into JSON Schemas for editors
 //! (Taplo / "Even Better TOML"), and a test holds the format reference
-//! (`docs/panduan.md`) to the same lists. One definition, so the three cannot drift.
+//! (`docs/panduan.md`) to the same lists. One definition, so the three cannot drift; the
+//! grid's keys come from its own table, [`crate::grid::KOTAK`].
 
 use serde_json::{Map, Value, json};
 
+use crate::grid;
 use crate::model::LABEL_BAWAAN;
 
 /// What a key holds.
@@ -248,8 +250,8 @@ pub const PROSEDUR: &[Kunci] = &[
     ),
 ];
 
-/// The keys of an SOP file.
-pub const SOP: &[Kunci] = &[
+/// The keys of an SOP file before the grid's: its identity.
+const SOP_IDENTITAS: &[Kunci] = &[
     wajib("nomor", Jenis::Teks, "Nomor SOP."),
     wajib("nama", Jenis::Teks, "Nama SOP, dicetak huruf besar."),
     k(
@@ -277,36 +279,25 @@ pub const SOP: &[Kunci] = &[
         Jenis::Teks,
         "Nomor SOP pengganti; hanya bersama status = \"diganti\".",
     ),
-    k(
-        "dasar_hukum",
-        Jenis::TeksAtauDaftar,
-        "DASAR HUKUM: teks atau daftar.",
-    ),
-    k(
-        "kualifikasi_pelaksana",
-        Jenis::TeksAtauDaftar,
-        "KUALIFIKASI PELAKSANA: teks atau daftar.",
-    ),
-    k(
-        "keterkaitan",
-        Jenis::TeksAtauDaftar,
-        "KETERKAITAN: nama SOP lain yang terkait.",
-    ),
-    k(
-        "peralatan",
-        Jenis::TeksAtauDaftar,
-        "PERALATAN/PERLENGKAPAN: teks atau daftar.",
-    ),
-    k(
-        "peringatan",
-        Jenis::TeksAtauDaftar,
-        "PERINGATAN: satu teks (paragraf) atau daftar.",
-    ),
-    k(
-        "pencatatan",
-        Jenis::TeksAtauDaftar,
-        "PENCATATAN DAN PENDATAAN: teks atau daftar.",
-    ),
+];
+
+/// The grid's keys, from its table.
+const SOP_GRID: [Kunci; grid::KOTAK.len()] = {
+    let mut out = [k("", Jenis::TeksAtauDaftar, ""); grid::KOTAK.len()];
+    let mut i = 0;
+    while i < grid::KOTAK.len() {
+        out[i] = k(
+            grid::KOTAK[i].kunci,
+            Jenis::TeksAtauDaftar,
+            grid::KOTAK[i].bantuan,
+        );
+        i += 1;
+    }
+    out
+};
+
+/// The keys of an SOP file after the grid's: the flow tables and the sections.
+const SOP_ALUR: &[Kunci] = &[
     k(
         "pelaksana",
         Jenis::TeksAtauDaftar,
@@ -348,6 +339,12 @@ pub const SOP: &[Kunci] = &[
         "Tulisan yang tercetak di lembar, bila ingin diganti.",
     ),
 ];
+
+/// The keys of an SOP file.
+pub const SOP: &[Kunci] = &grid::sambung::<
+    _,
+    { SOP_IDENTITAS.len() + grid::KOTAK.len() + SOP_ALUR.len() },
+>(SOP_IDENTITAS, &SOP_GRID, SOP_ALUR);
 
 /// The keys of `[katalog]` in katalog.toml.
 pub const KATALOG_BAGIAN: &[Kunci] = &[

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use toml::de::DeValue;
 
 use crate::diag::{Diagnostic, FileIx, Sources, closest};
+use crate::grid;
 use crate::model::*;
 use crate::schema;
 use crate::source::reader::{Table, Val};
 use crate::source::{self, INHERITED, Merged};
 use crate::typeset::columns;
-use crate::waktu;
+use crate::waktu::Waktu;
 
 /// The sections an SOP inherits, each with its keys.
 fn sections() -> [(&'static str, Vec<&'static str>); 5] {
@@ -228,6 +229,16 @@ fn alamat_verifikasi(v: Val<'_>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A flow table's `pelaksana` list as written.
+struct Lanes<'a> {
+    /// The value holding the list.
+    list: Val<'a>,
+    /// Each name with its own value, left to right.
+    names: Vec<(String, Val<'a>)>,
+    /// Whether a name is written twice.
+    twice: bool,
+}
+
 struct Validator<'s> {
     sources: &'s Sources,
     diags: Vec<Diagnostic>,
@@ -283,19 +294,13 @@ impl Validator<'_> {
             }
         }
 
-        let list = |v: &mut Self, key: &str| {
-            own.get(key)
-                .map(|x| without_numbers(x.text_list(&mut v.diags)))
+        let grid = grid::Isi::new(|kotak| {
+            own.get(kotak.kunci)
+                .map(|x| without_numbers(x.text_list(&mut self.diags)))
                 .unwrap_or_default()
-        };
-        let dasar_hukum = list(self, "dasar_hukum");
-        let kualifikasi_pelaksana = list(self, "kualifikasi_pelaksana");
-        let keterkaitan = list(self, "keterkaitan");
-        let peralatan = list(self, "peralatan");
-        let peringatan = list(self, "peringatan");
-        let pencatatan = list(self, "pencatatan");
+        });
 
-        let prosedur = self.prosedur_all(own, &gaya, &kertas);
+        let prosedur = self.prosedur_all(own, &kertas);
         let tanggal_dokumen =
             tanggal_dokumen(&[&tanggal_revisi, &tanggal_pembuatan, &tanggal_efektif]);
         Some(Sop {
@@ -308,12 +313,7 @@ impl Validator<'_> {
             status,
             instansi,
             pengesahan,
-            dasar_hukum,
-            kualifikasi_pelaksana,
-            keterkaitan,
-            peralatan,
-            peringatan,
-            pencatatan,
+            grid,
             prosedur,
             kertas,
             gaya,
@@ -512,85 +512,42 @@ impl Validator<'_> {
         if name.trim().is_empty() {
             return None;
         }
-        let base = self.sources.path(v.file).parent().unwrap_or(Path::new("."));
-        let path = base.join(&name);
-        let err = |msg: String, hint: &str| {
-            Diagnostic::error(v.file, v.span(), msg).with_hint(hint.to_string())
-        };
-        let canonical = match path.canonicalize() {
-            Ok(p) => p,
-            Err(_) => {
-                self.diags.push(err(
-                    format!("berkas gambar \"{name}\" tidak ditemukan"),
-                    "jalur gambar dihitung dari folder berkas yang menyebutnya",
-                ));
-                return None;
+        let found = self.image_file(v, &name).and_then(|path| {
+            let data = source::file::read_bytes(&path, source::file::GAMBAR_MAKS).map_err(|e| {
+                let message = format!("tidak dapat membaca \"{name}\": {}", crate::io_error_id(&e));
+                (message, "")
+            })?;
+            let format = image_format(&name, &data)?;
+            Ok(Gambar { path, data, format })
+        });
+        match found {
+            Ok(gambar) => Some(gambar),
+            Err((message, hint)) => {
+                self.diags
+                    .push(Diagnostic::error(v.file, v.span(), message).with_hint(hint));
+                None
             }
+        }
+    }
+
+    /// The image file `name` (written in `v`), from the folder of the file naming it; it
+    /// must be inside the catalogue folder.
+    fn image_file(&self, v: Val<'_>, name: &str) -> Result<PathBuf, Refusal> {
+        let base = self.sources.path(v.file).parent().unwrap_or(Path::new("."));
+        let Ok(canonical) = base.join(name).canonicalize() else {
+            return Err((
+                format!("berkas gambar \"{name}\" tidak ditemukan"),
+                "jalur gambar dihitung dari folder berkas yang menyebutnya",
+            ));
         };
         let inside = source::file::real_inside(&canonical, &self.root).is_ok();
         if !inside {
-            self.diags.push(err(
+            return Err((
                 format!("gambar \"{name}\" berada di luar folder katalog"),
                 "letakkan gambar di dalam folder katalog (folder berisi katalog.toml)",
             ));
-            return None;
         }
-        let data = match source::file::read_bytes(&canonical, source::file::GAMBAR_MAKS) {
-            Ok(d) => d,
-            Err(e) => {
-                self.diags.push(err(
-                    format!("tidak dapat membaca \"{name}\": {}", crate::io_error_id(&e)),
-                    "",
-                ));
-                return None;
-            }
-        };
-        let format = sniff_image(&data);
-        if let Some((w, h)) = format.and_then(|f| pixels(&data, f))
-            && u64::from(w) * u64::from(h) > GAMBAR_PIKSEL_MAKS
-        {
-            self.diags.push(err(
-                format!(
-                    "gambar \"{name}\" terlalu besar: {w} × {h} piksel (batasnya {} juta piksel)",
-                    GAMBAR_PIKSEL_MAKS / 1_000_000
-                ),
-                "perkecil gambar itu (logo atau tanda tangan cukup 1000 piksel lebarnya)",
-            ));
-            return None;
-        }
-        if format == Some("svg")
-            && let Some(linked) = svg_link(&data)
-        {
-            self.diags.push(err(
-                format!("gambar SVG \"{name}\" menautkan berkas lain (\"{linked}\")"),
-                "SVG harus berdiri sendiri: simpan ulang dengan gambar disematkan (embed), atau ekspor sebagai .png",
-            ));
-            return None;
-        }
-        match format {
-            Some(format) if decodes(&data, format) => Some(Gambar {
-                path: canonical,
-                data,
-                format,
-            }),
-            Some(format) => {
-                self.diags.push(err(
-                    format!(
-                        "\"{name}\" rusak: tidak dapat dibaca sebagai gambar {}",
-                        format.to_uppercase()
-                    ),
-                    "buka lalu simpan ulang gambar itu dengan aplikasi gambar, atau ekspor ulang sebagai .png",
-                ));
-                None
-            }
-            None => {
-                self.diags.push(err(
-                    format!("\"{name}\" bukan gambar PNG, JPG atau SVG"),
-                    "simpan logo/tanda tangan sebagai .png, .jpg atau .svg",
-                ));
-                None
-            }
-        }
+        Ok(canonical)
     }
 
     fn status(&mut self, own: &Table<'_>, efektif: &Tanggal, p: &Pengesahan) -> Status {
@@ -670,47 +627,7 @@ impl Validator<'_> {
     /// One error per character that cannot be printed, at its first place, with how
     /// often it appears; at most [`GLYPH_ERRORS`] of them, then one line for the rest.
     fn check_glyphs(&mut self, layers: &[Table<'_>], font: Font, coverage: Coverage<'_>) {
-        struct Found {
-            c: char,
-            file: FileIx,
-            span: Range<usize>,
-            count: usize,
-        }
-        let mut found: Vec<Found> = Vec::new();
-        let mut seen: HashMap<char, usize> = HashMap::new();
-        let sources = self.sources;
-        for layer in layers {
-            for (_, _, val) in layer.entries() {
-                source::each_string(val.file, val.value, &mut |v, text| {
-                    for c in text.chars() {
-                        let printable = if c.is_control() {
-                            matches!(c, '\n' | '\t' | '\r')
-                        } else {
-                            coverage(font, c)
-                        };
-                        if printable {
-                            continue;
-                        }
-                        if let Some(&ix) = seen.get(&c) {
-                            found[ix].count += 1;
-                            continue;
-                        }
-                        let raw = &sources.text(v.file)[v.span()];
-                        let span = match raw.find(c) {
-                            Some(off) => v.span().start + off..v.span().start + off + c.len_utf8(),
-                            None => v.span(),
-                        };
-                        seen.insert(c, found.len());
-                        found.push(Found {
-                            c,
-                            file: v.file,
-                            span,
-                            count: 1,
-                        });
-                    }
-                });
-            }
-        }
+        let found = unprintable(self.sources, layers, font, coverage);
         for f in found.iter().take(GLYPH_ERRORS) {
             let kali = if f.count > 1 {
                 format!(", {} kali", f.count)
@@ -757,7 +674,7 @@ impl Validator<'_> {
         }
     }
 
-    fn prosedur_all(&mut self, own: &Table<'_>, gaya: &Gaya, kertas: &Kertas) -> Vec<Prosedur> {
+    fn prosedur_all(&mut self, own: &Table<'_>, kertas: &Kertas) -> Vec<Prosedur> {
         let top_form = own.get("pelaksana").is_some() || own.get("langkah").is_some();
         match own.get("prosedur") {
             Some(p) if top_form => {
@@ -783,21 +700,50 @@ impl Validator<'_> {
                             &mut self.diags,
                         );
                         let judul = self.required_text(t, "judul");
-                        self.prosedur(t, judul, gaya, kertas)
+                        self.prosedur(t, judul, kertas)
                     })
                     .collect()
             }
-            None => self.prosedur(own, None, gaya, kertas).into_iter().collect(),
+            None => self.prosedur(own, None, kertas).into_iter().collect(),
         }
     }
 
+    /// One flow table: its pelaksana, its steps, and where the flow goes.
     fn prosedur(
         &mut self,
         t: &Table<'_>,
         judul: Option<String>,
-        gaya: &Gaya,
         kertas: &Kertas,
     ) -> Option<Prosedur> {
+        let lanes = self.lanes(t, kertas)?;
+        let mut pelaksana_errors = lanes.twice;
+        let names: Vec<String> = lanes.names.iter().map(|(name, _)| name.clone()).collect();
+        let steps = self.step_tables(t, lanes.list)?;
+        let ids = self.step_ids(&steps);
+        let mut langkah = Vec::with_capacity(steps.len());
+        for (i, s) in steps.iter().enumerate() {
+            let (step, unknown) = self.langkah(s, i, steps.len(), &names, &ids);
+            pelaksana_errors |= unknown;
+            langkah.push(step);
+        }
+        // After a lane named twice or a step naming no lane of the list, "unused lane"
+        // warnings would only repeat the error.
+        if !pelaksana_errors {
+            self.unused_lanes(&lanes.names, &langkah);
+        }
+        if !self.diags.iter().any(Diagnostic::is_error) {
+            self.check_flow_ends(&langkah, &steps);
+        }
+        Some(Prosedur {
+            judul,
+            pelaksana: names,
+            langkah,
+        })
+    }
+
+    /// The table's `pelaksana` list: refused when missing or empty; a name written
+    /// twice, or more lanes than the paper holds, is an error.
+    fn lanes<'a>(&mut self, t: &Table<'a>, kertas: &Kertas) -> Option<Lanes<'a>> {
         let pelaksana_val = match t.get("pelaksana") {
             Some(v) => v,
             None if self.swallowed.iter().any(|k| k == "pelaksana") => return None,
@@ -814,22 +760,18 @@ impl Validator<'_> {
             }
         };
         let lanes = pelaksana_val.text_or_list(&mut self.diags);
-        let mut names: Vec<String> = Vec::new();
-        // A lane named twice, or a step naming no lane of the list: then "unused lane"
-        // warnings would only repeat the error.
-        let mut pelaksana_errors = false;
-        for (name, v) in &lanes {
-            if names.contains(name) {
+        let mut twice = false;
+        for (k, (name, v)) in lanes.iter().enumerate() {
+            if lanes[..k].iter().any(|(earlier, _)| earlier == name) {
                 self.diags.push(Diagnostic::error(
                     v.file,
                     v.span(),
                     format!("pelaksana \"{name}\" ditulis dua kali"),
                 ));
-                pelaksana_errors = true;
+                twice = true;
             }
-            names.push(name.clone());
         }
-        if names.is_empty() {
+        if lanes.is_empty() {
             self.diags.push(Diagnostic::error(
                 pelaksana_val.file,
                 pelaksana_val.span(),
@@ -838,12 +780,12 @@ impl Validator<'_> {
             return None;
         }
         let most = columns::max_lanes(columns::printable_width(kertas));
-        if names.len() > most {
+        if lanes.len() > most {
             self.diags.push(
                 Diagnostic::error(
                     pelaksana_val.file,
                     pelaksana_val.span(),
-                    format!("{} pelaksana tidak muat di lebar kertas ini", names.len()),
+                    format!("{} pelaksana tidak muat di lebar kertas ini", lanes.len()),
                 )
                 .with_label(format!("kertas ini memuat paling banyak {most} pelaksana"))
                 .with_hint(
@@ -852,173 +794,154 @@ impl Validator<'_> {
                 ),
             );
         }
+        Some(Lanes {
+            list: pelaksana_val,
+            names: lanes,
+            twice,
+        })
+    }
+
+    /// The table's `[[langkah]]`: refused when there are fewer than two or more than
+    /// [`LANGKAH_MAKS`] (at the `langkah` key, else at the `pelaksana` list).
+    fn step_tables<'a>(&mut self, t: &Table<'a>, pelaksana_val: Val<'a>) -> Option<Vec<Table<'a>>> {
         let steps = t
             .get("langkah")
             .map(|v| v.tables(&mut self.diags))
             .unwrap_or_default();
-        if steps.len() > LANGKAH_MAKS {
-            self.diags.push(
-                Diagnostic::error(
-                    t.file,
-                    t.get("langkah").map_or(pelaksana_val.span(), |v| v.span()),
-                    format!(
-                        "terlalu banyak langkah: {} (batasnya {LANGKAH_MAKS} per prosedur)",
-                        steps.len()
-                    ),
-                )
-                .with_hint("bagi prosedur ini menjadi beberapa SOP, atau beberapa [[prosedur]]"),
-            );
-            return None;
-        }
-        if steps.len() < 2 {
-            let span = t
-                .get("langkah")
-                .map(|v| v.span())
-                .unwrap_or(pelaksana_val.span());
-            self.diags.push(
-                Diagnostic::error(
-                    t.file,
-                    span,
-                    format!(
-                        "prosedur memerlukan sedikitnya dua langkah, ada {}",
-                        steps.len()
-                    ),
-                )
-                .with_hint("tambahkan [[langkah]] dengan kegiatan dan pelaksana"),
-            );
-            return None;
-        }
-        // Ids first, so that jumps may point forward.
+        let span = t.get("langkah").map_or(pelaksana_val.span(), |v| v.span());
+        let (message, hint) = if steps.len() > LANGKAH_MAKS {
+            (
+                format!(
+                    "terlalu banyak langkah: {} (batasnya {LANGKAH_MAKS} per prosedur)",
+                    steps.len()
+                ),
+                "bagi prosedur ini menjadi beberapa SOP, atau beberapa [[prosedur]]",
+            )
+        } else if steps.len() < 2 {
+            (
+                format!(
+                    "prosedur memerlukan sedikitnya dua langkah, ada {}",
+                    steps.len()
+                ),
+                "tambahkan [[langkah]] dengan kegiatan dan pelaksana",
+            )
+        } else {
+            return Some(steps);
+        };
+        self.diags
+            .push(Diagnostic::error(t.file, span, message).with_hint(hint));
+        None
+    }
+
+    /// The steps' ids, read before any step so that jumps may point forward: an id that
+    /// is a number or "selesai", or is used twice, is an error.
+    fn step_ids(&mut self, steps: &[Table<'_>]) -> BTreeMap<String, usize> {
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
         for (i, s) in steps.iter().enumerate() {
-            if let Some(v) = s.get("id")
-                && let Some(id) = v.text(&mut self.diags)
-            {
-                if id == "selesai" || id.parse::<usize>().is_ok() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            v.file,
-                            v.span(),
-                            format!("id \"{id}\" tidak boleh dipakai"),
-                        )
-                        .with_hint("id tidak boleh berupa angka atau \"selesai\""),
-                    );
-                } else if ids.insert(id.clone(), i).is_some() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            v.file,
-                            v.span(),
-                            format!("id \"{id}\" dipakai lebih dari sekali"),
-                        )
-                        .with_hint("setiap id harus unik dalam satu prosedur"),
-                    );
-                }
-            }
-        }
-        let n = steps.len();
-        let mut used = vec![false; names.len()];
-        let mut langkah = Vec::new();
-        let mut durasi = Vec::new();
-        let mut waktu_tak_terbaca = Vec::new();
-        let mut tanpa_waktu = Vec::new();
-        for (i, s) in steps.iter().enumerate() {
-            let mut allowed = schema::names(schema::LANGKAH);
-            allowed.extend(self.swallowed.iter().map(String::as_str));
-            s.deny_unknown(&allowed, "di [[langkah]]", &mut self.diags);
-            let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
-            let (step_pelaksana, unknown) = self.step_pelaksana(s, &names);
-            pelaksana_errors |= unknown;
-            for l in &step_pelaksana {
-                used[*l] = true;
-            }
-            let get = |v: &mut Self, key: &str| {
-                s.get(key)
-                    .and_then(|x| x.text(&mut v.diags))
-                    .unwrap_or_default()
+            let Some(v) = s.get("id") else { continue };
+            let Some(id) = v.text(&mut self.diags) else {
+                continue;
             };
-            let list = |v: &mut Self, key: &str| {
-                s.get(key)
-                    .map(|x| x.text_list(&mut v.diags))
-                    .unwrap_or_default()
-            };
-            let waktu_text = get(self, "waktu");
-            match waktu::parse(&waktu_text) {
-                Some(d) => durasi.push(d),
-                // Not written yet: the review lists it; the total leaves it out.
-                None if waktu_text.trim().is_empty() => tanpa_waktu.push(i + 1),
-                None => {
-                    let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
-                    self.diags.push(
-                        Diagnostic::warning(
-                            s.file,
-                            span,
-                            format!(
-                                "waktu langkah {} tidak terbaca, Norma Waktu tidak menghitungnya",
-                                i + 1
-                            ),
-                        )
-                        .with_hint("tulis angka dan satuannya, seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\""),
-                    );
-                    waktu_tak_terbaca.push(i + 1);
-                }
-            }
-            let alur = self.alur(s, i, n, &ids);
-            let bentuk = match alur {
-                Alur::Keputusan { .. } => Bentuk::Decision,
-                _ if i == 0 || i == n - 1 => Bentuk::Terminator,
-                _ => Bentuk::Process,
-            };
-            langkah.push(Langkah {
-                kegiatan,
-                pelaksana: step_pelaksana,
-                kelengkapan: list(self, "kelengkapan"),
-                waktu: waktu_text,
-                output: list(self, "output"),
-                keterangan: list(self, "keterangan"),
-                bentuk,
-                alur,
-            });
-        }
-        for (ix, (name, v)) in lanes.iter().enumerate() {
-            if !used[ix] && !pelaksana_errors {
+            if id == "selesai" || id.parse::<usize>().is_ok() {
                 self.diags.push(
-                    Diagnostic::warning(
+                    Diagnostic::error(v.file, v.span(), format!("id \"{id}\" tidak boleh dipakai"))
+                        .with_hint("id tidak boleh berupa angka atau \"selesai\""),
+                );
+            } else if ids.insert(id.clone(), i).is_some() {
+                self.diags.push(
+                    Diagnostic::error(
                         v.file,
                         v.span(),
-                        format!("pelaksana \"{name}\" tidak dipakai oleh langkah mana pun"),
+                        format!("id \"{id}\" dipakai lebih dari sekali"),
                     )
-                    .with_hint("hapus pelaksana ini dari daftar atau tetapkan langkah untuknya"),
+                    .with_hint("setiap id harus unik dalam satu prosedur"),
                 );
             }
         }
-        if !self.diags.iter().any(Diagnostic::is_error) {
-            self.check_flow_ends(&langkah, &steps);
-        }
-        // The total of what can be added up, saying which steps it leaves out.
-        let norma_waktu = (!durasi.is_empty()).then(|| {
-            let total = waktu::total(&durasi, gaya.jam_per_hari);
-            let mut left_out: Vec<usize> = waktu_tak_terbaca
-                .iter()
-                .chain(&tanpa_waktu)
-                .copied()
-                .collect();
-            left_out.sort_unstable();
-            if left_out.is_empty() {
-                total
-            } else {
-                format!(
-                    "{total} (tanpa langkah {})",
-                    crate::review::daftar(&left_out)
+        ids
+    }
+
+    /// Step `i` of `n`, and whether it named a pelaksana that is not in `names`.
+    fn langkah(
+        &mut self,
+        s: &Table<'_>,
+        i: usize,
+        n: usize,
+        names: &[String],
+        ids: &BTreeMap<String, usize>,
+    ) -> (Langkah, bool) {
+        let mut allowed = schema::names(schema::LANGKAH);
+        allowed.extend(self.swallowed.iter().map(String::as_str));
+        s.deny_unknown(&allowed, "di [[langkah]]", &mut self.diags);
+        let kegiatan = self.required_text(s, "kegiatan").unwrap_or_default();
+        let (pelaksana, unknown) = self.step_pelaksana(s, names);
+        let waktu = self.waktu(s, i);
+        let alur = self.alur(s, i, n, ids);
+        let bentuk = match alur {
+            Alur::Keputusan { .. } => Bentuk::Decision,
+            _ if i == 0 || i == n - 1 => Bentuk::Terminator,
+            _ => Bentuk::Process,
+        };
+        let mut list = |key: &str| {
+            s.get(key)
+                .map(|x| x.text_list(&mut self.diags))
+                .unwrap_or_default()
+        };
+        let step = Langkah {
+            kegiatan,
+            pelaksana,
+            kelengkapan: list("kelengkapan"),
+            waktu,
+            output: list("output"),
+            keterangan: list("keterangan"),
+            bentuk,
+            alur,
+        };
+        (step, unknown)
+    }
+
+    /// Step `i`'s waktu, read once. Not written at all is for the review; written but
+    /// unreadable is left out of Norma Waktu, and a warning says so.
+    fn waktu(&mut self, s: &Table<'_>, i: usize) -> Waktu {
+        let text = s
+            .get("waktu")
+            .and_then(|x| x.text(&mut self.diags))
+            .unwrap_or_default();
+        let waktu = Waktu::baca(text);
+        if waktu.tak_terbaca() {
+            let span = s.get("waktu").map(|v| v.span()).unwrap_or(s.span.clone());
+            self.diags.push(
+                Diagnostic::warning(
+                    s.file,
+                    span,
+                    format!(
+                        "waktu langkah {} tidak terbaca, Norma Waktu tidak menghitungnya",
+                        i + 1
+                    ),
                 )
+                .with_hint(
+                    "tulis angka dan satuannya, seperti \"5 Menit\", \"1 Jam\" atau \"2 Hari\"",
+                ),
+            );
+        }
+        waktu
+    }
+
+    /// Warns about each lane no step uses.
+    fn unused_lanes(&mut self, lanes: &[(String, Val<'_>)], langkah: &[Langkah]) {
+        for (ix, (name, v)) in lanes.iter().enumerate() {
+            if langkah.iter().any(|l| l.pelaksana.contains(&ix)) {
+                continue;
             }
-        });
-        Some(Prosedur {
-            judul,
-            pelaksana: names,
-            langkah,
-            norma_waktu,
-            waktu_tak_terbaca,
-        })
+            self.diags.push(
+                Diagnostic::warning(
+                    v.file,
+                    v.span(),
+                    format!("pelaksana \"{name}\" tidak dipakai oleh langkah mana pun"),
+                )
+                .with_hint("hapus pelaksana ini dari daftar atau tetapkan langkah untuknya"),
+            );
+        }
     }
 
     /// Refuses a loop the flow enters and cannot leave (the procedure would never end),
@@ -1091,7 +1014,7 @@ impl Validator<'_> {
                     t.span.start..t.span.start,
                     format!(
                         "langkah {} tidak pernah dicapai dari langkah 1",
-                        crate::review::daftar(&lost)
+                        crate::diag::daftar(&lost)
                     ),
                 )
                 .with_hint("periksa tujuan keputusan dan lanjut di langkah sebelumnya"),
@@ -1211,6 +1134,7 @@ impl Validator<'_> {
         }
     }
 
+    /// Where step `i` of `n` jumps, as `v` writes it; never to itself.
     fn tujuan(
         &mut self,
         v: Val<'_>,
@@ -1221,14 +1145,7 @@ impl Validator<'_> {
         let target = match v.raw() {
             DeValue::Integer(_) => {
                 let k = v.integer(&mut self.diags)?;
-                if k < 1 || k as usize > n {
-                    self.diags.push(
-                        Diagnostic::error(v.file, v.span(), format!("langkah {k} tidak ada"))
-                            .with_label(format!("prosedur ini punya langkah 1 sampai {n}")),
-                    );
-                    return None;
-                }
-                Tujuan::Langkah(k as usize - 1)
+                self.step_number(v, i128::from(k), n)?
             }
             DeValue::String(s) if s.as_ref() == "selesai" => Tujuan::Selesai,
             // An id is never a number: "2" can only mean step 2.
@@ -1236,40 +1153,12 @@ impl Validator<'_> {
                 if s.trim().bytes().all(|b| b.is_ascii_digit()) && !s.trim().is_empty() =>
             {
                 let k = s.trim().parse::<usize>().unwrap_or(usize::MAX);
-                if k < 1 || k > n {
-                    self.diags.push(
-                        Diagnostic::error(v.file, v.span(), format!("langkah {k} tidak ada"))
-                            .with_label(format!("prosedur ini punya langkah 1 sampai {n}")),
-                    );
-                    return None;
-                }
-                Tujuan::Langkah(k - 1)
+                self.step_number(v, k as i128, n)?
             }
             DeValue::String(s) => match ids.get(s.as_ref()) {
                 Some(k) => Tujuan::Langkah(*k),
                 None => {
-                    let mut d = Diagnostic::error(
-                        v.file,
-                        v.span(),
-                        format!("tidak ada langkah dengan id \"{s}\""),
-                    );
-                    if !ids.is_empty() {
-                        let mut known: Vec<String> =
-                            ids.keys().take(10).map(|id| format!("\"{id}\"")).collect();
-                        if ids.len() > 10 {
-                            known.push(format!("dan {} lainnya", ids.len() - 10));
-                        }
-                        d = d.with_label(format!("id yang ada: {}", known.join(", ")));
-                    }
-                    d = match closest(s, ids.keys().map(String::as_str)) {
-                        Some(near) => d.with_hint(format!("maksudnya \"{near}\"?")),
-                        None => d.with_hint(
-                            "tujuan adalah sebuah langkah, bukan pelaksana: tulis nomor \
-                             langkahnya tanpa tanda kutip (misalnya 3), atau beri langkah itu id = \"...\" dan tulis \
-                             id itu",
-                        ),
-                    };
-                    self.diags.push(d);
+                    self.diags.push(unknown_id(v, s, ids));
                     return None;
                 }
             },
@@ -1300,6 +1189,138 @@ impl Validator<'_> {
             return None;
         }
         Some(target)
+    }
+
+    /// Step `k` (1-based) of a procedure of `n` steps, as `v` writes it.
+    fn step_number(&mut self, v: Val<'_>, k: i128, n: usize) -> Option<Tujuan> {
+        if k < 1 || k > n as i128 {
+            self.diags.push(
+                Diagnostic::error(v.file, v.span(), format!("langkah {k} tidak ada"))
+                    .with_label(format!("prosedur ini punya langkah 1 sampai {n}")),
+            );
+            return None;
+        }
+        Some(Tujuan::Langkah(k as usize - 1))
+    }
+}
+
+/// A jump to id `s` that no step has: the ids there are, and the nearest one.
+fn unknown_id(v: Val<'_>, s: &str, ids: &BTreeMap<String, usize>) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        v.file,
+        v.span(),
+        format!("tidak ada langkah dengan id \"{s}\""),
+    );
+    if !ids.is_empty() {
+        let mut known: Vec<String> = ids.keys().take(10).map(|id| format!("\"{id}\"")).collect();
+        if ids.len() > 10 {
+            known.push(format!("dan {} lainnya", ids.len() - 10));
+        }
+        d = d.with_label(format!("id yang ada: {}", known.join(", ")));
+    }
+    match closest(s, ids.keys().map(String::as_str)) {
+        Some(near) => d.with_hint(format!("maksudnya \"{near}\"?")),
+        None => d.with_hint(
+            "tujuan adalah sebuah langkah, bukan pelaksana: tulis nomor \
+             langkahnya tanpa tanda kutip (misalnya 3), atau beri langkah itu id = \"...\" dan tulis \
+             id itu",
+        ),
+    }
+}
+
+/// A character the font cannot print, where it first appears and how often.
+struct Unprintable {
+    c: char,
+    file: FileIx,
+    span: Range<usize>,
+    count: usize,
+}
+
+/// Every character in the text values of `layers` that `font` (and its fallback)
+/// cannot print, or that is a control character other than a line break or tab, in
+/// the order they first appear.
+fn unprintable(
+    sources: &Sources,
+    layers: &[Table<'_>],
+    font: Font,
+    coverage: Coverage<'_>,
+) -> Vec<Unprintable> {
+    let mut found: Vec<Unprintable> = Vec::new();
+    let mut seen: HashMap<char, usize> = HashMap::new();
+    for layer in layers {
+        for (_, _, val) in layer.entries() {
+            source::each_string(val.file, val.value, &mut |v, text| {
+                for c in text.chars() {
+                    let printable = if c.is_control() {
+                        matches!(c, '\n' | '\t' | '\r')
+                    } else {
+                        coverage(font, c)
+                    };
+                    if printable {
+                        continue;
+                    }
+                    if let Some(&ix) = seen.get(&c) {
+                        found[ix].count += 1;
+                        continue;
+                    }
+                    let raw = &sources.text(v.file)[v.span()];
+                    let span = match raw.find(c) {
+                        Some(off) => v.span().start + off..v.span().start + off + c.len_utf8(),
+                        None => v.span(),
+                    };
+                    seen.insert(c, found.len());
+                    found.push(Unprintable {
+                        c,
+                        file: v.file,
+                        span,
+                        count: 1,
+                    });
+                }
+            });
+        }
+    }
+    found
+}
+
+/// A refusal of an input: its message, and the hint that says what to do.
+type Refusal = (String, &'static str);
+
+/// The format of image `name`'s bytes (png, jpg, svg) when Typst can print it: not
+/// larger than [`GAMBAR_PIKSEL_MAKS`], an SVG linking no other file, not broken.
+fn image_format(name: &str, data: &[u8]) -> Result<&'static str, Refusal> {
+    let format = sniff_image(data);
+    if let Some((w, h)) = format.and_then(|f| pixels(data, f))
+        && u64::from(w) * u64::from(h) > GAMBAR_PIKSEL_MAKS
+    {
+        return Err((
+            format!(
+                "gambar \"{name}\" terlalu besar: {w} × {h} piksel (batasnya {} juta piksel)",
+                GAMBAR_PIKSEL_MAKS / 1_000_000
+            ),
+            "perkecil gambar itu (logo atau tanda tangan cukup 1000 piksel lebarnya)",
+        ));
+    }
+    if format == Some("svg")
+        && let Some(linked) = svg_link(data)
+    {
+        return Err((
+            format!("gambar SVG \"{name}\" menautkan berkas lain (\"{linked}\")"),
+            "SVG harus berdiri sendiri: simpan ulang dengan gambar disematkan (embed), atau ekspor sebagai .png",
+        ));
+    }
+    match format {
+        Some(format) if decodes(data, format) => Ok(format),
+        Some(format) => Err((
+            format!(
+                "\"{name}\" rusak: tidak dapat dibaca sebagai gambar {}",
+                format.to_uppercase()
+            ),
+            "buka lalu simpan ulang gambar itu dengan aplikasi gambar, atau ekspor ulang sebagai .png",
+        )),
+        None => Err((
+            format!("\"{name}\" bukan gambar PNG, JPG atau SVG"),
+            "simpan logo/tanda tangan sebagai .png, .jpg atau .svg",
+        )),
     }
 }
 

@@ -5,8 +5,9 @@
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::form::{
-    Form, GRID, IDENTITAS, Keputusan, LANGKAH_DAFTAR, LANGKAH_TEKS, Langkah, Prosedur, tables_of,
+    Form, IDENTITAS, Keputusan, LANGKAH_DAFTAR, LANGKAH_TEKS, Langkah, Prosedur, tables_of,
 };
+use crate::grid;
 
 /// Keys written as "" when emptied: the file then says what is missing, and `check`
 /// names it.
@@ -22,7 +23,7 @@ pub fn apply(doc: &mut DocumentMut, form: &Form) {
     for key in IDENTITAS {
         set_text(root, key, old.identitas(key), form.identitas(key));
     }
-    for key in GRID {
+    for key in grid::KOTAK.iter().map(|k| k.kunci) {
         set_list(root, key, old.grid(key), form.grid(key));
     }
     // An SOP has one flow table (pelaksana and langkah at the top) or sub-procedures,

@@ -7,15 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-/// The grid lists of page 1, in the order the sheet prints them.
-pub const GRID: [&str; 6] = [
-    "dasar_hukum",
-    "kualifikasi_pelaksana",
-    "keterkaitan",
-    "peralatan",
-    "peringatan",
-    "pencatatan",
-];
+use crate::grid;
 
 /// The identity fields holding text (dates and status included), in form order.
 pub const IDENTITAS: [&str; 7] = [
@@ -40,7 +32,7 @@ pub struct Form {
     /// `nomor`, `nama`, the dates, `status`, `diganti_oleh` ([`IDENTITAS`]): "" when
     /// absent.
     pub identitas: BTreeMap<String, String>,
-    /// The grid lists ([`GRID`]), one entry per item.
+    /// The grid lists, by the keys of [`grid::KOTAK`], one entry per item.
     pub grid: BTreeMap<String, Vec<String>>,
     /// The pelaksana of the single flow table, left to right.
     pub pelaksana: Vec<String>,
@@ -98,9 +90,9 @@ impl Form {
                 .iter()
                 .map(|k| (k.to_string(), text_of(root.get(k))))
                 .collect(),
-            grid: GRID
+            grid: grid::KOTAK
                 .iter()
-                .map(|k| (k.to_string(), list_of(root.get(k))))
+                .map(|k| (k.kunci.to_string(), list_of(root.get(k.kunci))))
                 .collect(),
             pelaksana: list_of(root.get("pelaksana")),
             langkah: steps_of(root.get("langkah")),

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::folder::Folder;
-use super::form::{Form, GRID, Langkah};
+use super::form::{Form, Langkah};
+use crate::grid;
 
 /// The history file, in [`super::akun::FOLDER`].
 pub const BERKAS: &str = "riwayat.jsonl";
@@ -72,7 +73,7 @@ pub fn ringkasan(old: &Form, new: &Form) -> String {
             parts.push(key.replace('_', " "));
         }
     }
-    for key in GRID {
+    for key in grid::KOTAK.iter().map(|k| k.kunci) {
         if old.grid(key) != new.grid(key) {
             parts.push(key.replace('_', " "));
         }
@@ -169,7 +170,7 @@ pub fn now() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let (y, m, d) = crate::pipeline::civil_from_days(secs.div_euclid(86_400));
+    let (y, m, d) = crate::model::civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",

@@ -5,16 +5,7 @@
 //! guess is kept to be marked in the file.
 
 use super::tabel::{Baris, Bentuk, Sel, label, rapikan};
-
-/// The grid labels and their keys.
-pub const GRID: [(&str, &str); 6] = [
-    ("DASAR HUKUM", "dasar_hukum"),
-    ("KUALIFIKASI PELAKSANA", "kualifikasi_pelaksana"),
-    ("KETERKAITAN", "keterkaitan"),
-    ("PERALATAN/PERLENGKAPAN", "peralatan"),
-    ("PERINGATAN", "peringatan"),
-    ("PENCATATAN DAN PENDATAAN", "pencatatan"),
-];
+use crate::grid;
 
 /// One SOP found in the document.
 #[derive(Debug, Clone, Default)]
@@ -231,13 +222,22 @@ fn grid_cells(sop: &mut Temuan, row: &Baris) {
             continue;
         };
         let head = label(first).replace(" / ", "/");
-        let Some((_, key)) = GRID.iter().find(|(l, _)| head == *l) else {
+        let Some(key) = grid_key(&head) else {
             continue;
         };
         let items = items(&cell.baris[1..]);
-        sop.grid.retain(|(k, _)| k != key);
+        sop.grid.retain(|(k, _)| *k != key);
         sop.grid.push((key, items));
     }
+}
+
+/// The key of the grid box whose printed label is `head` (upper case, as [`label`]
+/// makes it).
+fn grid_key(head: &str) -> Option<&'static str> {
+    grid::KOTAK
+        .iter()
+        .find(|k| label(k.label) == head)
+        .map(|k| k.kunci)
 }
 
 /// A numbered list written as paragraphs ("1. ...") or run together in one

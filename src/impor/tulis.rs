@@ -3,8 +3,9 @@
 //! above the key it concerns, for `sopan check --review` to list until someone deletes
 //! it.
 
-use super::baca::{Alur, GRID, Temuan};
+use super::baca::{Alur, Temuan};
 use super::tabel::Bentuk;
+use crate::grid;
 use crate::model::Tanggal;
 
 /// The comment that marks a guess.
@@ -145,7 +146,7 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
         out += &format!("{PERIKSA} {why}\nstatus = \"konsep\"\n\n");
         guesses.push(why);
     }
-    for (_, key) in GRID {
+    for key in grid::KOTAK.iter().map(|k| k.kunci) {
         let items = t
             .grid
             .iter()

@@ -46,14 +46,7 @@
   var bentrok = document.getElementById("bentrok");
   var judul = document.getElementById("judul-sop");
 
-  var GRID = [
-    ["dasar_hukum", "Dasar hukum"],
-    ["kualifikasi_pelaksana", "Kualifikasi pelaksana"],
-    ["keterkaitan", "Keterkaitan"],
-    ["peralatan", "Peralatan/perlengkapan"],
-    ["peringatan", "Peringatan"],
-    ["pencatatan", "Pencatatan dan pendataan"],
-  ];
+  var GRID = [];      // kotak grid dari server: [kunci, nama, bantuan]
   var MUTU = [["kelengkapan", "Kelengkapan"], ["output", "Output"], ["keterangan", "Keterangan"]];
 
   var model = null;   // { identitas, grid, tabel: [{judul, asal, pelaksana, langkah}], prosedur: bool }
@@ -319,7 +312,7 @@
       status === "diganti" ? bidang("diganti_oleh", "Diganti oleh (nomor SOP pengganti)", teks("f-diganti", id.diganti_oleh || "", function (v) { id.diganti_oleh = v; })) : null,
     ]));
     formEl.appendChild(el("section", { "class": "kartu" }, [el("h2", { teks: "Dasar hukum, kualifikasi dan lainnya" })].concat(
-      GRID.map(function (g) { return daftarButir(g[0], g[1], model.grid[g[0]]); }))));
+      GRID.map(function (g) { return daftarButir(g[0], g[1], model.grid[g[0]], g[2]); }))));
     model.tabel.forEach(function (t, ti) {
       var awalan = model.prosedur ? "prosedur." + ti + "." : "";
       var kartu = el("section", { "class": "kartu", "data-jalur": model.prosedur ? "prosedur." + ti : null }, [
@@ -458,6 +451,7 @@
         return;
       }
       dasar = j.dasar;
+      GRID = j.kotak.map(function (k) { return [k.kunci, k.nama, k.bantuan]; });
       model = keModel(j.form);
       awal = JSON.stringify(keForm());
       bentrok.hidden = true;

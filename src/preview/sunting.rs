@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::editor::simpan::{self, Gagal};
 use crate::editor::{self, Form, fields, riwayat};
+use crate::grid;
 use crate::pipeline::{self, Settings};
 use crate::source::file;
 use crate::typeset;
@@ -39,7 +40,8 @@ pub fn pesan(status: u16, text: impl Into<String>) -> Answer {
 }
 
 /// The form of the SOP at `path` of the catalogue at `root`, with the text it was read
-/// from; a file whose real path leaves the catalogue is named, never shown.
+/// from and the grid's boxes (`kotak`: key, name, hint), which the page draws the grid's
+/// fields from; a file whose real path leaves the catalogue is named, never shown.
 pub fn formulir(path: &Path, root: &Path, settings: &Settings) -> Answer {
     let text = match file::read_text_inside(path, root, file::SOP_MAKS) {
         Ok(t) => t,
@@ -52,7 +54,10 @@ pub fn formulir(path: &Path, root: &Path, settings: &Settings) -> Answer {
         }
     };
     match editor::read(&text) {
-        Some(form) => (200, json!({ "form": form, "dasar": text })),
+        Some(form) => (
+            200,
+            json!({ "form": form, "dasar": text, "kotak": grid::KOTAK }),
+        ),
         None => {
             let (_, printed) = pipeline::validate(path, settings);
             (
@@ -199,6 +204,10 @@ pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
 
 /// The text of a new SOP: every field the form shows, empty, status konsep.
 pub fn template(today: &str) -> String {
+    let grid: String = grid::KOTAK
+        .iter()
+        .map(|k| format!("{} = []\n", k.kunci))
+        .collect();
     format!(
         "# SOP baru, dibuat dari formulir pratinjau sopan.\n\
          nomor = \"\"\n\
@@ -206,12 +215,7 @@ pub fn template(today: &str) -> String {
          tanggal_pembuatan = {today}\n\
          status = \"konsep\"\n\
          \n\
-         dasar_hukum = []\n\
-         kualifikasi_pelaksana = []\n\
-         keterkaitan = []\n\
-         peralatan = []\n\
-         peringatan = []\n\
-         pencatatan = []\n\
+         {grid}\
          \n\
          pelaksana = []\n"
     )

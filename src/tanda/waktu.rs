@@ -2,7 +2,7 @@
 //! times printed for a clerk (in UTC, said so).
 
 use crate::model::Tanggal;
-use crate::pipeline::civil_from_days;
+use crate::model::civil_from_days;
 
 /// Now, Unix seconds.
 pub fn sekarang() -> i64 {

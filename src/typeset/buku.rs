@@ -22,6 +22,7 @@ use super::plan::{self, Density};
 use super::world::{SopWorld, Templates};
 use super::{Penomoran, RenderError, Routed, WORKER_STACK, compile, lay_out, second_pass};
 use crate::flow::Geometry;
+use crate::grid;
 use crate::katalog;
 use crate::model::{Gambar, Instansi, Sop};
 
@@ -75,7 +76,8 @@ fn tautan(
 ) -> Vec<Option<usize>> {
     entries[i]
         .sop
-        .keterkaitan
+        .grid
+        .get(grid::KETERKAITAN)
         .iter()
         .map(|k| {
             let want = katalog::nama_baku(k);

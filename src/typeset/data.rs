@@ -10,7 +10,9 @@ use super::columns::Columns;
 use super::columns::{self, sel};
 use super::plan::TablePlan;
 use super::{fonts, hyphen};
+use crate::diag::daftar;
 use crate::flow::route::LABEL_SIZE;
+use crate::grid;
 use crate::model::{self, Instansi, Sop, nip_resmi};
 
 /// The SOP, for `sop.typ`, `buku-sop.typ` and `lapis.typ`.
@@ -74,8 +76,9 @@ pub struct Data<'a> {
     pub ukuran_grid: f64,
     /// The identity block.
     pub kop: Kop<'a>,
-    /// The grid: 3 rows of 2 cells.
-    pub grid: [[Grid<'a>; 2]; 3],
+    /// The grid: rows of [`GRID_PER_BARIS`] cells (the last may hold fewer), the boxes
+    /// of [`grid::KOTAK`] in order.
+    pub grid: Vec<Vec<Grid<'a>>>,
     /// One per flow table.
     pub prosedur: Vec<Prosedur<'a>>,
 }
@@ -217,8 +220,8 @@ pub struct Prosedur<'a> {
     pub kolom: &'a Columns,
     /// The steps.
     pub langkah: Vec<Langkah>,
-    /// The Norma Waktu total, if any.
-    pub norma_waktu: &'a Option<String>,
+    /// The Norma Waktu total as printed, if any.
+    pub norma_waktu: Option<String>,
     /// The steps (0-based) before which the page breaks, so that no page holds a lone
     /// step.
     pub putus: &'a [usize],
@@ -389,13 +392,6 @@ impl<'a> Data<'a> {
     /// The data of one SOP placed in a document (a book, or alone by default).
     pub fn new(sop: &'a Sop, plans: &'a [TablePlan], grid_size: f64, at: &'a Placement) -> Self {
         let p = &sop.pengesahan;
-        let grid = |key: &'static str, isi: &'a [String], bernomor: bool| Grid {
-            label: sop.label(key),
-            isi,
-            bernomor,
-            tautan: None,
-            lebar: 0.5,
-        };
         let prosedur = sop
             .prosedur
             .iter()
@@ -432,7 +428,7 @@ impl<'a> Data<'a> {
                             no: i + 1,
                             kegiatan: cell(c.kegiatan)(&l.kegiatan),
                             kelengkapan: lines_or_dash(&l.kelengkapan, cell(c.kelengkapan)),
-                            waktu: dash(&l.waktu),
+                            waktu: dash(&l.waktu.teks),
                             output: lines_or_dash(&l.output, cell(c.output)),
                             keterangan: l
                                 .keterangan
@@ -442,7 +438,7 @@ impl<'a> Data<'a> {
                             tinggi,
                         })
                         .collect(),
-                    norma_waktu: &pr.norma_waktu,
+                    norma_waktu: norma_waktu(pr, sop.gaya.jam_per_hari),
                     putus: &plan.breaks,
                 }
             })
@@ -488,32 +484,57 @@ impl<'a> Data<'a> {
                 nama_sop: sop.nama.to_uppercase(),
                 elektronik: p.elektronik.as_ref().map(KopElektronik::of),
             },
-            grid: [
-                [
-                    grid("dasar_hukum", &sop.dasar_hukum, true),
-                    grid("kualifikasi_pelaksana", &sop.kualifikasi_pelaksana, true),
-                ],
-                [
-                    Grid {
-                        tautan: Some(&at.tautan),
-                        ..grid("keterkaitan", &sop.keterkaitan, true)
-                    },
-                    grid("peralatan", &sop.peralatan, true),
-                ],
-                [
-                    grid("peringatan", &sop.peringatan, sop.peringatan.len() > 1),
-                    grid("pencatatan", &sop.pencatatan, sop.pencatatan.len() > 1),
-                ],
-            ]
-            .map(|pair| share_grid_row(pair, sop, grid_size)),
+            grid: grid_rows(sop, &at.tautan, grid_size),
             prosedur,
         }
     }
 }
 
+/// The Norma Waktu row of a flow table as printed: the total of the waktu that could
+/// be read, saying which steps it leaves out; none when no waktu could be read.
+pub fn norma_waktu(pr: &model::Prosedur, jam_per_hari: Option<u32>) -> Option<String> {
+    let total = pr.norma_waktu()?.cetak(jam_per_hari);
+    let left_out = pr.tanpa_norma_waktu();
+    Some(if left_out.is_empty() {
+        total
+    } else {
+        format!("{total} (tanpa langkah {})", daftar(&left_out))
+    })
+}
+
+/// Boxes to a row of the kop grid.
+pub const GRID_PER_BARIS: usize = 2;
+
+/// The kop grid's rows: the boxes of [`grid::KOTAK`] two to a row, each row shared
+/// between its cells; Keterkaitan carries its entries' links (`tautan`).
+fn grid_rows<'a>(sop: &'a Sop, tautan: &'a [Option<String>], size: f64) -> Vec<Vec<Grid<'a>>> {
+    let mut rows: Vec<Vec<Grid<'a>>> = Vec::new();
+    for (i, (kotak, isi)) in sop.grid.iter().enumerate() {
+        let cell = Grid {
+            label: sop.label(kotak.kunci),
+            isi,
+            bernomor: kotak.bernomor(isi.len()),
+            tautan: (kotak.kunci == grid::KETERKAITAN).then_some(tautan),
+            lebar: 1.0,
+        };
+        match rows.last_mut() {
+            Some(row) if i % GRID_PER_BARIS != 0 => row.push(cell),
+            _ => rows.push(vec![cell]),
+        }
+    }
+    for row in &mut rows {
+        if let [left, right] = row.as_mut_slice() {
+            let r = share_grid_row(left.isi, right.isi, sop, size);
+            left.lebar = r;
+            right.lebar = 1.0 - r;
+        }
+    }
+    rows
+}
+
 /// Splits a kop grid row between its two cells so that the taller one is as low as it
-/// can be: the one with more text gets up to 70% of the width.
-fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a>; 2] {
+/// can be: the one with more text gets up to 70% of the width. The left cell's share.
+fn share_grid_row(left: &[String], right: &[String], sop: &Sop, size: f64) -> f64 {
     // The grid spans the page between the margins; a cell has 5 pt of inset either side
     // and its list numbers take about 12 pt.
     let row = columns::printable_width(&sop.kertas);
@@ -525,7 +546,7 @@ fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a
             .map(|t| (measure(t) / room).ceil().max(1.0))
             .sum()
     };
-    let height = |r: f64| lines(pair[0].isi, row * r).max(lines(pair[1].isi, row * (1.0 - r)));
+    let height = |r: f64| lines(left, row * r).max(lines(right, row * (1.0 - r)));
     let mut best: (f64, f64) = (height(0.5), 0.5);
     for k in 0..=20 {
         let r = 0.3 + 0.02 * k as f64;
@@ -534,9 +555,7 @@ fn share_grid_row<'a>(mut pair: [Grid<'a>; 2], sop: &Sop, size: f64) -> [Grid<'a
             best = (h, r);
         }
     }
-    pair[0].lebar = best.1;
-    pair[1].lebar = 1.0 - best.1;
-    pair
+    best.1
 }
 
 /// The JSON bytes of a contract value.

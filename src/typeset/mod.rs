@@ -492,7 +492,7 @@ fn norma_lines(
     let mut lines: BTreeMap<usize, Vec<[f64; 3]>> = BTreeMap::new();
     let tables = measured.rows.iter().zip(&measured.lane_x);
     for (((rows, &x0), p), pr) in tables.zip(plans).zip(&sop.prosedur) {
-        let (Some(last), Some(_)) = (rows.last(), &pr.norma_waktu) else {
+        let (Some(last), Some(_)) = (rows.last(), pr.norma_waktu()) else {
             continue;
         };
         let c = &p.columns;

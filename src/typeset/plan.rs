@@ -4,7 +4,7 @@
 
 use super::RenderError;
 use super::columns::{self, Columns, TableText, sel};
-use super::fonts;
+use super::{data, fonts};
 use crate::flow::cut;
 use crate::flow::route::{GAP, compact_room, min_row_height};
 use crate::model::{Prosedur, Sop};
@@ -61,7 +61,7 @@ pub fn plan(
     let mut warnings = Vec::new();
     let mut plans = Vec::new();
     for (pr, room) in sop.prosedur.iter().zip(rooms) {
-        let text = table_text(pr, room);
+        let text = table_text(pr, room, sop.gaya.jam_per_hari);
         let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
         let lanes = pr.pelaksana.len();
         let compact =
@@ -154,8 +154,8 @@ fn header_height(
 const NAME_ROOM: f64 = 16.0;
 
 /// The text a table's columns hold, as the planner measures it, with `room[i]` above
-/// and below the symbol of step i.
-fn table_text(pr: &Prosedur, room: &[f64]) -> TableText {
+/// and below the symbol of step i; `jam_per_hari` prints its Norma Waktu.
+fn table_text(pr: &Prosedur, room: &[f64], jam_per_hari: Option<u32>) -> TableText {
     TableText {
         rows: pr
             .langkah
@@ -164,7 +164,7 @@ fn table_text(pr: &Prosedur, room: &[f64]) -> TableText {
                 [
                     vec![l.kegiatan.clone()],
                     l.kelengkapan.clone(),
-                    vec![l.waktu.clone()],
+                    vec![l.waktu.teks.clone()],
                     l.output.clone(),
                     l.keterangan.clone(),
                 ]
@@ -176,6 +176,6 @@ fn table_text(pr: &Prosedur, room: &[f64]) -> TableText {
             .zip(room)
             .map(|(l, &room)| min_row_height(l.bentuk, room))
             .collect(),
-        total: pr.norma_waktu.clone(),
+        total: data::norma_waktu(pr, jam_per_hari),
     }
 }

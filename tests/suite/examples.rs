@@ -32,7 +32,7 @@ fn check_example(path: &Path) -> Vec<String> {
         sop.tanggal_pembuatan.cetak(),
     ];
     wanted.extend(sop.instansi.baris.iter().map(|b| b.to_uppercase()));
-    wanted.extend(sop.dasar_hukum.iter().cloned());
+    wanted.extend(sop.grid.get("dasar_hukum").iter().cloned());
     for pr in &sop.prosedur {
         wanted.extend(pr.pelaksana.iter().cloned());
         wanted.extend(pr.langkah.iter().map(|l| l.kegiatan.clone()));

@@ -6,12 +6,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod architecture;
 mod arsip;
 mod berkas;
 mod buku;
 mod examples;
 mod fixtures;
 mod fuzz;
+mod grid;
 mod hardening;
 mod images;
 mod impor;
@@ -26,3 +28,4 @@ mod routing;
 mod sahkan;
 mod sulit;
 mod tanda;
+mod waktu;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::common::*;
+use sopan::grid::kotak;
 use sopan::review::*;
 
 /// A small catalogue: a draft with gaps, and the SOP it refers to.
@@ -72,9 +73,9 @@ fn draft_lists_everything_before_pengesahan() {
             Temuan::TanggalKosong(JenisTanggal::Efektif),
             Temuan::PengesahanKurang(DataPengesahan::Nama),
             Temuan::PengesahanKurang(DataPengesahan::Nip),
-            Temuan::BagianKosong(Bagian::DasarHukum),
-            Temuan::BagianKosong(Bagian::Peralatan),
-            Temuan::BagianKosong(Bagian::Pencatatan),
+            Temuan::BagianKosong(kotak("dasar_hukum").unwrap()),
+            Temuan::BagianKosong(kotak("peralatan").unwrap()),
+            Temuan::BagianKosong(kotak("pencatatan").unwrap()),
             Temuan::KeterkaitanTidakDikenal {
                 teks: "SOP Rapat Koordinasi".into()
             },
@@ -95,6 +96,10 @@ fn draft_lists_everything_before_pengesahan() {
         ]
     );
     assert_eq!(found[9].to_string(), "langkah 2 dan 3 belum punya Waktu");
+    assert_eq!(
+        found[4].to_string(),
+        "Peralatan/Perlengkapan masih kosong (isi `peralatan`)"
+    );
     assert_eq!(found[0].kelompok(), Kelompok::Pengesahan);
 }
 
