@@ -120,6 +120,8 @@ pub struct Note {
     pub error: bool,
     /// The diagnostic as printed, with file:line:col and hints.
     pub text: String,
+    /// Its main sentence alone.
+    pub message: String,
     /// Its place in the SOP file, when it points into it.
     pub at: Option<usize>,
 }
@@ -142,6 +144,7 @@ pub fn load_draft(
             .map(|d| Note {
                 error: d.is_error(),
                 text: diag::render(&sources, std::slice::from_ref(d)),
+                message: d.message.clone(),
                 at: d
                     .at
                     .as_ref()

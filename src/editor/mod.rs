@@ -7,6 +7,8 @@ pub mod apply;
 pub mod fields;
 pub mod folder;
 pub mod form;
+pub mod gabung;
+pub mod kata;
 pub mod riwayat;
 pub mod simpan;
 
@@ -25,6 +27,28 @@ pub fn write(text: &str, form: &Form) -> Option<String> {
     let mut doc = text.parse::<DocumentMut>().ok()?;
     apply::apply(&mut doc, form);
     Some(doc.to_string())
+}
+
+/// The text of a new SOP named `nama`: every other field the form shows, empty, status
+/// konsep.
+pub fn sop_baru(today: &str, nama: &str) -> String {
+    // A TOML basic string: the name is data, quoted and escaped by toml_edit.
+    let nama = toml_edit::Value::from(nama.trim()).to_string();
+    let grid: String = crate::grid::KOTAK
+        .iter()
+        .map(|k| format!("{} = []\n", k.kunci))
+        .collect();
+    format!(
+        "# SOP baru, dibuat dari formulir pratinjau sopan.\n\
+         nomor = \"\"\n\
+         nama = {nama}\n\
+         tanggal_pembuatan = {today}\n\
+         status = \"konsep\"\n\
+         \n\
+         {grid}\
+         \n\
+         pelaksana = []\n"
+    )
 }
 
 #[cfg(test)]

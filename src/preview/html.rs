@@ -188,20 +188,23 @@ fn new_sop_form(cat: &Catalogue) -> String {
         .collect();
     format!(
         "<details class=\"baru\" id=\"baru\"><summary class=\"tombol\">+ SOP baru</summary>\
-         <form id=\"form-baru\"><label>Folder <select name=\"bab\">{options}</select></label> \
-         <label>Nama berkas <input name=\"berkas\" required placeholder=\"mis. penyusunan-renstra\" \
-         pattern=\"[A-Za-z0-9_][A-Za-z0-9_\\-]*\"></label> \
+         <form id=\"form-baru\" novalidate><label>Folder <select name=\"bab\">{options}</select></label> \
+         <label>Nama SOP <input name=\"nama\" placeholder=\"mis. Penyusunan Renstra\" \
+         aria-describedby=\"baru-aturan\"></label> \
+         <label>Nama berkas <input name=\"berkas\" placeholder=\"mis. penyusunan-renstra\" \
+         aria-describedby=\"baru-aturan\" spellcheck=\"false\"></label> \
          <button class=\"tombol\" type=\"submit\">Buat dan isi formulir</button>\
-         <p class=\"kecil\">Nama berkas: huruf, angka, tanda - atau _, tanpa spasi. \
-         Berkas SOP dibuat di folder itu dan langsung dibuka di formulir.</p>\
-         <p class=\"salah\" id=\"baru-salah\" hidden></p></form></details>"
+         <p class=\"kecil\" id=\"baru-aturan\">Nama berkas dibuat dari Nama SOP dan boleh diubah: \
+         huruf, angka, tanda - atau _, tanpa spasi. Berkas SOP dibuat di folder itu dan \
+         langsung dibuka di formulir.</p>\
+         <p class=\"salah\" id=\"baru-salah\" role=\"alert\" hidden></p></form></details>"
     )
 }
 
 /// The login page, with a message after a failed attempt.
 pub fn login_page(message: Option<&str>) -> String {
     let salah = message
-        .map(|m| format!("<p class=\"salah\">{}</p>", escape(m)))
+        .map(|m| format!("<p class=\"salah\" role=\"alert\">{}</p>", escape(m)))
         .unwrap_or_default();
     shell(
         "Masuk",
@@ -218,16 +221,29 @@ pub fn login_page(message: Option<&str>) -> String {
     )
 }
 
-/// An SOP's editor: the form (drawn by the editor's script) beside the live sheet.
+/// An SOP's editor: the form (drawn by the editor's script) beside the live sheet. The
+/// page has one polite live region (`#umumkan`) through which the script announces
+/// errors, the save state and what an action did.
 pub fn editor_page(e: &Entry, who: &Who) -> String {
     let body = format!(
         "<header class=\"kepala\"><div><a class=\"kembali\" href=\"/sop/{0}\">&larr; Kembali ke pratinjau</a>\
-         <h1>Ubah: <span id=\"judul-sop\">{1}</span></h1><p class=\"nomor\" id=\"keadaan\">Memuat formulir…</p></div>\
-         <div class=\"aksi\"><button type=\"button\" class=\"tombol\" id=\"simpan\" disabled>Simpan</button></div></header>\
+         <h1>Ubah: <span id=\"judul-sop\">{1}</span></h1>\
+         <p class=\"nomor\" id=\"keadaan\" tabindex=\"-1\">Memuat formulir…</p></div>\
+         <div class=\"aksi\"><button type=\"button\" class=\"tombol kedua\" id=\"urungkan\" disabled \
+         aria-keyshortcuts=\"Control+Z\">&#8630; Urungkan</button> \
+         <button type=\"button\" class=\"tombol\" id=\"simpan\" disabled>Simpan</button></div></header>\
+         <p id=\"umumkan\" class=\"tersembunyi\" role=\"status\" aria-live=\"polite\"></p>\
          <section class=\"galat\" id=\"bentrok\" hidden></section>\
-         <div class=\"sunting\"><form id=\"formulir\" class=\"formulir\" autocomplete=\"off\"></form>\
-         <div class=\"draf\"><section id=\"catatan\" class=\"catatan\" hidden></section>\
-         <div class=\"lembar\" id=\"lembar-draf\"><p class=\"tunggu\">Sedang membuat pratinjau…</p></div></div></div>",
+         <div class=\"sunting\"><form id=\"formulir\" class=\"formulir\" autocomplete=\"off\" \
+         aria-label=\"Formulir SOP\"></form>\
+         <div class=\"draf\" tabindex=\"0\" role=\"region\" aria-label=\"Pratinjau lembar (draf)\">\
+         <section id=\"catatan\" class=\"catatan\" hidden></section>\
+         <div class=\"skala\" role=\"group\" aria-label=\"Ukuran lembar\">\
+         <button type=\"button\" class=\"kecil-tombol\" id=\"perkecil\" aria-label=\"Perkecil lembar\">&minus;</button> \
+         <button type=\"button\" class=\"kecil-tombol\" id=\"skala-pas\">\
+         <span id=\"skala\">100%</span><span class=\"tersembunyi\"> (kembali ke ukuran semula)</span></button> \
+         <button type=\"button\" class=\"kecil-tombol\" id=\"perbesar\" aria-label=\"Perbesar lembar\">+</button></div>\
+         <div class=\"lembar gulir\" id=\"lembar-draf\"><p class=\"tunggu\">Sedang membuat pratinjau…</p></div></div></div>",
         url_path(&e.id),
         escape(&e.nama)
     );
@@ -268,45 +284,45 @@ pub fn index_list(cat: &Catalogue) -> String {
         );
     }
     format!(
-        "<table class=\"katalog\"><thead><tr><th>Nomor SOP</th><th>Nama SOP</th>\
-         <th>Status</th><th>Keadaan</th></tr></thead><tbody>{rows}</tbody></table>\
+        "<div class=\"gulir\"><table class=\"katalog\"><thead><tr><th>Nomor SOP</th><th>Nama SOP</th>\
+         <th>Status</th><th>Keadaan</th></tr></thead><tbody>{rows}</tbody></table></div>\
          <p id=\"kosong\" class=\"kecil\" hidden>Tidak ada SOP yang cocok.</p>"
     )
 }
 
-/// An SOP's page, with "Ubah" when the form editor may be offered (`edit`).
+/// An SOP's page, with "Ubah di formulir" when the form editor may be offered (`edit`).
 pub fn sop_page(e: &Entry, edit: bool) -> String {
-    let ubah = if edit {
-        format!(
-            "<nav class=\"alat\"><a class=\"tombol\" id=\"ubah\" href=\"/sop/{}/ubah\">Ubah di formulir</a></nav>",
-            url_path(&e.id)
-        )
-    } else {
-        String::new()
-    };
     shell(
         &format!("{} — pratinjau", e.nama),
         Some(&e.id),
-        &format!("{ubah}<main id=\"isi\">{}</main>", sop_body(e)),
+        &format!("<main id=\"isi\">{}</main>", sop_body(e, edit)),
     )
 }
 
-/// The body of an SOP's page, replaced in place after every render.
-pub fn sop_body(e: &Entry) -> String {
+/// The body of an SOP's page, replaced in place after every render: its header (with
+/// "Unduh PDF", and "Ubah di formulir" when `edit`), diagnostics, pages and review.
+pub fn sop_body(e: &Entry, edit: bool) -> String {
     let mut out = String::new();
-    let unduh = if e.good.is_some() {
-        format!(
+    let mut aksi = String::new();
+    if edit {
+        let _ = write!(
+            aksi,
+            "<a class=\"tombol kedua\" id=\"ubah\" href=\"/sop/{}/ubah\">Ubah di formulir</a>",
+            url_path(&e.id)
+        );
+    }
+    if e.good.is_some() {
+        let _ = write!(
+            aksi,
             "<a class=\"tombol\" href=\"/sop/{}/unduh.pdf\" download=\"{}\">Unduh PDF</a>",
             url_path(&e.id),
             escape(&e.pdf_name())
-        )
-    } else {
-        String::new()
-    };
+        );
+    }
     let _ = write!(
         out,
         "<header class=\"kepala\"><div><a class=\"kembali\" href=\"/\">&larr; Daftar SOP</a>\
-         <h1>{}</h1><p class=\"nomor\">{} {}</p></div>{unduh}</header>",
+         <h1>{}</h1><p class=\"nomor\">{} {}</p></div><div class=\"aksi\">{aksi}</div></header>",
         escape(&e.nama),
         escape(&e.nomor),
         badge(e.status())

@@ -1,5 +1,11 @@
 // Penyunting sopan: formulir SOP di samping lembar yang ikut berubah saat diketik,
 // penyimpanan yang tidak menimpa perubahan orang lain, dan "SOP baru" di daftar.
+//
+// Keadaan dan gambar terpisah: `model` adalah isi formulir; `gambar()` membuat formulir
+// baru dari model lalu `samakan()` hanya mengubah bagian halaman yang berbeda. Elemen
+// yang sama tetap elemen yang sama, jadi tombol di bawah penunjuk tidak pernah diganti
+// (klik tidak hilang), fokus dan posisi baca pembaca layar tetap. Semua tombol dan isian
+// ditangani oleh satu pendengar di formulir, menurut `data-aksi` dan `data-ikat`.
 (function () {
   "use strict";
   var token = document.body.dataset.token || "";
@@ -15,16 +21,47 @@
     });
   }
 
-  // Daftar: SOP baru dan keluar.
+  // Alamat sebuah SOP: setiap bagian jalurnya dikodekan (id boleh memuat # atau ?).
+  function alamatSop(id) {
+    return "/sop/" + id.split("/").map(encodeURIComponent).join("/");
+  }
+
+  function el(tag, attrs, anak) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      var v = attrs[k];
+      if (k === "teks") e.textContent = v;
+      else if (k === "nilai") e.value = v;
+      else if (k === "centang") e.checked = !!v;
+      else if (v !== false && v != null) e.setAttribute(k, v === true ? "" : v);
+    });
+    (anak || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return e;
+  }
+
+  // ---- Daftar: SOP baru dan keluar ----
   var formBaru = document.getElementById("form-baru");
   if (formBaru) {
+    var namaBaru = formBaru.nama, berkasBaru = formBaru.berkas, salahBaru = document.getElementById("baru-salah");
+    var berkasDiketik = false;
+    // Nama berkas dibuat dari Nama SOP: huruf kecil, spasi menjadi tanda hubung.
+    var jadiBerkas = function (t) {
+      return t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, "-").replace(/-+/g, "-").replace(/^[-_]+|-+$/g, "").slice(0, 80);
+    };
+    namaBaru.addEventListener("input", function () { if (!berkasDiketik) berkasBaru.value = jadiBerkas(namaBaru.value); });
+    berkasBaru.addEventListener("input", function () { berkasDiketik = berkasBaru.value !== ""; });
     formBaru.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var salah = document.getElementById("baru-salah");
-      kirim("/baru", { bab: formBaru.bab.value, berkas: formBaru.berkas.value }).then(function (j) {
+      var berkas = berkasBaru.value.trim().replace(/\.toml$/i, "");
+      var pesan = !berkas ? "Isi Nama SOP atau Nama berkas." :
+        /^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(berkas) ? null :
+        "Nama berkas hanya boleh berisi huruf, angka, tanda - dan _, tanpa spasi (misalnya " + (jadiBerkas(berkas) || "penyusunan-renstra") + ").";
+      if (pesan) { salahBaru.textContent = pesan; salahBaru.hidden = false; berkasBaru.setAttribute("aria-invalid", "true"); berkasBaru.focus(); return; }
+      kirim("/baru", { bab: formBaru.bab.value, berkas: berkas, nama: namaBaru.value.trim() }).then(function (j) {
         if (j.alamat) { location.href = j.alamat; return; }
-        salah.textContent = j.pesan || "SOP baru tidak dapat dibuat.";
-        salah.hidden = false;
+        salahBaru.textContent = j.pesan || "SOP baru tidak dapat dibuat.";
+        salahBaru.hidden = false;
       });
     });
   }
@@ -37,23 +74,35 @@
 
   var sop = document.body.dataset.ubah;
   if (!sop) return;
-  var dasarAlamat = "/sop/" + encodeURI(sop);
+  var dasarAlamat = alamatSop(sop);
   var formEl = document.getElementById("formulir");
   var lembar = document.getElementById("lembar-draf");
   var catatanEl = document.getElementById("catatan");
   var keadaan = document.getElementById("keadaan");
+  var umumkanEl = document.getElementById("umumkan");
   var tombolSimpan = document.getElementById("simpan");
+  var tombolUrung = document.getElementById("urungkan");
   var bentrok = document.getElementById("bentrok");
   var judul = document.getElementById("judul-sop");
 
   var GRID = [];      // kotak grid dari server: [kunci, nama, bantuan]
   var MUTU = [["kelengkapan", "Kelengkapan"], ["output", "Output"], ["keterangan", "Keterangan"]];
+  var BATAS_URUNG = 20;
 
   var model = null;   // { identitas, grid, tabel: [{judul, asal, pelaksana, langkah}], prosedur: bool }
   var dasar = "";     // teks berkas saat formulir dimuat
   var awal = "";      // JSON formulir saat dimuat, untuk tahu ada perubahan
   var kunciBerikut = 1;
+  var catatanTerakhir = [];
+  var urungan = [];   // salinan model sebelum setiap perubahan susunan, terbaru di akhir
+  var fokusNanti = null;
   window.sopanUkur = [];
+
+  // Mengumumkan satu kalimat lewat satu-satunya wilayah "polite" halaman ini.
+  function umumkan(teks) {
+    umumkanEl.textContent = "";
+    setTimeout(function () { umumkanEl.textContent = teks; }, 30);
+  }
 
   // ---- model <-> formulir ----
   function tujuan(raw) { return { raw: raw || "", k: undefined }; }
@@ -67,6 +116,7 @@
           daftar: Object.assign({ pelaksana: [], kelengkapan: [], output: [], keterangan: [] }, l.daftar),
           keputusan: l.keputusan ? { ya: tujuan(l.keputusan.ya), tidak: tujuan(l.keputusan.tidak) } : null,
           lanjut: tujuan(l.lanjut),
+          bersama: (l.daftar && l.daftar.pelaksana || []).length > 1,
         };
       });
     }
@@ -131,60 +181,335 @@
     return f;
   }
 
-  // ---- tampilan ----
-  function el(tag, attrs, anak) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "teks") e.textContent = attrs[k];
-      else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), attrs[k]);
-      else if (attrs[k] !== false && attrs[k] != null) e.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
+  // Langkah berkunci `k`, dengan tabelnya dan tempatnya.
+  function langkahK(k) {
+    k = Number(k);
+    for (var ti = 0; ti < model.tabel.length; ti++) {
+      var t = model.tabel[ti];
+      for (var i = 0; i < t.langkah.length; i++) if (t.langkah[i]._k === k) return { t: t, ti: ti, i: i, l: t.langkah[i] };
+    }
+    return null;
+  }
+
+  function geser(list, i, arah) {
+    var j = i + arah;
+    if (j < 0 || j >= list.length) return false;
+    list.splice(j, 0, list.splice(i, 1)[0]);
+    return true;
+  }
+
+  function langkahBaru(pelaksana) {
+    var l = { _k: kunciBerikut++, asal: null, teks: { id: "", kegiatan: "", waktu: "" },
+      daftar: { pelaksana: pelaksana.slice(0, 1), kelengkapan: [], output: [], keterangan: [] },
+      keputusan: null, lanjut: tujuan(""), bersama: false };
+    l.lanjut.k = "";
+    return l;
+  }
+
+  // ---- perubahan susunan, masing-masing dapat diurungkan ----
+  // Setiap aksi menerima data tombolnya dan mengembalikan kalimat yang diumumkan.
+  var AKSI = {
+    "tambah-butir": function (d) {
+      var list = model.grid[d.grid]; list.push("");
+      fokusNanti = d.grid + "-" + (list.length - 1);
+      return "Butir " + list.length + " ditambahkan.";
+    },
+    "naik": function (d) { return geserButir(d, -1); },
+    "turun": function (d) { return geserButir(d, 1); },
+    "hapus": function (d) {
+      var list = model.grid[d.grid], i = Number(d.i);
+      list.splice(i, 1);
+      fokusNanti = list.length ? d.grid + "-" + Math.min(i, list.length - 1) : d.grid + "-tambah";
+      return "Butir " + (i + 1) + " dihapus.";
+    },
+    "tambah-pelaksana": function (d) {
+      var t = model.tabel[d.t]; t.pelaksana.push("");
+      fokusNanti = "t" + d.t + "-pelaksana-" + (t.pelaksana.length - 1);
+      return "Pelaksana " + t.pelaksana.length + " ditambahkan.";
+    },
+    "kiri-pelaksana": function (d) { return geserPelaksana(d, -1); },
+    "kanan-pelaksana": function (d) { return geserPelaksana(d, 1); },
+    "hapus-pelaksana": function (d) {
+      var t = model.tabel[d.t], i = Number(d.i), nama = t.pelaksana[i];
+      t.pelaksana.splice(i, 1);
+      fokusNanti = t.pelaksana.length ? "t" + d.t + "-pelaksana-" + Math.min(i, t.pelaksana.length - 1) : "t" + d.t + "-tambah-pelaksana";
+      return "Pelaksana " + (nama || (i + 1)) + " dihapus.";
+    },
+    "tambah-langkah": function (d) {
+      var t = model.tabel[d.t], akhir = t.langkah[t.langkah.length - 1];
+      var l = langkahBaru(akhir ? akhir.daftar.pelaksana : t.pelaksana);
+      t.langkah.push(l);
+      fokusNanti = "l" + l._k + "-kegiatan";
+      return "Langkah " + t.langkah.length + " ditambahkan.";
+    },
+    "sisipkan": function (d) {
+      var x = langkahK(d.k), l = langkahBaru(x.l.daftar.pelaksana);
+      x.t.langkah.splice(x.i + 1, 0, l);
+      fokusNanti = "l" + l._k + "-kegiatan";
+      return "Langkah " + (x.i + 2) + " disisipkan.";
+    },
+    "naik-langkah": function (d) { return geserLangkah(d, -1); },
+    "turun-langkah": function (d) { return geserLangkah(d, 1); },
+    "hapus-langkah": function (d) {
+      var x = langkahK(d.k);
+      x.t.langkah.splice(x.i, 1);
+      var sisa = x.t.langkah;
+      fokusNanti = sisa.length ? "l" + sisa[Math.min(x.i, sisa.length - 1)]._k + "-kegiatan" : "t" + x.ti + "-tambah-langkah";
+      return "Langkah " + (x.i + 1) + " dihapus. Urungkan dengan Ctrl+Z atau tombol Urungkan.";
+    },
+    "bersama": function (d) {
+      var x = langkahK(d.k); x.l.bersama = true;
+      fokusNanti = "l" + d.k + "-p0";
+      return "Langkah " + (x.i + 1) + ": centang semua pelaksana langkah bersama.";
+    },
+    "tunggal": function (d) {
+      var x = langkahK(d.k); x.l.bersama = false;
+      x.l.daftar.pelaksana = x.l.daftar.pelaksana.slice(0, 1);
+      fokusNanti = "l" + d.k + "-bersama";
+      return "Langkah " + (x.i + 1) + " kini satu pelaksana.";
+    },
+    "naik-prosedur": function (d) { return geserProsedur(d, -1); },
+    "turun-prosedur": function (d) { return geserProsedur(d, 1); },
+    "hapus-prosedur": function (d) {
+      var ti = Number(d.t);
+      model.tabel.splice(ti, 1);
+      fokusNanti = "p" + Math.min(ti, model.tabel.length - 1) + "-judul";
+      return "Sub-prosedur " + (ti + 1) + " dihapus.";
+    },
+    "tambah-prosedur": function () {
+      if (!model.prosedur) { model.prosedur = true; model.tabel[0].judul = model.identitas.nama || ""; }
+      model.tabel.push({ asal: null, judul: "", pelaksana: model.tabel[model.tabel.length - 1].pelaksana.slice(), langkah: [] });
+      fokusNanti = "p" + (model.tabel.length - 1) + "-judul";
+      return "Sub-prosedur " + model.tabel.length + " ditambahkan.";
+    },
+  };
+
+  function geserButir(d, arah) {
+    var i = Number(d.i);
+    if (!geser(model.grid[d.grid], i, arah)) return null;
+    fokusNanti = d.grid + "-" + (i + arah) + "-" + (arah < 0 ? "naik" : "turun");
+    return "Butir " + (i + 1) + " kini butir " + (i + 1 + arah) + ".";
+  }
+
+  function geserPelaksana(d, arah) {
+    var i = Number(d.i);
+    if (!geser(model.tabel[d.t].pelaksana, i, arah)) return null;
+    fokusNanti = "t" + d.t + "-pelaksana-" + (i + arah) + "-" + (arah < 0 ? "kiri" : "kanan");
+    return "Pelaksana " + (i + 1) + " kini kolom " + (i + 1 + arah) + ".";
+  }
+
+  function geserLangkah(d, arah) {
+    var x = langkahK(d.k);
+    if (!geser(x.t.langkah, x.i, arah)) return null;
+    fokusNanti = "l" + d.k + "-" + (arah < 0 ? "naik" : "turun");
+    return "Langkah " + (x.i + 1) + " kini langkah " + (x.i + 1 + arah) + ".";
+  }
+
+  function geserProsedur(d, arah) {
+    var ti = Number(d.t);
+    if (!geser(model.tabel, ti, arah)) return null;
+    fokusNanti = "p" + (ti + arah) + "-" + (arah < 0 ? "naik" : "turun");
+    return "Sub-prosedur " + (ti + 1) + " kini sub-prosedur " + (ti + 1 + arah) + ".";
+  }
+
+  function urungkan() {
+    var u = urungan.pop();
+    if (!u) return;
+    model = JSON.parse(u.model);
+    gambar();
+    berubah();
+    umumkan("Diurungkan: " + u.apa);
+  }
+
+  // Menjalankan aksi susunan: salinan untuk urung, lalu gambar ulang dan draf.
+  function jalankan(nama, d, apa) {
+    var sebelum = JSON.stringify(model);
+    var kalimat = AKSI[nama](d);
+    if (kalimat === null) return;
+    urungan.push({ apa: apa || kalimat, model: sebelum });
+    if (urungan.length > BATAS_URUNG) urungan.shift();
+    gambar();
+    berubah();
+    if (kalimat) umumkan(kalimat);
+  }
+
+  // ---- isian: data-ikat menyebut bagian model yang diisinya ----
+  function ikat(e) {
+    var b = e.dataset.ikat.split(".");
+    var v = e.value;
+    switch (b[0]) {
+      case "identitas":
+        model.identitas[b[1]] = v;
+        if (b[1] === "nama") judul.textContent = v;
+        if (b[1] === "status") return true;
+        return false;
+      case "grid": model.grid[b[1]][Number(b[2])] = v; return false;
+      case "judul": model.tabel[Number(b[1])].judul = v; return false;
+      case "pelaksana": {
+        var t = model.tabel[Number(b[1])], i = Number(b[2]), lama = t.pelaksana[i];
+        t.pelaksana[i] = v;
+        t.langkah.forEach(function (l) { l.daftar.pelaksana = l.daftar.pelaksana.map(function (q) { return q === lama ? v : q; }); });
+        return true;
+      }
+      case "teks": langkahK(b[1]).l.teks[b[2]] = v; return b[2] === "kegiatan" || b[2] === "id";
+      case "daftar":
+        langkahK(b[1]).l.daftar[b[2]] = v.split("\n").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
+        return false;
+    }
+    return false;
+  }
+
+  // Pilihan (jenis langkah, tujuan, pelaksana): perubahan susunan yang dapat diurungkan.
+  function pilih(e) {
+    var d = e.dataset, x = d.k ? langkahK(d.k) : null;
+    var sebelum = JSON.stringify(model), apa = null;
+    switch (d.pilih) {
+      case "jenis":
+        x.l.keputusan = e.value === "keputusan" ? { ya: { raw: "", k: "" }, tidak: { raw: "", k: "" } } : null;
+        apa = "jenis langkah " + (x.i + 1);
+        break;
+      case "ya": case "tidak": case "lanjut": {
+        var t = d.pilih === "lanjut" ? x.l.lanjut : x.l.keputusan[d.pilih];
+        if (e.value !== "?") t.k = (e.value === "" || e.value === "selesai") ? e.value : parseInt(e.value, 10);
+        apa = "tujuan langkah " + (x.i + 1);
+        break;
+      }
+      case "pelaksana": {
+        var p = x.t.pelaksana[Number(d.i)];
+        if (e.type === "radio") {
+          if (!e.checked) return;
+          x.l.daftar.pelaksana = [p];
+        } else {
+          x.l.daftar.pelaksana = x.t.pelaksana.filter(function (q) {
+            return q === p ? e.checked : x.l.daftar.pelaksana.indexOf(q) >= 0;
+          });
+        }
+        apa = "pelaksana langkah " + (x.i + 1);
+        break;
+      }
+      default: return;
+    }
+    urungan.push({ apa: apa, model: sebelum });
+    if (urungan.length > BATAS_URUNG) urungan.shift();
+    gambar();
+    berubah();
+  }
+
+  var gambarNanti = false;
+  formEl.addEventListener("input", function (ev) {
+    var e = ev.target;
+    if (!e.dataset || !e.dataset.ikat) return;
+    var susunan = ikat(e);
+    if (susunan && !gambarNanti) {
+      gambarNanti = true;
+      requestAnimationFrame(function () { gambarNanti = false; gambar(); });
+    }
+    berubah();
+  });
+  formEl.addEventListener("change", function (ev) {
+    if (ev.target.dataset && ev.target.dataset.pilih) pilih(ev.target);
+  });
+  formEl.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button[data-aksi]");
+    if (!b || b.disabled || !formEl.contains(b)) return;
+    ev.preventDefault();
+    jalankan(b.dataset.aksi, b.dataset);
+  });
+  formEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
+  tombolUrung.addEventListener("click", urungkan);
+  document.addEventListener("keydown", function (ev) {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.shiftKey || ev.altKey || (ev.key !== "z" && ev.key !== "Z")) return;
+    var e = document.activeElement;
+    // Di kotak teks Ctrl+Z mengurungkan ketikan, seperti biasa.
+    if (e && (e.tagName === "TEXTAREA" || (e.tagName === "INPUT" && /^(text|search|date|)$/.test(e.type)))) return;
+    if (!urungan.length) return;
+    ev.preventDefault();
+    urungkan();
+  });
+
+  // ---- gambar formulir dari model ----
+  function ringkas(c) {
+    var baris = c.teks.split("\n").filter(function (x) { return /^(error|warning|peringatan|kesalahan|hint|saran)/i.test(x.trim()) || /^\s*= /.test(x); });
+    return (baris.length ? baris : [c.teks.split("\n")[0]]).join("\n").replace(/^\s*= /gm, "");
+  }
+
+  // Pesan draf di samping bidangnya (jalur terdekat yang ada di formulir `akar`), dengan
+  // aria-describedby ke pesan itu dan aria-invalid pada isian yang salah.
+  function tandai(akar) {
+    var bidangNya = {};
+    Array.prototype.forEach.call(akar.querySelectorAll("[data-jalur]"), function (x) { bidangNya[x.dataset.jalur] = x; });
+    var hitung = {};
+    catatanTerakhir.forEach(function (c) {
+      var j = c.jalur;
+      while (j && !bidangNya[j]) j = j.indexOf(".") >= 0 ? j.slice(0, j.lastIndexOf(".")) : null;
+      if (!j) return;
+      var wadah = bidangNya[j];
+      hitung[j] = (hitung[j] || 0) + 1;
+      var id = "pesan-" + j.replace(/\./g, "-") + "-" + hitung[j];
+      wadah.classList.add("ada-salah");
+      wadah.appendChild(el("p", { "class": "pesan-bidang " + (c.galat ? "salah" : "awas"), id: id, teks: ringkas(c) }));
+      var masukan = wadah.querySelector(":scope > input, :scope > textarea, :scope > select") || wadah;
+      var ids = (masukan.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      ids.push(id);
+      masukan.setAttribute("aria-describedby", ids.join(" "));
+      if (c.galat && masukan !== wadah) masukan.setAttribute("aria-invalid", "true");
     });
-    (anak || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return e;
   }
 
   function bidang(jalur, label, masukan, bantuan) {
-    return el("div", { "class": "bidang", "data-jalur": jalur }, [
-      el("label", { "for": masukan.id }, [label]), masukan,
-      bantuan ? el("p", { "class": "kecil", teks: bantuan }) : null,
-    ]);
+    var bantuanEl = bantuan ? el("p", { "class": "kecil", id: masukan.id + "-bantuan", teks: bantuan }) : null;
+    if (bantuanEl) masukan.setAttribute("aria-describedby", bantuanEl.id);
+    return el("div", { "class": "bidang", "data-jalur": jalur }, [el("label", { "for": masukan.id }, [label]), masukan, bantuanEl]);
   }
 
-  function teks(id, nilai, ubah, jenis) {
-    var e = el(jenis === "panjang" ? "textarea" : "input", { id: id, rows: jenis === "panjang" ? 2 : null });
-    if (jenis && jenis !== "panjang") e.type = jenis;
-    e.value = nilai;
-    e.addEventListener("input", function () { ubah(e.value); berubah(); });
+  function isian(id, ikatan, nilai, jenis) {
+    var panjang = jenis === "panjang" || jenis === "kegiatan";
+    var e = el(panjang ? "textarea" : "input", { id: id, "data-ikat": ikatan, rows: panjang ? (jenis === "kegiatan" ? 4 : 2) : null, nilai: nilai });
+    if (jenis && !panjang) e.type = jenis;
     return e;
   }
 
-  function tombol(label, judul, aksi, kelas) {
-    return el("button", { type: "button", "class": "kecil-tombol " + (kelas || ""), title: judul, "aria-label": judul, teks: label,
-      onclick: function () { aksi(); gambar(); berubah(); } });
+  // Tombol: teks terlihat, dan nama aksesibel yang diawali teks itu.
+  function tombol(teks, nama, aksi, data, kelas) {
+    var a = { type: "button", "class": "kecil-tombol " + (kelas || ""), "data-aksi": aksi, teks: teks };
+    if (nama) a["aria-label"] = nama;
+    Object.keys(data || {}).forEach(function (k) { a["data-" + k] = data[k]; });
+    return el("button", a);
   }
 
-  // Daftar butir: tambah, hapus, urutkan.
-  function daftarButir(jalur, label, list, bantuan) {
-    var isi = list.map(function (v, i) {
-      return el("div", { "class": "butir" }, [
-        el("span", { "class": "no", teks: (i + 1) + "." }),
-        teks(jalur + "-" + i, v, function (x) { list[i] = x; }, "panjang"),
-        tombol("↑", "Naikkan butir", function () { if (i > 0) list.splice(i - 1, 0, list.splice(i, 1)[0]); }),
-        tombol("↓", "Turunkan butir", function () { if (i < list.length - 1) list.splice(i + 1, 0, list.splice(i, 1)[0]); }),
-        tombol("✕", "Hapus butir", function () { list.splice(i, 1); }, "hapus"),
-      ]);
-    });
-    isi.push(tombol("+ Tambah butir", "Tambah butir " + label, function () { list.push(""); fokusNanti = jalur + "-" + list.length; }));
-    return el("div", { "class": "bidang", "data-jalur": jalur }, [el("h4", { teks: label })].concat(
-      bantuan ? [el("p", { "class": "kecil", teks: bantuan })] : []).concat(isi));
-  }
-
-  function pilihan(id, nilai, opsi, ubah) {
-    var s = el("select", { id: id }, opsi.map(function (o) {
+  function pilihan(id, data, nilai, opsi) {
+    var a = { id: id };
+    Object.keys(data).forEach(function (k) { a["data-" + k] = data[k]; });
+    return el("select", a, opsi.map(function (o) {
       return el("option", { value: o[0], selected: o[0] === nilai }, [o[1]]);
     }));
-    s.addEventListener("change", function () { ubah(s.value); gambar(); berubah(); });
-    return s;
+  }
+
+  function daftarButir(g) {
+    var kunci = g[0], label = g[1], list = model.grid[kunci];
+    var judulId = kunci + "-judul";
+    var isi = list.map(function (v, i) {
+      var id = kunci + "-" + i, no = id + "-no";
+      var nomor = "butir " + (i + 1) + " " + label;
+      return el("div", { "class": "butir", "data-kunci": id + "-baris" }, [
+        el("span", { "class": "no", id: no, teks: (i + 1) + "." }),
+        el("textarea", { id: id, rows: 2, "data-ikat": "grid." + kunci + "." + i, "aria-labelledby": judulId + " " + no, nilai: v }),
+        tombol("↑", "Naikkan " + nomor, "naik", { grid: kunci, i: i }),
+        tombol("↓", "Turunkan " + nomor, "turun", { grid: kunci, i: i }),
+        tombol("✕", "Hapus " + nomor, "hapus", { grid: kunci, i: i }, "hapus"),
+      ]);
+    });
+    isi.forEach(function (b, i) {
+      var bs = b.querySelectorAll("button");
+      bs[0].id = kunci + "-" + i + "-naik"; bs[1].id = kunci + "-" + i + "-turun"; bs[2].id = kunci + "-" + i + "-hapus";
+      if (i === 0) bs[0].disabled = true;
+      if (i === list.length - 1) bs[1].disabled = true;
+    });
+    var tambah = tombol("+ Tambah butir", "Tambah butir " + label, "tambah-butir", { grid: kunci });
+    tambah.id = kunci + "-tambah";
+    var bantuan = g[2] ? el("p", { "class": "kecil", id: kunci + "-bantuan", teks: g[2] }) : null;
+    return el("div", { "class": "bidang", "data-jalur": kunci, role: "group", "aria-labelledby": judulId,
+      "aria-describedby": bantuan ? bantuan.id : null }, [el("h4", { id: judulId, teks: label }), bantuan].concat(isi, [tambah]));
   }
 
   function opsiTujuan(t, langkah, diri, kosong) {
@@ -200,161 +525,247 @@
   }
 
   function nilaiTujuan(t) { return t.k === null ? "?" : String(t.k); }
-  function setTujuan(t, v) { if (v !== "?") t.k = (v === "" || v === "selesai") ? v : parseInt(v, 10); }
+
+  // Pelaksana sebuah langkah: satu pilihan (radio); langkah bersama dibuat dengan sengaja.
+  function pilihPelaksana(t, l, i, jalur) {
+    var id = "l" + l._k;
+    var bersama = l.bersama || l.daftar.pelaksana.length > 1;
+    var judulId = id + "-pelaksana-judul";
+    var pilih = el("div", { "class": "centang" }, t.pelaksana.map(function (p, pi) {
+      var cb = el("input", { type: bersama ? "checkbox" : "radio", name: id + "-pelaksana", id: id + "-p" + pi, value: String(pi),
+        "data-pilih": "pelaksana", "data-k": l._k, "data-i": pi, centang: l.daftar.pelaksana.indexOf(p) >= 0 });
+      return el("label", { "data-kunci": id + "-p" + pi + "-label" }, [cb, " " + (p || "(tanpa nama)")]);
+    }));
+    var anak = [el("h4", { id: judulId }, ["Pelaksana langkah " + (i + 1)]), pilih];
+    if (bersama) {
+      anak.push(el("p", { "class": "lencana-bersama", teks: "Langkah bersama: " + (l.daftar.pelaksana.join(" + ") || "centang pelaksananya") }));
+      var satu = tombol("Jadikan satu pelaksana", "Jadikan satu pelaksana untuk langkah " + (i + 1), "tunggal", { k: l._k });
+      satu.id = id + "-tunggal";
+      anak.push(satu);
+    } else {
+      var ber = tombol("+ Pelaksana bersama", "Pelaksana bersama untuk langkah " + (i + 1), "bersama", { k: l._k });
+      ber.id = id + "-bersama";
+      anak.push(ber);
+    }
+    return el("div", { "class": "bidang", "data-jalur": jalur + ".pelaksana", role: "group", "aria-labelledby": judulId }, anak);
+  }
 
   function gambarLangkah(t, ti, awalan) {
     var wadah = el("div", { "class": "langkah-daftar" });
     t.langkah.forEach(function (l, i) {
       var jalur = awalan + "langkah." + i;
       var id = "l" + l._k;
-      var pel = el("div", { "class": "centang" }, t.pelaksana.map(function (p, pi) {
-        var cb = el("input", { type: "checkbox", id: id + "-p" + pi, checked: l.daftar.pelaksana.indexOf(p) >= 0 });
-        cb.addEventListener("change", function () {
-          var now = t.pelaksana.filter(function (q) { return q === p ? cb.checked : l.daftar.pelaksana.indexOf(q) >= 0; });
-          l.daftar.pelaksana = now; gambar(); berubah();
-        });
-        return el("label", {}, [cb, " " + (p || "(tanpa nama)")]);
-      }));
       var alur;
       if (l.keputusan) {
         alur = el("div", { "class": "dua" }, [
-          bidang(jalur + ".keputusan.ya", "Jika Ya, ke", pilihan(id + "-ya", nilaiTujuan(l.keputusan.ya), opsiTujuan(l.keputusan.ya, t.langkah, l._k, "(langkah berikutnya)"), function (v) { setTujuan(l.keputusan.ya, v); })),
-          bidang(jalur + ".keputusan.tidak", "Jika Tidak, ke", pilihan(id + "-tidak", nilaiTujuan(l.keputusan.tidak), opsiTujuan(l.keputusan.tidak, t.langkah, l._k, "(pilih langkah)"), function (v) { setTujuan(l.keputusan.tidak, v); })),
+          bidang(jalur + ".keputusan.ya", "Jika Ya, ke", pilihan(id + "-ya", { pilih: "ya", k: l._k }, nilaiTujuan(l.keputusan.ya), opsiTujuan(l.keputusan.ya, t.langkah, l._k, "(langkah berikutnya)"))),
+          bidang(jalur + ".keputusan.tidak", "Jika Tidak, ke", pilihan(id + "-tidak", { pilih: "tidak", k: l._k }, nilaiTujuan(l.keputusan.tidak), opsiTujuan(l.keputusan.tidak, t.langkah, l._k, "(pilih langkah)"))),
         ]);
       } else {
-        alur = bidang(jalur + ".lanjut", "Lalu ke", pilihan(id + "-lanjut", nilaiTujuan(l.lanjut), opsiTujuan(l.lanjut, t.langkah, l._k, "(langkah berikutnya)"), function (v) { setTujuan(l.lanjut, v); }));
+        alur = bidang(jalur + ".lanjut", "Lalu ke", pilihan(id + "-lanjut", { pilih: "lanjut", k: l._k }, nilaiTujuan(l.lanjut), opsiTujuan(l.lanjut, t.langkah, l._k, "(langkah berikutnya)")));
       }
       var mutu = el("div", { "class": "tiga" }, MUTU.map(function (m) {
-        return bidang(jalur + "." + m[0], m[1], teks(id + "-" + m[0], l.daftar[m[0]].join("\n"), function (v) {
-          l.daftar[m[0]] = v.split("\n").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
-        }, "panjang"));
-      }).concat([bidang(jalur + ".waktu", "Waktu", teks(id + "-waktu", l.teks.waktu, function (v) { l.teks.waktu = v; }), "mis. 1 Jam")]));
-      wadah.appendChild(el("fieldset", { "class": "langkah", "data-jalur": jalur }, [
-        el("legend", {}, ["Langkah " + (i + 1)]),
-        el("div", { "class": "alat-langkah" }, [
-          tombol("↑", "Naikkan langkah", function () { if (i > 0) t.langkah.splice(i - 1, 0, t.langkah.splice(i, 1)[0]); }),
-          tombol("↓", "Turunkan langkah", function () { if (i < t.langkah.length - 1) t.langkah.splice(i + 1, 0, t.langkah.splice(i, 1)[0]); }),
-          tombol("+ Sisipkan di bawah", "Sisipkan langkah di bawah", function () { t.langkah.splice(i + 1, 0, langkahBaru(l.daftar.pelaksana)); }),
-          tombol("Hapus", "Hapus langkah " + (i + 1), function () { t.langkah.splice(i, 1); }, "hapus"),
-        ]),
-        bidang(jalur + ".kegiatan", "Kegiatan", teks(id + "-kegiatan", l.teks.kegiatan, function (v) { l.teks.kegiatan = v; }, "panjang")),
-        el("div", { "class": "bidang", "data-jalur": jalur + ".pelaksana" }, [el("h4", { teks: "Pelaksana" }), pel,
-          el("p", { "class": "kecil", teks: "Centang lebih dari satu untuk langkah bersama." })]),
-        bidang(jalur + ".jenis", "Jenis langkah", pilihan(id + "-jenis", l.keputusan ? "keputusan" : "proses",
-          [["proses", "Kegiatan biasa"], ["keputusan", "Keputusan (Ya/Tidak)"]], function (v) {
-            l.keputusan = v === "keputusan" ? { ya: tujuan(""), tidak: { raw: "", k: "" } } : null;
-            if (l.keputusan) { l.keputusan.ya.k = ""; }
-          })),
+        return bidang(jalur + "." + m[0], m[1], isian(id + "-" + m[0], "daftar." + l._k + "." + m[0], l.daftar[m[0]].join("\n"), "panjang"));
+      }).concat([bidang(jalur + ".waktu", "Waktu", isian(id + "-waktu", "teks." + l._k + ".waktu", l.teks.waktu), "mis. 1 Jam")]));
+      var nomor = "langkah " + (i + 1);
+      var alat = [
+        tombol("↑", "Naikkan " + nomor, "naik-langkah", { k: l._k }),
+        tombol("↓", "Turunkan " + nomor, "turun-langkah", { k: l._k }),
+        tombol("+ Sisipkan di bawah", "Sisipkan di bawah " + nomor, "sisipkan", { k: l._k }),
+        tombol("Hapus", "Hapus " + nomor, "hapus-langkah", { k: l._k }, "hapus"),
+      ];
+      alat[0].id = id + "-naik"; alat[1].id = id + "-turun"; alat[2].id = id + "-sisipkan"; alat[3].id = id + "-hapus";
+      if (i === 0) alat[0].disabled = true;
+      if (i === t.langkah.length - 1) alat[1].disabled = true;
+      var bersama = l.daftar.pelaksana.length > 1;
+      wadah.appendChild(el("fieldset", { "class": "langkah" + (bersama ? " bersama" : ""), "data-jalur": jalur, "data-kunci": id }, [
+        el("legend", {}, ["Langkah " + (i + 1) + (bersama ? " (bersama)" : "")]),
+        el("div", { "class": "alat-langkah" }, alat),
+        bidang(jalur + ".kegiatan", "Kegiatan", isian(id + "-kegiatan", "teks." + l._k + ".kegiatan", l.teks.kegiatan, "kegiatan")),
+        pilihPelaksana(t, l, i, jalur),
+        bidang(jalur + ".jenis", "Jenis langkah", pilihan(id + "-jenis", { pilih: "jenis", k: l._k }, l.keputusan ? "keputusan" : "proses",
+          [["proses", "Kegiatan biasa"], ["keputusan", "Keputusan (Ya/Tidak)"]])),
         alur,
         el("h4", { teks: "Mutu baku (satu butir per baris)" }), mutu,
-        el("details", {}, [el("summary", { teks: "Lainnya" }),
-          bidang(jalur + ".id", "Nama pendek (id)", teks(id + "-id", l.teks.id, function (v) { l.teks.id = v; }), "Boleh kosong. Dipakai bila langkah lain menuju langkah ini.")]),
+        el("details", { "data-kunci": id + "-lainnya" }, [el("summary", { teks: "Lainnya" }),
+          bidang(jalur + ".id", "Nama pendek (id)", isian(id + "-id", "teks." + l._k + ".id", l.teks.id), "Boleh kosong. Dipakai bila langkah lain menuju langkah ini.")]),
       ]));
     });
-    wadah.appendChild(tombol("+ Tambah langkah", "Tambah langkah di akhir", function () {
-      var last = t.langkah[t.langkah.length - 1];
-      t.langkah.push(langkahBaru(last ? last.daftar.pelaksana : t.pelaksana.slice(0, 1)));
-    }, "utama"));
+    var tambah = tombol("+ Tambah langkah", "Tambah langkah di akhir", "tambah-langkah", { t: ti }, "utama");
+    tambah.id = "t" + ti + "-tambah-langkah";
+    wadah.appendChild(tambah);
     return wadah;
   }
 
-  function langkahBaru(pelaksana) {
-    var l = { _k: kunciBerikut++, asal: null, teks: { id: "", kegiatan: "", waktu: "" },
-      daftar: { pelaksana: pelaksana.slice(), kelengkapan: [], output: [], keterangan: [] }, keputusan: null, lanjut: tujuan("") };
-    l.lanjut.k = "";
-    fokusNanti = "l" + l._k + "-kegiatan";
-    return l;
-  }
-
-  function gambarPelaksana(t, jalur) {
+  function gambarPelaksana(t, ti, jalur) {
     var dipakai = function (p) { return t.langkah.some(function (l) { return l.daftar.pelaksana.indexOf(p) >= 0; }); };
+    var judulId = "t" + ti + "-pelaksana-judul";
     var isi = t.pelaksana.map(function (p, i) {
-      var input = el("input", { id: jalur + "-" + i, value: p });
-      input.value = p;
-      input.addEventListener("input", function () {
-        var lama = t.pelaksana[i], baru = input.value;
-        t.pelaksana[i] = baru;
-        t.langkah.forEach(function (l) { l.daftar.pelaksana = l.daftar.pelaksana.map(function (q) { return q === lama ? baru : q; }); });
-        berubah();
-      });
-      input.addEventListener("change", function () { gambar(); });
-      var hapus = tombol("✕", "Hapus pelaksana", function () { t.pelaksana.splice(i, 1); }, "hapus");
+      var id = "t" + ti + "-pelaksana-" + i, no = id + "-no";
+      var nomor = "pelaksana " + (i + 1);
+      var hapus = tombol("✕", "Hapus " + nomor, "hapus-pelaksana", { t: ti, i: i }, "hapus");
+      hapus.id = id + "-hapus";
       if (dipakai(p)) { hapus.disabled = true; hapus.title = "Masih dipakai langkah; pindahkan langkahnya dulu"; }
-      return el("div", { "class": "butir" }, [el("span", { "class": "no", teks: (i + 1) + "." }), input,
-        tombol("↑", "Geser ke kiri", function () { if (i > 0) t.pelaksana.splice(i - 1, 0, t.pelaksana.splice(i, 1)[0]); }),
-        tombol("↓", "Geser ke kanan", function () { if (i < t.pelaksana.length - 1) t.pelaksana.splice(i + 1, 0, t.pelaksana.splice(i, 1)[0]); }),
-        hapus]);
+      var kiri = tombol("↑", "Geser ke kiri " + nomor, "kiri-pelaksana", { t: ti, i: i });
+      var kanan = tombol("↓", "Geser ke kanan " + nomor, "kanan-pelaksana", { t: ti, i: i });
+      kiri.id = id + "-kiri"; kanan.id = id + "-kanan";
+      if (i === 0) kiri.disabled = true;
+      if (i === t.pelaksana.length - 1) kanan.disabled = true;
+      return el("div", { "class": "butir", "data-kunci": id + "-baris" }, [el("span", { "class": "no", id: no, teks: (i + 1) + "." }),
+        el("input", { id: id, "data-ikat": "pelaksana." + ti + "." + i, "aria-labelledby": judulId + " " + no, nilai: p }),
+        kiri, kanan, hapus]);
     });
-    isi.push(tombol("+ Tambah pelaksana", "Tambah pelaksana", function () { t.pelaksana.push(""); fokusNanti = jalur + "-" + (t.pelaksana.length - 1); }));
-    return el("div", { "class": "bidang", "data-jalur": jalur }, [el("h4", { teks: "Pelaksana (kolom diagram, kiri ke kanan)" }),
-      el("p", { "class": "kecil", teks: "Mengganti nama di sini ikut mengganti nama di setiap langkah." })].concat(isi));
+    var tambah = tombol("+ Tambah pelaksana", null, "tambah-pelaksana", { t: ti });
+    tambah.id = "t" + ti + "-tambah-pelaksana";
+    isi.push(tambah);
+    return el("div", { "class": "bidang", "data-jalur": jalur, role: "group", "aria-labelledby": judulId },
+      [el("h4", { id: judulId, tabindex: "-1", teks: "Pelaksana (kolom diagram, kiri ke kanan)" }),
+        el("p", { "class": "kecil", teks: "Mengganti nama di sini ikut mengganti nama di setiap langkah." })].concat(isi));
   }
 
-  var fokusNanti = null;
+  // Tautan ke setiap bagian formulir, agar pengguna papan ketik tidak perlu menekan Tab
+  // melewati semua isian sebelumnya.
+  function tautanBagian() {
+    var bagian = [["judul-identitas", "Identitas"], ["judul-grid", "Dasar hukum dan lainnya"]];
+    model.tabel.forEach(function (t, ti) {
+      var nama = model.prosedur ? "Sub-prosedur " + (ti + 1) : "Alur";
+      bagian.push(["t" + ti + "-pelaksana-judul", nama + ": pelaksana"]);
+      bagian.push(["judul-langkah-" + ti, nama + ": langkah"]);
+    });
+    return el("nav", { "class": "loncat", "data-kunci": "loncat", "aria-label": "Bagian formulir" }, [
+      el("ul", {}, bagian.map(function (b) {
+        return el("li", { "data-kunci": "ke-" + b[0] }, [el("a", { href: "#" + b[0], teks: b[1] })]);
+      })),
+    ]);
+  }
 
-  function gambar() {
-    var aktif = document.activeElement && document.activeElement.id;
-    var pilih = aktif && document.activeElement.selectionStart;
-    var gulir = window.scrollY;
-    formEl.textContent = "";
+  function bangun() {
+    var akar = el("form");
     var id = model.identitas;
     var status = id.status || "konsep";
-    formEl.appendChild(el("section", { "class": "kartu" }, [
-      el("h2", { teks: "Identitas" }),
-      bidang("nomor", "Nomor SOP", teks("f-nomor", id.nomor || "", function (v) { id.nomor = v; })),
-      bidang("nama", "Nama SOP", teks("f-nama", id.nama || "", function (v) { id.nama = v; judul.textContent = v; })),
+    akar.appendChild(tautanBagian());
+    akar.appendChild(el("section", { "class": "kartu", "data-kunci": "identitas", "aria-labelledby": "judul-identitas" }, [
+      el("h2", { id: "judul-identitas", tabindex: "-1", teks: "Identitas" }),
+      bidang("nomor", "Nomor SOP", isian("f-nomor", "identitas.nomor", id.nomor || "")),
+      bidang("nama", "Nama SOP", isian("f-nama", "identitas.nama", id.nama || "")),
       el("div", { "class": "tiga" }, [["tanggal_pembuatan", "Tanggal pembuatan"], ["tanggal_revisi", "Tanggal revisi"], ["tanggal_efektif", "Tanggal efektif"]].map(function (d) {
         var v = id[d[0]] || "";
         var iso = v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v);
-        return bidang(d[0], d[1], teks("f-" + d[0], v, function (x) { id[d[0]] = x; }, iso ? "date" : null));
+        return bidang(d[0], d[1], isian("f-" + d[0], "identitas." + d[0], v, iso ? "date" : null));
       })),
-      bidang("status", "Status", pilihan("f-status", status, [["konsep", "Konsep (tercetak KONSEP)"], ["berlaku", "Berlaku"], ["dicabut", "Dicabut"], ["diganti", "Diganti"]], function (v) { id.status = v; })),
-      status === "diganti" ? bidang("diganti_oleh", "Diganti oleh (nomor SOP pengganti)", teks("f-diganti", id.diganti_oleh || "", function (v) { id.diganti_oleh = v; })) : null,
+      bidang("status", "Status", (function () {
+        var s = pilihan("f-status", { ikat: "identitas.status" }, status, [["konsep", "Konsep (tercetak KONSEP)"], ["berlaku", "Berlaku"], ["dicabut", "Dicabut"], ["diganti", "Diganti"]]);
+        return s;
+      })()),
+      status === "diganti" ? bidang("diganti_oleh", "Diganti oleh (nomor SOP pengganti)", isian("f-diganti", "identitas.diganti_oleh", id.diganti_oleh || "")) : null,
     ]));
-    formEl.appendChild(el("section", { "class": "kartu" }, [el("h2", { teks: "Dasar hukum, kualifikasi dan lainnya" })].concat(
-      GRID.map(function (g) { return daftarButir(g[0], g[1], model.grid[g[0]], g[2]); }))));
+    akar.appendChild(el("section", { "class": "kartu", "data-kunci": "grid", "aria-labelledby": "judul-grid" }, [el("h2", { id: "judul-grid", tabindex: "-1", teks: "Dasar hukum, kualifikasi dan lainnya" })].concat(
+      GRID.map(daftarButir))));
     model.tabel.forEach(function (t, ti) {
       var awalan = model.prosedur ? "prosedur." + ti + "." : "";
-      var kartu = el("section", { "class": "kartu", "data-jalur": model.prosedur ? "prosedur." + ti : null }, [
-        el("h2", { teks: model.prosedur ? "Sub-prosedur " + (ti + 1) : "Alur" }),
-        model.prosedur ? bidang(awalan + "judul", "Judul sub-prosedur", teks("p" + ti + "-judul", t.judul, function (v) { t.judul = v; })) : null,
-        model.prosedur ? el("div", { "class": "alat-langkah" }, [
-          tombol("↑", "Naikkan sub-prosedur", function () { if (ti > 0) model.tabel.splice(ti - 1, 0, model.tabel.splice(ti, 1)[0]); }),
-          tombol("↓", "Turunkan sub-prosedur", function () { if (ti < model.tabel.length - 1) model.tabel.splice(ti + 1, 0, model.tabel.splice(ti, 1)[0]); }),
-          model.tabel.length > 1 ? tombol("Hapus sub-prosedur", "Hapus sub-prosedur " + (ti + 1), function () { model.tabel.splice(ti, 1); }, "hapus") : null,
-        ]) : null,
-        gambarPelaksana(t, awalan + "pelaksana"),
-        el("h4", { teks: "Langkah" }),
+      var alat = null;
+      if (model.prosedur) {
+        var naik = tombol("↑", "Naikkan sub-prosedur " + (ti + 1), "naik-prosedur", { t: ti });
+        var turun = tombol("↓", "Turunkan sub-prosedur " + (ti + 1), "turun-prosedur", { t: ti });
+        naik.id = "p" + ti + "-naik"; turun.id = "p" + ti + "-turun";
+        if (ti === 0) naik.disabled = true;
+        if (ti === model.tabel.length - 1) turun.disabled = true;
+        alat = el("div", { "class": "alat-langkah" }, [naik, turun,
+          model.tabel.length > 1 ? tombol("Hapus sub-prosedur", "Hapus sub-prosedur " + (ti + 1), "hapus-prosedur", { t: ti }, "hapus") : null]);
+      }
+      var judulId = "judul-tabel-" + ti;
+      akar.appendChild(el("section", { "class": "kartu", "data-jalur": model.prosedur ? "prosedur." + ti : null, "data-kunci": "tabel-" + ti, "aria-labelledby": judulId }, [
+        el("h2", { id: judulId, teks: model.prosedur ? "Sub-prosedur " + (ti + 1) : "Alur" }),
+        model.prosedur ? bidang(awalan + "judul", "Judul sub-prosedur", isian("p" + ti + "-judul", "judul." + ti, t.judul)) : null,
+        alat,
+        gambarPelaksana(t, ti, awalan + "pelaksana"),
+        el("h3", { id: "judul-langkah-" + ti, tabindex: "-1", teks: "Langkah" }),
         gambarLangkah(t, ti, awalan),
-      ]);
-      formEl.appendChild(kartu);
+      ]));
     });
-    formEl.appendChild(el("section", { "class": "kartu" }, [
-      el("h2", { teks: "Sub-prosedur" }),
+    var tambahP = tombol("+ Tambah sub-prosedur", null, "tambah-prosedur", {});
+    tambahP.id = "tambah-prosedur";
+    akar.appendChild(el("section", { "class": "kartu", "data-kunci": "sub-prosedur", "aria-labelledby": "judul-sub" }, [
+      el("h2", { id: "judul-sub", teks: "Sub-prosedur" }),
       el("p", { "class": "kecil", teks: model.prosedur
         ? "SOP ini punya beberapa tabel alur, masing-masing dengan judul, pelaksana dan langkahnya."
         : "Bila SOP perlu beberapa tabel alur (misalnya untuk tiap jenjang), ubah alurnya menjadi sub-prosedur." }),
-      tombol("+ Tambah sub-prosedur", "Tambah sub-prosedur", function () {
-        if (!model.prosedur) { model.prosedur = true; model.tabel[0].judul = model.identitas.nama || ""; }
-        model.tabel.push({ asal: null, judul: "", pelaksana: model.tabel[model.tabel.length - 1].pelaksana.slice(), langkah: [] });
-      }),
+      tambahP,
     ]));
-    var f = fokusNanti ? document.getElementById(fokusNanti) : aktif && document.getElementById(aktif);
-    fokusNanti = null;
-    if (f) {
-      f.focus({ preventScroll: true });
-      if (typeof pilih === "number" && f.setSelectionRange && f.id === aktif) { try { f.setSelectionRange(pilih, pilih); } catch (_) {} }
+    return akar;
+  }
+
+  // ---- menyamakan halaman dengan formulir baru, elemen demi elemen ----
+  function kunciNode(n) {
+    return n.nodeType === 1 ? (n.getAttribute("data-kunci") || n.id || null) : null;
+  }
+
+  function samakan(lama, baru) {
+    Array.prototype.slice.call(lama.attributes).forEach(function (a) {
+      if (!baru.hasAttribute(a.name) && !(lama.tagName === "DETAILS" && a.name === "open")) lama.removeAttribute(a.name);
+    });
+    Array.prototype.forEach.call(baru.attributes, function (a) {
+      if (lama.getAttribute(a.name) !== a.value) lama.setAttribute(a.name, a.value);
+    });
+    samakanAnak(lama, baru);
+    if (lama.tagName === "INPUT" || lama.tagName === "TEXTAREA" || lama.tagName === "SELECT") {
+      if (lama.value !== baru.value) lama.value = baru.value;
+      if (lama.type === "checkbox" || lama.type === "radio") lama.checked = baru.checked;
     }
-    window.scrollTo(0, gulir);
-    tandai(catatanTerakhir);
+  }
+
+  function samakanAnak(induk, baruInduk) {
+    var baruAnak = Array.prototype.slice.call(baruInduk.childNodes);
+    var berkunci = {};
+    Array.prototype.forEach.call(induk.childNodes, function (n) { var k = kunciNode(n); if (k) berkunci[k] = n; });
+    var pos = induk.firstChild;
+    baruAnak.forEach(function (b) {
+      var k = kunciNode(b), cocok = null;
+      if (k && berkunci[k] && berkunci[k].nodeName === b.nodeName) { cocok = berkunci[k]; delete berkunci[k]; }
+      else if (!k && pos && !kunciNode(pos) && pos.nodeName === b.nodeName) cocok = pos;
+      if (cocok) {
+        if (cocok === pos) pos = pos.nextSibling;
+        else induk.insertBefore(cocok, pos);
+        if (cocok.nodeType === 1) samakan(cocok, b);
+        else if (cocok.nodeValue !== b.nodeValue) cocok.nodeValue = b.nodeValue;
+      } else {
+        induk.insertBefore(b, pos);
+      }
+    });
+    while (pos) { var n = pos.nextSibling; induk.removeChild(pos); pos = n; }
+  }
+
+  var tertekan = false, gambarTertunda = false;
+  document.addEventListener("pointerdown", function () { tertekan = true; }, true);
+  document.addEventListener("pointerup", function () {
+    tertekan = false;
+    if (gambarTertunda) { gambarTertunda = false; setTimeout(gambar, 0); }
+  }, true);
+
+  function gambar() {
+    var baru = bangun();
+    tandai(baru);
+    samakanAnak(formEl, baru);
+    var f = fokusNanti && document.getElementById(fokusNanti);
+    fokusNanti = null;
+    if (f) f.focus();
+  }
+
+  // Menggambar ulang setelah jawaban draf, tetapi tidak selagi tombol penunjuk ditekan:
+  // tombol yang sedang diklik tidak boleh bergeser di bawah penunjuk.
+  function gambarBila() {
+    if (tertekan) { gambarTertunda = true; return; }
+    gambar();
   }
 
   // ---- draf dan catatan ----
-  var sedang = false, lagi = false, catatanTerakhir = [];
+  var sedang = false, lagi = false, jumlahGalat = -1;
   function berubah() {
     var kotor = JSON.stringify(keForm()) !== awal;
-    tombolSimpan.disabled = !kotor;
+    tombolSimpan.disabled = !kotor || document.body.dataset.pilih === "ya";
+    tombolUrung.disabled = urungan.length === 0;
     keadaan.textContent = kotor ? "Belum disimpan" : "Tersimpan";
+    document.body.dataset.draf = "menunggu";
     draf(performance.now());
   }
 
@@ -367,12 +778,13 @@
       var umum = catatanTerakhir.slice();
       if (j.gagal) umum.push({ galat: true, teks: j.gagal, jalur: null });
       tampilCatatan(umum);
-      tandai(catatanTerakhir);
+      gambarBila();
       if (j.halaman && j.halaman.length) return tampilHalaman(j.halaman);
     }).catch(function () {}).then(function () {
       window.sopanUkur.push(performance.now() - mulai);
       sedang = false;
       if (lagi !== false) { var m = lagi; lagi = false; draf(m); }
+      else document.body.dataset.draf = "siap";
     });
   }
 
@@ -383,7 +795,7 @@
     var baru = svgs.map(function (s, i) {
       if (s === svgLama[i] && lembar.children[i]) return null;
       var u = URL.createObjectURL(new Blob([s], { type: "image/svg+xml" }));
-      return el("figure", {}, [el("img", { src: u, alt: "Halaman " + (i + 1) + " dari " + jumlah, width: "842" }),
+      return el("figure", {}, [el("img", { src: u, alt: "Halaman " + (i + 1) + " dari " + jumlah + " (draf)", width: "842" }),
         el("figcaption", { teks: "Halaman " + (i + 1) + " dari " + jumlah })]);
     });
     var tunggu = baru.filter(Boolean).map(function (f) {
@@ -419,72 +831,153 @@
     catatanEl.textContent = "";
     var galat = list.filter(function (c) { return c.galat; }).length;
     catatanEl.hidden = list.length === 0;
+    if (galat !== jumlahGalat) {
+      if (galat) umumkan(galat + " kesalahan. " + ringkas(list.filter(function (c) { return c.galat; })[0]).split("\n")[0]);
+      else if (jumlahGalat > 0) umumkan("Tidak ada kesalahan lagi.");
+      jumlahGalat = galat;
+    }
     if (!list.length) return;
     catatanEl.appendChild(el("h2", { teks: galat ? galat + " kesalahan" + (list.length > galat ? ", " + (list.length - galat) + " peringatan" : "") : list.length + " peringatan" }));
     list.forEach(function (c) { catatanEl.appendChild(el("pre", { "class": c.galat ? "salah" : "awas", teks: c.teks })); });
   }
 
-  // Pesan di samping bidangnya: jalur terdekat yang ada di formulir.
-  function tandai(list) {
-    Array.prototype.forEach.call(formEl.querySelectorAll(".pesan-bidang"), function (p) { p.remove(); });
-    Array.prototype.forEach.call(formEl.querySelectorAll(".ada-salah"), function (p) { p.classList.remove("ada-salah"); });
-    list.forEach(function (c) {
-      var j = c.jalur;
-      var tujuanEl = null;
-      while (j && !tujuanEl) {
-        tujuanEl = formEl.querySelector('[data-jalur="' + j + '"]');
-        if (!tujuanEl) j = j.indexOf(".") >= 0 ? j.slice(0, j.lastIndexOf(".")) : null;
-      }
-      if (!tujuanEl) return;
-      var baris = c.teks.split("\n").filter(function (x) { return /^(error|warning|peringatan|kesalahan|hint|saran)/i.test(x.trim()) || /^\s*= /.test(x); });
-      tujuanEl.classList.add("ada-salah");
-      tujuanEl.appendChild(el("p", { "class": "pesan-bidang " + (c.galat ? "salah" : "awas"), teks: (baris.length ? baris : [c.teks.split("\n")[0]]).join("\n").replace(/^\s*= /gm, "") }));
-    });
+  // ---- perbesar lembar ----
+  var skala = 100;
+  function ubahSkala(s) {
+    skala = Math.max(50, Math.min(300, s));
+    lembar.style.setProperty("--skala", skala + "%");
+    document.getElementById("skala").textContent = skala + "%";
   }
+  document.getElementById("perkecil").addEventListener("click", function () { ubahSkala(skala - 25); });
+  document.getElementById("perbesar").addEventListener("click", function () { ubahSkala(skala + 25); });
+  document.getElementById("skala-pas").addEventListener("click", function () { ubahSkala(100); });
 
   // ---- muat dan simpan ----
+  // Mengisi formulir dari `form` yang dibaca dari teks berkas `teks`. `berubahSaja`:
+  // formulir itu belum tersimpan (hasil penggabungan).
+  function pasang(form, teks, berubahSaja) {
+    dasar = teks;
+    model = keModel(form);
+    awal = berubahSaja ? "" : JSON.stringify(keForm());
+    urungan = [];
+    gambar();
+    berubah();
+  }
+
   function muat() {
     return fetch(dasarAlamat + "/formulir", { cache: "no-store" }).then(function (r) { return r.json().then(function (j) { j._status = r.status; return j; }); }).then(function (j) {
       if (j._status !== 200) {
         keadaan.textContent = j.pesan || "Formulir tidak dapat dimuat.";
+        umumkan(keadaan.textContent);
         if (j.galat) tampilCatatan([{ galat: true, teks: j.galat }]);
         return;
       }
-      dasar = j.dasar;
       GRID = j.kotak.map(function (k) { return [k.kunci, k.nama, k.bantuan]; });
-      model = keModel(j.form);
-      awal = JSON.stringify(keForm());
       bentrok.hidden = true;
-      gambar();
-      keadaan.textContent = "Tersimpan";
-      tombolSimpan.disabled = true;
+      bentrok.textContent = "";
+      delete document.body.dataset.bentrok;
+      pasang(j.form, j.dasar, false);
       document.body.dataset.siap = "ya";
-      draf(performance.now());
     });
+  }
+
+  // Nilai sebuah isian dalam kalimat untuk petugas.
+  function tampilNilai(v) {
+    if (v === null || v === undefined) return "(tidak ada)";
+    if (Array.isArray(v)) return v.length ? v.join("\n") : "(kosong)";
+    if (typeof v === "object") {
+      if ("tidak" in v) return "Ya \u2192 " + (v.ya || "langkah berikutnya") + "; Tidak \u2192 " + (v.tidak || "-");
+      var n = (v.langkah || []).length + (v.prosedur || []).reduce(function (a, p) { return a + p.langkah.length; }, 0);
+      return n + " langkah, pelaksana: " + (v.pelaksana || []).join(", ");
+    }
+    return v === "" ? "(kosong)" : String(v);
+  }
+
+  // Menaruh `nilai` di `jalur` formulir (`identitas.nama`, `langkah.3.teks.kegiatan`).
+  function taruh(form, jalur, nilai) {
+    if (jalur === "alur") { form.pelaksana = nilai.pelaksana; form.langkah = nilai.langkah; form.prosedur = nilai.prosedur; return; }
+    var b = jalur.split("."), o = form;
+    for (var i = 0; i < b.length - 1; i++) o = o[/^\d+$/.test(b[i]) ? Number(b[i]) : b[i]];
+    o[b[b.length - 1]] = nilai;
+  }
+
+  // Berkas berubah di tempat lain: perubahan petugas sudah digabungkan dengan berkas
+  // yang baru oleh server. Isian yang diubah di dua tempat dipilih petugas; tidak ada
+  // ketikan yang dibuang tanpa pilihannya.
+  function tampilBentrok(j) {
+    var g = j.gabungan;
+    bentrok.textContent = "";
+    document.body.dataset.bentrok = "ya";
+    bentrok.appendChild(el("h2", { id: "bentrok-judul", tabindex: "-1", teks: g.bentrok.length
+      ? "Berkas diubah orang lain: pilih nilai untuk " + g.bentrok.length + " isian"
+      : "Berkas diubah orang lain: perubahan Anda sudah digabungkan" }));
+    bentrok.appendChild(el("p", { teks: g.bentrok.length
+      ? "Sejak formulir dibuka, berkas ini diubah di tempat lain. Perubahan Anda yang lain sudah digabungkan dengan perubahan itu. Isian di bawah diubah di kedua tempat: pilih nilai yang dipakai, lalu Simpan."
+      : "Sejak formulir dibuka, berkas ini diubah di tempat lain, pada isian yang lain. Formulir kini memuat perubahan itu dan perubahan Anda. Periksa lembarnya, lalu Simpan." }));
+    (g.catatan || []).forEach(function (c) { bentrok.appendChild(el("p", { "class": "awas-teks", teks: c })); });
+    var pilihan = g.bentrok.map(function (b, n) {
+      var nama = "bentrok-" + n;
+      return el("fieldset", { "class": "pilih-bentrok", "data-jalur-bentrok": b.jalur }, [
+        el("legend", { teks: b.nama }),
+        el("label", {}, [el("input", { type: "radio", name: nama, value: "saya", centang: true }), " Isian saya: ", el("span", { "class": "nilai", teks: tampilNilai(b.saya) })]),
+        el("label", {}, [el("input", { type: "radio", name: nama, value: "berkas" }), " Di berkas sekarang: ", el("span", { "class": "nilai", teks: tampilNilai(b.berkas) })]),
+      ]);
+    });
+    pilihan.forEach(function (p) { bentrok.appendChild(p); });
+    var terapkan = null;
+    if (g.bentrok.length) {
+      terapkan = el("button", { type: "button", "class": "tombol", id: "terapkan-pilihan", teks: "Pakai pilihan ini" });
+      bentrok.appendChild(terapkan);
+    }
+    bentrok.appendChild(el("details", {}, [el("summary", { teks: "Baris berkas yang berbeda" }),
+      el("p", { "class": "kecil", teks: "\"dulu\": saat formulir dimuat; \"sekarang\": isi berkas saat ini." }),
+      el("pre", { "class": "beda", teks: j.beda || "" })]));
+    bentrok.appendChild(el("button", { type: "button", "class": "tombol kedua", id: "muat-ulang", teks: "Buang perubahan saya dan muat ulang dari berkas" }));
+    bentrok.hidden = false;
+    document.getElementById("muat-ulang").addEventListener("click", function () { muat(); });
+    var formBerkas = g.form;
+    pasang(formBerkas, j.dasar, true);
+    if (terapkan) {
+      tombolSimpan.disabled = true;
+      document.body.dataset.pilih = "ya";
+      terapkan.addEventListener("click", function () {
+        g.bentrok.forEach(function (b, n) {
+          var pilih = bentrok.querySelector("input[name=bentrok-" + n + "]:checked");
+          taruh(formBerkas, b.jalur, pilih && pilih.value === "berkas" ? b.berkas : b.saya);
+        });
+        pasang(formBerkas, j.dasar, true);
+        pilihan.forEach(function (p) { p.disabled = true; });
+        terapkan.disabled = true;
+        delete document.body.dataset.pilih;
+        keadaan.textContent = "Belum disimpan: pilihan dipakai";
+        umumkan("Pilihan dipakai. Periksa lalu Simpan.");
+        tombolSimpan.focus();
+      });
+    }
+    keadaan.textContent = "Belum disimpan: berkas sudah berubah";
+    umumkan(g.bentrok.length ? "Belum disimpan: pilih nilai untuk " + g.bentrok.length + " isian yang diubah di dua tempat." : "Belum disimpan: perubahan Anda sudah digabungkan dengan berkas terbaru. Periksa lalu Simpan.");
+    document.getElementById("bentrok-judul").focus();
   }
 
   tombolSimpan.addEventListener("click", function () {
     tombolSimpan.disabled = true;
     keadaan.textContent = "Menyimpan…";
+    keadaan.focus();
     kirim(dasarAlamat + "/simpan", { form: keForm(), dasar: dasar }).then(function (j) {
       if (j._status === 200) {
         document.body.dataset.simpan = String((parseInt(document.body.dataset.simpan || "0", 10)) + 1);
-        return muat().then(function () { keadaan.textContent = j.peringatan || "Tersimpan"; });
+        return muat().then(function () {
+          keadaan.textContent = j.peringatan || "Tersimpan";
+          keadaan.focus();
+          umumkan(keadaan.textContent);
+        });
       }
       if (j._status === 409) {
-        bentrok.textContent = "";
-        bentrok.appendChild(el("h2", { teks: "Belum disimpan: berkas sudah berubah" }));
-        bentrok.appendChild(el("p", { teks: j.pesan }));
-        bentrok.appendChild(el("p", { "class": "kecil", teks: "Baris yang berbeda (\"dulu\": saat formulir dimuat; \"sekarang\": isi berkas saat ini):" }));
-        bentrok.appendChild(el("pre", { "class": "beda", teks: j.beda }));
-        bentrok.appendChild(el("button", { type: "button", "class": "tombol", id: "muat-ulang", teks: "Muat ulang dari berkas (perubahan saya dibuang)", onclick: function () { muat(); } }));
-        bentrok.hidden = false;
-        document.body.dataset.bentrok = "ya";
-        keadaan.textContent = "Belum disimpan: berkas sudah berubah";
-        tombolSimpan.disabled = false;
+        tampilBentrok(j);
         return;
       }
       keadaan.textContent = j.pesan || "Tidak dapat menyimpan.";
+      umumkan(keadaan.textContent);
       tombolSimpan.disabled = false;
     });
   });

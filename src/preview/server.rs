@@ -709,7 +709,7 @@ impl Site {
             Ok(p) => p,
             Err(e) => return e,
         };
-        if let Err(e) = sunting::buat(&path) {
+        if let Err(e) = sunting::buat(&path, &baru) {
             return e;
         }
         match cat.add(&path) {
@@ -828,7 +828,10 @@ impl Site {
                 None => Reply::error(404),
             },
             Page::SopBody(id) => match sop(&id) {
-                Some(e) => Reply::html(200, html::sop_body(e)),
+                Some(e) => Reply::html(
+                    200,
+                    html::sop_body(e, who.is_some() || self.guard.needs_login()),
+                ),
                 None => Reply::error(404),
             },
             Page::PageSvg(id, n) => match sop(&id).and_then(|e| e.good.as_ref()?.svgs.get(n - 1)) {

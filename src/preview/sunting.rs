@@ -8,8 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::editor::simpan::{self, Gagal};
-use crate::editor::{self, Form, fields, riwayat};
-use crate::grid;
+use crate::editor::{self, Form, fields, gabung, kata, riwayat};
 use crate::pipeline::{self, Settings};
 use crate::source::file;
 use crate::typeset;
@@ -32,6 +31,9 @@ pub struct Baru {
     bab: String,
     /// The file name, without `.toml`.
     berkas: String,
+    /// The SOP's name, written into the new file ("" leaves it to the form).
+    #[serde(default)]
+    nama: String,
 }
 
 /// An answer with a message for the person: `{ "pesan": ... }`.
@@ -56,7 +58,7 @@ pub fn formulir(path: &Path, root: &Path, settings: &Settings) -> Answer {
     match editor::read(&text) {
         Some(form) => (
             200,
-            json!({ "form": form, "dasar": text, "kotak": grid::KOTAK }),
+            json!({ "form": form, "dasar": text, "kotak": crate::grid::KOTAK }),
         ),
         None => {
             let (_, printed) = pipeline::validate(path, settings);
@@ -89,10 +91,14 @@ pub fn draf(path: &Path, kiriman: Kiriman, settings: &Settings) -> Answer {
     let catatan: Vec<Value> = notes
         .iter()
         .map(|n| {
+            let jalur = n.at.and_then(|at| fields::field_at(&places, at));
+            let kata = kata::untuk(jalur, &n.message);
             json!({
                 "galat": n.error,
                 "teks": n.text,
-                "jalur": n.at.and_then(|at| fields::field_at(&places, at)),
+                "jalur": jalur,
+                "formulir": kata.teks,
+                "kosong": kata.kosong,
             })
         })
         .collect();
@@ -122,18 +128,7 @@ pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &st
     let form = &kiriman.form;
     let saved = match simpan::simpan(path, root, &kiriman.dasar, |disk| editor::write(disk, form)) {
         Ok(s) => s,
-        Err(Gagal::Berubah(disk)) => {
-            let beda = perbedaan(&kiriman.dasar, &disk);
-            return (
-                409,
-                json!({
-                    "pesan": "Berkas ini sudah diubah orang lain (atau di penyunting teks) sejak \
-                              formulir dimuat. Perubahan Anda belum disimpan.",
-                    "beda": beda,
-                    "dasar": disk,
-                }),
-            );
-        }
+        Err(Gagal::Berubah(disk)) => return berubah(&kiriman, disk),
         Err(Gagal::HanyaBaca) => return pesan(403, simpan::HANYA_BACA),
         Err(Gagal::Luar) => return pesan(403, file::Luar.to_string()),
         Err(Gagal::BukanToml) => {
@@ -180,6 +175,27 @@ pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &st
     (200, answer)
 }
 
+/// The answer to a save refused because the file changed since the form was loaded:
+/// 409 with the differing lines, the file's text now, and the clerk's changes merged
+/// onto it ([`gabung`]), with the fields both sides changed for the clerk to settle.
+fn berubah(kiriman: &Kiriman, disk: String) -> Answer {
+    let beda = perbedaan(&kiriman.dasar, &disk);
+    let gabungan = match (editor::read(&kiriman.dasar), editor::read(&disk)) {
+        (Some(dasar), Some(sekarang)) => json!(gabung::gabung(&dasar, &kiriman.form, &sekarang)),
+        _ => Value::Null,
+    };
+    (
+        409,
+        json!({
+            "pesan": "Berkas ini sudah diubah orang lain (atau di penyunting teks) sejak \
+                      formulir dimuat. Perubahan Anda belum disimpan.",
+            "beda": beda,
+            "dasar": disk,
+            "gabungan": gabungan,
+        }),
+    )
+}
+
 /// The lines that differ between the text the form was loaded from and the file now,
 /// each marked for a clerk ("dulu" / "sekarang"), with the line number in the file.
 pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
@@ -200,25 +216,6 @@ pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
         }
     }
     out
-}
-
-/// The text of a new SOP: every field the form shows, empty, status konsep.
-pub fn template(today: &str) -> String {
-    let grid: String = grid::KOTAK
-        .iter()
-        .map(|k| format!("{} = []\n", k.kunci))
-        .collect();
-    format!(
-        "# SOP baru, dibuat dari formulir pratinjau sopan.\n\
-         nomor = \"\"\n\
-         nama = \"\"\n\
-         tanggal_pembuatan = {today}\n\
-         status = \"konsep\"\n\
-         \n\
-         {grid}\
-         \n\
-         pelaksana = []\n"
-    )
 }
 
 /// Checks a new SOP's place: an existing folder of the catalogue at `folder` (not
@@ -281,10 +278,10 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
     Ok(path)
 }
 
-/// Writes a new SOP file at `path` (never over an existing one).
-pub fn buat(path: &Path) -> Result<(), Answer> {
+/// Writes a new SOP file at `path` (never over an existing one), named as `baru` says.
+pub fn buat(path: &Path, baru: &Baru) -> Result<(), Answer> {
     let today = riwayat::now();
-    let text = template(&today[..10]);
+    let text = editor::sop_baru(&today[..10], &baru.nama);
     crate::output::write_new(path, text.as_bytes()).map_err(|e| {
         pesan(
             500,
@@ -299,8 +296,11 @@ mod tests {
 
     #[test]
     fn a_new_sop_reads_into_an_empty_form() {
-        let form = editor::read(&template("2026-12-02")).unwrap();
+        let form = editor::read(&editor::sop_baru("2026-12-02", "")).unwrap();
         assert_eq!(form.identitas("status"), "konsep");
+        let named =
+            editor::read(&editor::sop_baru("2026-12-02", " Penyusunan \"Renstra\" ")).unwrap();
+        assert_eq!(named.identitas("nama"), "Penyusunan \"Renstra\"");
         assert!(form.langkah.is_empty() && form.pelaksana.is_empty());
     }
 
@@ -314,6 +314,7 @@ mod tests {
                 &Baru {
                     bab: bab.into(),
                     berkas: berkas.into(),
+                    nama: String::new(),
                 },
             )
         };
@@ -352,6 +353,7 @@ mod tests {
                 &Baru {
                     bab: bab.into(),
                     berkas: "x".into(),
+                    nama: String::new(),
                 },
             )
         };

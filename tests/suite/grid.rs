@@ -100,7 +100,7 @@ fn every_box_is_a_form_field_that_saves() {
     let mut form: sopan::editor::Form =
         serde_json::from_value(answer["form"].clone()).expect("form");
     let text = answer["dasar"].as_str().expect("dasar");
-    let template = sopan::preview::sunting::template("2024-01-02");
+    let template = sopan::editor::sop_baru("2024-01-02", "");
     for k in KOTAK {
         assert_eq!(
             form.grid(k.kunci),

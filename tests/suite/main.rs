@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod aksesibilitas;
 mod architecture;
 mod arsip;
 mod berkas;

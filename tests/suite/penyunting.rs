@@ -95,7 +95,7 @@ fn a_new_sop_is_made_in_the_form_saved_and_renders_clean() {
         "uji.isi(document.getElementById('f-nomor'), '800/01/SOP/2026'); \
          uji.isi(document.getElementById('f-nama'), 'PENGAJUAN CUTI PEGAWAI'); \
          for (const n of ['Pegawai', 'Kasubbag Umum', 'Sekretaris']) { \
-           uji.klik('Tambah pelaksana'); \
+           uji.klik('+ Tambah pelaksana'); \
            const ins = document.querySelectorAll('[data-jalur=\"pelaksana\"] input'); \
            uji.isi(ins[ins.length - 1], n); } true",
     );

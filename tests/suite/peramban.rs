@@ -22,6 +22,7 @@ type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStre
 pub(crate) enum Key {
     Enter,
     Tab,
+    Backspace,
 }
 
 /// What the tests do with a browser, whichever it is.
@@ -183,12 +184,19 @@ impl Chromium {
         if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
             s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         }
-        Self {
+        let mut chromium = Self {
             child,
             ws,
             next_id: 0,
             profile,
-        }
+        };
+        // Headless windows are at least 500 pixels wide; the page's own viewport can be
+        // as narrow as a phone.
+        chromium.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+        );
+        chromium
     }
 
     /// Calls a DevTools method and returns its result, skipping events in between.
@@ -269,6 +277,7 @@ impl Browser for Chromium {
         let (name, code, modifiers, text) = match key {
             Key::Enter => ("Enter", 13, 0, Some("\r")),
             Key::Tab => ("Tab", 9, 0, None),
+            Key::Backspace => ("Backspace", 8, 0, None),
         };
         self.key("keyDown", name, code, modifiers, text);
         self.key("keyUp", name, code, modifiers, None);
@@ -450,6 +459,7 @@ impl Browser for Firefox {
         let value = match key {
             Key::Enter => "\u{E007}",
             Key::Tab => "\u{E004}",
+            Key::Backspace => "\u{E003}",
         };
         let keys = [
             json!({ "type": "keyDown", "value": value }),

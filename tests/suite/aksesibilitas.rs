@@ -1,0 +1,368 @@
+//! The preview for everyone (WCAG 2.1 AA): axe-core over every page and every state of
+//! the form, focus that follows the user's action and never falls to the page body,
+//! errors and the save state announced, and reflow at 320 CSS pixels. In headless
+//! Chromium, with axe-core from the npm registry (installed by `.ci/run`).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::root;
+use crate::peramban::{Browser, Chromium, Key};
+use crate::preview::{catalogue, wait_rendered};
+use sopan::editor::akun::Akun;
+use sopan::preview::{self, Options};
+
+const SANDI: &str = "kata-sandi-panjang";
+
+/// axe-core's WCAG 2.1 A and AA rules.
+const TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']";
+
+fn axe_source() -> String {
+    let path = root().join(".ci/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: the accessibility test needs axe-core from npm \
+             (`cd .ci && npm install --no-save axe-core@4.14.1`; .ci/run installs it)",
+            path.display()
+        )
+    })
+}
+
+/// One axe violation: rule, impact and the elements it found.
+#[derive(Debug)]
+struct Violation {
+    rule: String,
+    impact: String,
+    targets: Vec<String>,
+}
+
+/// Runs axe-core on the page as it stands.
+fn axe(b: &mut Chromium, source: &str) -> Vec<Violation> {
+    if b.eval("typeof window.axe") != "object" {
+        b.eval(source);
+    }
+    let found = b.eval(&format!(
+        "axe.run(document, {{ runOnly: {{ type: 'tag', values: {TAGS} }}, resultTypes: ['violations'] }})\
+         .then(r => r.violations.map(v => ({{ rule: v.id, impact: v.impact, \
+           targets: v.nodes.map(n => n.target.join(' ')) }})))"
+    ));
+    found
+        .as_array()
+        .expect("axe results")
+        .iter()
+        .map(|v| Violation {
+            rule: v["rule"].as_str().unwrap_or_default().to_string(),
+            impact: v["impact"].as_str().unwrap_or_default().to_string(),
+            targets: v["targets"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn print_counts(page: &str, violations: &[Violation]) {
+    let count = |level: &str| violations.iter().filter(|v| v.impact == level).count();
+    eprintln!(
+        "axe {page}: {} critical, {} serious, {} moderate, {} minor",
+        count("critical"),
+        count("serious"),
+        count("moderate"),
+        count("minor")
+    );
+    for v in violations {
+        eprintln!("    {} {}: {}", v.impact, v.rule, v.targets.join(", "));
+    }
+}
+
+/// A preview on every address with the account `sari`, so the login page is real.
+fn office(dir: &Path) -> preview::Preview {
+    let mut akun = Akun::open(dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    preview::start(&Options {
+        path: dir.to_path_buf(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        host_names: Vec::new(),
+        settings: Default::default(),
+    })
+    .expect("preview starts")
+}
+
+fn loopback(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], addr.port()))
+}
+
+fn log_in(b: &mut Chromium, base: &str) {
+    b.open(&format!("{base}/masuk"));
+    b.click("input[name=nama]");
+    b.type_text("sari");
+    b.press(Key::Tab);
+    b.type_text(SANDI);
+    b.press(Key::Enter);
+    b.wait_for(
+        "location.pathname === '/' && !!document.getElementById('keluar')",
+        Duration::from_secs(20),
+    );
+}
+
+fn open_form(b: &mut Chromium, base: &str) {
+    b.open(&format!("{base}/sop/perencanaan/lakip/ubah"));
+    b.wait_for(
+        "document.body.dataset.siap === 'ya' && !!document.querySelector('#lembar-draf img')",
+        Duration::from_secs(30),
+    );
+}
+
+/// The id (or tag) of the focused element.
+fn focused(b: &mut Chromium) -> String {
+    b.eval(
+        "(() => { const e = document.activeElement; \
+           return !e || e === document.body ? 'BODY' : (e.id || e.tagName + ':' + (e.textContent || '').trim()); })()",
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Waits until the draft sheet answered the last change.
+fn drawn(b: &mut Chromium) {
+    b.wait_for(
+        "document.body.dataset.draf === 'siap'",
+        Duration::from_secs(30),
+    );
+}
+
+#[test]
+fn every_page_and_form_state_has_no_critical_or_serious_axe_violation() {
+    let source = axe_source();
+    let dir = catalogue("axe", &["lakip"]);
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    let base = format!("http://{addr}");
+    wait_rendered(addr);
+    let mut b = Chromium::launch_sized("axe", 1366, 768);
+    let mut report: Vec<(String, Vec<Violation>)> = Vec::new();
+    let mut check = |page: &str, b: &mut Chromium| {
+        let violations = axe(b, &source);
+        print_counts(page, &violations);
+        report.push((page.to_string(), violations));
+    };
+
+    b.open(&format!("{base}/masuk"));
+    check("masuk", &mut b);
+    b.open(&format!("{base}/tidak-ada"));
+    check("404", &mut b);
+    log_in(&mut b, &base);
+    check("daftar", &mut b);
+    b.open(&format!("{base}/sop/perencanaan/lakip"));
+    check("sop", &mut b);
+    open_form(&mut b, &base);
+    check("formulir", &mut b);
+
+    // After adding a pelaksana (typed) and a langkah.
+    b.click("button[data-aksi='tambah-pelaksana']");
+    b.type_text("Staf Perencanaan");
+    b.click("button[data-aksi='tambah-langkah']");
+    b.type_text("Mengarsipkan LAKIP");
+    drawn(&mut b);
+    check("formulir + pelaksana + langkah", &mut b);
+
+    // With a field error: the Nomor emptied.
+    b.click("#f-nomor");
+    b.eval("document.getElementById('f-nomor').select()");
+    b.press(Key::Backspace);
+    b.wait_for(
+        "document.getElementById('f-nomor').getAttribute('aria-invalid') === 'true'",
+        Duration::from_secs(30),
+    );
+    check("formulir dengan kesalahan", &mut b);
+
+    let bad: Vec<String> = report
+        .iter()
+        .flat_map(|(page, violations)| {
+            violations
+                .iter()
+                .filter(|v| v.impact == "critical" || v.impact == "serious")
+                .map(move |v| format!("{page}: {} {} {:?}", v.impact, v.rule, v.targets))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn focus_follows_the_action_and_never_falls_to_the_body() {
+    let dir = catalogue("fokus", &["lakip"]);
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    let base = format!("http://{addr}");
+    wait_rendered(addr);
+    let mut b = Chromium::launch_sized("fokus", 1366, 768);
+    log_in(&mut b, &base);
+    open_form(&mut b, &base);
+
+    // "+ Tambah butir": the cursor is in the new item.
+    let items = b.eval("document.querySelectorAll('[data-jalur=dasar_hukum] textarea').length");
+    let n = items.as_u64().unwrap();
+    b.click("[data-jalur=dasar_hukum] button[data-aksi='tambah-butir']");
+    assert_eq!(focused(&mut b), format!("dasar_hukum-{n}"));
+    b.type_text("Peraturan baru");
+    // "↑" on the new item: focus stays on the moved item's own button.
+    b.click(&format!("#dasar_hukum-{n} ~ button[data-aksi='naik']"));
+    let now = focused(&mut b);
+    assert_ne!(now, "BODY");
+    assert_eq!(
+        b.eval(&format!(
+            "document.getElementById('dasar_hukum-{}').value",
+            n - 1
+        )),
+        "Peraturan baru"
+    );
+    // "✕ Hapus butir": focus goes to the neighbour that took its place.
+    b.click(&format!(
+        "#dasar_hukum-{} ~ button[data-aksi='hapus']",
+        n - 1
+    ));
+    assert_eq!(focused(&mut b), format!("dasar_hukum-{}", n - 1));
+
+    // A pelaksana name typed, then Tab: the next control, not the body.
+    b.click("#t0-pelaksana-0");
+    b.type_text(" UTAMA");
+    b.press(Key::Tab);
+    assert_ne!(focused(&mut b), "BODY");
+
+    // "Hapus langkah 2": focus to the step that is now number 2.
+    b.click("fieldset.langkah:nth-of-type(2) button[data-aksi='hapus-langkah']");
+    let now = focused(&mut b);
+    assert_ne!(now, "BODY");
+    assert_eq!(
+        b.eval("document.activeElement.closest('fieldset.langkah') === document.querySelectorAll('fieldset.langkah')[1]"),
+        true,
+        "{now}"
+    );
+
+    // "Simpan": focus to the save state, which says it saved.
+    b.click("#simpan");
+    b.wait_for(
+        "document.getElementById('keadaan').textContent === 'Tersimpan'",
+        Duration::from_secs(30),
+    );
+    assert_eq!(focused(&mut b), "keadaan");
+
+    // Tab from the top of the form to "+ Tambah langkah", counting the stops; focus
+    // never falls to the body on the way.
+    b.click("#f-nomor");
+    let mut stops = 0;
+    loop {
+        b.press(Key::Tab);
+        stops += 1;
+        let at = focused(&mut b);
+        assert_ne!(at, "BODY", "after {stops} tabs");
+        if b.eval("document.activeElement.dataset.aksi === 'tambah-langkah'") == true {
+            break;
+        }
+        assert!(stops < 400, "never reached + Tambah langkah");
+    }
+    eprintln!("Tab stops from Nomor SOP to + Tambah langkah: {stops}");
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn errors_and_the_save_state_are_announced_beside_their_field() {
+    let dir = catalogue("umumkan", &["lakip"]);
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    let base = format!("http://{addr}");
+    wait_rendered(addr);
+    let mut b = Chromium::launch_sized("umumkan", 1366, 768);
+    log_in(&mut b, &base);
+    open_form(&mut b, &base);
+    assert_eq!(
+        b.eval("document.querySelectorAll('[aria-live=polite], [role=status]').length"),
+        1,
+        "one polite live region"
+    );
+    b.click("#f-nomor");
+    b.eval("document.getElementById('f-nomor').select()");
+    b.press(Key::Backspace);
+    b.wait_for(
+        "document.getElementById('f-nomor').getAttribute('aria-invalid') === 'true'",
+        Duration::from_secs(30),
+    );
+    let described: Value = b.eval(
+        "(() => { const f = document.getElementById('f-nomor'); \
+           return (f.getAttribute('aria-describedby') || '').split(' ') \
+             .map(id => document.getElementById(id)).filter(Boolean).map(e => e.textContent).join(' '); })()",
+    );
+    assert!(
+        described.as_str().is_some_and(|t| t.contains("Nomor")),
+        "{described}"
+    );
+    b.wait_for(
+        "document.querySelector('[aria-live=polite], [role=status]').textContent.includes('kesalahan')",
+        Duration::from_secs(10),
+    );
+    b.type_text("503/1/SOP/2024");
+    b.wait_for(
+        "document.getElementById('f-nomor').getAttribute('aria-invalid') !== 'true'",
+        Duration::from_secs(30),
+    );
+    b.click("#simpan");
+    b.wait_for(
+        "document.querySelector('[aria-live=polite], [role=status]').textContent.includes('Tersimpan')",
+        Duration::from_secs(30),
+    );
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_form_and_the_sop_page_reflow_at_320_css_pixels() {
+    let dir = catalogue("reflow", &["lakip"]);
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    let base = format!("http://{addr}");
+    wait_rendered(addr);
+    let mut b = Chromium::launch_sized("reflow", 320, 640);
+    log_in(&mut b, &base);
+    assert_eq!(b.eval("window.innerWidth"), 320, "the window is 320 CSS pixels wide");
+    let overflow = "(() => { const w = document.documentElement.clientWidth; \
+        return Array.from(document.querySelectorAll('body *')).filter(e => { \
+          const r = e.getBoundingClientRect(); \
+          return r.width > 0 && r.right > w + 1 && !e.closest('.gulir'); }) \
+          .map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).slice(0, 10); })()";
+    for page in ["/sop/perencanaan/lakip", "/sop/perencanaan/lakip/ubah"] {
+        b.open(&format!("{base}{page}"));
+        if page.ends_with("ubah") {
+            b.wait_for(
+                "document.body.dataset.siap === 'ya'",
+                Duration::from_secs(30),
+            );
+        }
+        assert_eq!(
+            b.eval("document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+            true,
+            "{page} scrolls sideways: {}",
+            b.eval(overflow)
+        );
+        assert_eq!(b.eval(overflow), serde_json::json!([]), "{page}");
+        b.screenshot(&format!("reflow-{}", page.replace('/', "-")));
+    }
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
