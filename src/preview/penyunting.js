@@ -399,6 +399,7 @@
   formEl.addEventListener("input", function (ev) {
     var e = ev.target;
     if (!e.dataset || !e.dataset.ikat) return;
+    sentuh(e);
     var susunan = ikat(e);
     if (susunan && !gambarNanti) {
       gambarNanti = true;
@@ -407,12 +408,13 @@
     berubah();
   });
   formEl.addEventListener("change", function (ev) {
-    if (ev.target.dataset && ev.target.dataset.pilih) pilih(ev.target);
+    if (ev.target.dataset && ev.target.dataset.pilih) { sentuh(ev.target); pilih(ev.target); }
   });
   formEl.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("button[data-aksi]");
     if (!b || b.disabled || !formEl.contains(b)) return;
     ev.preventDefault();
+    sentuh(b);
     jalankan(b.dataset.aksi, b.dataset);
   });
   formEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
@@ -433,27 +435,53 @@
     return (baris.length ? baris : [c.teks.split("\n")[0]]).join("\n").replace(/^\s*= /gm, "");
   }
 
+  // Bidang yang sudah disentuh petugas sejak formulir dimuat (jalur data-jalur).
+  var disentuh = {};
+  function sentuh(e) {
+    var b = e.closest && e.closest("[data-jalur]");
+    if (b) disentuh[b.dataset.jalur] = true;
+  }
+  function tersentuh(jalur) {
+    if (!jalur) return false;
+    return Object.keys(disentuh).some(function (j) { return j === jalur || j.indexOf(jalur + ".") === 0 || jalur.indexOf(j + ".") === 0; });
+  }
+  // Pesan yang hanya berkata bidang masih kosong, pada bidang yang belum disentuh:
+  // tampil sebagai daftar "masih perlu diisi", bukan kesalahan merah.
+  function tenang(c) { return c.kosong && !tersentuh(c.jalur); }
+
   // Pesan draf di samping bidangnya (jalur terdekat yang ada di formulir `akar`), dengan
-  // aria-describedby ke pesan itu dan aria-invalid pada isian yang salah.
+  // aria-describedby ke pesan itu dan aria-invalid pada isian yang salah; yang tenang
+  // masuk daftar "Masih perlu diisi" di atas formulir.
   function tandai(akar) {
     var bidangNya = {};
     Array.prototype.forEach.call(akar.querySelectorAll("[data-jalur]"), function (x) { bidangNya[x.dataset.jalur] = x; });
-    var hitung = {};
+    var hitung = {}, perlu = [];
     catatanTerakhir.forEach(function (c) {
       var j = c.jalur;
       while (j && !bidangNya[j]) j = j.indexOf(".") >= 0 ? j.slice(0, j.lastIndexOf(".")) : null;
-      if (!j) return;
-      var wadah = bidangNya[j];
+      var wadah = j ? bidangNya[j] : null;
+      var masukan = wadah ? (wadah.querySelector(":scope > input, :scope > textarea, :scope > select") || wadah.querySelector("input, textarea, select, button")) : null;
+      if (tenang(c)) { perlu.push({ teks: c.formulir, ke: masukan && masukan.id }); return; }
+      if (!wadah) return;
       hitung[j] = (hitung[j] || 0) + 1;
       var id = "pesan-" + j.replace(/\./g, "-") + "-" + hitung[j];
       wadah.classList.add("ada-salah");
-      wadah.appendChild(el("p", { "class": "pesan-bidang " + (c.galat ? "salah" : "awas"), id: id, teks: ringkas(c) }));
-      var masukan = wadah.querySelector(":scope > input, :scope > textarea, :scope > select") || wadah;
-      var ids = (masukan.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      wadah.appendChild(el("p", { "class": "pesan-bidang " + (c.galat ? "salah" : "awas"), id: id, teks: c.formulir || ringkas(c) }));
+      var sasaran = wadah.querySelector(":scope > input, :scope > textarea, :scope > select") || wadah;
+      var ids = (sasaran.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
       ids.push(id);
-      masukan.setAttribute("aria-describedby", ids.join(" "));
-      if (c.galat && masukan !== wadah) masukan.setAttribute("aria-invalid", "true");
+      sasaran.setAttribute("aria-describedby", ids.join(" "));
+      if (c.galat && sasaran !== wadah) sasaran.setAttribute("aria-invalid", "true");
     });
+    if (!perlu.length) return;
+    var daftar = el("section", { "class": "perlu", id: "perlu", "data-kunci": "perlu", "aria-labelledby": "perlu-judul" }, [
+      el("h2", { id: "perlu-judul", teks: "Masih perlu diisi" }),
+      el("ul", {}, perlu.map(function (p, n) {
+        return el("li", { "data-kunci": "perlu-" + n }, [p.ke ? el("a", { href: "#" + p.ke, teks: p.teks }) : p.teks]);
+      })),
+    ]);
+    var nav = akar.querySelector(".loncat");
+    akar.insertBefore(daftar, nav ? nav.nextSibling : akar.firstChild);
   }
 
   function bidang(jalur, label, masukan, bantuan) {
@@ -827,18 +855,24 @@
     });
   }
 
+  // Daftar kesalahan dan peringatan di atas lembar, dengan kata-kata formulir; teks
+  // lengkap seperti `sopan check` tersimpan di "Rincian".
   function tampilCatatan(list) {
+    list = list.filter(function (c) { return !tenang(c); });
     catatanEl.textContent = "";
-    var galat = list.filter(function (c) { return c.galat; }).length;
+    var galat = list.filter(function (c) { return c.galat; });
     catatanEl.hidden = list.length === 0;
-    if (galat !== jumlahGalat) {
-      if (galat) umumkan(galat + " kesalahan. " + ringkas(list.filter(function (c) { return c.galat; })[0]).split("\n")[0]);
+    if (galat.length !== jumlahGalat) {
+      if (galat.length) umumkan(galat.length + " kesalahan. " + (galat[0].formulir || ringkas(galat[0])));
       else if (jumlahGalat > 0) umumkan("Tidak ada kesalahan lagi.");
-      jumlahGalat = galat;
+      jumlahGalat = galat.length;
     }
     if (!list.length) return;
-    catatanEl.appendChild(el("h2", { teks: galat ? galat + " kesalahan" + (list.length > galat ? ", " + (list.length - galat) + " peringatan" : "") : list.length + " peringatan" }));
-    list.forEach(function (c) { catatanEl.appendChild(el("pre", { "class": c.galat ? "salah" : "awas", teks: c.teks })); });
+    catatanEl.appendChild(el("h2", { teks: galat.length ? galat.length + " kesalahan" + (list.length > galat.length ? ", " + (list.length - galat.length) + " peringatan" : "") : list.length + " peringatan" }));
+    catatanEl.appendChild(el("ul", {}, list.map(function (c) {
+      return el("li", { "class": c.galat ? "salah" : "awas" }, [c.formulir || ringkas(c),
+        el("details", {}, [el("summary", { teks: "Rincian" }), el("pre", { teks: c.teks })])]);
+    })));
   }
 
   // ---- perbesar lembar ----
@@ -907,6 +941,20 @@
   function tampilBentrok(j) {
     var g = j.gabungan;
     bentrok.textContent = "";
+    if (!g) {
+      // Berkas kini bukan TOML: tidak dapat digabungkan; formulir dibiarkan apa adanya.
+      bentrok.appendChild(el("h2", { id: "bentrok-judul", tabindex: "-1", teks: "Belum disimpan: berkas sudah berubah" }));
+      bentrok.appendChild(el("p", { teks: j.pesan + " Isi berkas sekarang tidak dapat dibaca formulir; perbaiki dulu dengan penyunting teks." }));
+      bentrok.appendChild(el("pre", { "class": "beda", teks: j.beda || "" }));
+      bentrok.appendChild(el("button", { type: "button", "class": "tombol kedua", id: "muat-ulang", teks: "Muat ulang dari berkas (perubahan saya dibuang)" }));
+      bentrok.hidden = false;
+      document.getElementById("muat-ulang").addEventListener("click", function () { muat(); });
+      keadaan.textContent = "Belum disimpan: berkas sudah berubah";
+      tombolSimpan.disabled = false;
+      umumkan("Belum disimpan: berkas sudah diubah.");
+      document.getElementById("bentrok-judul").focus();
+      return;
+    }
     document.body.dataset.bentrok = "ya";
     bentrok.appendChild(el("h2", { id: "bentrok-judul", tabindex: "-1", teks: g.bentrok.length
       ? "Berkas diubah orang lain: pilih nilai untuk " + g.bentrok.length + " isian"
@@ -945,10 +993,10 @@
           var pilih = bentrok.querySelector("input[name=bentrok-" + n + "]:checked");
           taruh(formBerkas, b.jalur, pilih && pilih.value === "berkas" ? b.berkas : b.saya);
         });
+        delete document.body.dataset.pilih;
         pasang(formBerkas, j.dasar, true);
         pilihan.forEach(function (p) { p.disabled = true; });
         terapkan.disabled = true;
-        delete document.body.dataset.pilih;
         keadaan.textContent = "Belum disimpan: pilihan dipakai";
         umumkan("Pilihan dipakai. Periksa lalu Simpan.");
         tombolSimpan.focus();

@@ -92,6 +92,7 @@ fn office(dir: &Path) -> preview::Preview {
         host: "0.0.0.0".into(),
         port: 0,
         host_names: Vec::new(),
+        wajib_masuk: false,
         settings: Default::default(),
     })
     .expect("preview starts")
@@ -339,7 +340,11 @@ fn the_form_and_the_sop_page_reflow_at_320_css_pixels() {
     wait_rendered(addr);
     let mut b = Chromium::launch_sized("reflow", 320, 640);
     log_in(&mut b, &base);
-    assert_eq!(b.eval("window.innerWidth"), 320, "the window is 320 CSS pixels wide");
+    assert_eq!(
+        b.eval("window.innerWidth"),
+        320,
+        "the window is 320 CSS pixels wide"
+    );
     let overflow = "(() => { const w = document.documentElement.clientWidth; \
         return Array.from(document.querySelectorAll('body *')).filter(e => { \
           const r = e.getBoundingClientRect(); \

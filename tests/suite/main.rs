@@ -13,6 +13,7 @@ mod berkas;
 mod buku;
 mod examples;
 mod fixtures;
+mod formulir;
 mod fuzz;
 mod grid;
 mod hardening;

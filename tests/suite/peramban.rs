@@ -23,6 +23,8 @@ pub(crate) enum Key {
     Enter,
     Tab,
     Backspace,
+    /// Ctrl+Z: undo.
+    CtrlZ,
 }
 
 /// What the tests do with a browser, whichever it is.
@@ -278,6 +280,8 @@ impl Browser for Chromium {
             Key::Enter => ("Enter", 13, 0, Some("\r")),
             Key::Tab => ("Tab", 9, 0, None),
             Key::Backspace => ("Backspace", 8, 0, None),
+            // Modifier 2 is Ctrl.
+            Key::CtrlZ => ("z", 90, 2, None),
         };
         self.key("keyDown", name, code, modifiers, text);
         self.key("keyUp", name, code, modifiers, None);
@@ -456,15 +460,22 @@ impl Browser for Firefox {
     }
 
     fn press(&mut self, key: Key) {
-        let value = match key {
-            Key::Enter => "\u{E007}",
-            Key::Tab => "\u{E004}",
-            Key::Backspace => "\u{E003}",
+        const CONTROL: &str = "\u{E009}";
+        let (value, ctrl) = match key {
+            Key::Enter => ("\u{E007}", false),
+            Key::Tab => ("\u{E004}", false),
+            Key::Backspace => ("\u{E003}", false),
+            Key::CtrlZ => ("z", true),
         };
-        let keys = [
-            json!({ "type": "keyDown", "value": value }),
-            json!({ "type": "keyUp", "value": value }),
-        ];
+        let mut keys = Vec::new();
+        if ctrl {
+            keys.push(json!({ "type": "keyDown", "value": CONTROL }));
+        }
+        keys.push(json!({ "type": "keyDown", "value": value }));
+        keys.push(json!({ "type": "keyUp", "value": value }));
+        if ctrl {
+            keys.push(json!({ "type": "keyUp", "value": CONTROL }));
+        }
         self.actions(json!({ "type": "key", "id": "papan", "actions": keys }));
     }
 
