@@ -35,13 +35,13 @@ const BOTTOM: f64 = 540.0;
 
 /// A flow table as the router sees it, in a form that prints as Rust.
 #[derive(Debug, Clone)]
-struct Flow {
+pub(crate) struct Flow {
     /// Number of lanes.
-    lanes: usize,
+    pub(crate) lanes: usize,
     /// Per step: lanes (sorted, first = where edges attach) and what follows.
-    steps: Vec<(Vec<usize>, Alur)>,
+    pub(crate) steps: Vec<(Vec<usize>, Alur)>,
     /// Extra row height above `min_row_height`, per step.
-    extra: Vec<u32>,
+    pub(crate) extra: Vec<u32>,
 }
 
 fn bentuk(i: usize, n: usize, alur: &Alur) -> Bentuk {
@@ -370,7 +370,9 @@ fn other(rng: &mut Rng, n: usize, i: usize, not: &[usize]) -> Option<usize> {
     (!pool.is_empty()).then(|| pool[rng.below(pool.len())])
 }
 
-fn generate(seed: u64) -> Flow {
+/// A random flow: 1-10 lanes, 2-60 steps, decisions and jumps both ways, joint steps,
+/// rows taller than their symbols by up to 60 pt.
+pub(crate) fn generate(seed: u64) -> Flow {
     let mut rng = Rng::new(seed);
     let lanes = rng.range(1, 10);
     let n = rng.range(2, 60);
