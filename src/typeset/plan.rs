@@ -5,9 +5,10 @@
 use super::RenderError;
 use super::columns::{self, Columns, TableText, sel};
 use super::fonts;
+use crate::flow::RowBox;
 use crate::flow::cut;
-use crate::flow::route::{GAP, compact_room, min_row_height};
-use crate::model::{Prosedur, Sop};
+use crate::flow::route::{GAP, compact_room, grow_page_openers, min_row_height};
+use crate::model::{Alur, Bentuk, Prosedur, Sop};
 
 /// How much room a plan leaves around the symbols.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,25 +65,15 @@ pub fn plan(
         let text = table_text(pr, room);
         let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
         let lanes = pr.pelaksana.len();
-        let compact =
-            columns::compact_lane(lanes, cut::lane_room(&alur), cut::busiest_jumps(&alur))
-                .max(name_room(pr, &measure));
-        let lane = match density {
-            Density::Compact => compact,
-            Density::Roomy => {
-                compact.max(columns::roomy_lane(printable, lanes, cut::lane_room(&alur)))
-            }
+        let needs = Lanes {
+            alur: &alur,
+            count: lanes,
+            names: name_room(pr, &measure),
         };
         // Validation refuses more lanes than the paper holds (columns::max_lanes).
-        let c = columns::plan(
-            printable,
-            lanes,
-            lane,
-            &text,
-            &measure,
-            sop.gaya.lebar_kolom,
-        )
-        .ok_or_else(|| RenderError::Bug(format!("{lanes} pelaksana tidak muat di kertas")))?;
+        let c = needs
+            .columns(density, printable, &text, &measure, sop.gaya.lebar_kolom)
+            .ok_or_else(|| RenderError::Bug(format!("{lanes} pelaksana tidak muat di kertas")))?;
         if c.lane < columns::MIN_LANE {
             warnings.push(format!(
                 "{lanes} pelaksana hanya mendapat {:.0} pt per kolom; simbol menjadi sangat kecil. \
@@ -101,6 +92,93 @@ pub fn plan(
         });
     }
     Ok((plans, warnings))
+}
+
+/// What the lanes of one flow table must hold besides their symbols: the lines of its
+/// flow, and the longest word of a pelaksana's name.
+#[derive(Debug, Clone, Copy)]
+pub struct Lanes<'a> {
+    /// How each step flows on.
+    pub alur: &'a [Alur],
+    /// How many lanes.
+    pub count: usize,
+    /// The lane width that fits the longest word of a pelaksana's name (0 for none).
+    pub names: f64,
+}
+
+impl Lanes<'_> {
+    /// The width each lane asks for at `density` in a table `printable` wide, before the
+    /// text columns take what is left: a compact lane is as narrow as its symbols and
+    /// lines need ([`columns::compact_lane`]), a roomy one is wider.
+    pub fn width(&self, density: Density, printable: f64) -> f64 {
+        let room = cut::lane_room(self.alur);
+        let compact =
+            columns::compact_lane(self.count, room, cut::busiest_jumps(self.alur)).max(self.names);
+        match density {
+            Density::Compact => compact,
+            Density::Roomy => compact.max(columns::roomy_lane(printable, self.count, room)),
+        }
+    }
+
+    /// The columns of a table `printable` wide planned at `density` around `text`
+    /// ([`columns::plan`]; `weights` from `[gaya] lebar_kolom`); `None` when even the
+    /// narrowest lanes do not fit.
+    pub fn columns(
+        &self,
+        density: Density,
+        printable: f64,
+        text: &TableText,
+        measure: columns::Measure<'_>,
+        weights: Option<[f64; 5]>,
+    ) -> Option<Columns> {
+        let lane = self.width(density, printable);
+        columns::plan(printable, self.count, lane, text, measure, weights)
+    }
+}
+
+/// A layout of a sheet as the planning loop reads it ([`settle`]).
+pub trait Laid {
+    /// Where the step rows of each flow table landed.
+    fn rows(&self) -> &[Vec<RowBox>];
+    /// How many drawing rules the flowchart routed on those rows breaks.
+    fn violations(&self) -> usize;
+}
+
+/// How many times the rows that open a page may grow before the tables are planned
+/// roomy.
+const GROWTHS: usize = 2;
+
+/// The planning loop of every sheet: lays it out (`lay_out`, given a density and the
+/// room above and below each step's symbol, per table) with compact tables and
+/// `rooms` first; while the flowchart breaks a drawing rule, the rows that open a page
+/// grow ([`grow_page_openers`], rows ending above `bottom`) and it is laid out again,
+/// at most [`GROWTHS`] times; then, as a last resort, with roomy tables ([`GAP`] around
+/// every symbol), which is kept whatever it breaks. `bentuk` gives each table's
+/// symbols. sopan lays the sheet out with Typst; the router's tests stack rows.
+pub fn settle<L: Laid, E>(
+    bentuk: &[Vec<Bentuk>],
+    mut rooms: Vec<Vec<f64>>,
+    bottom: f64,
+    mut lay_out: impl FnMut(Density, &[Vec<f64>]) -> Result<L, E>,
+) -> Result<L, E> {
+    for grown in 0..=GROWTHS {
+        let laid = lay_out(Density::Compact, &rooms)?;
+        if laid.violations() == 0 {
+            return Ok(laid);
+        }
+        if grown == GROWTHS {
+            break;
+        }
+        let mut grew = false;
+        for ((rows, room), bentuk) in laid.rows().iter().zip(&mut rooms).zip(bentuk) {
+            grew |= grow_page_openers(rows, room, bentuk, bottom);
+        }
+        if !grew {
+            break;
+        }
+    }
+    let roomy: Vec<Vec<f64>> = bentuk.iter().map(|b| vec![GAP; b.len()]).collect();
+    lay_out(Density::Roomy, &roomy)
 }
 
 /// The lane width that fits the longest word of a pelaksana's name (set in bold, smaller

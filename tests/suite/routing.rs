@@ -14,12 +14,12 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use sopan::flow::check::{Report, check};
-use sopan::flow::cut;
-use sopan::flow::route::{GAP, ROOM, compact_room, grow_page_openers, min_row_height};
-use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, Symbols, route};
+use sopan::flow::route::{ROOM, compact_room, min_row_height};
+use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route_sheet};
 #[allow(unused_imports)]
 use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
 use sopan::typeset::columns;
+use sopan::typeset::plan::{self, Density};
 
 /// Printable width of A4 landscape.
 const PRINTABLE: f64 = 756.85;
@@ -42,6 +42,23 @@ pub(crate) struct Flow {
     pub(crate) steps: Vec<(Vec<usize>, Alur)>,
     /// Extra row height above `min_row_height`, per step.
     pub(crate) extra: Vec<u32>,
+}
+
+/// A flow table laid out as the tests do: rows stacked from y = 80, routed on them.
+struct Stacked {
+    rows: Vec<Vec<RowBox>>,
+    geometry: Geometry,
+    violations: usize,
+}
+
+impl plan::Laid for Stacked {
+    fn rows(&self) -> &[Vec<RowBox>] {
+        &self.rows
+    }
+
+    fn violations(&self) -> usize {
+        self.violations
+    }
 }
 
 fn bentuk(i: usize, n: usize, alur: &Alur) -> Bentuk {
@@ -101,31 +118,27 @@ impl Flow {
     /// The lane width of a compact plan: a symbol and two channels, wider for many
     /// jumps and for the connectors of the busiest page break.
     fn lane_width(&self) -> f64 {
-        self.lane_width_of(false)
+        self.lane_width_of(Density::Compact)
     }
 
-    /// The lane width of a compact or a roomy plan, as `sopan render` plans it.
-    fn lane_width_of(&self, roomy: bool) -> f64 {
+    /// The lane width of a plan at `density`, as `sopan render` plans it.
+    fn lane_width_of(&self, density: Density) -> f64 {
         let alur: Vec<Alur> = self.steps.iter().map(|s| s.1).collect();
-        let mut lane =
-            columns::compact_lane(self.lanes, cut::lane_room(&alur), cut::busiest_jumps(&alur));
-        if roomy {
-            lane = lane.max(columns::roomy_lane(
+        let lanes = plan::Lanes {
+            alur: &alur,
+            count: self.lanes,
+            names: 0.0,
+        };
+        lanes
+            .columns(
+                density,
                 PRINTABLE,
-                self.lanes,
-                cut::lane_room(&alur),
-            ));
-        }
-        columns::plan(
-            PRINTABLE,
-            self.lanes,
-            lane,
-            &columns::TableText::default(),
-            &text_width,
-            None,
-        )
-        .unwrap()
-        .lane
+                &columns::TableText::default(),
+                &text_width,
+                None,
+            )
+            .unwrap()
+            .lane
     }
 
     /// The edges the router must draw: one per target of every step's alur.
@@ -148,50 +161,27 @@ impl Flow {
         out
     }
 
-    /// Routes the flow as `sopan render` does: a compact plan first; while it breaks a
-    /// rule, the rows that open a page grow (at most twice); then a roomy plan. A panic
-    /// in the router comes back as `Err`.
+    /// Routes the flow as `sopan render` plans every sheet ([`plan::settle`]), on rows
+    /// stacked as [`Flow::rows_with`] says instead of laid out by Typst. A panic in the
+    /// router comes back as `Err`.
     fn route(&self) -> Result<Geometry, String> {
-        let expected = self.expected();
-        let mut room = self.compact_room();
-        for _ in 0..3 {
-            let g = self.route_once(&self.rows_with(&room), self.lane_width_of(false))?;
-            if check(&g, &expected).violations.is_empty() {
-                return Ok(g);
-            }
-            let bentuk: Vec<Bentuk> = (0..self.steps.len()).map(|i| self.bentuk(i)).collect();
-            if !grow_page_openers(&self.rows_with(&room), &mut room, &bentuk, BOTTOM) {
-                break;
-            }
-        }
-        let roomy = vec![GAP; self.steps.len()];
-        self.route_once(&self.rows_with(&roomy), self.lane_width_of(true))
-    }
-
-    /// Routes the flow once on `rows`, in lanes `lane` wide, as `sopan render` does:
-    /// fixed symbols, and wide ones only if the fixed drawing breaks a rule.
-    fn route_once(&self, rows: &[RowBox], lane: f64) -> Result<Geometry, String> {
-        let expected = self.expected();
-        let fixed = self.route_symbols(rows, lane, Symbols::Fixed)?;
-        let broken = check(&fixed, &expected).violations.len();
-        if broken == 0 {
-            return Ok(fixed);
-        }
-        let wide = self.route_symbols(rows, lane, Symbols::Wide)?;
-        Ok(if check(&wide, &expected).violations.len() < broken {
-            wide
-        } else {
-            fixed
+        let bentuk = vec![(0..self.steps.len()).map(|i| self.bentuk(i)).collect()];
+        let rooms = vec![self.compact_room()];
+        plan::settle(&bentuk, rooms, BOTTOM, |density, rooms| {
+            let rows = self.rows_with(&rooms[0]);
+            let (geometry, violations) = self.route_on(&rows, self.lane_width_of(density))?;
+            Ok(Stacked {
+                rows: vec![rows],
+                geometry,
+                violations,
+            })
         })
+        .map(|s| s.geometry)
     }
 
-    /// Routes the flow once on `rows`, in lanes `lane` wide, with `symbols`.
-    fn route_symbols(
-        &self,
-        rows: &[RowBox],
-        lane: f64,
-        symbols: Symbols,
-    ) -> Result<Geometry, String> {
+    /// Routes the flow once on `rows`, in lanes `lane` wide, as `sopan render` routes a
+    /// sheet ([`route_sheet`]): the geometry and how many rules it breaks.
+    fn route_on(&self, rows: &[RowBox], lane: f64) -> Result<(Geometry, usize), String> {
         let names: Vec<String> = (0..self.lanes)
             .map(|k| format!("Pelaksana {}", k + 1))
             .collect();
@@ -217,28 +207,24 @@ impl Flow {
             label_tidak: "Tidak",
             label_selesai: "Selesai",
             text_width: &text_width,
-            budget: &Budget::new(Budget::SOP),
-            symbols,
         };
-        let mut g = Geometry {
-            pages: (1..=pages)
-                .map(|number| PageInfo {
-                    number,
-                    width: 841.89,
-                    height: 595.28,
-                })
-                .collect(),
-            ..Geometry::default()
-        };
-        let mut letters = 0;
-        panic::catch_unwind(AssertUnwindSafe(|| route(&input, &mut letters, &mut g)))
-            .map(|_| g)
-            .map_err(|e| {
-                e.downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "?".into())
+        let pages: Vec<PageInfo> = (1..=pages)
+            .map(|number| PageInfo {
+                number,
+                width: 841.89,
+                height: 595.28,
             })
+            .collect();
+        let budget = Budget::new(Budget::SOP);
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            route_sheet(std::slice::from_ref(&input), &pages, &budget)
+        }))
+        .map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "?".into())
+        })
     }
 
     /// A `Flow` literal with the symbol, page and row of every step in comments.

@@ -129,14 +129,8 @@ pub const RULE_CLEAR: f64 = 1.5;
 /// The smallest row height that leaves `room` above and below its symbol ([`ROOM`] in
 /// a compact table, [`GAP`] in a roomy one) for arrows, labels and connectors.
 pub fn min_row_height(bentuk: Bentuk, room: f64) -> f64 {
-    symbol_height(bentuk) + 2.0 * room
-}
-
-fn symbol_height(bentuk: Bentuk) -> f64 {
-    match bentuk {
-        Bentuk::Decision => DECISION_H,
-        _ => SYMBOL_H,
-    }
+    // A symbol's height depends on its shape only, not on its lane.
+    Symbols::Fixed.size(bentuk, f64::INFINITY).1 + 2.0 * room
 }
 
 /// How wide the symbols are drawn.
@@ -153,12 +147,28 @@ pub enum Symbols {
 }
 
 impl Symbols {
-    /// The width of a symbol in a lane `lane_width` wide.
-    pub fn width(self, lane_width: f64) -> f64 {
-        match self {
+    /// How big a symbol of shape `bentuk` is drawn in a lane `lane_width` wide: its width
+    /// and height. Every part of sopan that needs a symbol's size asks this: placing the
+    /// symbols, the routing channels beside them, and the planner sizing the lanes (for an
+    /// unbounded lane: the symbol's natural size).
+    pub fn size(self, bentuk: Bentuk, lane_width: f64) -> (f64, f64) {
+        let w = match self {
             Symbols::Fixed => SYMBOL_W.min(lane_width * 0.55).max(8.0),
             Symbols::Wide => (lane_width * 0.55).clamp(8.0, 40.0),
-        }
+        };
+        let h = match bentuk {
+            Bentuk::Decision => DECISION_H,
+            _ => SYMBOL_H,
+        };
+        (w, h)
+    }
+
+    /// The width of the widest symbol in a lane `lane_width` wide.
+    pub fn widest(self, lane_width: f64) -> f64 {
+        [Bentuk::Terminator, Bentuk::Process, Bentuk::Decision]
+            .map(|b| self.size(b, lane_width).0)
+            .into_iter()
+            .fold(0.0, f64::max)
     }
 }
 
@@ -204,10 +214,6 @@ pub struct FlowInput<'a> {
     pub label_selesai: &'a str,
     /// Width of a text at a font size.
     pub text_width: &'a dyn Fn(&str, f64) -> f64,
-    /// What is left of the SOP's routing budget.
-    pub budget: &'a Budget,
-    /// How wide the symbols are.
-    pub symbols: Symbols,
 }
 
 /// How many candidate drawings the router may still score for one SOP, across its
@@ -542,6 +548,10 @@ struct Placed {
 
 struct Router<'a, 'g> {
     input: &'a FlowInput<'a>,
+    /// How wide the symbols are drawn.
+    symbols: Symbols,
+    /// What is left of the SOP's routing budget.
+    budget: &'a Budget,
     placed: Vec<Placed>,
     scene: Scene,
     geometry: &'g mut Geometry,
@@ -589,7 +599,48 @@ impl Order {
     }
 }
 
-/// Routes one flow table into `geometry`, continuing connector letters from `letters`.
+/// Routes the flow tables of one sheet, in order, connector letters running on from one
+/// to the next: with [`Symbols::Fixed`] first and, only if that breaks a drawing rule,
+/// again with [`Symbols::Wide`], keeping the drawing that breaks fewer. Returns the
+/// geometry on `pages` and how many rules it breaks (0 when all is clean).
+///
+/// The wide drawing gets the budget the fixed one started with, so a fallback is never
+/// starved by the attempt before it; it is seldom needed.
+pub fn route_sheet(
+    tables: &[FlowInput<'_>],
+    pages: &[PageInfo],
+    budget: &Budget,
+) -> (Geometry, usize) {
+    let left = budget.left();
+    let fixed = route_tables(tables, pages, Symbols::Fixed, budget);
+    if fixed.1 == 0 {
+        return fixed;
+    }
+    let wide = route_tables(tables, pages, Symbols::Wide, &Budget::new(left));
+    if wide.1 < fixed.1 { wide } else { fixed }
+}
+
+/// Routes the flow tables of one sheet with `symbols`: the geometry and how many rules
+/// it breaks.
+fn route_tables(
+    tables: &[FlowInput<'_>],
+    pages: &[PageInfo],
+    symbols: Symbols,
+    budget: &Budget,
+) -> (Geometry, usize) {
+    let mut geometry = Geometry {
+        pages: pages.to_vec(),
+        ..Geometry::default()
+    };
+    let (mut letters, mut violations) = (0, 0);
+    for input in tables {
+        violations = route(input, symbols, budget, &mut letters, &mut geometry);
+    }
+    (geometry, violations)
+}
+
+/// Routes one flow table into `geometry` with `symbols`, continuing connector letters
+/// from `letters`.
 ///
 /// The table is drawn in the first of [`ORDERS`]; while the checker finds a broken rule,
 /// it is drawn again in the next, and the drawing with the fewest broken rules (then
@@ -598,7 +649,13 @@ impl Order {
 ///
 /// Returns how many rules the kept drawing breaks, counting the tables routed into
 /// `geometry` before it: 0 when all is clean.
-pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) -> usize {
+pub fn route(
+    input: &FlowInput<'_>,
+    symbols: Symbols,
+    budget: &Budget,
+    letters: &mut usize,
+    geometry: &mut Geometry,
+) -> usize {
     // The geometry may hold the tables routed before this one: their edges are expected
     // as drawn, so the checker judges this table's drawing alone.
     let mut expected: Vec<_> = geometry
@@ -615,14 +672,15 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
         (report.violations.len(), report.crossings)
     };
     let before = (geometry.clone(), *letters);
-    route_in(input, ORDERS[0], letters, geometry);
+    let how = (symbols, budget);
+    route_in(input, how, ORDERS[0], letters, geometry);
     let mut best = judge(geometry);
     for &order in &ORDERS[1..] {
-        if best.0 == 0 || input.budget.spent() {
+        if best.0 == 0 || budget.spent() {
             break;
         }
         let (mut g, mut l) = before.clone();
-        route_in(input, order, &mut l, &mut g);
+        route_in(input, how, order, &mut l, &mut g);
         let score = judge(&g);
         if score < best {
             (*geometry, *letters, best) = (g, l, score);
@@ -631,11 +689,19 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
     best.0
 }
 
-fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: &mut Geometry) {
+fn route_in(
+    input: &FlowInput<'_>,
+    (symbols, budget): (Symbols, &Budget),
+    order: Order,
+    letters: &mut usize,
+    geometry: &mut Geometry,
+) {
     geometry.rules.extend(table_rules(input));
     let scene = Scene::from_geometry(geometry);
     let mut r = Router {
         input,
+        symbols,
+        budget,
         placed: Vec::new(),
         scene,
         geometry,
@@ -742,12 +808,11 @@ impl Router<'_, '_> {
         let input = self.input;
         for (i, step) in input.steps.iter().enumerate() {
             let row = input.rows[i];
-            let h = symbol_height(step.bentuk);
             let cy = (row.y0 + row.y1) / 2.0;
             let mut rects = Vec::new();
             for &l in &step.lanes {
                 let (x0, x1) = input.lanes[l];
-                let w = self.input.symbols.width(x1 - x0);
+                let (w, h) = self.symbols.size(step.bentuk, x1 - x0);
                 let rect = Rect {
                     x: (x0 + x1) / 2.0 - w / 2.0,
                     y: cy - h / 2.0,
