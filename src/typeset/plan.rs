@@ -7,7 +7,9 @@ use super::columns::{self, Columns, TableText, sel};
 use super::fonts;
 use crate::flow::RowBox;
 use crate::flow::cut;
-use crate::flow::route::{GAP, compact_room, grow_page_openers, min_row_height};
+use crate::flow::route::{
+    GAP, LABEL_SIZES, compact_room, grow_page_openers, label_box, label_cell, min_row_height,
+};
 use crate::model::{Alur, Bentuk, Prosedur, Sop};
 
 /// How much room a plan leaves around the symbols.
@@ -69,6 +71,11 @@ pub fn plan(
             alur: &alur,
             count: lanes,
             names: name_room(pr, &measure),
+            labels: label_room(
+                &alur,
+                &[&sop.gaya.label_ya, &sop.gaya.label_tidak],
+                &measure,
+            ),
         };
         // Validation refuses more lanes than the paper holds (columns::max_lanes).
         let c = needs
@@ -95,7 +102,7 @@ pub fn plan(
 }
 
 /// What the lanes of one flow table must hold besides their symbols: the lines of its
-/// flow, and the longest word of a pelaksana's name.
+/// flow, the longest word of a pelaksana's name, and its Ya/Tidak labels.
 #[derive(Debug, Clone, Copy)]
 pub struct Lanes<'a> {
     /// How each step flows on.
@@ -104,6 +111,23 @@ pub struct Lanes<'a> {
     pub count: usize,
     /// The lane width that fits the longest word of a pelaksana's name (0 for none).
     pub names: f64,
+    /// The lane width that holds the table's Ya/Tidak labels ([`label_room`]).
+    pub labels: f64,
+}
+
+/// The lane width that holds the Ya/Tidak labels `texts` of a table flowing as `alur`
+/// says in one cell, set at the smallest of [`crate::flow::route::LABEL_SIZES`]: a lane
+/// narrower than that would leave a label nowhere to go. The router sets them as large
+/// as the lanes then allow. 0 for a table without decisions.
+pub fn label_room(alur: &[Alur], texts: &[&str], measure: columns::Measure<'_>) -> f64 {
+    if !alur.iter().any(|a| matches!(a, Alur::Keputusan { .. })) {
+        return 0.0;
+    }
+    let smallest = LABEL_SIZES[LABEL_SIZES.len() - 1];
+    texts
+        .iter()
+        .map(|t| label_cell(label_box(t, smallest, measure).0))
+        .fold(0.0, f64::max)
 }
 
 impl Lanes<'_> {
@@ -112,8 +136,9 @@ impl Lanes<'_> {
     /// lines need ([`columns::compact_lane`]), a roomy one is wider.
     pub fn width(&self, density: Density, printable: f64) -> f64 {
         let room = cut::lane_room(self.alur);
-        let compact =
-            columns::compact_lane(self.count, room, cut::busiest_jumps(self.alur)).max(self.names);
+        let compact = columns::compact_lane(self.count, room, cut::busiest_jumps(self.alur))
+            .max(self.names)
+            .max(self.labels);
         match density {
             Density::Compact => compact,
             Density::Roomy => compact.max(columns::roomy_lane(printable, self.count, room)),

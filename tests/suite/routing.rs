@@ -128,6 +128,7 @@ impl Flow {
             alur: &alur,
             count: self.lanes,
             names: 0.0,
+            labels: plan::label_room(&alur, &["Ya", "Tidak"], &text_width),
         };
         lanes
             .columns(
@@ -1600,4 +1601,100 @@ fn label_in_the_way_of_a_later_loop() {
         &[],
     );
     assert_clean("label in the way of a later loop", &f);
+}
+
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (issue 30: a label wholly
+/// inside one cell). Found by the property test: a decision whose Ya exit ends the
+/// procedure at a "Selesai" capsule beside it, in a 44 pt lane with no room between
+/// the diamond and the lane border for the label, which stood across the border.
+#[test]
+fn selesai_label_beside_a_decision_in_a_narrow_lane() {
+    let f = flow(
+        10,
+        vec![
+            (
+                vec![5],
+                Keputusan {
+                    ya: Langkah(1),
+                    tidak: Selesai,
+                },
+            ),
+            (
+                vec![8],
+                Keputusan {
+                    ya: Langkah(2),
+                    tidak: Selesai,
+                },
+            ),
+            (vec![8], next(2)),
+            (vec![7], next(3)),
+            (vec![6], next(4)),
+            (vec![7], next(5)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Selesai,
+                    tidak: Langkah(0),
+                },
+            ),
+        ],
+        &[51, 45, 47, 0, 0, 0, 0],
+    );
+    assert_clean("selesai label in a narrow lane", &f);
+}
+
+/// Rules 1-7 (src/flow/check.rs), rule 6 above all (issue 30): in ten lanes of 43.6 pt
+/// a Tidak label (18.9 pt here) cannot stand beside the line below its diamond inside
+/// the lane, so the Tidak exit to the next step leaves by a side, its label inside one
+/// cell; the short Ya label keeps its exit at the bottom.
+#[test]
+fn tidak_to_the_next_step_leaves_by_a_side_in_narrow_lanes() {
+    let f = flow(
+        10,
+        vec![
+            (vec![4], next(0)),
+            (
+                vec![4],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(2),
+                },
+            ),
+            (vec![5], next(2)),
+            (
+                vec![4],
+                Keputusan {
+                    ya: Langkah(4),
+                    tidak: Langkah(0),
+                },
+            ),
+            (vec![4], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("tidak to the next step", &f);
+    let g = f.route().expect("routed");
+    let exit = |from: usize, label: &str| {
+        let e = g
+            .edges
+            .iter()
+            .find(|e| e.from == from && e.label.as_deref() == Some(label))
+            .expect("labelled edge");
+        let s = g
+            .symbols
+            .iter()
+            .find(|s| s.step == StepRef::Step(from))
+            .expect("symbol");
+        (e.paths[0].points[0], s.rect)
+    };
+    let (p, r) = exit(2, "Tidak");
+    assert!(
+        (p[1] - r.cy()).abs() < 0.6,
+        "Tidak leaves by a side: {p:?} {r:?}"
+    );
+    let (p, r) = exit(4, "Ya");
+    assert!(
+        (p[1] - r.bottom()).abs() < 0.6,
+        "Ya leaves at the bottom: {p:?} {r:?}"
+    );
 }

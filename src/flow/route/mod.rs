@@ -22,6 +22,8 @@ mod jump;
 mod label;
 mod selesai;
 
+pub use label::{LABEL_SIZES, label_box, label_cell, label_lane, label_size};
+
 use super::check::{check, expected_of};
 use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
@@ -111,6 +113,8 @@ pub const CLEAR: f64 = 3.0;
 pub const CONNECTOR: f64 = 10.0;
 /// Label font size.
 pub const LABEL_SIZE: f64 = 6.5;
+/// Least distance between a Ya/Tidak label's box and the borders of its table cell.
+pub const LABEL_MARGIN: f64 = 1.0;
 /// Step between candidate positions of an off-page connector pair along the lanes.
 pub(crate) const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
@@ -365,6 +369,10 @@ impl Scene {
         self.segs.get(page).map_or(&[], Vec::as_slice)
     }
 
+    fn rules_on(&self, page: usize) -> &[TableRules] {
+        self.rules.get(page).map_or(&[], Vec::as_slice)
+    }
+
     fn push_rules(&mut self, rules: TableRules) {
         if self.rules.len() <= rules.page {
             self.rules.resize(rules.page + 1, Vec::new());
@@ -423,7 +431,7 @@ impl Scene {
             // Keep the true endpoints for line tests, shrink them for box tests.
             let (a, b) = shrink(w[0], w[1], k == 0, k + 2 == n);
             let shrunk = Seg::new(a, b);
-            for rules in self.rules.get(page).map_or(&[][..], Vec::as_slice) {
+            for rules in self.rules_on(page) {
                 if rules.runs_along(w[0], w[1], RULE_CLEAR) {
                     score.violations += 1;
                 }
@@ -552,6 +560,8 @@ struct Router<'a, 'g> {
     symbols: Symbols,
     /// What is left of the SOP's routing budget.
     budget: &'a Budget,
+    /// The text size of this table's Ya/Tidak labels ([`label_size`]).
+    label_size: f64,
     placed: Vec<Placed>,
     scene: Scene,
     geometry: &'g mut Geometry,
@@ -698,10 +708,16 @@ fn route_in(
 ) {
     geometry.rules.extend(table_rules(input));
     let scene = Scene::from_geometry(geometry);
+    let lane = input
+        .lanes
+        .iter()
+        .map(|(a, b)| b - a)
+        .fold(f64::INFINITY, f64::min);
     let mut r = Router {
         input,
         symbols,
         budget,
+        label_size: label_size(lane, &[input.label_ya, input.label_tidak], input.text_width),
         placed: Vec::new(),
         scene,
         geometry,
@@ -728,8 +744,10 @@ fn route_in(
             }
         };
         for (target, label) in exits {
+            // A label too wide to stand beside the line down the lane leaves by a side.
+            let fits = label.is_none_or(|t| r.fits_below(step.lanes[0], t));
             match target {
-                Tujuan::Langkah(j) if j == i + 1 && !bottom_used => {
+                Tujuan::Langkah(j) if j == i + 1 && !bottom_used && fits => {
                     bottom_used = true;
                     r.sequential(i, j, label);
                 }
@@ -869,7 +887,7 @@ impl Router<'_, '_> {
 
     /// Normal flow: bottom of step i to the top of step j (= i + 1).
     fn sequential(&mut self, i: usize, j: usize, label: Option<&str>) {
-        let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
+        let (src, dst) = self.nearest_symbols(i, j);
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let (xs, bs, xt, tt) = (src.cx(), src.bottom(), dst.cx(), dst.y);
         let mut best: Option<Candidate> = None;
@@ -946,6 +964,22 @@ impl Router<'_, '_> {
         }
     }
 
+    /// The symbols of steps `i` and `j` that normal flow joins: of a joint step, the one
+    /// nearest the other step's (the first lane's on a tie), so that the line does not
+    /// run across the row past the joint step's other symbols.
+    fn nearest_symbols(&self, i: usize, j: usize) -> (Rect, Rect) {
+        let (a, b) = (&self.placed[i].rects, &self.placed[j].rects);
+        let mut best = (a[0], b[0]);
+        for s in a {
+            for t in b {
+                if (s.cx() - t.cx()).abs() < (best.0.cx() - best.1.cx()).abs() - 1e-6 {
+                    best = (*s, *t);
+                }
+            }
+        }
+        best
+    }
+
     /// The steps step `k` leads to.
     fn targets(&self, k: usize) -> Vec<usize> {
         self.input.steps[k].alur.langkah().collect()
@@ -982,6 +1016,7 @@ impl Router<'_, '_> {
                 text: text.to_string(),
                 page,
                 rect,
+                size: self.label_size,
             });
         }
         self.geometry.edges.push(Edge {
