@@ -463,10 +463,16 @@ fn past_first_border(g: &Geometry, l: &Label, p: &PagePath) -> bool {
     if !beside || start < x0 || start > x1 {
         return false;
     }
+    // The lane borders of the table the exit starts in.
+    let table = |t: &&TableRules| {
+        t.page == p.page
+            && t.ys.first().is_some_and(|&top| top <= a[1])
+            && t.ys.last().is_some_and(|&bottom| a[1] <= bottom)
+    };
     let border = g
         .rules
         .iter()
-        .filter(|t| t.page == p.page)
+        .filter(table)
         .flat_map(|t| t.xs.iter().copied())
         .filter(|&x| if rightward { x > a[0] } else { x < a[0] })
         .min_by(|x, y| (x - a[0]).abs().total_cmp(&(y - a[0]).abs()));
@@ -770,6 +776,36 @@ mod tests {
             }],
             ..Geometry::default()
         }
+    }
+
+    /// The geometry of [`decision_with_label`] with lanes 60 pt wide, the exit running
+    /// 50 pt to the right.
+    fn wide_lanes(x: f64, y: f64) -> Geometry {
+        let mut g = decision_with_label(x, y);
+        g.rules[0].xs = vec![0.0, 60.0, 120.0];
+        g.symbols[0].rect.x = 18.0;
+        let port = [42.0, g.symbols[0].rect.cy()];
+        g.edges[0].paths[0].points = vec![port, [port[0] + 50.0, port[1]]];
+        g
+    }
+
+    /// A label more than [`NEXT_TO_EXIT`] from its exit still names it when it stands
+    /// right beside the exit's first stretch, just past the lane border it crosses.
+    #[test]
+    fn a_label_just_past_the_border_its_exit_crosses_names_the_exit() {
+        assert!(rule_6(&wide_lanes(61.0, 22.0)).is_empty());
+        // Further along the stretch it is no longer next to the exit.
+        let far = rule_6(&wide_lanes(76.0, 22.0));
+        assert!(
+            far.iter().any(|v| v.contains("not next to an exit")),
+            "{far:?}"
+        );
+        // Nor is it when it stands clear of the stretch.
+        let off = rule_6(&wide_lanes(61.0, 12.0));
+        assert!(
+            off.iter().any(|v| v.contains("not next to an exit")),
+            "{off:?}"
+        );
     }
 
     fn rule_6(g: &Geometry) -> Vec<String> {

@@ -99,6 +99,10 @@ impl Router<'_, '_> {
     ) -> Option<(usize, Rect)> {
         let lanes_x0 = self.input.lanes[0].0;
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
+        let narrow: Vec<(f64, f64)> = (0..=self.input.lanes.len())
+            .filter_map(|k| self.channel(k))
+            .filter(|(lo, hi)| hi - lo < NARROW)
+            .collect();
         let mut best: Option<(Score, Rect)> = None;
         for c in candidates {
             let mut s = Score::default();
@@ -122,11 +126,7 @@ impl Router<'_, '_> {
                 .find(|(p, pts)| *p == page && pts.len() >= 2)
                 .map(|(_, pts)| (pts[0][0].min(pts[1][0]), pts[0][0].max(pts[1][0])));
             let within = stub.is_some_and(|(a, b)| c.x >= a - 0.5 && c.right() <= b + 0.5);
-            if !within
-                && (0..=self.input.lanes.len())
-                    .filter_map(|k| self.channel(k))
-                    .any(|(lo, hi)| hi - lo < NARROW && c.x < hi && c.right() > lo)
-            {
+            if !within && narrow.iter().any(|&(lo, hi)| c.x < hi && c.right() > lo) {
                 s.crossings += 1;
             }
             // The edge's own connectors are not in the scene yet.
@@ -137,6 +137,10 @@ impl Router<'_, '_> {
             }
             if best.as_ref().is_none_or(|b| s < b.0) {
                 best = Some((s, *c));
+            }
+            // Candidates come best first: the first that breaks and crowds nothing wins.
+            if s == Score::default() {
+                break;
             }
         }
         let (s, rect) = best?;
