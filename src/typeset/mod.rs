@@ -147,8 +147,6 @@ pub(crate) fn lay_out(
     main: &str,
     at: &Placement,
 ) -> Result<(SopWorld, Routed, Vec<String>), RenderError> {
-    // One routing budget for every pass of this SOP.
-    let budget = flow::Budget::new(flow::Budget::SOP);
     let mut rooms = plan::rooms(sop, Density::Compact);
     anticipate_page_openers(sop, &mut rooms)?;
     let mut breaks: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
@@ -163,6 +161,9 @@ pub(crate) fn lay_out(
         .map(|pr| pr.langkah.iter().map(|l| l.bentuk).collect())
         .collect();
     let sheet = plan::settle(&bentuk, rooms, body_bottom, |density, rooms| {
+        // One routing budget for each pass of the planning loop, shared by the layouts
+        // it redoes: a pass that spent it leaves the next one a full search.
+        let budget = flow::Budget::new(flow::Budget::SOP);
         if density == Density::Roomy {
             let (mut plans, warnings) = plan::plan(sop, Density::Roomy, rooms)?;
             // A roomy table breaks where its rows fall, a lone last step and all; a row

@@ -220,16 +220,17 @@ pub struct FlowInput<'a> {
     pub text_width: &'a dyn Fn(&str, f64) -> f64,
 }
 
-/// How many candidate drawings the router may still score for one SOP, across its
-/// tables, the orders tried and the layout passes. Once it is spent, each jump takes the
-/// best drawing its search has found so far (at least one) and no further order is
-/// tried, so an SOP of any shape routes in seconds. The search order is fixed, so what
-/// is kept is the same on every run. Ordinary SOPs use a small part of it.
+/// How many candidate drawings the router may still score for one pass of an SOP's
+/// planning loop, across its tables, the orders tried and the layouts the pass redoes.
+/// Once it is spent, each jump takes the best drawing its search has found so far (at
+/// least one) and no further order is tried, so an SOP of any shape routes in seconds.
+/// The search order is fixed, so what is kept is the same on every run. Ordinary SOPs
+/// use a small part of it.
 #[derive(Debug)]
 pub struct Budget(std::cell::Cell<usize>);
 
 impl Budget {
-    /// The budget of one SOP: about two seconds of scoring on a slow machine.
+    /// The budget of one pass: about two seconds of scoring on a slow machine.
     pub const SOP: usize = 600_000;
 
     /// A budget of `candidates` scored candidates.
@@ -623,7 +624,12 @@ pub fn route_sheet(
 ) -> (Geometry, usize) {
     let left = budget.left();
     let fixed = route_tables(tables, pages, Symbols::Fixed, budget);
-    if fixed.1 == 0 {
+    // In lanes too narrow for a fixed symbol, a wide one is no wider: nothing to try.
+    let same = tables
+        .iter()
+        .flat_map(|t| &t.lanes)
+        .all(|(a, b)| (Symbols::Fixed.widest(b - a) - Symbols::Wide.widest(b - a)).abs() < 1e-9);
+    if fixed.1 == 0 || same {
         return fixed;
     }
     let wide = route_tables(tables, pages, Symbols::Wide, &Budget::new(left));
