@@ -59,10 +59,9 @@
 //!    within [`NEXT_TO_EXIT`] of the start of an edge with its text on its page (or
 //!    right beside the edge's first stretch, at most that far past the first lane
 //!    border the stretch crosses), and every labelled edge has such a label; no line
-//!    runs through a label, and a label
-//!    overlaps no symbol, connector or other label; every label lies wholly inside one
-//!    cell of a flow table on its page (one lane of one step row, [`TableRules`]), at
-//!    least [`LABEL_MARGIN`] from the cell's borders.
+//!    runs through a label, and a label overlaps no symbol, connector or other label;
+//!    every label lies wholly inside one cell of a flow table on its page (one lane of
+//!    one step row, [`TableRules`]), at least [`LABEL_MARGIN`] from the cell's borders.
 //!
 //! 7. **Page breaks.** At a page break the line ends in an off-page connector at the
 //!    bottom of the page and continues from a connector with the same letter at the top

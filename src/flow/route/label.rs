@@ -169,17 +169,17 @@ impl Router<'_, '_> {
             Side::Right => (port[0] + LABEL_GAP, src.right() - w),
             Side::Left => (port[0] - LABEL_GAP - w, src.x),
         };
-        // Where the exit's first stretch turns (its track), and the symbol's centre line:
+        // Where the exit's first stretch ends (its track), and the symbol's centre line:
         // in a narrow lane a label wider than half the symbol, or than the stretch, may
         // still fit past the track or just beside the centre line.
-        let turn = own
+        let stretch_end = own
             .iter()
             .find(|(p, _)| *p == page)
             .and_then(|(_, pts)| pts.get(1))
             .map_or(port[0], |q| q[0]);
         // Past a track too far out, the label would no longer be next to its exit.
-        let turn = if (turn - port[0]).abs() <= 10.0 {
-            turn
+        let turn = if (stretch_end - port[0]).abs() <= 10.0 {
+            stretch_end
         } else {
             port[0]
         };
@@ -188,11 +188,6 @@ impl Router<'_, '_> {
             Side::Left => (turn - LABEL_GAP - w, src.cx() - LABEL_GAP - w),
         };
         // Past the border of the exit's lane, when the stretch runs on across it.
-        let stretch_end = own
-            .iter()
-            .find(|(p, _)| *p == page)
-            .and_then(|(_, pts)| pts.get(1))
-            .map_or(port[0], |q| q[0]);
         let across = self.border_beyond(port[0], side).and_then(|x| match side {
             Side::Right => (stretch_end > x + LABEL_MARGIN).then_some(x + LABEL_MARGIN),
             Side::Left => (stretch_end < x - LABEL_MARGIN).then_some(x - LABEL_MARGIN - w),
@@ -203,9 +198,9 @@ impl Router<'_, '_> {
         if let Some(across) = across {
             candidates.extend([(across, above), (across, below)]);
         }
-        // Last, right over or under the symbol's middle, where no line enters or leaves
-        // it there (a joint step's other symbols): in a lane too narrow for a label
-        // beside its middle line.
+        // Then tucked at the symbol's corner, past the track, beside the middle line; last,
+        // right over or under the symbol's middle, free where no line enters or leaves it
+        // there (a joint step's other symbols), for a lane too narrow for the others.
         let middle = src.cx() - w / 2.0;
         candidates.extend([
             (tucked, over),
