@@ -36,8 +36,9 @@ pub struct Columns {
 
 /// Narrowest comfortable lane; below it sopan warns.
 pub const MIN_LANE: f64 = 24.0;
-/// Narrowest lane sopan draws at all: a symbol of 11 pt and a channel either side where
-/// a track keeps clear of both the symbol and the lane's border.
+/// Narrowest lane sopan draws at all: a symbol as narrow as [`Symbols::size`] draws it
+/// there (11 pt) and a channel either side where a track keeps clear of both the symbol
+/// and the lane's border.
 pub const TIGHTEST_LANE: f64 = 20.0;
 const NO: f64 = 20.0;
 /// Least widths of kegiatan, kelengkapan, waktu, output, keterangan.
@@ -408,6 +409,22 @@ mod tests {
     use super::*;
 
     const A4_LANDSCAPE: f64 = 841.89 - 2.0 * 42.52;
+
+    /// Symbols::size squeezes a symbol in a narrow lane; the tightest lane is only drawable
+    /// if the squeezed symbol still leaves each channel room for a track, [`CLEAR`] from
+    /// the symbol and [`RULE_CLEAR`] from the border. A wider squeeze broke rule 4 on nine
+    /// pelaksana in portrait and on twenty lanes, where lanes are this narrow.
+    #[test]
+    fn the_tightest_lane_keeps_a_track_beside_its_symbols() {
+        use crate::flow::route::{CLEAR, RULE_CLEAR};
+        for symbols in [Symbols::Fixed, Symbols::Wide] {
+            let channel = (TIGHTEST_LANE - symbols.widest(TIGHTEST_LANE)) / 2.0;
+            assert!(
+                channel >= CLEAR + RULE_CLEAR - 1e-9,
+                "{symbols:?}: a {channel} pt channel in a {TIGHTEST_LANE} pt lane"
+            );
+        }
+    }
 
     /// The width of all columns together.
     fn total(c: &Columns, lanes: usize) -> f64 {
