@@ -88,6 +88,16 @@ pub fn plan(
                 c.lane
             ));
         }
+        if let Some(label) = label_too_wide(&needs, &c, sop) {
+            warnings.push(format!(
+                "label \"{label}\" tidak muat di kolom pelaksana selebar {:.0} pt, meski \
+                 dicetak {} pt, sehingga terpotong garis tabel. Pendekkan label_ya/label_tidak \
+                 di [gaya] (misalnya label_tidak = \"T\"), atau pakai kertas F4 atau \
+                 orientasi landscape",
+                c.lane,
+                LABEL_SIZES[LABEL_SIZES.len() - 1]
+            ));
+        }
         let heights = columns::row_heights(&text, &measure, &c);
         plans.push(TablePlan {
             header: header_height(pr, &c, sop.gaya.nomor_kolom, &measure),
@@ -128,6 +138,22 @@ pub fn label_room(alur: &[Alur], texts: &[&str], measure: columns::Measure<'_>) 
         .iter()
         .map(|t| label_cell(label_box(t, smallest, measure).0))
         .fold(0.0, f64::max)
+}
+
+/// The Ya/Tidak label of `sop` that no cell of a table planned as `c` holds even at the
+/// smallest label size: the lanes could not be widened for it (the paper is full).
+fn label_too_wide<'s>(needs: &Lanes<'_>, c: &Columns, sop: &'s Sop) -> Option<&'s str> {
+    if c.lane + 1e-6 >= needs.labels {
+        return None;
+    }
+    let measure = |text: &str, size: f64| fonts::text_width(sop.gaya.font, text, size);
+    [&sop.gaya.label_ya, &sop.gaya.label_tidak]
+        .into_iter()
+        .map(String::as_str)
+        .max_by(|a, b| {
+            let w = |t: &str| label_box(t, LABEL_SIZES[LABEL_SIZES.len() - 1], &measure).0;
+            w(a).total_cmp(&w(b))
+        })
 }
 
 impl Lanes<'_> {

@@ -107,6 +107,42 @@ fn tidak_labels_are_not_cut_by_lane_borders() {
     assert!(cut.is_empty(), "{cut:#?}");
 }
 
+/// A Tidak label too long for any cell of nine lanes on portrait paper (21 pt each, the
+/// most the paper holds, so the lanes cannot widen for it) steps down to 5 pt and, still
+/// too wide, is drawn across a lane border: the clerk is told which label and what to
+/// do, not left to find it cut by a line on the printed sheet.
+#[test]
+fn a_label_too_long_for_the_narrowest_lanes_warns() {
+    let dir = scratch("label-terlalu-panjang");
+    let fixture =
+        std::fs::read_to_string(root().join("tests/fixtures/ok/sembilan-lajur-potret.toml"))
+            .expect("fixture");
+    let file = dir.join("sembilan-lajur-label-panjang.toml");
+    for (label, fits) in [("Tidak lengkap", false), ("T", true)] {
+        let sop = fixture.replace(
+            "[kertas]",
+            &format!("[gaya]\nlabel_tidak = \"{label}\"\n\n[kertas]"),
+        );
+        std::fs::write(&file, sop).expect("write SOP");
+        let (_, _, rendered) = render(&file);
+        let g = &rendered.geometry;
+        let warned = rendered.warnings.iter().any(|w| {
+            w.contains(&format!("label \"{label}\" tidak muat")) && w.contains("label_tidak")
+        });
+        assert_eq!(warned, !fits, "{label}: {:#?}", rendered.warnings);
+        assert_eq!(
+            labels_on_table_lines(g).is_empty(),
+            fits,
+            "{label}: {:?}",
+            g.labels
+        );
+        if !fits {
+            assert!(g.labels.iter().all(|l| l.size == 5.0), "{:?}", g.labels);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The paper rules a careful hand layout keeps: the kop on one page (the flow starts on
 /// page 2), and no flow page holding a single step.
 fn paper_problems(name: &str, geometry: &sopan::flow::geometry::Geometry) -> Vec<String> {
