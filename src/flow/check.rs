@@ -55,9 +55,13 @@
 //!    their own is not tested here, only through rules 3 and 4.
 //!
 //! 6. **Labels at their exits.** Ya/Tidak labels sit next to the exit they name and
-//!    overlap nothing. *Checked:* every label lies within [`NEXT_TO_EXIT`] of the start
-//!    of an edge with its text on its page, and every labelled edge has such a label; no
-//!    line runs through a label, and a label overlaps no symbol, connector or other label.
+//!    overlap nothing, the table's own lines included. *Checked:* every label lies
+//!    within [`NEXT_TO_EXIT`] of the start of an edge with its text on its page (or
+//!    right beside the edge's first stretch, at most that far past the first lane
+//!    border the stretch crosses), and every labelled edge has such a label; no line
+//!    runs through a label, and a label overlaps no symbol, connector or other label;
+//!    every label lies wholly inside one cell of a flow table on its page (one lane of
+//!    one step row, [`TableRules`]), at least [`LABEL_MARGIN`] from the cell's borders.
 //!
 //! 7. **Page breaks.** At a page break the line ends in an off-page connector at the
 //!    bottom of the page and continues from a connector with the same letter at the top
@@ -72,7 +76,7 @@
 use std::collections::BTreeMap;
 
 use super::geometry::*;
-use super::route::RULE_CLEAR;
+use super::route::{LABEL_MARGIN, RULE_CLEAR};
 use crate::model::Bentuk;
 
 /// How far a Ya/Tidak label may sit from the exit point it names: beside the exit line,
@@ -373,7 +377,7 @@ fn labels_at_their_exits(
         label_clear(g, k, segments, obstacles, found);
     }
     for e in g.edges.iter().filter(|e| e.label.is_some()) {
-        if !g.labels.iter().any(|l| names_exit(l, e)) {
+        if !g.labels.iter().any(|l| names_exit(g, l, e)) {
             found.push(format!(
                 "rule 6: edge {}->{:?} has no label at its exit",
                 e.from, e.to
@@ -391,7 +395,17 @@ fn label_clear(
     found: &mut Vec<Violation>,
 ) {
     let l = &g.labels[k];
-    if !g.edges.iter().any(|e| names_exit(l, e)) {
+    if !g
+        .rules
+        .iter()
+        .any(|r| r.page == l.page && r.holds(&l.rect, LABEL_MARGIN))
+    {
+        found.push(format!(
+            "rule 6: label {} on page {} is not inside one cell of the table, {LABEL_MARGIN} pt clear of its borders",
+            l.text, l.page
+        ));
+    }
+    if !g.edges.iter().any(|e| names_exit(g, l, e)) {
         found.push(format!(
             "rule 6: label {} on page {} is not next to an exit it names",
             l.text, l.page
@@ -417,12 +431,54 @@ fn label_clear(
     }
 }
 
-/// Whether label `l` carries edge `e`'s text and sits next to where `e` leaves its symbol.
-fn names_exit(l: &Label, e: &Edge) -> bool {
+/// Whether label `l` carries edge `e`'s text and sits next to where `e` leaves its
+/// symbol: within [`NEXT_TO_EXIT`] of that point, or right beside the line's first
+/// stretch just past the first lane border it crosses (where the exit's own cell has
+/// no room for the label).
+fn names_exit(g: &Geometry, l: &Label, e: &Edge) -> bool {
     e.label.as_deref() == Some(&l.text)
-        && e.paths
-            .first()
-            .is_some_and(|p| p.page == l.page && dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT)
+        && e.paths.first().is_some_and(|p| {
+            p.page == l.page
+                && (dist(&l.rect, p.points[0]) <= NEXT_TO_EXIT || past_first_border(g, l, p))
+        })
+}
+
+/// Whether label `l` stands right above or below the first stretch of `p` (a
+/// horizontal one), starting along it, at most [`NEXT_TO_EXIT`] past the first lane
+/// border that stretch crosses.
+fn past_first_border(g: &Geometry, l: &Label, p: &PagePath) -> bool {
+    let (Some(&a), Some(&b)) = (p.points.first(), p.points.get(1)) else {
+        return false;
+    };
+    if (a[1] - b[1]).abs() > 1e-6 {
+        return false;
+    }
+    let r = &l.rect;
+    let (x0, x1) = minmax(a[0], b[0]);
+    let beside =
+        (r.bottom() <= a[1] && a[1] - r.bottom() <= 2.5) || (r.y >= a[1] && r.y - a[1] <= 2.5);
+    let rightward = b[0] > a[0];
+    let start = if rightward { r.x } else { r.right() };
+    if !beside || start < x0 || start > x1 {
+        return false;
+    }
+    // The lane borders of the table the exit starts in.
+    let table = |t: &&TableRules| {
+        t.page == p.page
+            && t.ys.first().is_some_and(|&top| top <= a[1])
+            && t.ys.last().is_some_and(|&bottom| a[1] <= bottom)
+    };
+    let border = g
+        .rules
+        .iter()
+        .filter(table)
+        .flat_map(|t| t.xs.iter().copied())
+        .filter(|&x| if rightward { x > a[0] } else { x < a[0] })
+        .min_by(|x, y| (x - a[0]).abs().total_cmp(&(y - a[0]).abs()));
+    border.is_some_and(|x| {
+        let gap = if rightward { r.x - x } else { x - r.right() };
+        (0.0..=NEXT_TO_EXIT).contains(&gap)
+    })
 }
 
 /// Rule 3, for boxes: no two symbols overlap, nor a connector and a symbol.
@@ -664,4 +720,115 @@ pub fn expected_of(
         .enumerate()
         .flat_map(|(i, a)| a.tujuan().map(move |t| (procedure, i + 1, to_ref(t))))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A decision in lane 1 of two 44 pt lanes, its Tidak exit leaving to the right,
+    /// labelled by a box at `x`, `y`.
+    fn decision_with_label(x: f64, y: f64) -> Geometry {
+        let rect = Rect {
+            x: 10.0,
+            y: 20.0,
+            w: 24.0,
+            h: 22.0,
+        };
+        let port = [rect.right(), rect.cy()];
+        Geometry {
+            symbols: vec![Symbol {
+                step: StepRef::Step(1),
+                lane: "A".into(),
+                kind: Bentuk::Decision,
+                page: 1,
+                rect,
+                procedure: 0,
+                text: String::new(),
+            }],
+            edges: vec![Edge {
+                from: 1,
+                to: StepRef::Selesai,
+                label: Some("Tidak".into()),
+                paths: vec![PagePath {
+                    page: 1,
+                    points: vec![port, [port[0] + 30.0, port[1]]],
+                }],
+                procedure: 0,
+            }],
+            labels: vec![Label {
+                text: "Tidak".into(),
+                page: 1,
+                rect: Rect {
+                    x,
+                    y,
+                    w: 17.0,
+                    h: 8.0,
+                },
+                size: 6.5,
+            }],
+            rules: vec![TableRules {
+                page: 1,
+                procedure: 0,
+                xs: vec![0.0, 44.0, 88.0],
+                ys: vec![10.0, 52.0],
+            }],
+            ..Geometry::default()
+        }
+    }
+
+    /// The geometry of [`decision_with_label`] with lanes 60 pt wide, the exit running
+    /// 50 pt to the right.
+    fn wide_lanes(x: f64, y: f64) -> Geometry {
+        let mut g = decision_with_label(x, y);
+        g.rules[0].xs = vec![0.0, 60.0, 120.0];
+        g.symbols[0].rect.x = 18.0;
+        let port = [42.0, g.symbols[0].rect.cy()];
+        g.edges[0].paths[0].points = vec![port, [port[0] + 50.0, port[1]]];
+        g
+    }
+
+    /// A label more than [`NEXT_TO_EXIT`] from its exit still names it when it stands
+    /// right beside the exit's first stretch, just past the lane border it crosses.
+    #[test]
+    fn a_label_just_past_the_border_its_exit_crosses_names_the_exit() {
+        assert!(rule_6(&wide_lanes(61.0, 22.0)).is_empty());
+        // Further along the stretch it is no longer next to the exit.
+        let far = rule_6(&wide_lanes(76.0, 22.0));
+        assert!(
+            far.iter().any(|v| v.contains("not next to an exit")),
+            "{far:?}"
+        );
+        // Nor is it when it stands clear of the stretch.
+        let off = rule_6(&wide_lanes(61.0, 12.0));
+        assert!(
+            off.iter().any(|v| v.contains("not next to an exit")),
+            "{off:?}"
+        );
+    }
+
+    fn rule_6(g: &Geometry) -> Vec<String> {
+        let mut found = Vec::new();
+        labels_at_their_exits(g, &segments(g), &obstacles(g), &mut found);
+        found
+    }
+
+    /// Issue 30: "Ti|dak", a label across the border between two lanes, breaks rule 6;
+    /// the same label past the border, inside the next lane's cell, does not.
+    #[test]
+    fn a_label_across_a_lane_border_breaks_rule_6() {
+        let across = rule_6(&decision_with_label(36.0, 22.0));
+        assert_eq!(across.len(), 1, "{across:?}");
+        assert!(across[0].contains("not inside one cell"), "{across:?}");
+        assert!(rule_6(&decision_with_label(45.0, 22.0)).is_empty());
+    }
+
+    /// A label closer than 1 pt to a border, or across a row border, breaks rule 6 too.
+    #[test]
+    fn a_label_touching_a_row_border_breaks_rule_6() {
+        assert_eq!(rule_6(&decision_with_label(44.5, 22.0)).len(), 1);
+        assert_eq!(rule_6(&decision_with_label(45.0, 10.5)).len(), 1);
+        assert_eq!(rule_6(&decision_with_label(45.0, 43.5)).len(), 1);
+        assert!(rule_6(&decision_with_label(45.0, 43.0)).is_empty());
+    }
 }

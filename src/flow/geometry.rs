@@ -149,6 +149,8 @@ pub struct Label {
     /// Box.
     #[serde(flatten)]
     pub rect: Rect,
+    /// Text size in points, as measured for the box.
+    pub size: f64,
 }
 
 /// The line joining the symbols of a joint step (not an edge: no arrowhead).
@@ -164,8 +166,9 @@ pub struct Join {
     pub procedure: usize,
 }
 
-/// The rules of a flow table on one page, where flow lines must not run: the borders
-/// between its step rows and between its lanes.
+/// The rules of a flow table on one page: the borders between its step rows and between
+/// its lanes, which cut the table into cells (one lane of one step row). Flow lines
+/// must not run along them, and a Ya/Tidak label lies inside one cell, clear of them.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TableRules {
     /// Page (1-based).
@@ -179,6 +182,18 @@ pub struct TableRules {
 }
 
 impl TableRules {
+    /// Whether box `r` lies inside one cell of the table, at least `margin` from each of
+    /// the cell's four borders.
+    pub fn holds(&self, r: &Rect, margin: f64) -> bool {
+        let eps = 1e-6;
+        let within = |lines: &[f64], lo: f64, hi: f64| {
+            lines
+                .windows(2)
+                .any(|w| lo >= w[0] + margin - eps && hi <= w[1] - margin + eps)
+        };
+        within(&self.xs, r.x, r.right()) && within(&self.ys, r.y, r.bottom())
+    }
+
     /// Whether the segment `a`-`b` runs along one of the rules (within `clear`), where
     /// it would vanish into the table's own line.
     pub fn runs_along(&self, a: [f64; 2], b: [f64; 2], clear: f64) -> bool {

@@ -7,4 +7,4 @@ pub mod geometry;
 pub mod route;
 
 pub use geometry::*;
-pub use route::{Budget, FlowInput, RowBox, StepIn, Symbols, route};
+pub use route::{Budget, FlowInput, RowBox, StepIn, Symbols, route, route_sheet};

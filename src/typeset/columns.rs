@@ -12,7 +12,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::flow::route::{CHANNEL, SYMBOL_W, TRACK_STEP};
+use crate::flow::Symbols;
+use crate::flow::route::{CHANNEL, TRACK_STEP};
 
 /// Widths in points, left to right.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -35,8 +36,9 @@ pub struct Columns {
 
 /// Narrowest comfortable lane; below it sopan warns.
 pub const MIN_LANE: f64 = 24.0;
-/// Narrowest lane sopan draws at all: a symbol of 11 pt and a channel either side where
-/// a track keeps clear of both the symbol and the lane's border.
+/// Narrowest lane sopan draws at all: a symbol as narrow as [`Symbols::size`] draws it
+/// there (11 pt) and a channel either side where a track keeps clear of both the symbol
+/// and the lane's border.
 pub const TIGHTEST_LANE: f64 = 20.0;
 const NO: f64 = 20.0;
 /// Least widths of kegiatan, kelengkapan, waktu, output, keterangan.
@@ -92,13 +94,15 @@ pub fn max_lanes(width: f64) -> usize {
     ((width - NO - min_text) / TIGHTEST_LANE).floor().max(0.0) as usize
 }
 
-/// The width of one lane in a compact table: a symbol with a channel on either side,
-/// each channel a track wider for every line past two that runs beside the symbols at
-/// one gap (`jumps`), and wide enough in all for `room`, the connectors of the busiest
-/// page break ([`crate::flow::cut::connector_room`]).
+/// The width of one lane in a compact table: a symbol (at its natural size,
+/// [`Symbols::size`]) with a channel on either side, each channel a track wider for
+/// every line past two that runs beside the symbols at one gap (`jumps`), and wide
+/// enough in all for `room`, the connectors of the busiest page break
+/// ([`crate::flow::cut::connector_room`]).
 pub fn compact_lane(lanes: usize, room: f64, jumps: usize) -> f64 {
     let channel = CHANNEL + TRACK_STEP * jumps.saturating_sub(2).div_ceil(2) as f64;
-    (SYMBOL_W + 2.0 * channel).max(room / lanes.max(1) as f64)
+    let symbol = Symbols::Fixed.widest(f64::INFINITY);
+    (symbol + 2.0 * channel).max(room / lanes.max(1) as f64)
 }
 
 /// The width of one lane in a roomy table, the fallback: 62 pt, or up to 80 pt where
@@ -406,6 +410,22 @@ mod tests {
 
     const A4_LANDSCAPE: f64 = 841.89 - 2.0 * 42.52;
 
+    /// Symbols::size squeezes a symbol in a narrow lane; the tightest lane is only drawable
+    /// if the squeezed symbol still leaves each channel room for a track, [`CLEAR`] from
+    /// the symbol and [`RULE_CLEAR`] from the border. A wider squeeze broke rule 4 on nine
+    /// pelaksana in portrait and on twenty lanes, where lanes are this narrow.
+    #[test]
+    fn the_tightest_lane_keeps_a_track_beside_its_symbols() {
+        use crate::flow::route::{CLEAR, RULE_CLEAR};
+        for symbols in [Symbols::Fixed, Symbols::Wide] {
+            let channel = (TIGHTEST_LANE - symbols.widest(TIGHTEST_LANE)) / 2.0;
+            assert!(
+                channel >= CLEAR + RULE_CLEAR - 1e-9,
+                "{symbols:?}: a {channel} pt channel in a {TIGHTEST_LANE} pt lane"
+            );
+        }
+    }
+
     /// The width of all columns together.
     fn total(c: &Columns, lanes: usize) -> f64 {
         c.no + c.kegiatan
@@ -482,7 +502,10 @@ mod tests {
 
     #[test]
     fn lanes_widen_for_a_crowded_page_break_and_for_many_jumps() {
-        assert_eq!(compact_lane(1, 0.0, 0), SYMBOL_W + 2.0 * CHANNEL);
+        assert_eq!(
+            compact_lane(1, 0.0, 0),
+            Symbols::Fixed.widest(f64::INFINITY) + 2.0 * CHANNEL
+        );
         assert_eq!(compact_lane(1, 120.0, 0), 120.0);
         assert!(compact_lane(3, 0.0, 6) > compact_lane(3, 0.0, 2));
     }

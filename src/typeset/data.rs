@@ -273,8 +273,8 @@ pub struct Lapis<'a> {
     /// By page, the line between the last step's Keterangan and the Norma Waktu row,
     /// which one cell spans: `[left, right, y]`.
     pub tutup: &'a BTreeMap<usize, Vec<[f64; 3]>>,
-    /// Text size of Ya/Tidak labels and of the Selesai capsule, in points: the size
-    /// the router measured them at.
+    /// Text size of the Selesai capsule's text, in points: the size the router
+    /// measured it at (each Ya/Tidak label carries its own size).
     pub ukuran_label: f64,
 }
 

@@ -136,19 +136,17 @@ pub fn prepare_in(
 
 /// Plans, lays out and routes an SOP typeset by `main` at place `at`.
 ///
-/// The tables are planned compact first, the kop grid at its largest size. A grid
-/// that runs onto another page is set a size smaller while one is left. When the
-/// router cannot draw the tables without breaking a rule, the rows that open a page
-/// (where off-page connectors come in) get the room of a roomy row and the sheet is
-/// laid out again, at most twice; as a last resort every table is planned roomy.
+/// The planning loop is [`plan::settle`]: compact tables first, the rows that open a
+/// page grown while the router breaks a rule, roomy tables as a last resort. Each
+/// compact layout is also redone until the sheet itself settles: a kop grid that runs
+/// onto another page is set a size smaller while one is left, a row taller than a page
+/// runs on, and a lone last step gets a companion.
 pub(crate) fn lay_out(
     sop: &Sop,
     templates: &[(String, String)],
     main: &str,
     at: &Placement,
 ) -> Result<(SopWorld, Routed, Vec<String>), RenderError> {
-    // One routing budget for every pass of this SOP.
-    let budget = flow::Budget::new(flow::Budget::SOP);
     let mut rooms = plan::rooms(sop, Density::Compact);
     anticipate_page_openers(sop, &mut rooms)?;
     let mut breaks: Vec<Vec<usize>> = vec![Vec::new(); sop.prosedur.len()];
@@ -157,73 +155,87 @@ pub(crate) fn lay_out(
     let body_bottom = paper.tinggi - paper.margin_bawah;
     let mut sizes = GRID_SIZES.iter().copied().peekable();
     let mut grid_size = GRID_SIZES[0];
-    let mut grown = 0;
-    loop {
-        let (mut plans, warnings) = plan::plan(sop, Density::Compact, &rooms)?;
-        for ((plan, breaks), tall) in plans.iter_mut().zip(&breaks).zip(&tall) {
-            plan.breaks.clone_from(breaks);
-            plan.tall.clone_from(tall);
+    let bentuk: Vec<Vec<_>> = sop
+        .prosedur
+        .iter()
+        .map(|pr| pr.langkah.iter().map(|l| l.bentuk).collect())
+        .collect();
+    let sheet = plan::settle(&bentuk, rooms, body_bottom, |density, rooms| {
+        // One routing budget for each pass of the planning loop, shared by the layouts
+        // it redoes: a pass that spent it leaves the next one a full search.
+        let budget = flow::Budget::new(flow::Budget::SOP);
+        if density == Density::Roomy {
+            let (mut plans, warnings) = plan::plan(sop, Density::Roomy, rooms)?;
+            // A roomy table breaks where its rows fall, a lone last step and all; a row
+            // taller than a page still runs on.
+            for (plan, tall) in plans.iter_mut().zip(&tall) {
+                plan.breaks.clear();
+                plan.tall.clone_from(tall);
+            }
+            let world = prepare_in(sop, templates, main, at, &plans, grid_size);
+            let routed = first_pass(&world, sop, &plans, &budget)?;
+            return Ok(Sheet {
+                world,
+                routed,
+                warnings,
+            });
         }
-        let world = prepare_in(sop, templates, main, at, &plans, grid_size);
-        let routed = first_pass(&world, sop, &plans, &budget)?;
-        if routed.pages > HALAMAN_MAKS {
-            return Err(RenderError::TooManyPages(routed.pages));
-        }
-        sizes.next();
-        if !routed.continued_grids.is_empty()
-            && let Some(&smaller) = sizes.peek()
-        {
-            grid_size = smaller;
-            continue;
-        }
-        // A row taller than a page overflows it: let it run onto the next instead.
-        let mut overflow = false;
-        for (rows, tall) in routed.measured.rows.iter().zip(&mut tall) {
-            for (k, row) in rows.iter().enumerate() {
-                if row.y1 > body_bottom + 1.0 && !tall.contains(&k) {
-                    tall.push(k);
-                    overflow = true;
+        loop {
+            let (mut plans, warnings) = plan::plan(sop, Density::Compact, rooms)?;
+            for ((plan, breaks), tall) in plans.iter_mut().zip(&breaks).zip(&tall) {
+                plan.breaks.clone_from(breaks);
+                plan.tall.clone_from(tall);
+            }
+            let world = prepare_in(sop, templates, main, at, &plans, grid_size);
+            let routed = first_pass(&world, sop, &plans, &budget)?;
+            if routed.pages > HALAMAN_MAKS {
+                return Err(RenderError::TooManyPages(routed.pages));
+            }
+            sizes.next();
+            if !routed.continued_grids.is_empty()
+                && let Some(&smaller) = sizes.peek()
+            {
+                grid_size = smaller;
+                continue;
+            }
+            // A row taller than a page overflows it: let it run onto the next instead.
+            let mut overflow = false;
+            for (rows, tall) in routed.measured.rows.iter().zip(&mut tall) {
+                for (k, row) in rows.iter().enumerate() {
+                    if row.y1 > body_bottom + 1.0 && !tall.contains(&k) {
+                        tall.push(k);
+                        overflow = true;
+                    }
                 }
             }
+            if overflow || keep_last_step_company(&routed.measured, &mut breaks) {
+                continue;
+            }
+            return Ok(Sheet {
+                world,
+                routed,
+                warnings,
+            });
         }
-        if overflow {
-            continue;
-        }
-        if keep_last_step_company(&routed.measured, &mut breaks) {
-            continue;
-        }
-        if routed.violations == 0 {
-            return Ok((world, routed, warnings));
-        }
-        let mut grew = false;
-        let paper = data::Kertas::of(&sop.kertas);
-        for ((rows, room), pr) in routed
-            .measured
-            .rows
-            .iter()
-            .zip(&mut rooms)
-            .zip(&sop.prosedur)
-        {
-            let bentuk: Vec<_> = pr.langkah.iter().map(|l| l.bentuk).collect();
-            let bottom = paper.tinggi - paper.margin_bawah;
-            grew |= flow::route::grow_page_openers(rows, room, &bentuk, bottom);
-        }
-        if !grew || grown == 2 {
-            break;
-        }
-        grown += 1;
+    })?;
+    Ok((sheet.world, sheet.routed, sheet.warnings))
+}
+
+/// A laid-out sheet: its world, what pass 1 learnt, and the planner's warnings.
+struct Sheet {
+    world: SopWorld,
+    routed: Routed,
+    warnings: Vec<String>,
+}
+
+impl plan::Laid for Sheet {
+    fn rows(&self) -> &[Vec<RowBox>] {
+        &self.routed.measured.rows
     }
-    let rooms = plan::rooms(sop, Density::Roomy);
-    let (mut plans, warnings) = plan::plan(sop, Density::Roomy, &rooms)?;
-    // A roomy table breaks where its rows fall, a lone last step and all; a row taller
-    // than a page still runs on.
-    for (plan, tall) in plans.iter_mut().zip(&tall) {
-        plan.breaks.clear();
-        plan.tall.clone_from(tall);
+
+    fn violations(&self) -> usize {
+        self.routed.violations
     }
-    let world = prepare_in(sop, templates, main, at, &plans, grid_size);
-    let roomy = first_pass(&world, sop, &plans, &budget)?;
-    Ok((world, roomy, warnings))
 }
 
 /// Before the first layout, gives the rows expected to open a flow page the room for
@@ -792,8 +804,8 @@ pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, 
 }
 
 /// Routes every flow table of `sop` on its measured rows: the flowchart, and how many
-/// drawing rules it breaks. Symbols are drawn at their fixed width; only if that
-/// breaks a rule are they drawn wide, and the better drawing is kept.
+/// drawing rules it breaks ([`flow::route_sheet`]: fixed symbols, wide ones only if
+/// those break a rule).
 pub(crate) fn route_all(
     sop: &Sop,
     plans: &[TablePlan],
@@ -801,71 +813,48 @@ pub(crate) fn route_all(
     doc: &PagedDocument,
     budget: &flow::Budget,
 ) -> (Geometry, usize) {
-    // The wide drawing gets the budget the fixed one started with, so a fallback is
-    // never starved by the attempt before it; it is seldom needed.
-    let left = budget.left();
-    let fixed = route_with(sop, plans, m, doc, budget, flow::Symbols::Fixed);
-    if fixed.1 == 0 {
-        return fixed;
-    }
-    let second = flow::Budget::new(left);
-    let wide = route_with(sop, plans, m, doc, &second, flow::Symbols::Wide);
-    if wide.1 < fixed.1 { wide } else { fixed }
-}
-
-fn route_with(
-    sop: &Sop,
-    plans: &[TablePlan],
-    m: &Measured,
-    doc: &PagedDocument,
-    budget: &flow::Budget,
-    symbols: flow::Symbols,
-) -> (Geometry, usize) {
-    let mut geometry = Geometry {
-        pages: doc
-            .pages()
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PageInfo {
-                number: i + 1,
-                width: p.frame.width().to_pt(),
-                height: p.frame.height().to_pt(),
+    let pages: Vec<PageInfo> = doc
+        .pages()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PageInfo {
+            number: i + 1,
+            width: p.frame.width().to_pt(),
+            height: p.frame.height().to_pt(),
+        })
+        .collect();
+    let text_width = |text: &str, size: f64| fonts::text_width(sop.gaya.font, text, size);
+    let tables: Vec<FlowInput> = sop
+        .prosedur
+        .iter()
+        .enumerate()
+        .filter_map(|(pi, pr)| {
+            let (rows, &x0) = (m.rows.get(pi)?, m.lane_x.get(pi)?);
+            let lane_w = plans[pi].columns.lane;
+            Some(FlowInput {
+                procedure: pi,
+                pelaksana: &pr.pelaksana,
+                lanes: (0..pr.pelaksana.len())
+                    .map(|k| (x0 + lane_w * k as f64, x0 + lane_w * (k + 1) as f64))
+                    .collect(),
+                rows: rows.clone(),
+                steps: pr
+                    .langkah
+                    .iter()
+                    .map(|l| StepIn {
+                        lanes: l.pelaksana.clone(),
+                        bentuk: l.bentuk,
+                        alur: l.alur,
+                    })
+                    .collect(),
+                label_ya: &sop.gaya.label_ya,
+                label_tidak: &sop.gaya.label_tidak,
+                label_selesai: sop.label("selesai"),
+                text_width: &text_width,
             })
-            .collect(),
-        ..Geometry::default()
-    };
-    let (mut letters, mut violations) = (0, 0);
-    for (pi, pr) in sop.prosedur.iter().enumerate() {
-        let (Some(rows), Some(x0)) = (m.rows.get(pi), m.lane_x.get(pi)) else {
-            continue;
-        };
-        let lane_w = plans[pi].columns.lane;
-        let input = FlowInput {
-            procedure: pi,
-            pelaksana: &pr.pelaksana,
-            lanes: (0..pr.pelaksana.len())
-                .map(|k| (x0 + lane_w * k as f64, x0 + lane_w * (k + 1) as f64))
-                .collect(),
-            rows: rows.clone(),
-            steps: pr
-                .langkah
-                .iter()
-                .map(|l| StepIn {
-                    lanes: l.pelaksana.clone(),
-                    bentuk: l.bentuk,
-                    alur: l.alur,
-                })
-                .collect(),
-            label_ya: &sop.gaya.label_ya,
-            label_tidak: &sop.gaya.label_tidak,
-            label_selesai: sop.label("selesai"),
-            text_width: &|text, size| fonts::text_width(sop.gaya.font, text, size),
-            budget,
-            symbols,
-        };
-        violations = flow::route(&input, &mut letters, &mut geometry);
-    }
-    (geometry, violations)
+        })
+        .collect();
+    flow::route_sheet(&tables, &pages, budget)
 }
 
 /// Renders one page (0-based) as PNG at `ppi` pixels per inch.

@@ -5,9 +5,12 @@
 use super::RenderError;
 use super::columns::{self, Columns, TableText, sel};
 use super::{data, fonts};
+use crate::flow::RowBox;
 use crate::flow::cut;
-use crate::flow::route::{GAP, compact_room, min_row_height};
-use crate::model::{Prosedur, Sop};
+use crate::flow::route::{
+    GAP, LABEL_SIZES, compact_room, grow_page_openers, label_box, label_cell, min_row_height,
+};
+use crate::model::{Alur, Bentuk, Prosedur, Sop};
 
 /// How much room a plan leaves around the symbols.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,30 +67,35 @@ pub fn plan(
         let text = table_text(pr, room, sop.gaya.jam_per_hari);
         let alur: Vec<_> = pr.langkah.iter().map(|l| l.alur).collect();
         let lanes = pr.pelaksana.len();
-        let compact =
-            columns::compact_lane(lanes, cut::lane_room(&alur), cut::busiest_jumps(&alur))
-                .max(name_room(pr, &measure));
-        let lane = match density {
-            Density::Compact => compact,
-            Density::Roomy => {
-                compact.max(columns::roomy_lane(printable, lanes, cut::lane_room(&alur)))
-            }
+        let needs = Lanes {
+            alur: &alur,
+            count: lanes,
+            names: name_room(pr, &measure),
+            labels: label_room(
+                &alur,
+                &[&sop.gaya.label_ya, &sop.gaya.label_tidak],
+                &measure,
+            ),
         };
         // Validation refuses more lanes than the paper holds (columns::max_lanes).
-        let c = columns::plan(
-            printable,
-            lanes,
-            lane,
-            &text,
-            &measure,
-            sop.gaya.lebar_kolom,
-        )
-        .ok_or_else(|| RenderError::Bug(format!("{lanes} pelaksana tidak muat di kertas")))?;
+        let c = needs
+            .columns(density, printable, &text, &measure, sop.gaya.lebar_kolom)
+            .ok_or_else(|| RenderError::Bug(format!("{lanes} pelaksana tidak muat di kertas")))?;
         if c.lane < columns::MIN_LANE {
             warnings.push(format!(
                 "{lanes} pelaksana hanya mendapat {:.0} pt per kolom; simbol menjadi sangat kecil. \
                  Pertimbangkan kertas F4 atau orientasi landscape",
                 c.lane
+            ));
+        }
+        if let Some(label) = label_too_wide(&needs, &c, sop) {
+            warnings.push(format!(
+                "label \"{label}\" tidak muat di kolom pelaksana selebar {:.0} pt, meski \
+                 dicetak {} pt, sehingga terpotong garis tabel. Pendekkan label_ya/label_tidak \
+                 di [gaya] (misalnya label_tidak = \"T\"), atau pakai kertas F4 atau \
+                 orientasi landscape",
+                c.lane,
+                LABEL_SIZES[LABEL_SIZES.len() - 1]
             ));
         }
         let heights = columns::row_heights(&text, &measure, &c);
@@ -101,6 +109,127 @@ pub fn plan(
         });
     }
     Ok((plans, warnings))
+}
+
+/// What the lanes of one flow table must hold besides their symbols: the lines of its
+/// flow, the longest word of a pelaksana's name, and its Ya/Tidak labels.
+#[derive(Debug, Clone, Copy)]
+pub struct Lanes<'a> {
+    /// How each step flows on.
+    pub alur: &'a [Alur],
+    /// How many lanes.
+    pub count: usize,
+    /// The lane width that fits the longest word of a pelaksana's name (0 for none).
+    pub names: f64,
+    /// The lane width that holds the table's Ya/Tidak labels ([`label_room`]).
+    pub labels: f64,
+}
+
+/// The lane width that holds the Ya/Tidak labels `texts` of a table flowing as `alur`
+/// says in one cell, set at the smallest of [`crate::flow::route::LABEL_SIZES`]: a lane
+/// narrower than that would leave a label nowhere to go. The router sets them as large
+/// as the lanes then allow. 0 for a table without decisions.
+pub fn label_room(alur: &[Alur], texts: &[&str], measure: columns::Measure<'_>) -> f64 {
+    if !alur.iter().any(|a| matches!(a, Alur::Keputusan { .. })) {
+        return 0.0;
+    }
+    let smallest = LABEL_SIZES[LABEL_SIZES.len() - 1];
+    texts
+        .iter()
+        .map(|t| label_cell(label_box(t, smallest, measure).0))
+        .fold(0.0, f64::max)
+}
+
+/// The Ya/Tidak label of `sop` that no cell of a table planned as `c` holds even at the
+/// smallest label size: the lanes could not be widened for it (the paper is full).
+fn label_too_wide<'s>(needs: &Lanes<'_>, c: &Columns, sop: &'s Sop) -> Option<&'s str> {
+    if c.lane + 1e-6 >= needs.labels {
+        return None;
+    }
+    let measure = |text: &str, size: f64| fonts::text_width(sop.gaya.font, text, size);
+    [&sop.gaya.label_ya, &sop.gaya.label_tidak]
+        .into_iter()
+        .map(String::as_str)
+        .max_by(|a, b| {
+            let w = |t: &str| label_box(t, LABEL_SIZES[LABEL_SIZES.len() - 1], &measure).0;
+            w(a).total_cmp(&w(b))
+        })
+}
+
+impl Lanes<'_> {
+    /// The width each lane asks for at `density` in a table `printable` wide, before the
+    /// text columns take what is left: a compact lane is as narrow as its symbols and
+    /// lines need ([`columns::compact_lane`]), a roomy one is wider.
+    pub fn width(&self, density: Density, printable: f64) -> f64 {
+        let room = cut::lane_room(self.alur);
+        let compact = columns::compact_lane(self.count, room, cut::busiest_jumps(self.alur))
+            .max(self.names)
+            .max(self.labels);
+        match density {
+            Density::Compact => compact,
+            Density::Roomy => compact.max(columns::roomy_lane(printable, self.count, room)),
+        }
+    }
+
+    /// The columns of a table `printable` wide planned at `density` around `text`
+    /// ([`columns::plan`]; `weights` from `[gaya] lebar_kolom`); `None` when even the
+    /// narrowest lanes do not fit.
+    pub fn columns(
+        &self,
+        density: Density,
+        printable: f64,
+        text: &TableText,
+        measure: columns::Measure<'_>,
+        weights: Option<[f64; 5]>,
+    ) -> Option<Columns> {
+        let lane = self.width(density, printable);
+        columns::plan(printable, self.count, lane, text, measure, weights)
+    }
+}
+
+/// A layout of a sheet as the planning loop reads it ([`settle`]).
+pub trait Laid {
+    /// Where the step rows of each flow table landed.
+    fn rows(&self) -> &[Vec<RowBox>];
+    /// How many drawing rules the flowchart routed on those rows breaks.
+    fn violations(&self) -> usize;
+}
+
+/// How many times the rows that open a page may grow before the tables are planned
+/// roomy.
+const GROWTHS: usize = 2;
+
+/// The planning loop of every sheet: lays it out (`lay_out`, given a density and the
+/// room above and below each step's symbol, per table) with compact tables and
+/// `rooms` first; while the flowchart breaks a drawing rule, the rows that open a page
+/// grow ([`grow_page_openers`], rows ending above `bottom`) and it is laid out again,
+/// at most [`GROWTHS`] times; then, as a last resort, with roomy tables ([`GAP`] around
+/// every symbol), which is kept whatever it breaks. `bentuk` gives each table's
+/// symbols. sopan lays the sheet out with Typst; the router's tests stack rows.
+pub fn settle<L: Laid, E>(
+    bentuk: &[Vec<Bentuk>],
+    mut rooms: Vec<Vec<f64>>,
+    bottom: f64,
+    mut lay_out: impl FnMut(Density, &[Vec<f64>]) -> Result<L, E>,
+) -> Result<L, E> {
+    for grown in 0..=GROWTHS {
+        let laid = lay_out(Density::Compact, &rooms)?;
+        if laid.violations() == 0 {
+            return Ok(laid);
+        }
+        if grown == GROWTHS {
+            break;
+        }
+        let mut grew = false;
+        for ((rows, room), bentuk) in laid.rows().iter().zip(&mut rooms).zip(bentuk) {
+            grew |= grow_page_openers(rows, room, bentuk, bottom);
+        }
+        if !grew {
+            break;
+        }
+    }
+    let roomy: Vec<Vec<f64>> = bentuk.iter().map(|b| vec![GAP; b.len()]).collect();
+    lay_out(Density::Roomy, &roomy)
 }
 
 /// The lane width that fits the longest word of a pelaksana's name (set in bold, smaller

@@ -219,6 +219,9 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     b.click("[data-jalur=dasar_hukum] button[data-aksi='tambah-butir']");
     assert_eq!(focused(&mut b), format!("dasar_hukum-{n}"));
     b.type_text("Peraturan baru");
+    // Each click waits for the sheet to answer the last change: a slow machine must not
+    // move the layout between finding a button and pressing it.
+    drawn(&mut b);
     // "↑" on the new item: focus stays on the moved item's own button.
     b.click(&format!("#dasar_hukum-{n} ~ button[data-aksi='naik']"));
     let now = focused(&mut b);
@@ -231,6 +234,7 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
         "Peraturan baru"
     );
     // "✕ Hapus butir": focus goes to the neighbour that took its place.
+    drawn(&mut b);
     b.click(&format!(
         "#dasar_hukum-{} ~ button[data-aksi='hapus']",
         n - 1
@@ -244,6 +248,7 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     assert_ne!(focused(&mut b), "BODY");
 
     // "Hapus langkah 2": focus to the step that is now number 2.
+    drawn(&mut b);
     b.click("fieldset.langkah:nth-of-type(2) button[data-aksi='hapus-langkah']");
     let now = focused(&mut b);
     assert_ne!(now, "BODY");

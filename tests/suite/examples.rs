@@ -1,5 +1,6 @@
-//! Every example renders; its sheets carry the kop, every step and lane, clean arrows;
-//! output is deterministic; three examples match their reference images.
+//! Every example renders; its sheets carry the kop, every step and lane, clean arrows,
+//! Ya/Tidak labels clear of the table's lines; output is deterministic; three examples
+//! match their reference images.
 
 use std::path::Path;
 
@@ -47,11 +48,99 @@ fn check_example(path: &Path) -> Vec<String> {
         }
     }
     problems.extend(paper_problems(&name, &rendered.geometry));
+    problems.extend(
+        labels_on_table_lines(&rendered.geometry)
+            .into_iter()
+            .map(|p| format!("{name}: {p}")),
+    );
     let pages = rendered.document.pages().len();
     if !text.contains(&squash(&format!("Halaman 1 dari {pages}"))) {
         problems.push(format!("{name}: footer 'Halaman 1 dari {pages}' missing"));
     }
     problems
+}
+
+/// Every Ya/Tidak label that is not wholly inside one cell of its table (one lane of one
+/// step row, by the cell grid `--geometry` exports as `rules`) at least 1 pt from each of
+/// its borders: measured here on the numbers alone, apart from the checker's rule 6.
+fn labels_on_table_lines(g: &sopan::flow::geometry::Geometry) -> Vec<String> {
+    let inside = |lines: &[f64], lo: f64, hi: f64| {
+        lines
+            .windows(2)
+            .any(|w| lo >= w[0] + 1.0 - 1e-6 && hi <= w[1] - 1.0 + 1e-6)
+    };
+    g.labels
+        .iter()
+        .filter(|l| {
+            !g.rules.iter().any(|t| {
+                t.page == l.page
+                    && inside(&t.xs, l.rect.x, l.rect.right())
+                    && inside(&t.ys, l.rect.y, l.rect.bottom())
+            })
+        })
+        .map(|l| {
+            format!(
+                "label {} on page {} at x {:.1}..{:.1}, y {:.1}..{:.1} is cut by (or within 1 pt of) a line of its table",
+                l.text,
+                l.page,
+                l.rect.x,
+                l.rect.right(),
+                l.rect.y,
+                l.rect.bottom()
+            )
+        })
+        .collect()
+}
+
+/// Issue 30: the sheet that showed "Ti|dak", its three Tidak labels cut by the border
+/// between two lanes (16 of the 32 labels of the examples were). Each of its six labels
+/// now lies inside one cell, 1 pt clear of the table's lines, and sits at the full size.
+#[test]
+fn tidak_labels_are_not_cut_by_lane_borders() {
+    let file = root().join("examples/kalbar-diskopukm/pelatihan/pelaksanaan-pelatihan-bimtek.toml");
+    let (_, _, rendered) = render(&file);
+    let g = &rendered.geometry;
+    assert_eq!(g.labels.len(), 6, "{:?}", g.labels);
+    assert_eq!(g.labels.iter().filter(|l| l.text == "Tidak").count(), 3);
+    assert!(g.labels.iter().all(|l| l.size == 6.5), "{:?}", g.labels);
+    let cut = labels_on_table_lines(g);
+    assert!(cut.is_empty(), "{cut:#?}");
+}
+
+/// A Tidak label too long for any cell of nine lanes on portrait paper (21 pt each, the
+/// most the paper holds, so the lanes cannot widen for it) steps down to 5 pt and, still
+/// too wide, is drawn across a lane border: the clerk is told which label and what to
+/// do, not left to find it cut by a line on the printed sheet.
+#[test]
+fn a_label_too_long_for_the_narrowest_lanes_warns() {
+    let dir = scratch("label-terlalu-panjang");
+    let fixture =
+        std::fs::read_to_string(root().join("tests/fixtures/ok/sembilan-lajur-potret.toml"))
+            .expect("fixture");
+    let file = dir.join("sembilan-lajur-label-panjang.toml");
+    for (label, fits) in [("Tidak lengkap", false), ("T", true)] {
+        let sop = fixture.replace(
+            "[kertas]",
+            &format!("[gaya]\nlabel_tidak = \"{label}\"\n\n[kertas]"),
+        );
+        std::fs::write(&file, sop).expect("write SOP");
+        let (_, _, rendered) = render(&file);
+        let g = &rendered.geometry;
+        let warned = rendered.warnings.iter().any(|w| {
+            w.contains(&format!("label \"{label}\" tidak muat")) && w.contains("label_tidak")
+        });
+        assert_eq!(warned, !fits, "{label}: {:#?}", rendered.warnings);
+        assert_eq!(
+            labels_on_table_lines(g).is_empty(),
+            fits,
+            "{label}: {:?}",
+            g.labels
+        );
+        if !fits {
+            assert!(g.labels.iter().all(|l| l.size == 5.0), "{:?}", g.labels);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The paper rules a careful hand layout keeps: the kop on one page (the flow starts on

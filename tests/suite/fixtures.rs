@@ -1,5 +1,6 @@
 //! Fixture folders: `tests/fixtures/err/*.toml` must fail with the diagnostics checked in
-//! beside them (`*.txt`); `tests/fixtures/ok/*.toml` must render with clean arrows.
+//! beside them (`*.txt`); `tests/fixtures/ok/*.toml`, and the fuzz findings that are
+//! valid SOPs, must render with clean arrows.
 //! `UPDATE=1 cargo test --release fixtures` rewrites the expected texts; review the diff.
 
 use std::path::PathBuf;
@@ -71,6 +72,33 @@ fn ok_fixtures_render_with_clean_arrows() {
             report.violations
         );
     }
+}
+
+/// Clean arrows on what the fuzzer found (tests/fixtures/fuzz) where it is a valid SOP:
+/// twenty lanes, joint steps and a step with a very long kegiatan, whose drawing ran
+/// out of routing budget in the later passes of the planning loop.
+#[test]
+fn fuzz_findings_that_render_have_clean_arrows() {
+    let mut rendered_any = false;
+    for file in fixtures("fuzz") {
+        let mut sources = Sources::default();
+        if sopan::validate::load(&file, &mut sources, &fonts::covers)
+            .sop
+            .is_none()
+        {
+            continue; // a finding about messages: it must fail, see fuzz.rs
+        }
+        rendered_any = true;
+        let (sop, _, rendered) = render(&file);
+        let report = check(&rendered.geometry, &expected_edges(&sop.prosedur));
+        assert!(
+            report.violations.is_empty(),
+            "{}: {:?}",
+            file.display(),
+            report.violations
+        );
+    }
+    assert!(rendered_any, "no fuzz finding is a valid SOP");
 }
 
 #[test]

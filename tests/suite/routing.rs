@@ -14,12 +14,12 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use sopan::flow::check::{Report, check};
-use sopan::flow::cut;
-use sopan::flow::route::{GAP, ROOM, compact_room, grow_page_openers, min_row_height};
-use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, Symbols, route};
+use sopan::flow::route::{ROOM, compact_room, min_row_height};
+use sopan::flow::{Budget, FlowInput, Geometry, PageInfo, RowBox, StepIn, StepRef, route_sheet};
 #[allow(unused_imports)]
 use sopan::model::{Alur, Alur::*, Bentuk, Tujuan, Tujuan::*};
 use sopan::typeset::columns;
+use sopan::typeset::plan::{self, Density};
 
 /// Printable width of A4 landscape.
 const PRINTABLE: f64 = 756.85;
@@ -35,13 +35,30 @@ const BOTTOM: f64 = 540.0;
 
 /// A flow table as the router sees it, in a form that prints as Rust.
 #[derive(Debug, Clone)]
-struct Flow {
+pub(crate) struct Flow {
     /// Number of lanes.
-    lanes: usize,
+    pub(crate) lanes: usize,
     /// Per step: lanes (sorted, first = where edges attach) and what follows.
-    steps: Vec<(Vec<usize>, Alur)>,
+    pub(crate) steps: Vec<(Vec<usize>, Alur)>,
     /// Extra row height above `min_row_height`, per step.
-    extra: Vec<u32>,
+    pub(crate) extra: Vec<u32>,
+}
+
+/// A flow table laid out as the tests do: rows stacked from y = 80, routed on them.
+struct Stacked {
+    rows: Vec<Vec<RowBox>>,
+    geometry: Geometry,
+    violations: usize,
+}
+
+impl plan::Laid for Stacked {
+    fn rows(&self) -> &[Vec<RowBox>] {
+        &self.rows
+    }
+
+    fn violations(&self) -> usize {
+        self.violations
+    }
 }
 
 fn bentuk(i: usize, n: usize, alur: &Alur) -> Bentuk {
@@ -101,31 +118,28 @@ impl Flow {
     /// The lane width of a compact plan: a symbol and two channels, wider for many
     /// jumps and for the connectors of the busiest page break.
     fn lane_width(&self) -> f64 {
-        self.lane_width_of(false)
+        self.lane_width_of(Density::Compact)
     }
 
-    /// The lane width of a compact or a roomy plan, as `sopan render` plans it.
-    fn lane_width_of(&self, roomy: bool) -> f64 {
+    /// The lane width of a plan at `density`, as `sopan render` plans it.
+    fn lane_width_of(&self, density: Density) -> f64 {
         let alur: Vec<Alur> = self.steps.iter().map(|s| s.1).collect();
-        let mut lane =
-            columns::compact_lane(self.lanes, cut::lane_room(&alur), cut::busiest_jumps(&alur));
-        if roomy {
-            lane = lane.max(columns::roomy_lane(
+        let lanes = plan::Lanes {
+            alur: &alur,
+            count: self.lanes,
+            names: 0.0,
+            labels: plan::label_room(&alur, &["Ya", "Tidak"], &text_width),
+        };
+        lanes
+            .columns(
+                density,
                 PRINTABLE,
-                self.lanes,
-                cut::lane_room(&alur),
-            ));
-        }
-        columns::plan(
-            PRINTABLE,
-            self.lanes,
-            lane,
-            &columns::TableText::default(),
-            &text_width,
-            None,
-        )
-        .unwrap()
-        .lane
+                &columns::TableText::default(),
+                &text_width,
+                None,
+            )
+            .unwrap()
+            .lane
     }
 
     /// The edges the router must draw: one per target of every step's alur.
@@ -148,50 +162,27 @@ impl Flow {
         out
     }
 
-    /// Routes the flow as `sopan render` does: a compact plan first; while it breaks a
-    /// rule, the rows that open a page grow (at most twice); then a roomy plan. A panic
-    /// in the router comes back as `Err`.
+    /// Routes the flow as `sopan render` plans every sheet ([`plan::settle`]), on rows
+    /// stacked as [`Flow::rows_with`] says instead of laid out by Typst. A panic in the
+    /// router comes back as `Err`.
     fn route(&self) -> Result<Geometry, String> {
-        let expected = self.expected();
-        let mut room = self.compact_room();
-        for _ in 0..3 {
-            let g = self.route_once(&self.rows_with(&room), self.lane_width_of(false))?;
-            if check(&g, &expected).violations.is_empty() {
-                return Ok(g);
-            }
-            let bentuk: Vec<Bentuk> = (0..self.steps.len()).map(|i| self.bentuk(i)).collect();
-            if !grow_page_openers(&self.rows_with(&room), &mut room, &bentuk, BOTTOM) {
-                break;
-            }
-        }
-        let roomy = vec![GAP; self.steps.len()];
-        self.route_once(&self.rows_with(&roomy), self.lane_width_of(true))
-    }
-
-    /// Routes the flow once on `rows`, in lanes `lane` wide, as `sopan render` does:
-    /// fixed symbols, and wide ones only if the fixed drawing breaks a rule.
-    fn route_once(&self, rows: &[RowBox], lane: f64) -> Result<Geometry, String> {
-        let expected = self.expected();
-        let fixed = self.route_symbols(rows, lane, Symbols::Fixed)?;
-        let broken = check(&fixed, &expected).violations.len();
-        if broken == 0 {
-            return Ok(fixed);
-        }
-        let wide = self.route_symbols(rows, lane, Symbols::Wide)?;
-        Ok(if check(&wide, &expected).violations.len() < broken {
-            wide
-        } else {
-            fixed
+        let bentuk = vec![(0..self.steps.len()).map(|i| self.bentuk(i)).collect()];
+        let rooms = vec![self.compact_room()];
+        plan::settle(&bentuk, rooms, BOTTOM, |density, rooms| {
+            let rows = self.rows_with(&rooms[0]);
+            let (geometry, violations) = self.route_on(&rows, self.lane_width_of(density))?;
+            Ok(Stacked {
+                rows: vec![rows],
+                geometry,
+                violations,
+            })
         })
+        .map(|s| s.geometry)
     }
 
-    /// Routes the flow once on `rows`, in lanes `lane` wide, with `symbols`.
-    fn route_symbols(
-        &self,
-        rows: &[RowBox],
-        lane: f64,
-        symbols: Symbols,
-    ) -> Result<Geometry, String> {
+    /// Routes the flow once on `rows`, in lanes `lane` wide, as `sopan render` routes a
+    /// sheet ([`route_sheet`]): the geometry and how many rules it breaks.
+    fn route_on(&self, rows: &[RowBox], lane: f64) -> Result<(Geometry, usize), String> {
         let names: Vec<String> = (0..self.lanes)
             .map(|k| format!("Pelaksana {}", k + 1))
             .collect();
@@ -217,28 +208,24 @@ impl Flow {
             label_tidak: "Tidak",
             label_selesai: "Selesai",
             text_width: &text_width,
-            budget: &Budget::new(Budget::SOP),
-            symbols,
         };
-        let mut g = Geometry {
-            pages: (1..=pages)
-                .map(|number| PageInfo {
-                    number,
-                    width: 841.89,
-                    height: 595.28,
-                })
-                .collect(),
-            ..Geometry::default()
-        };
-        let mut letters = 0;
-        panic::catch_unwind(AssertUnwindSafe(|| route(&input, &mut letters, &mut g)))
-            .map(|_| g)
-            .map_err(|e| {
-                e.downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "?".into())
+        let pages: Vec<PageInfo> = (1..=pages)
+            .map(|number| PageInfo {
+                number,
+                width: 841.89,
+                height: 595.28,
             })
+            .collect();
+        let budget = Budget::new(Budget::SOP);
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            route_sheet(std::slice::from_ref(&input), &pages, &budget)
+        }))
+        .map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "?".into())
+        })
     }
 
     /// A `Flow` literal with the symbol, page and row of every step in comments.
@@ -370,7 +357,9 @@ fn other(rng: &mut Rng, n: usize, i: usize, not: &[usize]) -> Option<usize> {
     (!pool.is_empty()).then(|| pool[rng.below(pool.len())])
 }
 
-fn generate(seed: u64) -> Flow {
+/// A random flow: 1-10 lanes, 2-60 steps, decisions and jumps both ways, joint steps,
+/// rows taller than their symbols by up to 60 pt.
+pub(crate) fn generate(seed: u64) -> Flow {
     let mut rng = Rng::new(seed);
     let lanes = rng.range(1, 10);
     let n = rng.range(2, 60);
@@ -1612,4 +1601,100 @@ fn label_in_the_way_of_a_later_loop() {
         &[],
     );
     assert_clean("label in the way of a later loop", &f);
+}
+
+/// Rules 1-7 (src/flow/check.rs); the hard part is rule 6 (issue 30: a label wholly
+/// inside one cell). Found by the property test: a decision whose Ya exit ends the
+/// procedure at a "Selesai" capsule beside it, in a 44 pt lane with no room between
+/// the diamond and the lane border for the label, which stood across the border.
+#[test]
+fn selesai_label_beside_a_decision_in_a_narrow_lane() {
+    let f = flow(
+        10,
+        vec![
+            (
+                vec![5],
+                Keputusan {
+                    ya: Langkah(1),
+                    tidak: Selesai,
+                },
+            ),
+            (
+                vec![8],
+                Keputusan {
+                    ya: Langkah(2),
+                    tidak: Selesai,
+                },
+            ),
+            (vec![8], next(2)),
+            (vec![7], next(3)),
+            (vec![6], next(4)),
+            (vec![7], next(5)),
+            (
+                vec![0],
+                Keputusan {
+                    ya: Selesai,
+                    tidak: Langkah(0),
+                },
+            ),
+        ],
+        &[51, 45, 47, 0, 0, 0, 0],
+    );
+    assert_clean("selesai label in a narrow lane", &f);
+}
+
+/// Rules 1-7 (src/flow/check.rs), rule 6 above all (issue 30): in ten lanes of 43.6 pt
+/// a Tidak label (18.9 pt here) cannot stand beside the line below its diamond inside
+/// the lane, so the Tidak exit to the next step leaves by a side, its label inside one
+/// cell; the short Ya label keeps its exit at the bottom.
+#[test]
+fn tidak_to_the_next_step_leaves_by_a_side_in_narrow_lanes() {
+    let f = flow(
+        10,
+        vec![
+            (vec![4], next(0)),
+            (
+                vec![4],
+                Keputusan {
+                    ya: Langkah(3),
+                    tidak: Langkah(2),
+                },
+            ),
+            (vec![5], next(2)),
+            (
+                vec![4],
+                Keputusan {
+                    ya: Langkah(4),
+                    tidak: Langkah(0),
+                },
+            ),
+            (vec![4], Akhir),
+        ],
+        &[],
+    );
+    assert_clean("tidak to the next step", &f);
+    let g = f.route().expect("routed");
+    let exit = |from: usize, label: &str| {
+        let e = g
+            .edges
+            .iter()
+            .find(|e| e.from == from && e.label.as_deref() == Some(label))
+            .expect("labelled edge");
+        let s = g
+            .symbols
+            .iter()
+            .find(|s| s.step == StepRef::Step(from))
+            .expect("symbol");
+        (e.paths[0].points[0], s.rect)
+    };
+    let (p, r) = exit(2, "Tidak");
+    assert!(
+        (p[1] - r.cy()).abs() < 0.6,
+        "Tidak leaves by a side: {p:?} {r:?}"
+    );
+    let (p, r) = exit(4, "Ya");
+    assert!(
+        (p[1] - r.bottom()).abs() < 0.6,
+        "Ya leaves at the bottom: {p:?} {r:?}"
+    );
 }

@@ -70,3 +70,177 @@ fn joint_steps_across_twenty_lanes() {
     let report = check(&rendered.geometry, &expected_edges(&sop.prosedur));
     assert!(report.violations.is_empty(), "{:#?}", report.violations);
 }
+
+// ---------------------------------------------------------------------------------------
+// The hard corpus
+
+/// Pelaksana of the hard corpus: long names, as in a large dinas.
+const JABATAN: [&str; 10] = [
+    "Kepala Dinas",
+    "Sekretaris Dinas",
+    "Kepala Bidang Pelayanan Perizinan",
+    "Kasubbag Umum dan Kepegawaian",
+    "Kasubbag Keuangan",
+    "Kepala Seksi Verifikasi",
+    "Bendahara Pengeluaran",
+    "Staf Pelaksana Teknis",
+    "Tim Teknis Lapangan",
+    "Pemohon",
+];
+
+/// Words the kegiatan of the hard corpus are made of.
+const KATA: [&str; 16] = [
+    "memeriksa",
+    "kelengkapan",
+    "berkas",
+    "permohonan",
+    "beserta",
+    "lampiran",
+    "persyaratan",
+    "administrasi",
+    "dan",
+    "meneruskannya",
+    "kepada",
+    "pejabat",
+    "yang",
+    "berwenang",
+    "untuk",
+    "ditindaklanjuti",
+];
+
+/// The router property test's flow of `seed` (tests/suite/routing.rs: 1-10 lanes,
+/// 2-60 steps, decisions and jumps both ways, joint steps) as an SOP file, each
+/// step's kegiatan as long as its row's extra height asks (up to about 30 words).
+pub(crate) fn hard_sop(seed: u64) -> String {
+    use sopan::model::{Alur, Tujuan};
+    let flow = crate::routing::generate(seed);
+    let target = |t: Tujuan| match t {
+        Tujuan::Langkah(j) => (j + 1).to_string(),
+        Tujuan::Selesai => "\"selesai\"".to_string(),
+    };
+    let mut s = format!(
+        "nomor = \"800/{seed}/SOP.SULIT/2025\"\nnama = \"Prosedur Sulit {seed}\"\n\
+         tanggal_pembuatan = 2025-01-02\npelaksana = {:?}\n",
+        &JABATAN[..flow.lanes]
+    );
+    for (i, ((lanes, alur), extra)) in flow.steps.iter().zip(&flow.extra).enumerate() {
+        let words = 4 + *extra as usize / 2;
+        let kegiatan: Vec<&str> = (0..words)
+            .map(|k| KATA[(seed as usize + 3 * i + k) % KATA.len()])
+            .collect();
+        let pelaksana: Vec<&str> = lanes.iter().map(|&l| JABATAN[l]).collect();
+        s += &format!(
+            "\n[[langkah]]\nkegiatan = \"Langkah {}: {}\"\npelaksana = {:?}\n\
+             waktu = \"{} Menit\"\noutput = \"Dokumen hasil langkah {}\"\n",
+            i + 1,
+            kegiatan.join(" "),
+            pelaksana,
+            5 + i % 50,
+            i + 1
+        );
+        match *alur {
+            Alur::Keputusan { ya, tidak } => {
+                s += &format!(
+                    "keputusan = {{ ya = {}, tidak = {} }}\n",
+                    target(ya),
+                    target(tidak)
+                );
+            }
+            Alur::Lanjut(t) if t != Tujuan::Langkah(i + 1) => {
+                s += &format!("lanjut = {}\n", target(t));
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The first seed of the hard corpus.
+const CORPUS_SEED: u64 = 0x50_4A_4E_00;
+
+/// The first `count` seeds from [`CORPUS_SEED`] whose flow has many lanes (four or
+/// more) and whose [`hard_sop`] is a valid SOP (a generated flow may loop with no way
+/// out, which sopan refuses), each with its file, written into `dir`.
+fn hard_corpus(count: usize, dir: &std::path::Path) -> Vec<(u64, std::path::PathBuf)> {
+    let mut out = Vec::new();
+    let mut seed = CORPUS_SEED;
+    while out.len() < count {
+        if crate::routing::generate(seed).lanes < 4 {
+            seed += 1;
+            continue;
+        }
+        let file = dir.join(format!("sulit-{seed}.toml"));
+        std::fs::write(&file, hard_sop(seed)).expect("write SOP");
+        let mut sources = sopan::diag::Sources::default();
+        let loaded = sopan::validate::load(&file, &mut sources, &sopan::typeset::fonts::covers);
+        if loaded.sop.is_some() {
+            out.push((seed, file));
+        } else {
+            std::fs::remove_file(&file).expect("remove invalid SOP");
+        }
+        seed += 1;
+    }
+    out
+}
+
+/// Rules 1-7 (src/flow/check.rs) on a corpus of 80 generated hard SOPs ([`hard_sop`]),
+/// typeset end to end; prints how many pages and labels they make. `SOPAN_KORPUS=<n>`
+/// renders another number of them, `SOPAN_KORPUS_DIR=<folder>` keeps each file with
+/// its PDF and geometry there (`--geometry`).
+#[test]
+fn a_corpus_of_hard_sops_obeys_the_drawing_rules() {
+    let count: usize = std::env::var("SOPAN_KORPUS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(80);
+    let keep = std::env::var_os("SOPAN_KORPUS_DIR").map(std::path::PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| scratch("korpus-sulit"));
+    std::fs::create_dir_all(&dir).expect("corpus folder");
+    let corpus = hard_corpus(count, &dir);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let results: Vec<(u64, usize, usize, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let corpus = &corpus;
+                let keep = keep.is_some();
+                scope.spawn(move || {
+                    corpus
+                        .iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(seed, file)| {
+                            let (sop, pdf, rendered) = render(file);
+                            let g = &rendered.geometry;
+                            if keep {
+                                std::fs::write(file.with_extension("pdf"), &pdf).expect("pdf");
+                                let json = serde_json::to_vec(g).expect("geometry");
+                                std::fs::write(file.with_extension("json"), json).expect("json");
+                            }
+                            let report = check(g, &expected_edges(&sop.prosedur));
+                            let pages = rendered.document.pages().len();
+                            (*seed, pages, g.labels.len(), report.violations)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("corpus worker"))
+            .collect()
+    });
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let pages: usize = results.iter().map(|r| r.1).sum();
+    let labels: usize = results.iter().map(|r| r.2).sum();
+    let broken: Vec<String> = results
+        .iter()
+        .flat_map(|(seed, _, _, v)| v.iter().map(move |v| format!("seed {seed}: {v}")))
+        .collect();
+    eprintln!(
+        "{count} hard SOPs (seeds from {CORPUS_SEED}): {pages} pages, {labels} labels, {} broken rules",
+        broken.len()
+    );
+    assert!(broken.is_empty(), "{broken:#?}");
+}

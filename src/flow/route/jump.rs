@@ -74,11 +74,11 @@ impl Router<'_, '_> {
         let n = lanes.len();
         let sym_left = |l: usize| {
             let (x0, x1) = lanes[l];
-            (x0 + x1) / 2.0 - self.input.symbols.width(x1 - x0) / 2.0
+            (x0 + x1) / 2.0 - self.symbols.widest(x1 - x0) / 2.0
         };
         let sym_right = |l: usize| {
             let (x0, x1) = lanes[l];
-            (x0 + x1) / 2.0 + self.input.symbols.width(x1 - x0) / 2.0
+            (x0 + x1) / 2.0 + self.symbols.widest(x1 - x0) / 2.0
         };
         let lo = if c == 0 { lanes[0].0 } else { sym_right(c - 1) } + CLEAR;
         let hi = if c == n { lanes[n - 1].1 } else { sym_left(c) } - CLEAR;
@@ -192,7 +192,7 @@ impl Router<'_, '_> {
 
     /// Whether the search has scored its own budget, or the SOP's is spent.
     fn spent(&self, search: &JumpSearch) -> bool {
-        search.scored.get() >= JUMP_BUDGET || self.input.budget.spent()
+        search.scored.get() >= JUMP_BUDGET || self.budget.spent()
     }
 
     /// Hands every way jump i -> j may go to `visit`, in the order they are tried: each
@@ -269,7 +269,7 @@ impl Router<'_, '_> {
                     return;
                 }
                 search.scored.set(search.scored.get() + 1);
-                self.input.budget.spend();
+                self.budget.spend();
                 let bound = best
                     .as_ref()
                     .map_or(u32::MAX, |b| b.drawing.score.violations);

@@ -22,6 +22,8 @@ mod jump;
 mod label;
 mod selesai;
 
+pub use label::{LABEL_SIZES, label_box, label_cell, label_lane, label_size};
+
 use super::check::{check, expected_of};
 use super::geometry::*;
 use crate::model::{Alur, Bentuk, Tujuan};
@@ -111,6 +113,8 @@ pub const CLEAR: f64 = 3.0;
 pub const CONNECTOR: f64 = 10.0;
 /// Label font size.
 pub const LABEL_SIZE: f64 = 6.5;
+/// Least distance between a Ya/Tidak label's box and the borders of its table cell.
+pub const LABEL_MARGIN: f64 = 1.0;
 /// Step between candidate positions of an off-page connector pair along the lanes.
 pub(crate) const CONNECTOR_STEP: f64 = CONNECTOR + 3.0;
 /// Distance between candidate tracks in a channel.
@@ -129,14 +133,8 @@ pub const RULE_CLEAR: f64 = 1.5;
 /// The smallest row height that leaves `room` above and below its symbol ([`ROOM`] in
 /// a compact table, [`GAP`] in a roomy one) for arrows, labels and connectors.
 pub fn min_row_height(bentuk: Bentuk, room: f64) -> f64 {
-    symbol_height(bentuk) + 2.0 * room
-}
-
-fn symbol_height(bentuk: Bentuk) -> f64 {
-    match bentuk {
-        Bentuk::Decision => DECISION_H,
-        _ => SYMBOL_H,
-    }
+    // A symbol's height depends on its shape only, not on its lane.
+    Symbols::Fixed.size(bentuk, f64::INFINITY).1 + 2.0 * room
 }
 
 /// How wide the symbols are drawn.
@@ -153,12 +151,28 @@ pub enum Symbols {
 }
 
 impl Symbols {
-    /// The width of a symbol in a lane `lane_width` wide.
-    pub fn width(self, lane_width: f64) -> f64 {
-        match self {
+    /// How big a symbol of shape `bentuk` is drawn in a lane `lane_width` wide: its width
+    /// and height. Every part of sopan that needs a symbol's size asks this: placing the
+    /// symbols, the routing channels beside them, and the planner sizing the lanes (for an
+    /// unbounded lane: the symbol's natural size).
+    pub fn size(self, bentuk: Bentuk, lane_width: f64) -> (f64, f64) {
+        let w = match self {
             Symbols::Fixed => SYMBOL_W.min(lane_width * 0.55).max(8.0),
             Symbols::Wide => (lane_width * 0.55).clamp(8.0, 40.0),
-        }
+        };
+        let h = match bentuk {
+            Bentuk::Decision => DECISION_H,
+            _ => SYMBOL_H,
+        };
+        (w, h)
+    }
+
+    /// The width of the widest symbol in a lane `lane_width` wide.
+    pub fn widest(self, lane_width: f64) -> f64 {
+        [Bentuk::Terminator, Bentuk::Process, Bentuk::Decision]
+            .map(|b| self.size(b, lane_width).0)
+            .into_iter()
+            .fold(0.0, f64::max)
     }
 }
 
@@ -204,22 +218,19 @@ pub struct FlowInput<'a> {
     pub label_selesai: &'a str,
     /// Width of a text at a font size.
     pub text_width: &'a dyn Fn(&str, f64) -> f64,
-    /// What is left of the SOP's routing budget.
-    pub budget: &'a Budget,
-    /// How wide the symbols are.
-    pub symbols: Symbols,
 }
 
-/// How many candidate drawings the router may still score for one SOP, across its
-/// tables, the orders tried and the layout passes. Once it is spent, each jump takes the
-/// best drawing its search has found so far (at least one) and no further order is
-/// tried, so an SOP of any shape routes in seconds. The search order is fixed, so what
-/// is kept is the same on every run. Ordinary SOPs use a small part of it.
+/// How many candidate drawings the router may still score for one pass of an SOP's
+/// planning loop, across its tables, the orders tried and the layouts the pass redoes.
+/// Once it is spent, each jump takes the best drawing its search has found so far (at
+/// least one) and no further order is tried, so an SOP of any shape routes in seconds.
+/// The search order is fixed, so what is kept is the same on every run. Ordinary SOPs
+/// use a small part of it.
 #[derive(Debug)]
 pub struct Budget(std::cell::Cell<usize>);
 
 impl Budget {
-    /// The budget of one SOP: about two seconds of scoring on a slow machine.
+    /// The budget of one pass: about two seconds of scoring on a slow machine.
     pub const SOP: usize = 600_000;
 
     /// A budget of `candidates` scored candidates.
@@ -359,6 +370,10 @@ impl Scene {
         self.segs.get(page).map_or(&[], Vec::as_slice)
     }
 
+    fn rules_on(&self, page: usize) -> &[TableRules] {
+        self.rules.get(page).map_or(&[], Vec::as_slice)
+    }
+
     fn push_rules(&mut self, rules: TableRules) {
         if self.rules.len() <= rules.page {
             self.rules.resize(rules.page + 1, Vec::new());
@@ -417,7 +432,7 @@ impl Scene {
             // Keep the true endpoints for line tests, shrink them for box tests.
             let (a, b) = shrink(w[0], w[1], k == 0, k + 2 == n);
             let shrunk = Seg::new(a, b);
-            for rules in self.rules.get(page).map_or(&[][..], Vec::as_slice) {
+            for rules in self.rules_on(page) {
                 if rules.runs_along(w[0], w[1], RULE_CLEAR) {
                     score.violations += 1;
                 }
@@ -542,6 +557,12 @@ struct Placed {
 
 struct Router<'a, 'g> {
     input: &'a FlowInput<'a>,
+    /// How wide the symbols are drawn.
+    symbols: Symbols,
+    /// What is left of the SOP's routing budget.
+    budget: &'a Budget,
+    /// The text size of this table's Ya/Tidak labels ([`label_size`]).
+    label_size: f64,
     placed: Vec<Placed>,
     scene: Scene,
     geometry: &'g mut Geometry,
@@ -589,7 +610,53 @@ impl Order {
     }
 }
 
-/// Routes one flow table into `geometry`, continuing connector letters from `letters`.
+/// Routes the flow tables of one sheet, in order, connector letters running on from one
+/// to the next: with [`Symbols::Fixed`] first and, only if that breaks a drawing rule,
+/// again with [`Symbols::Wide`], keeping the drawing that breaks fewer. Returns the
+/// geometry on `pages` and how many rules it breaks (0 when all is clean).
+///
+/// The wide drawing gets the budget the fixed one started with, so a fallback is never
+/// starved by the attempt before it; it is seldom needed.
+pub fn route_sheet(
+    tables: &[FlowInput<'_>],
+    pages: &[PageInfo],
+    budget: &Budget,
+) -> (Geometry, usize) {
+    let left = budget.left();
+    let fixed = route_tables(tables, pages, Symbols::Fixed, budget);
+    // In lanes too narrow for a fixed symbol, a wide one is no wider: nothing to try.
+    let same = tables
+        .iter()
+        .flat_map(|t| &t.lanes)
+        .all(|(a, b)| (Symbols::Fixed.widest(b - a) - Symbols::Wide.widest(b - a)).abs() < 1e-9);
+    if fixed.1 == 0 || same {
+        return fixed;
+    }
+    let wide = route_tables(tables, pages, Symbols::Wide, &Budget::new(left));
+    if wide.1 < fixed.1 { wide } else { fixed }
+}
+
+/// Routes the flow tables of one sheet with `symbols`: the geometry and how many rules
+/// it breaks.
+fn route_tables(
+    tables: &[FlowInput<'_>],
+    pages: &[PageInfo],
+    symbols: Symbols,
+    budget: &Budget,
+) -> (Geometry, usize) {
+    let mut geometry = Geometry {
+        pages: pages.to_vec(),
+        ..Geometry::default()
+    };
+    let (mut letters, mut violations) = (0, 0);
+    for input in tables {
+        violations = route(input, symbols, budget, &mut letters, &mut geometry);
+    }
+    (geometry, violations)
+}
+
+/// Routes one flow table into `geometry` with `symbols`, continuing connector letters
+/// from `letters`.
 ///
 /// The table is drawn in the first of [`ORDERS`]; while the checker finds a broken rule,
 /// it is drawn again in the next, and the drawing with the fewest broken rules (then
@@ -598,7 +665,13 @@ impl Order {
 ///
 /// Returns how many rules the kept drawing breaks, counting the tables routed into
 /// `geometry` before it: 0 when all is clean.
-pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry) -> usize {
+pub fn route(
+    input: &FlowInput<'_>,
+    symbols: Symbols,
+    budget: &Budget,
+    letters: &mut usize,
+    geometry: &mut Geometry,
+) -> usize {
     // The geometry may hold the tables routed before this one: their edges are expected
     // as drawn, so the checker judges this table's drawing alone.
     let mut expected: Vec<_> = geometry
@@ -615,14 +688,15 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
         (report.violations.len(), report.crossings)
     };
     let before = (geometry.clone(), *letters);
-    route_in(input, ORDERS[0], letters, geometry);
+    let how = (symbols, budget);
+    route_in(input, how, ORDERS[0], letters, geometry);
     let mut best = judge(geometry);
     for &order in &ORDERS[1..] {
-        if best.0 == 0 || input.budget.spent() {
+        if best.0 == 0 || budget.spent() {
             break;
         }
         let (mut g, mut l) = before.clone();
-        route_in(input, order, &mut l, &mut g);
+        route_in(input, how, order, &mut l, &mut g);
         let score = judge(&g);
         if score < best {
             (*geometry, *letters, best) = (g, l, score);
@@ -631,11 +705,25 @@ pub fn route(input: &FlowInput<'_>, letters: &mut usize, geometry: &mut Geometry
     best.0
 }
 
-fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: &mut Geometry) {
+fn route_in(
+    input: &FlowInput<'_>,
+    (symbols, budget): (Symbols, &Budget),
+    order: Order,
+    letters: &mut usize,
+    geometry: &mut Geometry,
+) {
     geometry.rules.extend(table_rules(input));
     let scene = Scene::from_geometry(geometry);
+    let lane = input
+        .lanes
+        .iter()
+        .map(|(a, b)| b - a)
+        .fold(f64::INFINITY, f64::min);
     let mut r = Router {
         input,
+        symbols,
+        budget,
+        label_size: label_size(lane, &[input.label_ya, input.label_tidak], input.text_width),
         placed: Vec::new(),
         scene,
         geometry,
@@ -662,8 +750,10 @@ fn route_in(input: &FlowInput<'_>, order: Order, letters: &mut usize, geometry: 
             }
         };
         for (target, label) in exits {
+            // A label too wide to stand beside the line down the lane leaves by a side.
+            let fits = label.is_none_or(|t| r.fits_below(step.lanes[0], t));
             match target {
-                Tujuan::Langkah(j) if j == i + 1 && !bottom_used => {
+                Tujuan::Langkah(j) if j == i + 1 && !bottom_used && fits => {
                     bottom_used = true;
                     r.sequential(i, j, label);
                 }
@@ -742,12 +832,11 @@ impl Router<'_, '_> {
         let input = self.input;
         for (i, step) in input.steps.iter().enumerate() {
             let row = input.rows[i];
-            let h = symbol_height(step.bentuk);
             let cy = (row.y0 + row.y1) / 2.0;
             let mut rects = Vec::new();
             for &l in &step.lanes {
                 let (x0, x1) = input.lanes[l];
-                let w = self.input.symbols.width(x1 - x0);
+                let (w, h) = self.symbols.size(step.bentuk, x1 - x0);
                 let rect = Rect {
                     x: (x0 + x1) / 2.0 - w / 2.0,
                     y: cy - h / 2.0,
@@ -804,7 +893,7 @@ impl Router<'_, '_> {
 
     /// Normal flow: bottom of step i to the top of step j (= i + 1).
     fn sequential(&mut self, i: usize, j: usize, label: Option<&str>) {
-        let (src, dst) = (self.placed[i].rects[0], self.placed[j].rects[0]);
+        let (src, dst) = self.nearest_symbols(i, j);
         let (pi, pj) = (self.placed[i].page, self.placed[j].page);
         let (xs, bs, xt, tt) = (src.cx(), src.bottom(), dst.cx(), dst.y);
         let mut best: Option<Candidate> = None;
@@ -881,6 +970,22 @@ impl Router<'_, '_> {
         }
     }
 
+    /// The symbols of steps `i` and `j` that normal flow joins: of a joint step, the one
+    /// nearest the other step's (the first lane's on a tie), so that the line does not
+    /// run across the row past the joint step's other symbols.
+    fn nearest_symbols(&self, i: usize, j: usize) -> (Rect, Rect) {
+        let (a, b) = (&self.placed[i].rects, &self.placed[j].rects);
+        let mut best = (a[0], b[0]);
+        for s in a {
+            for t in b {
+                if (s.cx() - t.cx()).abs() < (best.0.cx() - best.1.cx()).abs() - 1e-6 {
+                    best = (*s, *t);
+                }
+            }
+        }
+        best
+    }
+
     /// The steps step `k` leads to.
     fn targets(&self, k: usize) -> Vec<usize> {
         self.input.steps[k].alur.langkah().collect()
@@ -917,6 +1022,7 @@ impl Router<'_, '_> {
                 text: text.to_string(),
                 page,
                 rect,
+                size: self.label_size,
             });
         }
         self.geometry.edges.push(Edge {

@@ -9,7 +9,8 @@ impl Router<'_, '_> {
         let src = self.placed[i].rects[0];
         let page = self.placed[i].page;
         let text = self.input.label_selesai;
-        let (tw, _) = self.label_size(text);
+        // The capsule's text is set at the full label size, whatever the labels' size.
+        let (tw, _) = label_box(text, LABEL_SIZE, self.input.text_width);
         let (cw, ch) = (tw + 8.0, 12.0);
         let lanes_x0 = self.input.lanes[0].0;
         let lanes_x1 = self.input.lanes[self.input.lanes.len() - 1].1;
@@ -57,32 +58,32 @@ impl Router<'_, '_> {
             for &dy in self.exit_slots(i) {
                 let taken = u32::from(!self.port_free(i, self.placed[i].lanes[0], side, dy));
                 let sp = [side_x(&src, self.placed[i].bentuk, side, dy), src.cy() + dy];
-                // Long enough for the branch label to sit beside the line, clear of the capsule.
-                let reach = label.map_or(10.0, |t| (self.label_size(t).0 + 4.0).max(10.0));
-                let (end_x, cap_x) = match side {
-                    Side::Right => (sp[0] + reach, sp[0] + reach),
-                    Side::Left => (sp[0] - reach, sp[0] - reach - cw),
-                };
-                let cap = Rect {
-                    x: cap_x,
-                    y: sp[1] - ch / 2.0,
-                    w: cw,
-                    h: ch,
-                };
-                let pts = vec![sp, [end_x, sp[1]]];
-                let mut score = Score {
-                    violations: taken,
-                    length: penalty(false),
-                    ..Score::default()
-                };
-                if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
-                    score.violations += 1;
-                }
-                let c = self.ending(page, pts, cap, score, |me, own, score| {
-                    label.and_then(|t| me.side_label(page, t, side, sp, &src, own, &[], score))
-                });
-                if best.as_ref().is_none_or(|b| c.score < b.0.score) {
-                    best = Some((c, cap, Some((side, dy))));
+                for reach in self.selesai_reaches(label, sp[0], side) {
+                    let (end_x, cap_x) = match side {
+                        Side::Right => (sp[0] + reach, sp[0] + reach),
+                        Side::Left => (sp[0] - reach, sp[0] - reach - cw),
+                    };
+                    let cap = Rect {
+                        x: cap_x,
+                        y: sp[1] - ch / 2.0,
+                        w: cw,
+                        h: ch,
+                    };
+                    let pts = vec![sp, [end_x, sp[1]]];
+                    let mut score = Score {
+                        violations: taken,
+                        length: penalty(false),
+                        ..Score::default()
+                    };
+                    if cap.x < lanes_x0 + 1.0 || cap.right() > lanes_x1 - 1.0 {
+                        score.violations += 1;
+                    }
+                    let c = self.ending(page, pts, cap, score, |me, own, score| {
+                        label.and_then(|t| me.side_label(page, t, side, sp, &src, own, &[], score))
+                    });
+                    if best.as_ref().is_none_or(|b| c.score < b.0.score) {
+                        best = Some((c, cap, Some((side, dy))));
+                    }
                 }
             }
         }
@@ -103,6 +104,21 @@ impl Router<'_, '_> {
             });
             self.commit(i, StepRef::Selesai, label, c);
         }
+    }
+
+    /// How far a side exit at `x` runs to its capsule: long enough for the branch label
+    /// to sit beside the line, clear of the capsule; and, where that would put the label
+    /// across the border of the exit's lane, long enough for it to sit past the border.
+    fn selesai_reaches(&self, label: Option<&str>, x: f64, side: Side) -> Vec<f64> {
+        let Some(text) = label else {
+            return vec![10.0];
+        };
+        let w = self.label_box(text).0;
+        let mut reaches = vec![(w + 4.0).max(10.0)];
+        if let Some(border) = self.border_beyond(x, side) {
+            reaches.push((border - x).abs() + LABEL_MARGIN + w + 3.0);
+        }
+        reaches
     }
 
     /// One way to end at a capsule, scored: the line `pts` and the capsule `cap`, and
