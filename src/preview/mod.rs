@@ -11,6 +11,7 @@ pub mod http;
 pub mod server;
 pub mod sesi;
 pub mod sunting;
+pub mod throttle;
 pub mod watch;
 
 pub use server::{Options, Preview, StartError, start};
