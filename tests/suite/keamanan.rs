@@ -1,0 +1,107 @@
+//! The second security review, kept as regression tests run against a started preview
+//! (raw HTTP) or the binary: history forging, hostile names for new SOPs, server paths
+//! on pages, connection exhaustion, sessions and logins on an office server, TLS, and
+//! templates that run away or lie about their rows.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::common::sopan;
+use crate::preview::{Reply, catalogue, send, start, wait_rendered};
+use sopan::editor::akun::Akun;
+use sopan::preview::{self, Options};
+
+const LAKIP: &str = "perencanaan/lakip";
+
+fn host(addr: SocketAddr) -> String {
+    format!("Host: 127.0.0.1:{}\r\n", addr.port())
+}
+
+/// The CSRF token of a loopback preview, from an editor page.
+fn token(addr: SocketAddr) -> String {
+    let page = send(addr, "GET", &format!("/sop/{LAKIP}/ubah"), &host(addr), b"").text();
+    page.split("data-token=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a CSRF token in the page")
+        .to_string()
+}
+
+/// The form of the SOP, and the text it was read from.
+fn formulir(addr: SocketAddr) -> (Value, String) {
+    let r = send(
+        addr,
+        "GET",
+        &format!("/sop/{LAKIP}/formulir"),
+        &host(addr),
+        b"",
+    );
+    let f: Value = serde_json::from_slice(&r.body).expect("the form as JSON");
+    (f["form"].clone(), f["dasar"].as_str().unwrap().to_string())
+}
+
+/// Posts `body` as JSON with the token to `target`.
+fn post_json(addr: SocketAddr, target: &str, token: &str, body: &Value) -> Reply {
+    let headers = format!(
+        "{}Content-Type: application/json\r\nX-Sopan-Token: {token}\r\n",
+        host(addr)
+    );
+    send(addr, "POST", target, &headers, body.to_string().as_bytes())
+}
+
+#[test]
+fn history_cannot_be_forged_through_form_keys_or_reach_the_terminal_raw() {
+    let dir = catalogue("keamanan-riwayat", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let token = token(addr);
+    let (mut form, dasar) = formulir(addr);
+    // A real change, and keys no form has: a forged second line, a terminal title
+    // (OSC) and a screen clear.
+    form["identitas"]["nama"] = json!("LAKIP BARU");
+    let forged =
+        "x\n2026-01-01 00:00:00 UTC  budi  rahasia.toml: semua dihapus\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+    form["identitas"][forged] = json!("1");
+    form["langkah"][0]["teks"][forged] = json!("1");
+    let r = post_json(
+        addr,
+        &format!("/sop/{LAKIP}/simpan"),
+        &token,
+        &json!({ "form": form, "dasar": dasar }),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    server.stop();
+    let shown = sopan(["riwayat".as_ref(), dir.as_os_str()]);
+    assert_eq!(shown.code, 0, "{}", shown.err);
+    assert_eq!(shown.out.lines().count(), 1, "{}", shown.out);
+    assert!(
+        shown.out.ends_with(": nama\n") && !shown.out.contains("budi"),
+        "{}",
+        shown.out
+    );
+    // A line written by hand (or by an older sopan) is printed escaped, on one line.
+    let history = dir.join(".sopan/riwayat.jsonl");
+    let mut text = std::fs::read_to_string(&history).unwrap();
+    text += &json!({
+        "waktu": "2026-12-02T09:15:00Z",
+        "pengguna": "sari\u{1b}]0;PWNED\u{7}",
+        "berkas": "a\u{202e}lmth.toml",
+        "ringkasan": format!("{forged}{}", "y".repeat(10_000)),
+    })
+    .to_string();
+    text.push('\n');
+    std::fs::write(&history, text).unwrap();
+    let shown = sopan(["riwayat".as_ref(), dir.as_os_str()]);
+    assert_eq!(shown.out.lines().count(), 2, "{}", shown.out);
+    assert!(
+        !shown.out.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "{:?}",
+        shown.out
+    );
+    assert!(shown.out.contains("\\u{1b}]0;PWNED"), "{}", shown.out);
+    assert!(shown.out.len() < 2000, "{} bytes", shown.out.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
