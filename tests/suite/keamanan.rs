@@ -105,3 +105,53 @@ fn history_cannot_be_forged_through_form_keys_or_reach_the_terminal_raw() {
     assert!(shown.out.len() < 2000, "{} bytes", shown.out.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn new_sop_names_that_windows_reserves_or_that_only_look_latin_are_refused() {
+    let dir = catalogue("keamanan-baru", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let token = token(addr);
+    let baru = |berkas: &str| {
+        post_json(
+            addr,
+            "/baru",
+            &token,
+            &json!({ "bab": "perencanaan", "berkas": berkas }),
+        )
+    };
+    for name in [
+        "CON",
+        "con",
+        "nul",
+        "Aux",
+        "prn.toml",
+        "COM1",
+        "lpt9",
+        // Cyrillic а, Greek ο, full-width l, a combining accent.
+        "l\u{430}kip",
+        "rekap-\u{3bf}k",
+        "\u{ff4c}akip",
+        "cafe\u{301}",
+    ] {
+        let r = baru(name);
+        assert_eq!(r.status, 400, "{name}: {}", r.text());
+        let pesan: Value = serde_json::from_slice(&r.body).unwrap();
+        assert!(pesan["pesan"].as_str().is_some(), "{name}: {pesan}");
+    }
+    let r = baru("CON");
+    assert!(
+        r.text().contains("nama perangkat di Windows"),
+        "{}",
+        r.text()
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.join("perencanaan"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, ["lakip.toml"], "nothing new was made");
+    assert_eq!(baru("console-2024").status, 200);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
