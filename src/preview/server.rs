@@ -752,7 +752,16 @@ impl Site {
                     w.as_secs().max(1)
                 ))),
             ),
-            Err(LoginError::Accounts(e)) => Reply::html(500, html::login_page(Some(&e))),
+            // The reason names files of the server: for its console, not for the page.
+            Err(LoginError::Accounts(e)) => {
+                eprintln!("error: akun tidak dapat dibaca: {e}");
+                Reply::html(
+                    500,
+                    html::login_page(Some(
+                        "Akun tidak dapat dibaca di server. Beri tahu pengelola pratinjau.",
+                    )),
+                )
+            }
         }
     }
 

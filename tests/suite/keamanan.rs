@@ -155,3 +155,89 @@ fn new_sop_names_that_windows_reserves_or_that_only_look_latin_are_refused() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A preview on every address, with the account `sari`: editing needs a login.
+fn office(dir: &Path) -> preview::Preview {
+    let mut akun = Akun::open(dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    preview::start(&Options {
+        path: dir.to_path_buf(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: false,
+        settings: Default::default(),
+    })
+    .expect("preview starts")
+}
+
+const SANDI: &str = "kopi pahit di meja arsip";
+
+fn loopback(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], addr.port()))
+}
+
+fn office_host(addr: SocketAddr) -> String {
+    format!("Host: 10.1.2.3:{}\r\n", addr.port())
+}
+
+fn login(addr: SocketAddr, nama: &str, sandi: &str) -> Reply {
+    send(
+        addr,
+        "POST",
+        "/masuk",
+        &format!(
+            "{}Content-Type: application/x-www-form-urlencoded\r\n",
+            office_host(addr)
+        ),
+        format!("nama={nama}&sandi={}", sandi.replace(' ', "+")).as_bytes(),
+    )
+}
+
+#[test]
+fn no_server_path_on_pages_a_visitor_sees_or_the_login_error() {
+    let dir = catalogue("keamanan-jalur", &["lakip"]);
+    std::fs::write(
+        dir.join("perencanaan/rusak.toml"),
+        "nomor = \"1\"\nnama = 5\n[instansi]\nlogo = \"tidak-ada.png\"\n",
+    )
+    .unwrap();
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    wait_rendered(addr);
+    let secret = dir.display().to_string();
+    for target in [
+        "/",
+        "/daftar",
+        "/sop/perencanaan/rusak",
+        "/sop/perencanaan/rusak/isi",
+        "/masuk",
+    ] {
+        let r = send(addr, "GET", target, &office_host(addr), b"");
+        let text = r.text();
+        assert!(!text.contains(&secret), "{target}: {text}");
+        assert!(!text.contains("/tmp/"), "{target}: {text}");
+    }
+    let page = send(
+        addr,
+        "GET",
+        "/sop/perencanaan/rusak",
+        &office_host(addr),
+        b"",
+    )
+    .text();
+    assert!(page.contains("perencanaan/rusak.toml:2:"), "{page}");
+    // The login page of a server whose accounts file is broken.
+    std::fs::write(dir.join(".sopan/pengguna.toml"), "[[[ rusak").unwrap();
+    let r = login(addr, "sari", SANDI);
+    assert_eq!(r.status, 500);
+    assert!(
+        !r.text().contains(&secret) && !r.text().contains("pengguna.toml"),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains("Beri tahu pengelola"), "{}", r.text());
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
