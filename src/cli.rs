@@ -339,7 +339,7 @@ pub struct PreviewArgs {
     #[arg(value_name = "BERKAS atau FOLDER", help_heading = "Argumen")]
     pub path: PathBuf,
     /// Port server, bawaan 8123; 0 memilih port bebas.
-    #[arg(long, default_value_t = 8123, hide_default_value = true)]
+    #[arg(long, default_value_t = 8123, hide_default_value = true, value_parser = port)]
     pub port: u16,
     /// Alamat yang didengarkan; bawaan 127.0.0.1, hanya komputer ini. Ubah hanya bila perlu
     /// dibuka dari komputer lain.
@@ -510,6 +510,20 @@ fn jobs(text: &str) -> Result<usize, String> {
         Ok(0) => Err("-j harus paling sedikit 1".into()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("\"{text}\" bukan bilangan; tulis misalnya -j 2")),
+    }
+}
+
+/// `--port`: a TCP port, 0 for any free one.
+fn port(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u64>() {
+        Ok(p) => u16::try_from(p).map_err(|_| {
+            format!(
+                "{p} di luar batas; pakai 1 sampai 65535 (misalnya 8123), atau 0 untuk port bebas"
+            )
+        }),
+        Err(_) => Err(format!(
+            "\"{text}\" bukan bilangan; tulis misalnya --port 8124"
+        )),
     }
 }
 

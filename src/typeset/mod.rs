@@ -673,9 +673,20 @@ pub fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
 
 fn messages(errs: &[SourceDiagnostic]) -> String {
     errs.iter()
-        .map(|e| e.message.to_string())
+        .map(|e| indonesian(&e.message))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Typst's messages a clerk can meet with valid SOP files, in Indonesian; others as
+/// they are (they concern a catalogue's own templates).
+fn indonesian(message: &str) -> String {
+    if message.contains("PDF string is longer than") {
+        return "sebuah teks terlalu panjang untuk PDF/A (satu teks judul, nomor atau nama \
+                instansi paling banyak sekitar 16.000 huruf); ringkas teks yang sangat panjang"
+            .into();
+    }
+    message.to_string()
 }
 
 /// Row boxes per procedure of an SOP, and the x where each procedure's lanes begin.
@@ -904,4 +915,15 @@ pub fn page_text(doc: &PagedDocument, index: usize) -> String {
         walk(&page.frame, &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pdf_a_string_limit_is_told_in_indonesian() {
+        let text =
+            super::indonesian("PDF/A-2b error: a PDF string is longer than 32767 characters");
+        assert!(text.contains("terlalu panjang untuk PDF/A"), "{text}");
+        assert!(!text.contains("error"), "{text}");
+    }
 }

@@ -241,3 +241,48 @@ fn no_server_path_on_pages_a_visitor_sees_or_the_login_error() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_nama_too_long_for_pdf_a_is_refused_with_its_place_and_the_port_in_indonesian() {
+    let dir = catalogue("keamanan-nama-panjang", &["lakip"]);
+    let path = dir.join("perencanaan/lakip.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().position(|l| l.starts_with("nama = ")).unwrap() + 1;
+    let long = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("nama = ") {
+                format!("nama = \"{}\"", "\u{200b}".repeat(19_990))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, long).unwrap();
+    let pdf = dir.join("lakip.pdf");
+    let run = sopan([
+        "render".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(
+        run.err.contains(&format!("lakip.toml:{line}:8"))
+            && run.err.contains("\"nama\" terlalu panjang")
+            && run.err.contains("hint:"),
+        "{}",
+        run.err
+    );
+    assert!(!run.err.contains("PDF/A-2b error"), "{}", run.err);
+    assert!(!pdf.exists());
+    let run = sopan(["preview", "x", "--port", "70000"]);
+    assert_eq!(run.code, 2, "{}", run.err);
+    assert!(
+        run.err.contains("70000 di luar batas") && !run.err.contains("is not in"),
+        "{}",
+        run.err
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
