@@ -216,7 +216,10 @@ fn serve(
                     // The lock is held only while waiting for the next connection.
                     let next = waiting.lock().unwrap_or_else(|p| p.into_inner()).recv();
                     let Ok(stream) = next else { return };
-                    site.serve(stream);
+                    // A bug met by one request must not take a worker from the pool.
+                    if let Err(what) = crate::catch_panic(|| site.serve(stream)) {
+                        eprintln!("{}", crate::bug_message(&what));
+                    }
                 }
             })?;
     }

@@ -286,3 +286,92 @@ fn a_nama_too_long_for_pdf_a_is_refused_with_its_place_and_the_port_in_indonesia
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the binary as a clerk would: no developer's RUST_BACKTRACE.
+fn clerk(args: &[&std::ffi::OsStr]) -> crate::common::Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run sopan");
+    crate::common::Run {
+        code: output.status.code().unwrap_or(-1),
+        out: String::from_utf8_lossy(&output.stdout).into_owned(),
+        err: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// What Rust prints for a panic, none of which a clerk should see.
+fn no_raw_panic(err: &str) {
+    for raw in [
+        "panicked at",
+        "RUST_BACKTRACE",
+        "src/",
+        "thread '",
+        "stack backtrace",
+    ] {
+        assert!(!err.contains(raw), "{raw:?} in: {err}");
+    }
+}
+
+#[test]
+fn a_template_with_impossible_row_markers_is_refused_without_a_panic() {
+    let dir = catalogue("keamanan-penanda", &["lakip"]);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    // Markers for the first step only: the router would index rows that are not there.
+    let alur = include_str!("../../templates/alur.typ")
+        .replace(
+            "place(top + left, [#metadata((p: pi, s: si, e: 0)) <sopan-row>])",
+            "if si == 0 { place(top + left, [#metadata((p: pi, s: si, e: 0)) <sopan-row>]) }",
+        )
+        .replace(
+            "place(bottom + left, [#metadata((p: pi, s: si, e: 1)) <sopan-row>])",
+            "if si == 0 { place(bottom + left, [#metadata((p: pi, s: si, e: 1)) <sopan-row>]) }",
+        );
+    assert!(alur.contains("if si == 0"), "the marker lines moved");
+    std::fs::write(dir.join("templates/alur.typ"), alur).unwrap();
+    let sop = dir.join("perencanaan/lakip.toml");
+    let pdf = dir.join("lakip.pdf");
+    let run = clerk(&[
+        "render".as_ref(),
+        sop.as_os_str(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(
+        run.err.contains("lembarnya menandai 1 baris") && run.err.contains("templates/alur.typ"),
+        "{}",
+        run.err
+    );
+    assert!(!run.err.contains("bug sopan"), "{}", run.err);
+    no_raw_panic(&run.err);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_panic_reaches_the_clerk_as_one_line_of_sopan_s_own() {
+    let dir = catalogue("keamanan-panik", &["lakip"]);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    // Typst 0.15.1 panics in its layout on this (typst/typst#7639).
+    std::fs::write(
+        dir.join("templates/kop.typ"),
+        "#let kop(d) = figure({\n  show: pad.with(50%)\n  show: block.with(inset: 1cm)\n  \
+         grid(h(1fr), stack())\n})\n",
+    )
+    .unwrap();
+    let sop = dir.join("perencanaan/lakip.toml");
+    let pdf = dir.join("lakip.pdf");
+    let run = clerk(&[
+        "render".as_ref(),
+        sop.as_os_str(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert_eq!(run.err.lines().count(), 1, "{}", run.err);
+    assert!(run.err.contains("bug sopan"), "{}", run.err);
+    no_raw_panic(&run.err);
+    let _ = std::fs::remove_dir_all(&dir);
+}
