@@ -8,6 +8,7 @@ pub mod data;
 pub mod fonts;
 pub mod hyphen;
 pub mod plan;
+pub mod watchdog;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -132,6 +133,7 @@ pub fn prepare_in(
         files.push((data::image_path("ttd", g.format), g.data.clone()));
     }
     SopWorld::new(main, templates, files, sop.tanggal_dokumen)
+        .named(crate::diag::display_path(&sop.path))
 }
 
 /// Plans, lays out and routes an SOP typeset by `main` at place `at`.
@@ -664,8 +666,12 @@ pub fn tidy_cache(rounds_apart: usize) {
     }
 }
 
-/// One plain Typst compilation of the world.
+/// One plain Typst compilation of the world; with a catalogue's own templates, watched
+/// for time and memory ([`watchdog`]).
 pub fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
+    let _watched = world
+        .own_templates()
+        .map(|what| watchdog::global().watch(what));
     typst::compile::<PagedDocument>(world)
         .output
         .map_err(|errs| RenderError::Typst(messages(&errs)))

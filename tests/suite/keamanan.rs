@@ -375,3 +375,58 @@ fn a_panic_reaches_the_clerk_as_one_line_of_sopan_s_own() {
     no_raw_panic(&run.err);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Renders the SOP of a catalogue whose `templates/kop.typ` is `kop`, as a clerk would.
+fn render_with_kop(name: &str, kop: &str) -> (crate::common::Run, std::time::Duration) {
+    let dir = catalogue(name, &["lakip"]);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("templates/kop.typ"), kop).unwrap();
+    let sop = dir.join("perencanaan/lakip.toml");
+    let pdf = dir.join("lakip.pdf");
+    let t = std::time::Instant::now();
+    let run = clerk(&[
+        "render".as_ref(),
+        sop.as_os_str(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+    ]);
+    let took = t.elapsed();
+    assert!(!pdf.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+    (run, took)
+}
+
+#[test]
+fn a_catalogue_template_that_takes_the_memory_is_stopped() {
+    // An array of a thousand million numbers: tens of GB if let run.
+    let (run, took) = render_with_kop(
+        "keamanan-templat-memori",
+        "#let kop(d) = { let a = range(1000000000); [#a.len()] }\n",
+    );
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(
+        run.err.contains("lakip.toml (templates/kop.typ)")
+            && run.err.contains("memakai memori lebih dari 3 GB")
+            && run.err.contains("hint:"),
+        "{}",
+        run.err
+    );
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    no_raw_panic(&run.err);
+}
+
+#[test]
+fn a_catalogue_template_that_runs_for_ever_is_stopped() {
+    // Two thousand five hundred million rounds of a loop that keeps no data.
+    let (run, took) = render_with_kop(
+        "keamanan-templat-waktu",
+        "#let kop(d) = { let n = 0; for i in range(50000) { for j in range(50000) { n += 1 } }; [#n] }\n",
+    );
+    assert_eq!(run.code, 1, "{}", run.err);
+    assert!(
+        run.err.contains("berjalan lebih dari 30 detik"),
+        "{}",
+        run.err
+    );
+    assert!(took < std::time::Duration::from_secs(45), "{took:?}");
+}
