@@ -6,6 +6,7 @@
 //! and tells open pages through Server-Sent Events.
 
 pub mod catalogue;
+pub mod gate;
 pub mod html;
 pub mod http;
 pub mod server;

@@ -2,7 +2,8 @@
 //! default, and Server-Sent Events that tell open pages when an SOP was rendered again.
 //!
 //! A fixed pool of [`WORKERS`] threads reads and answers requests, one per connection;
-//! a connection that finds the queue full gets 503. An event stream leaves the pool for
+//! one address holds at most a share of them ([`super::gate`]), and a connection that
+//! finds the queue full gets 503. An event stream leaves the pool for
 //! a thread of its own, at most [`MAX_STREAMS`] at once, so open pages can never take
 //! the workers that answer page requests.
 
@@ -10,11 +11,12 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::catalogue::{self, Catalogue, Shared};
+use super::gate::Gate;
 use super::http::{self, BodyError, Head, HeadError};
 use super::sesi::{self, Guard, LoginError, Who};
 use super::sunting::{self, Answer};
@@ -203,10 +205,11 @@ fn serve(
     site: Site,
     stopping: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let (queue, waiting) = mpsc::sync_channel::<TcpStream>(QUEUE);
+    let (queue, waiting) = mpsc::sync_channel::<(TcpStream, IpAddr)>(QUEUE);
+    let gate = Arc::new(Gate::new(queue, None));
     let waiting = Arc::new(Mutex::new(waiting));
     for _ in 0..WORKERS {
-        let (site, waiting) = (site.clone(), waiting.clone());
+        let (site, waiting, gate) = (site.clone(), waiting.clone(), gate.clone());
         std::thread::Builder::new()
             .name("sopan-http".into())
             // Drafts are typeset on these threads: Typst's layout recursion is deep.
@@ -215,10 +218,13 @@ fn serve(
                 loop {
                     // The lock is held only while waiting for the next connection.
                     let next = waiting.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok(stream) = next else { return };
+                    let Ok((stream, ip)) = next else { return };
                     // A bug met by one request must not take a worker from the pool.
                     if let Err(what) = crate::catch_panic(|| site.serve(stream)) {
                         eprintln!("{}", crate::bug_message(&what));
+                    }
+                    if let Some(refused) = gate.done(ip) {
+                        busy(refused);
                     }
                 }
             })?;
@@ -231,12 +237,20 @@ fn serve(
                     return;
                 }
                 let Ok(stream) = conn else { continue };
-                if let Err(TrySendError::Full(mut stream)) = queue.try_send(stream) {
-                    let body = html::error_page(503);
-                    let _ = http::respond(&mut stream, 503, &[], body.as_bytes(), true);
+                let Ok(peer) = stream.peer_addr() else {
+                    continue;
+                };
+                if let Err(refused) = gate.admit(stream, peer.ip()) {
+                    busy(refused);
                 }
             }
         })
+}
+
+/// Answers 503 to a connection that cannot be served now.
+fn busy(mut stream: TcpStream) {
+    let body = html::error_page(503);
+    let _ = http::respond(&mut stream, 503, &[], body.as_bytes(), true);
 }
 
 impl Preview {

@@ -430,3 +430,81 @@ fn a_catalogue_template_that_runs_for_ever_is_stopped() {
     );
     assert!(took < std::time::Duration::from_secs(45), "{took:?}");
 }
+
+/// A connection to `to` from the loopback address `from` (all of 127/8 is this computer).
+fn connect_from(from: [u8; 4], to: SocketAddr) -> std::net::TcpStream {
+    use std::os::fd::FromRawFd;
+    let SocketAddr::V4(to) = to else {
+        panic!("IPv4 only")
+    };
+    let sockaddr = |ip: [u8; 4], port: u16| libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from_ne_bytes(ip),
+        },
+        sin_zero: [0; 8],
+    };
+    let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    // SAFETY: a new socket, owned by the TcpStream made from it; both addresses are
+    // valid sockaddr_in values of the length given.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0, "socket");
+        let stream = std::net::TcpStream::from_raw_fd(fd);
+        let local = sockaddr(from, 0);
+        let bound = libc::bind(fd, (&raw const local).cast(), len);
+        assert_eq!(bound, 0, "bind {from:?}");
+        let remote = sockaddr(to.ip().octets(), to.port());
+        let connected = libc::connect(fd, (&raw const remote).cast(), len);
+        assert_eq!(connected, 0, "connect");
+        stream
+    }
+}
+
+#[test]
+fn half_sent_requests_from_one_address_leave_the_others_served() {
+    use std::io::{Read, Write};
+    let dir = catalogue("keamanan-sambungan", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    // 80 requests from 127.0.0.2, each stopped before the end of its head.
+    let held: Vec<_> = (0..80)
+        .map(|_| {
+            let mut s = connect_from([127, 0, 0, 2], addr);
+            // Those refused at once are closed already.
+            let _ = s.write_all(format!("GET / HTTP/1.1\r\n{}", host(addr)).as_bytes());
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Another computer is still served while they are held.
+    let t = std::time::Instant::now();
+    let r = send(addr, "GET", "/", &host(addr), b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        t.elapsed()
+    );
+    // Beyond its share and a short wait, the holder is answered 503 at once: no idle
+    // socket of it is queued without a limit.
+    let refused = held
+        .into_iter()
+        .filter_map(|mut s| {
+            s.set_read_timeout(Some(std::time::Duration::from_millis(50)))
+                .unwrap();
+            let mut buf = [0u8; 12];
+            s.read_exact(&mut buf).ok()?;
+            Some(buf)
+        })
+        .filter(|b| b.starts_with(b"HTTP/1.1 503"))
+        .count();
+    assert_eq!(
+        refused,
+        80 - preview::gate::PER_ADDRESS - preview::gate::WAITING_PER_ADDRESS
+    );
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
