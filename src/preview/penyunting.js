@@ -37,7 +37,7 @@
 
   var sop = document.body.dataset.ubah;
   if (!sop) return;
-  var dasarAlamat = "/sop/" + encodeURI(sop);
+  var dasarAlamat = "/sop/" + sop.split("/").map(encodeURIComponent).join("/");
   var formEl = document.getElementById("formulir");
   var lembar = document.getElementById("lembar-draf");
   var catatanEl = document.getElementById("catatan");

@@ -508,3 +508,30 @@ fn half_sent_requests_from_one_address_leave_the_others_served() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_editor_loads_an_sop_whose_name_holds_hash_or_question_mark() {
+    use crate::peramban::{Browser, Chromium};
+    let dir = catalogue("keamanan-pagar", &["lakip"]);
+    std::fs::rename(
+        dir.join("perencanaan/lakip.toml"),
+        dir.join("perencanaan/lakip#2?.toml"),
+    )
+    .unwrap();
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let mut b = Chromium::launch("keamanan-pagar");
+    b.open(&format!(
+        "http://{addr}/sop/perencanaan/{}/ubah",
+        preview::html::url_path("lakip#2?")
+    ));
+    // The form and its draft came from the SOP's own addresses.
+    b.wait_for(
+        "document.body.dataset.siap === 'ya' && !!document.querySelector('#lembar-draf img')",
+        std::time::Duration::from_secs(30),
+    );
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
