@@ -279,7 +279,7 @@ pub fn periksa_sandi(name: &str, password: &str) -> Result<(), AkunError> {
 fn period(text: &str) -> &str {
     let len = text.len();
     (1..len)
-        .filter(|&p| len % p == 0 && text.is_char_boundary(p))
+        .filter(|&p| len.is_multiple_of(p) && text.is_char_boundary(p))
         .find(|&p| {
             text.as_bytes()
                 .chunks(p)

@@ -817,7 +817,7 @@ pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, 
         .rows
         .iter()
         .flatten()
-        .find(|r| !(1..=pages).contains(&r.page) || !(r.y0.is_finite() && r.y1.is_finite()))
+        .find(|r| !((1..=pages).contains(&r.page) && r.y0.is_finite() && r.y1.is_finite()))
     {
         return Err(marker_error(format!(
             "penanda baris di halaman {} yang tidak ada (lembar ini {pages} halaman)",
