@@ -358,6 +358,18 @@ pub struct PreviewArgs {
     /// bersama dan terminal server, yang dipakai banyak orang).
     #[arg(long = "wajib-masuk")]
     pub wajib_masuk: bool,
+    /// Sertifikat HTTPS (berkas PEM, misalnya fullchain.pem): pratinjau dibuka dengan
+    /// https://, dan kata sandi tidak terkirim terbuka di jaringan.
+    #[arg(long = "tls-sertifikat", value_name = "BERKAS", requires = "tls_kunci")]
+    pub tls_sertifikat: Option<PathBuf>,
+    /// Kunci privat sertifikat HTTPS itu (berkas PEM tanpa kata sandi, misalnya
+    /// privkey.pem).
+    #[arg(long = "tls-kunci", value_name = "BERKAS", requires = "tls_sertifikat")]
+    pub tls_kunci: Option<PathBuf>,
+    /// Alamat IP proxy HTTPS (Caddy, nginx) di depan pratinjau: hanya darinya
+    /// X-Forwarded-Proto dan X-Forwarded-For dipercaya.
+    #[arg(long, value_name = "ALAMAT", value_parser = proxy)]
+    pub proxy: Option<std::net::IpAddr>,
 }
 
 /// How many SOPs are typeset at once (`build`, `book`).
@@ -525,6 +537,13 @@ fn port(text: &str) -> Result<u16, String> {
             "\"{text}\" bukan bilangan; tulis misalnya --port 8124"
         )),
     }
+}
+
+/// `--proxy`: the IP address of a reverse proxy.
+fn proxy(text: &str) -> Result<std::net::IpAddr, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("\"{text}\" bukan alamat IP; tulis misalnya --proxy 127.0.0.1"))
 }
 
 /// `--ppi`: a sharpness an image viewer and a printer can use.

@@ -198,11 +198,17 @@ fn new_sop_form(cat: &Catalogue) -> String {
     )
 }
 
-/// The login page, with a message after a failed attempt.
-pub fn login_page(message: Option<&str>) -> String {
-    let salah = message
+/// The login page, with a message after a failed attempt, and a warning when the
+/// request crossed the network in clear (`in_clear`).
+pub fn login_page(message: Option<&str>, in_clear: bool) -> String {
+    let mut salah = message
         .map(|m| format!("<p class=\"salah\">{}</p>", escape(m)))
         .unwrap_or_default();
+    if in_clear {
+        salah += "<p class=\"peringatan\" id=\"tanpa-https\">Sambungan ini tidak terenkripsi \
+                  (http://): kata sandi dapat dibaca orang lain di jaringan. Minta pengelola \
+                  pratinjau memasang HTTPS.</p>";
+    }
     shell(
         "Masuk",
         None,

@@ -6,6 +6,7 @@
 //! and tells open pages through Server-Sent Events.
 
 pub mod catalogue;
+pub mod conn;
 pub mod gate;
 pub mod html;
 pub mod http;
@@ -15,4 +16,4 @@ pub mod sunting;
 pub mod throttle;
 pub mod watch;
 
-pub use server::{Options, Preview, StartError, start};
+pub use server::{Options, Preview, StartError, Tls, start};

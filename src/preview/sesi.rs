@@ -15,8 +15,33 @@ use std::time::{Duration, Instant};
 use super::throttle::Throttle;
 use crate::editor::akun::{self, Akun};
 
-/// The session cookie's name.
+/// The session cookie's name over HTTP.
 pub const COOKIE: &str = "sopan_sesi";
+
+/// The session cookie's name over HTTPS: a browser keeps a `__Host-` cookie to this
+/// host, path `/` and HTTPS only, and refuses one set otherwise.
+pub const COOKIE_TLS: &str = "__Host-sopan_sesi";
+
+/// The session cookie's name for a request over HTTPS (`secure`) or HTTP.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { COOKIE_TLS } else { COOKIE }
+}
+
+/// A `Set-Cookie` value holding session `value` (empty: the session ends), `Secure`
+/// over HTTPS.
+pub fn set_cookie(value: &str, secure: bool) -> String {
+    let mut c = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict",
+        cookie_name(secure)
+    );
+    if value.is_empty() {
+        c += "; Max-Age=0";
+    }
+    if secure {
+        c += "; Secure";
+    }
+    c
+}
 
 /// A session unused this long ends.
 pub const IDLE: Duration = Duration::from_secs(8 * 3600);

@@ -4,7 +4,7 @@
 //! templates that run away or lie about their rows.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
@@ -168,6 +168,8 @@ fn office(dir: &Path) -> preview::Preview {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: None,
+        proxy: None,
     })
     .expect("preview starts")
 }
@@ -532,6 +534,303 @@ fn the_editor_loads_an_sop_whose_name_holds_hash_or_question_mark() {
         std::time::Duration::from_secs(30),
     );
     drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A test CA, and a certificate for 127.0.0.1 and localhost signed by it, made by
+/// openssl (installed by .ci/run) in a new folder: (folder, CA, certificate, key).
+fn certificates(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("sopan-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .expect("openssl is installed (.ci/run)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"],
+            &ec[..],
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-subj",
+                "/CN=Uji CA",
+                "-days",
+                "2",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"],
+            &ec[..],
+            &[
+                "-keyout",
+                "key.pem",
+                "-out",
+                "req.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+         extendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "req.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let (ca, cert, key) = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    (dir, ca, cert, key)
+}
+
+/// One HTTPS request to `addr` trusting only the CA `ca`: the whole answer, as text.
+fn https(addr: SocketAddr, ca: &Path, request: &str) -> Reply {
+    use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
+    use std::io::{Read, Write};
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(ca).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::from(addr.ip());
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    tls.write_all(request.as_bytes())
+        .expect("handshake and request");
+    let mut raw = Vec::new();
+    tls.read_to_end(&mut raw)
+        .expect("an answer ended by close_notify");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
+    Reply {
+        status: head[9..12].parse().unwrap(),
+        head: head.to_string(),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn set_cookie(r: &Reply) -> String {
+    r.head
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn https_login_sets_a_secure_host_cookie_and_plain_http_is_told_https() {
+    let dir = catalogue("keamanan-tls", &["lakip"]);
+    let (certs, ca, cert, key) = certificates("keamanan-tls");
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let mut options = Options {
+        path: dir.clone(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: true,
+        settings: Default::default(),
+        tls: Some(preview::Tls {
+            sertifikat: cert.clone(),
+            kunci: cert.clone(),
+        }),
+        proxy: None,
+    };
+    // A key file that holds no key is named, with a hint.
+    let err = preview::start(&options).err().expect("refused").to_string();
+    assert!(
+        err.contains("kunci privat") && err.contains("cert.pem") && err.contains("hint:"),
+        "{err}"
+    );
+    options.tls = Some(preview::Tls {
+        sertifikat: cert,
+        kunci: key,
+    });
+    let server = preview::start(&options).expect("preview starts");
+    let addr = server.addr();
+    assert!(server.url().starts_with("https://"), "{}", server.url());
+    assert_eq!(server.peringatan(), None);
+
+    let page = https(
+        addr,
+        &ca,
+        &format!("GET /masuk HTTP/1.1\r\n{}\r\n", host(addr)),
+    );
+    assert_eq!(page.status, 200);
+    assert!(!page.text().contains("tanpa-https"), "{}", page.text());
+    let form = format!("nama=sari&sandi={}", SANDI.replace(' ', "+"));
+    let login = https(
+        addr,
+        &ca,
+        &format!(
+            "POST /masuk HTTP/1.1\r\n{}Origin: https://127.0.0.1:{}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            host(addr),
+            addr.port(),
+            form.len()
+        ),
+    );
+    assert_eq!(login.status, 303, "{}", login.text());
+    let cookie = set_cookie(&login);
+    assert!(
+        cookie.starts_with("__Host-sopan_sesi=")
+            && cookie.contains("; Path=/")
+            && cookie.contains("; HttpOnly")
+            && cookie.contains("; SameSite=Strict")
+            && cookie.ends_with("; Secure")
+            && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap();
+    let index = |cookie: &str| {
+        https(
+            addr,
+            &ca,
+            &format!("GET / HTTP/1.1\r\n{}Cookie: {cookie}\r\n\r\n", host(addr)),
+        )
+        .text()
+    };
+    assert!(index(session).contains("id=\"keluar\""), "logged in");
+    let value = session.split_once('=').unwrap().1;
+    assert!(
+        !index(&format!("sopan_sesi={value}")).contains("id=\"keluar\""),
+        "the plain cookie name is not the session over HTTPS"
+    );
+
+    // Plain HTTP to the HTTPS port: a short answer naming https://, then the server
+    // goes on serving HTTPS.
+    let plain = send(addr, "GET", "/", &host(addr), b"");
+    assert_eq!(plain.status, 400);
+    assert!(plain.text().contains("https://"), "{}", plain.text());
+    assert!(index(session).contains("id=\"keluar\""));
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&certs);
+}
+
+#[test]
+fn forwarded_proto_is_believed_only_from_the_configured_proxy() {
+    let dir = catalogue("keamanan-proxy", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let behind = |proxy: Option<std::net::IpAddr>| {
+        preview::start(&Options {
+            path: dir.clone(),
+            host: "0.0.0.0".into(),
+            port: 0,
+            host_names: Vec::new(),
+            wajib_masuk: false,
+            settings: Default::default(),
+            tls: None,
+            proxy,
+        })
+        .expect("preview starts")
+    };
+    let https_header = "X-Forwarded-Proto: https\r\n";
+    let login_via = |addr: SocketAddr, forwarded: &str| {
+        let form = format!("nama=sari&sandi={}", SANDI.replace(' ', "+"));
+        send(
+            loopback(addr),
+            "POST",
+            "/masuk",
+            &format!(
+                "{}{forwarded}Content-Type: application/x-www-form-urlencoded\r\n",
+                office_host(addr)
+            ),
+            form.as_bytes(),
+        )
+    };
+    let login_page = |addr: SocketAddr, forwarded: &str| {
+        send(
+            loopback(addr),
+            "GET",
+            "/masuk",
+            &format!("{}{forwarded}", office_host(addr)),
+            b"",
+        )
+        .text()
+    };
+
+    // The proxy on this computer says the browser spoke HTTPS to it.
+    let server = behind(Some("127.0.0.1".parse().unwrap()));
+    let addr = server.addr();
+    assert_eq!(server.peringatan(), None);
+    let cookie = set_cookie(&login_via(addr, https_header));
+    assert!(
+        cookie.starts_with("__Host-sopan_sesi=") && cookie.ends_with("; Secure"),
+        "{cookie}"
+    );
+    assert!(!login_page(addr, https_header).contains("tanpa-https"));
+    assert!(
+        login_page(addr, "").contains("tanpa-https"),
+        "HTTP to the proxy"
+    );
+    server.stop();
+
+    // No proxy configured: the same header from anyone is not believed.
+    let server = behind(None);
+    let addr = server.addr();
+    let warned = server.peringatan().expect("a warning at start");
+    assert!(
+        warned.contains("tanpa HTTPS") && warned.contains("--tls-sertifikat"),
+        "{warned}"
+    );
+    let cookie = set_cookie(&login_via(addr, https_header));
+    assert!(
+        cookie.starts_with("sopan_sesi=") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    assert!(login_page(addr, https_header).contains("tanpa-https"));
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
