@@ -834,3 +834,83 @@ fn forwarded_proto_is_believed_only_from_the_configured_proxy() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
+    let dir = catalogue("keamanan-proxy-xff", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let server = preview::start(&Options {
+        path: dir.clone(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: false,
+        settings: Default::default(),
+        tls: None,
+        proxy: Some("127.0.0.1".parse().unwrap()),
+    })
+    .expect("preview starts");
+    let addr = server.addr();
+    let login_from = |client: &str, sandi: &str| {
+        let form = format!("nama=sari&sandi={}", sandi.replace(' ', "+"));
+        send(
+            loopback(addr),
+            "POST",
+            "/masuk",
+            &format!(
+                "{}X-Forwarded-For: 203.0.113.9, {client}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\n",
+                office_host(addr)
+            ),
+            form.as_bytes(),
+        )
+        .status
+    };
+    // Someone at 10.0.0.66 guesses until they must wait.
+    let mut statuses = Vec::new();
+    for _ in 0..sopan::preview::throttle::FREE_PAIR + 1 {
+        statuses.push(login_from("10.0.0.66", "salah sama sekali"));
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    // Sari at another desk, through the same proxy, is let in: the proxy's own address
+    // is not the client.
+    assert_eq!(login_from("10.0.0.7", SANDI), 303);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_cross_site_post_without_origin_is_refused() {
+    let dir = catalogue("keamanan-lintas-situs", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let token = token(addr);
+    let (mut form, dasar) = formulir(addr);
+    form["identitas"]["nama"] = json!("DIUBAH SITUS LAIN");
+    let body = json!({ "form": form, "dasar": dasar }).to_string();
+    let post = |fetch_site: &str| {
+        send(
+            addr,
+            "POST",
+            &format!("/sop/{LAKIP}/simpan"),
+            &format!(
+                "{}Content-Type: application/json\r\nX-Sopan-Token: {token}\r\n{fetch_site}",
+                host(addr)
+            ),
+            body.as_bytes(),
+        )
+    };
+    // A browser that hides the Origin but says the page is another site's.
+    assert_eq!(post("Sec-Fetch-Site: cross-site\r\n").status, 403);
+    assert_eq!(post("Sec-Fetch-Site: same-site\r\n").status, 403);
+    let text = std::fs::read_to_string(dir.join("perencanaan/lakip.toml")).unwrap();
+    assert!(!text.contains("DIUBAH SITUS LAIN"));
+    // The same request from the server's own page is saved.
+    let r = post("Sec-Fetch-Site: same-origin\r\n");
+    assert_eq!(r.status, 200, "{}", r.text());
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
