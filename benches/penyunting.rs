@@ -67,6 +67,8 @@ fn main() {
             host_names: Vec::new(),
             wajib_masuk: false,
             settings: Default::default(),
+            tls: None,
+            proxy: None,
         })
         .expect("preview");
         let addr = server.addr();

@@ -339,7 +339,7 @@ pub struct PreviewArgs {
     #[arg(value_name = "BERKAS atau FOLDER", help_heading = "Argumen")]
     pub path: PathBuf,
     /// Port server, bawaan 8123; 0 memilih port bebas.
-    #[arg(long, default_value_t = 8123, hide_default_value = true)]
+    #[arg(long, default_value_t = 8123, hide_default_value = true, value_parser = port)]
     pub port: u16,
     /// Alamat yang didengarkan; bawaan 127.0.0.1, hanya komputer ini. Ubah hanya bila perlu
     /// dibuka dari komputer lain.
@@ -358,6 +358,18 @@ pub struct PreviewArgs {
     /// bersama dan terminal server, yang dipakai banyak orang).
     #[arg(long = "wajib-masuk")]
     pub wajib_masuk: bool,
+    /// Sertifikat HTTPS (berkas PEM, misalnya fullchain.pem): pratinjau dibuka dengan
+    /// https://, dan kata sandi tidak terkirim terbuka di jaringan.
+    #[arg(long = "tls-sertifikat", value_name = "BERKAS", requires = "tls_kunci")]
+    pub tls_sertifikat: Option<PathBuf>,
+    /// Kunci privat sertifikat HTTPS itu (berkas PEM tanpa kata sandi, misalnya
+    /// privkey.pem).
+    #[arg(long = "tls-kunci", value_name = "BERKAS", requires = "tls_sertifikat")]
+    pub tls_kunci: Option<PathBuf>,
+    /// Alamat IP proxy HTTPS (Caddy, nginx) di depan pratinjau: hanya darinya
+    /// X-Forwarded-Proto dan X-Forwarded-For dipercaya.
+    #[arg(long, value_name = "ALAMAT", value_parser = proxy)]
+    pub proxy: Option<std::net::IpAddr>,
 }
 
 /// How many SOPs are typeset at once (`build`, `book`).
@@ -511,6 +523,27 @@ fn jobs(text: &str) -> Result<usize, String> {
         Ok(n) => Ok(n),
         Err(_) => Err(format!("\"{text}\" bukan bilangan; tulis misalnya -j 2")),
     }
+}
+
+/// `--port`: a TCP port, 0 for any free one.
+fn port(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u64>() {
+        Ok(p) => u16::try_from(p).map_err(|_| {
+            format!(
+                "{p} di luar batas; pakai 1 sampai 65535 (misalnya 8123), atau 0 untuk port bebas"
+            )
+        }),
+        Err(_) => Err(format!(
+            "\"{text}\" bukan bilangan; tulis misalnya --port 8124"
+        )),
+    }
+}
+
+/// `--proxy`: the IP address of a reverse proxy.
+fn proxy(text: &str) -> Result<std::net::IpAddr, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("\"{text}\" bukan alamat IP; tulis misalnya --proxy 127.0.0.1"))
 }
 
 /// `--ppi`: a sharpness an image viewer and a printer can use.

@@ -26,6 +26,54 @@ pub mod typeset;
 pub mod validate;
 pub mod waktu;
 
+thread_local! {
+    /// How many [`catch_panic`] calls this thread is inside: a panic there becomes an
+    /// error of its caller, with no report of its own.
+    static CAUGHT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`; a panic in it (a bug in sopan, or in a library on a damaged file) comes
+/// back as its message instead, and prints nothing.
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    CAUGHT.with(|c| c.set(c.get() + 1));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CAUGHT.with(|c| c.set(c.get() - 1));
+    outcome.map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// The message a panic was raised with.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+/// What a clerk reads when sopan meets a bug: one line in Indonesian, no thread, no
+/// source path, no hint about backtraces.
+pub fn bug_message(what: &str) -> String {
+    format!("error: sopan berhenti mendadak ({what}); ini bug sopan, mohon dilaporkan")
+}
+
+/// Replaces Rust's panic report ("thread ... panicked at src/...", a backtrace hint) by
+/// [`bug_message`], and by nothing inside [`catch_panic`], whose caller reports the
+/// error, or on a rayon worker (Typst lays out on them), whose panic goes on to the
+/// thread that waits for it. With `RUST_BACKTRACE` set (a developer asking), Rust's own
+/// report follows.
+pub fn quiet_panics() {
+    let developer = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    let rust = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if CAUGHT.with(std::cell::Cell::get) == 0 && rayon::current_thread_index().is_none() {
+            eprintln!("{}", bug_message(&panic_message(info.payload())));
+        }
+        if developer {
+            rust(info);
+        }
+    }));
+}
+
 /// An I/O error in words a clerk understands.
 pub fn io_error_id(err: &std::io::Error) -> String {
     use std::io::ErrorKind::*;

@@ -16,10 +16,24 @@ use sopan::pipeline::Settings;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    sopan::quiet_panics();
     let args = Args::try_parse().unwrap_or_else(|e| e.apply::<cli::Bahasa>().exit());
+    match sopan::catch_panic(|| run(&args)) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::BadInput) => ExitCode::from(1),
+        Ok(Outcome::BadUsage) => ExitCode::from(2),
+        Err(what) => {
+            eprintln!("{}", sopan::bug_message(&what));
+            ExitCode::from(101)
+        }
+    }
+}
+
+/// Runs the command `args` names.
+fn run(args: &Args) -> Outcome {
     let settings = Settings::from_env();
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-    let outcome = match &args.command {
+    match &args.command {
         Command::Render(a) => cmd::render::run(a, &settings, &mut out, &mut err),
         Command::Check(a) => cmd::check::run(a, &settings, &mut out, &mut err),
         Command::Build(a) => cmd::build::run(a, &settings, &mut out, &mut err),
@@ -34,10 +48,5 @@ fn main() -> ExitCode {
         Command::Impor(a) => cmd::impor::run(a, &mut out, &mut err),
         Command::Sahkan(a) => cmd::sahkan::run(a, &settings, &mut out, &mut err),
         Command::Verifikasi(a) => cmd::verifikasi::run(a, &settings, &mut out, &mut err),
-    };
-    match outcome {
-        Outcome::Ok => ExitCode::SUCCESS,
-        Outcome::BadInput => ExitCode::from(1),
-        Outcome::BadUsage => ExitCode::from(2),
     }
 }

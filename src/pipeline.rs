@@ -171,12 +171,7 @@ pub fn load_draft(
 /// a template override sopan did not foresee) into an error for that SOP alone, so that
 /// a build or the preview goes on with the others.
 pub fn guarded<T>(path: &Path, step: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+    crate::catch_panic(step).unwrap_or_else(|what| {
         Err(Failure::Render {
             file: display_path(path),
             error: RenderError::Bug(format!("sopan berhenti mendadak ({what})")),

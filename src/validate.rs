@@ -266,8 +266,8 @@ impl Validator<'_> {
             merged[section].deny_unknown(&allowed, &format!("di [{section}]"), &mut self.diags);
         }
 
-        let nomor = self.required_text(own, "nomor");
-        let nama = self.required_text(own, "nama");
+        let nomor = self.heading_text(own, "nomor");
+        let nama = self.heading_text(own, "nama");
         let tanggal = |v: &mut Self, key: &str| {
             own.get(key)
                 .map(|val| val.tanggal(&mut v.diags))
@@ -347,6 +347,30 @@ impl Validator<'_> {
                 None
             }
         }
+    }
+
+    /// A required text that is also the PDF's title or bookmark (nomor, nama, the judul
+    /// of a sub-procedure): at most [`JUDUL_MAKS`] characters, since PDF/A allows no
+    /// longer string in the document's metadata.
+    fn heading_text(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+        let text = self.required_text(table, key)?;
+        let count = text.chars().count();
+        if count > JUDUL_MAKS {
+            let v = table.get(key)?;
+            self.diags.push(
+                Diagnostic::error(
+                    v.file,
+                    v.span(),
+                    format!("\"{key}\" terlalu panjang: {count} huruf (batasnya {JUDUL_MAKS})"),
+                )
+                .with_hint(format!(
+                    "\"{key}\" tercetak di kop dan menjadi judul PDF; ringkas, dan pindahkan \
+                     uraiannya ke langkah atau catatan"
+                )),
+            );
+            return None;
+        }
+        Some(text)
     }
 
     fn text(&mut self, section: &Merged<'_>, key: &str) -> String {
@@ -699,7 +723,7 @@ impl Validator<'_> {
                             "di [[prosedur]]",
                             &mut self.diags,
                         );
-                        let judul = self.required_text(t, "judul");
+                        let judul = self.heading_text(t, "judul");
                         self.prosedur(t, judul, kertas)
                     })
                     .collect()
@@ -1338,6 +1362,10 @@ pub fn sniff_image(data: &[u8]) -> Option<&'static str> {
 
 /// The most steps one prosedur may have: real SOPs have up to about 40.
 pub const LANGKAH_MAKS: usize = 200;
+
+/// The most characters of a nomor, a nama or a sub-procedure's judul: each becomes a
+/// string of the PDF's metadata or bookmarks, which PDF/A limits to 32,767 bytes.
+pub const JUDUL_MAKS: usize = 500;
 
 /// The most pixels a logo or signature may have (a raster image is decoded whole).
 pub const GAMBAR_PIKSEL_MAKS: u64 = 40_000_000;

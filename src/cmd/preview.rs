@@ -21,6 +21,12 @@ pub fn run(
         host_names: args.host_names.clone(),
         wajib_masuk: args.wajib_masuk,
         settings: settings.clone(),
+        tls: args
+            .tls_sertifikat
+            .clone()
+            .zip(args.tls_kunci.clone())
+            .map(|(sertifikat, kunci)| preview::Tls { sertifikat, kunci }),
+        proxy: args.proxy,
     };
     let server = match preview::start(&options) {
         Ok(s) => s,
@@ -35,6 +41,9 @@ pub fn run(
             "peringatan: pratinjau juga dapat dibuka dari komputer lain di jaringan ({})",
             server.addr()
         );
+    }
+    if let Some(p) = server.peringatan() {
+        let _ = writeln!(err, "peringatan: {p}");
     }
     if let Some(akun) = server.akun() {
         let _ = writeln!(

@@ -16,12 +16,16 @@ pub fn run(args: &RiwayatArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
             Outcome::Ok
         }
         Ok(list) => {
+            // Written by hand or by an older sopan, a line may hold anything: nothing
+            // reaches the terminal raw.
             for c in list {
-                let waktu = c.waktu.replace('T', " ").replace('Z', " UTC");
+                let waktu = riwayat::aman(&c.waktu.replace('T', " ").replace('Z', " UTC"));
                 let _ = writeln!(
                     out,
                     "{waktu}  {}  {}: {}",
-                    c.pengguna, c.berkas, c.ringkasan
+                    riwayat::aman(&c.pengguna),
+                    riwayat::aman(&c.berkas),
+                    riwayat::aman(&c.ringkasan)
                 );
             }
             Outcome::Ok

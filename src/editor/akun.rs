@@ -17,8 +17,12 @@ const MAKS: u64 = 1024 * 1024;
 /// The accounts file, in [`FOLDER`].
 pub const BERKAS: &str = "pengguna.toml";
 
-/// The shortest password accepted.
-pub const SANDI_MIN: usize = 8;
+/// The shortest password accepted (OWASP Authentication Cheat Sheet: at least 8, and
+/// longer where no second factor is asked).
+pub const SANDI_MIN: usize = 12;
+
+/// The commonest passwords, lower case, one a line (the file names its source).
+const SANDI_UMUM: &str = include_str!("sandi-umum.txt");
 
 /// The accounts file of the catalogue at `root`.
 pub fn path(root: &Path) -> PathBuf {
@@ -37,6 +41,8 @@ pub enum AkunError {
     Nama(String),
     /// A password shorter than [`SANDI_MIN`].
     SandiPendek,
+    /// A password that is easy to guess: why.
+    SandiLemah(&'static str),
     /// No such user.
     TidakAda(String),
     /// Hashing failed.
@@ -64,9 +70,16 @@ impl std::fmt::Display for AkunError {
             AkunError::SandiPendek => {
                 write!(
                     f,
-                    "kata sandi terlalu pendek: paling sedikit {SANDI_MIN} huruf"
+                    "kata sandi terlalu pendek: paling sedikit {SANDI_MIN} huruf\n\
+                     hint: beberapa kata dengan spasi mudah diingat, misalnya: kopi pahit di meja arsip"
                 )
             }
+            AkunError::SandiLemah(why) => write!(
+                f,
+                "kata sandi mudah ditebak: {why}\n\
+                 hint: pakai beberapa kata yang mudah Anda ingat tetapi tidak mudah ditebak \
+                 orang lain, misalnya: kopi pahit di meja arsip"
+            ),
             AkunError::TidakAda(n) => write!(f, "pengguna \"{n}\" tidak ada"),
             AkunError::Hash(e) => write!(f, "kata sandi tidak dapat disimpan: {e}"),
         }
@@ -155,9 +168,7 @@ impl Akun {
         {
             return Err(AkunError::Nama(name.to_string()));
         }
-        if password.chars().count() < SANDI_MIN {
-            return Err(AkunError::SandiPendek);
-        }
+        periksa_sandi(name, password)?;
         let hash = Argon2::default()
             .hash_password(password.as_bytes(), &salt()?)
             .map_err(|e| AkunError::Hash(e.to_string()))?
@@ -174,6 +185,20 @@ impl Akun {
         user.insert("sandi", toml_edit::value(hash));
         users.insert(name, Item::Table(user));
         Ok(())
+    }
+
+    /// The stamp of `name`'s password: it changes whenever the password is set again,
+    /// and is gone with the account, so a session made with an older one ends. A digest
+    /// of the stored hash, never the hash itself.
+    pub fn stempel(&self, name: &str) -> Option<String> {
+        use sha2::Digest;
+        let hash = self
+            .users()?
+            .get(name)?
+            .get("sandi")
+            .and_then(Item::as_str)?;
+        let digest = sha2::Sha256::digest(hash.as_bytes());
+        Some(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// Removes `name`.
@@ -209,6 +234,60 @@ impl Akun {
     }
 }
 
+/// Checks a new password for `name`: at least [`SANDI_MIN`] characters, not digits
+/// alone (a NIP, a date), not one of the commonest passwords (also repeated, or with
+/// digits and signs around it), not the user name, and not one character over and over.
+pub fn periksa_sandi(name: &str, password: &str) -> Result<(), AkunError> {
+    if password.chars().count() < SANDI_MIN {
+        return Err(AkunError::SandiPendek);
+    }
+    let lower = password.to_lowercase();
+    if lower
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace())
+    {
+        return Err(AkunError::SandiLemah(
+            "hanya angka (misalnya NIP atau tanggal lahir)",
+        ));
+    }
+    let mut distinct: Vec<char> = lower.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 5 {
+        return Err(AkunError::SandiLemah("terlalu sedikit huruf yang berbeda"));
+    }
+    let name = name.to_lowercase();
+    if name.chars().count() >= 3 && lower.contains(&name) {
+        return Err(AkunError::SandiLemah("memuat nama pengguna"));
+    }
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let common = |w: &str| {
+        SANDI_UMUM
+            .lines()
+            .any(|l| !l.starts_with('#') && !l.is_empty() && l == w)
+    };
+    if common(&lower) || common(core) || common(period(core)) {
+        return Err(AkunError::SandiLemah(
+            "termasuk kata sandi yang paling sering dipakai",
+        ));
+    }
+    Ok(())
+}
+
+/// The shortest text that `text` repeats ("qwerty" of "qwertyqwerty"); `text` itself
+/// when it repeats nothing.
+fn period(text: &str) -> &str {
+    let len = text.len();
+    (1..len)
+        .filter(|&p| len.is_multiple_of(p) && text.is_char_boundary(p))
+        .find(|&p| {
+            text.as_bytes()
+                .chunks(p)
+                .all(|c| c == &text.as_bytes()[..p])
+        })
+        .map_or(text, |p| &text[..p])
+}
+
 /// A fresh random salt.
 fn salt() -> Result<SaltString, AkunError> {
     let mut bytes = [0u8; 16];
@@ -232,10 +311,10 @@ mod tests {
             Err(AkunError::SandiPendek)
         ));
         assert!(matches!(
-            akun.set("sa ri", "cukup panjang"),
+            akun.set("sa ri", "cukup panjang sekali"),
             Err(AkunError::Nama(_))
         ));
-        akun.set("sari", "cukup panjang").unwrap();
+        akun.set("sari", "cukup panjang sekali").unwrap();
         akun.save().unwrap();
         let text = std::fs::read_to_string(path(&dir)).unwrap();
         assert!(
@@ -244,12 +323,69 @@ mod tests {
         );
         assert!(!text.contains("cukup panjang"));
         let akun = Akun::open(&dir).unwrap();
-        assert!(akun.verify("sari", "cukup panjang"));
+        assert!(akun.verify("sari", "cukup panjang sekali"));
         assert!(!akun.verify("sari", "salah sekali"));
-        assert!(!akun.verify("budi", "cukup panjang"));
+        assert!(!akun.verify("budi", "cukup panjang sekali"));
         let mut akun = akun;
         akun.remove("sari").unwrap();
         assert!(matches!(akun.remove("sari"), Err(AkunError::TidakAda(_))));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn short_and_common_passwords_are_refused() {
+        for weak in [
+            "pendek",
+            "sebelashuru",
+            "198503122010011001",
+            "123456789012",
+            "password1234",
+            "Password@123456",
+            "qwertyqwerty",
+            "sayangkamu2024",
+            "1234bismillah!!",
+            "aaaaaaaaaaaaaa",
+            "abababababab",
+            "sari-dinas-2024",
+            "QWERTYUIOPqwertyuiop",
+        ] {
+            assert!(periksa_sandi("sari", weak).is_err(), "{weak}");
+        }
+        for strong in [
+            "kopi pahit di meja arsip",
+            "kata-sandi-panjang",
+            "Pagar Alam 2024 sejuk",
+        ] {
+            assert!(periksa_sandi("sari", strong).is_ok(), "{strong}");
+        }
+        let why = periksa_sandi("sari", "password1234")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            why.contains("paling sering dipakai") && why.contains("hint:"),
+            "{why}"
+        );
+        let mut akun = Akun::open(&std::env::temp_dir()).unwrap();
+        assert!(matches!(
+            akun.set("sari", "bismillah123"),
+            Err(AkunError::SandiLemah(_))
+        ));
+    }
+
+    #[test]
+    fn a_new_password_changes_the_stamp() {
+        let dir = std::env::temp_dir().join(format!("sopan-stempel-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut akun = Akun::open(&dir).unwrap();
+        assert_eq!(akun.stempel("sari"), None);
+        akun.set("sari", "kopi pahit di meja arsip").unwrap();
+        let first = akun.stempel("sari").unwrap();
+        assert_eq!(first.len(), 32);
+        akun.set("sari", "kopi pahit di meja arsip").unwrap();
+        assert_ne!(akun.stempel("sari").unwrap(), first, "a fresh salt");
+        akun.remove("sari").unwrap();
+        assert_eq!(akun.stempel("sari"), None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

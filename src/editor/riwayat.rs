@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::folder::Folder;
-use super::form::{Form, Langkah};
+use super::form::{Form, IDENTITAS, LANGKAH_DAFTAR, LANGKAH_TEKS, Langkah};
 use crate::grid;
 
 /// The history file, in [`super::akun::FOLDER`].
@@ -40,10 +40,19 @@ pub fn append(root: &Path, catatan: &Catatan) -> std::io::Result<()> {
     append_to(&folder, catatan)
 }
 
+/// The longest text of one field of a line, in characters.
+pub const TEKS_MAKS: usize = 300;
+
 /// Appends `catatan` to the history in the catalogue's `.sopan` folder: a regular file
-/// there, never a link ([`super::folder`]).
+/// there, never a link ([`super::folder`]). Each field is made [`aman`] first.
 pub fn append_to(folder: &Folder, catatan: &Catatan) -> std::io::Result<()> {
-    let mut line = serde_json::to_string(catatan).map_err(std::io::Error::other)?;
+    let catatan = Catatan {
+        waktu: aman(&catatan.waktu),
+        pengguna: aman(&catatan.pengguna),
+        berkas: aman(&catatan.berkas),
+        ringkasan: aman(&catatan.ringkasan),
+    };
+    let mut line = serde_json::to_string(&catatan).map_err(std::io::Error::other)?;
     line.push('\n');
     // One write per line, so lines of two saves never interleave.
     folder.append(BERKAS, line.as_bytes())
@@ -64,12 +73,33 @@ pub fn read(root: &Path) -> std::io::Result<Vec<Catatan>> {
         .collect())
 }
 
+/// `text` safe to print on a terminal and to read as one line: control characters
+/// (newlines, ESC of terminal sequences) and the marks that reorder text on screen are
+/// written as `\u{..}`, and a text longer than [`TEKS_MAKS`] characters is cut.
+pub fn aman(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == TEKS_MAKS {
+            out.push('…');
+            break;
+        }
+        let reorders = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || reorders {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// What changed between two forms, in a few words: "nama; langkah 3 (kegiatan);
-/// 1 langkah ditambah".
+/// 1 langkah ditambah". Only the form's own field names are used, never keys sent with
+/// a form.
 pub fn ringkasan(old: &Form, new: &Form) -> String {
     let mut parts: Vec<String> = Vec::new();
-    for (key, value) in &new.identitas {
-        if old.identitas(key) != value {
+    for key in IDENTITAS {
+        if old.identitas(key) != new.identitas(key) {
             parts.push(key.replace('_', " "));
         }
     }
@@ -133,13 +163,13 @@ fn steps(old: &[Langkah], new: &[Langkah], prefix: &str, parts: &mut Vec<String>
             continue;
         };
         let mut fields: Vec<&str> = Vec::new();
-        for (k, v) in &step.teks {
-            if before.teks(k) != v {
+        for k in LANGKAH_TEKS {
+            if before.teks(k) != step.teks(k) {
                 fields.push(k);
             }
         }
-        for (k, v) in &step.daftar {
-            if before.daftar(k) != v.as_slice() {
+        for k in LANGKAH_DAFTAR {
+            if before.daftar(k) != step.daftar(k) {
                 fields.push(k);
             }
         }
@@ -198,6 +228,44 @@ mod tests {
             ringkasan(&old, &new),
             "nama; langkah 1 (kegiatan); 1 langkah ditambah; 1 langkah dihapus"
         );
+    }
+
+    #[test]
+    fn a_summary_never_holds_keys_sent_with_the_form() {
+        let text = "nomor = \"1\"\nnama = \"A\"\npelaksana = [\"X\"]\n\n[[langkah]]\nkegiatan = \"a\"\npelaksana = \"X\"\n";
+        let old = crate::editor::read(text).unwrap();
+        let mut new = old.clone();
+        let forged = "x\n2026-12-02 09:15:00 UTC  budi  lakip.toml: dihapus\u{1b}]0;PWNED\u{7}";
+        new.identitas.insert(forged.into(), "1".into());
+        new.langkah[0].teks.insert(forged.into(), "1".into());
+        new.langkah[0]
+            .daftar
+            .insert(forged.into(), vec!["1".into()]);
+        assert_eq!(ringkasan(&old, &new), "tanpa perubahan isi");
+    }
+
+    #[test]
+    fn history_fields_are_safe_to_print() {
+        assert_eq!(aman("nama; langkah 3"), "nama; langkah 3");
+        assert_eq!(aman("a\nb\u{1b}]0;x\u{7}"), "a\\u{a}b\\u{1b}]0;x\\u{7}");
+        assert_eq!(aman("\u{202e}txt.exe"), "\\u{202e}txt.exe");
+        let long = aman(&"é".repeat(1000));
+        assert_eq!(long.chars().count(), TEKS_MAKS + 1);
+        let dir = std::env::temp_dir().join(format!("sopan-riwayat-aman-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let c = Catatan {
+            waktu: now(),
+            pengguna: "sari\nbudi".into(),
+            berkas: "a\u{1b}[2J.toml".into(),
+            ringkasan: "x".repeat(5000),
+        };
+        append(&dir, &c).unwrap();
+        let back = &read(&dir).unwrap()[0];
+        assert_eq!(back.pengguna, "sari\\u{a}budi");
+        assert_eq!(back.berkas, "a\\u{1b}[2J.toml");
+        assert_eq!(back.ringkasan.chars().count(), TEKS_MAKS + 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

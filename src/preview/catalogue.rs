@@ -385,6 +385,11 @@ fn publish(
         if if_pending && !cat.entry_mut(&path).is_some_and(|e| e.pending) {
             return;
         }
+        // Pages show paths below the catalogue, never where it sits on the server.
+        let roots = [cat.folder.clone(), cat.watch_root.clone()];
+        let outcome = outcome
+            .map(|(good, warnings)| (good, below(&warnings, &roots)))
+            .map_err(|errors| below(&errors, &roots));
         let version = cat.bump();
         let Some(entry) = cat.entry_mut(&path) else {
             return;
@@ -416,6 +421,24 @@ fn publish(
             serde_json::Value::String(id)
         ));
     }
+}
+
+/// `text` with the paths of files below one of `roots` (the previewed folder, then the
+/// catalogue's) written below it: `perencanaan/lakip.toml`, not where the catalogue
+/// sits on the server.
+fn below(text: &str, roots: &[PathBuf]) -> String {
+    let mut out = text.to_string();
+    for root in roots {
+        let shown = crate::diag::display_path(root);
+        let full = root.display().to_string();
+        for prefix in [full, shown] {
+            let prefix = prefix.trim_end_matches(std::path::MAIN_SEPARATOR);
+            if !prefix.is_empty() && prefix != "." {
+                out = out.replace(&format!("{prefix}{}", std::path::MAIN_SEPARATOR), "");
+            }
+        }
+    }
+    out
 }
 
 /// Renders one file for the preview: its last good render and its warnings, or the

@@ -208,9 +208,10 @@ fn new_sop_form(cat: &Catalogue) -> String {
     )
 }
 
-/// The login page, with a message after a failed attempt, and the editor page to go
-/// back to after it (`ke`, already checked by the server).
-pub fn login_page(message: Option<&str>, ke: Option<&str>) -> String {
+/// The login page, with a message after a failed attempt, the editor page to go back
+/// to after it (`ke`, already checked by the server), and a warning when the request
+/// crossed the network in clear (`in_clear`).
+pub fn login_page(message: Option<&str>, ke: Option<&str>, in_clear: bool) -> String {
     let kembali = ke
         .map(|k| {
             format!(
@@ -219,9 +220,14 @@ pub fn login_page(message: Option<&str>, ke: Option<&str>) -> String {
             )
         })
         .unwrap_or_default();
-    let salah = message
+    let mut salah = message
         .map(|m| format!("<p class=\"salah\" role=\"alert\">{}</p>", escape(m)))
         .unwrap_or_default();
+    if in_clear {
+        salah += "<p class=\"peringatan\" id=\"tanpa-https\">Sambungan ini tidak terenkripsi \
+                  (http://): kata sandi dapat dibaca orang lain di jaringan. Minta pengelola \
+                  pratinjau memasang HTTPS.</p>";
+    }
     shell(
         "Masuk",
         None,

@@ -5,8 +5,9 @@
 //! in [`super::server`].
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
+
+use super::conn::Conn;
 
 /// The largest request head (request line and headers) read.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -35,7 +36,7 @@ pub const BODY_DEADLINE: Duration = Duration::from_secs(15);
 const MAX_HEADERS: usize = 48;
 
 /// A request head, read and parsed.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Head {
     /// `GET`, `HEAD`, ...
     pub method: String,
@@ -57,6 +58,15 @@ pub struct Head {
     pub fetch_site: Option<String>,
     /// The `Content-Length` header; `None` without one.
     pub content_length: Option<usize>,
+    /// The `X-Forwarded-Proto` header a reverse proxy sets; trusted only from the
+    /// configured proxy (`--proxy`).
+    pub forwarded_proto: Option<String>,
+    /// The `X-Forwarded-For` header a reverse proxy sets; trusted only from the
+    /// configured proxy (`--proxy`).
+    pub forwarded_for: Option<String>,
+    /// Whether the request came over HTTPS: directly, or through the configured proxy.
+    /// Set by the server, not read from the request.
+    pub secure: bool,
     /// Bytes after the head that came with it: the start of the body.
     pub rest: Vec<u8>,
 }
@@ -84,7 +94,7 @@ pub enum BodyError {
 
 /// Reads the body of a request whose head is `head`, within [`BODY_DEADLINE`] and
 /// `limit` bytes ([`MAX_BODY`], or [`MAX_FORM`] for a login).
-pub fn read_body(stream: &mut TcpStream, head: &Head, limit: usize) -> Result<Vec<u8>, BodyError> {
+pub fn read_body(stream: &mut Conn, head: &Head, limit: usize) -> Result<Vec<u8>, BodyError> {
     let length = head.content_length.ok_or(BodyError::NoLength)?;
     if length > limit {
         return Err(BodyError::TooLarge);
@@ -119,7 +129,7 @@ pub enum HeadError {
 }
 
 /// Reads one request head from `stream`, within [`HEAD_DEADLINE`] and [`MAX_HEAD`].
-pub fn read_head(stream: &mut TcpStream) -> Result<Head, HeadError> {
+pub fn read_head(stream: &mut Conn) -> Result<Head, HeadError> {
     let deadline = Instant::now() + HEAD_DEADLINE;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
@@ -169,6 +179,9 @@ fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
                 origin: header("origin"),
                 fetch_site: header("sec-fetch-site"),
                 content_length,
+                forwarded_proto: header("x-forwarded-proto"),
+                forwarded_for: header("x-forwarded-for"),
+                secure: false,
                 rest: buf[len..].to_vec(),
             }))
         }
@@ -200,7 +213,7 @@ fn reason(status: u16) -> &'static str {
 
 /// Writes all of `data` unless `deadline` passes first: each write may block for
 /// [`WRITE_TIMEOUT`] at most, and the deadline is checked between writes.
-fn write_until(stream: &mut TcpStream, mut data: &[u8], deadline: Instant) -> std::io::Result<()> {
+fn write_until(stream: &mut Conn, mut data: &[u8], deadline: Instant) -> std::io::Result<()> {
     while !data.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -220,7 +233,7 @@ fn write_until(stream: &mut TcpStream, mut data: &[u8], deadline: Instant) -> st
 /// Writes a whole response and closes the connection's writing side. A client that
 /// went away is not the server's error, so the result is only for tests.
 pub fn respond(
-    stream: &mut TcpStream,
+    stream: &mut Conn,
     status: u16,
     headers: &[(&str, &str)],
     body: &[u8],
@@ -240,7 +253,7 @@ pub fn respond(
         write_until(stream, body, deadline)?;
     }
     stream.flush()?;
-    let _ = stream.shutdown(std::net::Shutdown::Write);
+    stream.shutdown_write();
     Ok(())
 }
 
@@ -262,8 +275,7 @@ mod tests {
                 content_type: None,
                 origin: None,
                 fetch_site: None,
-                content_length: None,
-                rest: Vec::new(),
+                ..Head::default()
             })
         );
         assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x").unwrap(), None);

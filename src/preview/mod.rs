@@ -6,11 +6,14 @@
 //! and tells open pages through Server-Sent Events.
 
 pub mod catalogue;
+pub mod conn;
+pub mod gate;
 pub mod html;
 pub mod http;
 pub mod server;
 pub mod sesi;
 pub mod sunting;
+pub mod throttle;
 pub mod watch;
 
-pub use server::{Options, Preview, StartError, start};
+pub use server::{Options, Preview, StartError, Tls, start};

@@ -3,7 +3,7 @@
   "use strict";
   var sop = document.body.dataset.sop || null;
   var wadah = document.getElementById(sop ? "isi" : "daftar");
-  var sumber = sop ? "/sop/" + encodeURI(sop) + "/isi" : "/daftar";
+  var sumber = sop ? "/sop/" + sop.split("/").map(encodeURIComponent).join("/") + "/isi" : "/daftar";
   var cari = document.getElementById("cari");
 
   function saring() {

@@ -2,7 +2,8 @@
 //! default, and Server-Sent Events that tell open pages when an SOP was rendered again.
 //!
 //! A fixed pool of [`WORKERS`] threads reads and answers requests, one per connection;
-//! a connection that finds the queue full gets 503. An event stream leaves the pool for
+//! one address holds at most a share of them ([`super::gate`]), and a connection that
+//! finds the queue full gets 503. An event stream leaves the pool for
 //! a thread of its own, at most [`MAX_STREAMS`] at once, so open pages can never take
 //! the workers that answer page requests.
 
@@ -10,11 +11,13 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, TrySendError};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::catalogue::{self, Catalogue, Shared};
+use super::conn::{self, Conn};
+use super::gate::Gate;
 use super::http::{self, BodyError, Head, HeadError};
 use super::sesi::{self, Guard, LoginError, Who};
 use super::sunting::{self, Answer};
@@ -48,6 +51,20 @@ pub struct Options {
     pub wajib_masuk: bool,
     /// What the environment decides for every SOP rendered.
     pub settings: crate::pipeline::Settings,
+    /// HTTPS with this certificate and key (`--tls-sertifikat`, `--tls-kunci`).
+    pub tls: Option<Tls>,
+    /// The reverse proxy in front (`--proxy`): only its `X-Forwarded-Proto` and
+    /// `X-Forwarded-For` are believed, and its connections are not capped per address.
+    pub proxy: Option<IpAddr>,
+}
+
+/// The PEM files HTTPS is served with.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    /// The certificate chain (`--tls-sertifikat`), e.g. `fullchain.pem`.
+    pub sertifikat: PathBuf,
+    /// Its private key (`--tls-kunci`), e.g. `privkey.pem`.
+    pub kunci: PathBuf,
 }
 
 /// Messages to every open event stream.
@@ -88,6 +105,10 @@ pub struct Preview {
     login: bool,
     /// Temporary files of interrupted saves removed at start.
     sisa: usize,
+    /// Whether HTTPS is served.
+    tls: bool,
+    /// Whether a reverse proxy was named.
+    proxy: bool,
     stopping: Arc<AtomicBool>,
     broadcast: Broadcast,
     shared: Shared,
@@ -102,12 +123,14 @@ pub enum StartError {
     Path(String),
     /// The address cannot be listened on.
     Listen(String),
+    /// The certificate or key for HTTPS cannot be used.
+    Tls(String),
 }
 
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StartError::Path(m) | StartError::Listen(m) => f.write_str(m),
+            StartError::Path(m) | StartError::Listen(m) | StartError::Tls(m) => f.write_str(m),
         }
     }
 }
@@ -126,6 +149,10 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
             "tidak ada berkas SOP (.toml) di {shown}"
         )));
     }
+    let tls = match &options.tls {
+        Some(t) => Some(conn::tls_config(&t.sertifikat, &t.kunci).map_err(StartError::Tls)?),
+        None => None,
+    };
     let ip: IpAddr = match options.host.as_str() {
         "localhost" => IpAddr::from([127, 0, 0, 1]),
         h => h.parse().map_err(|_| {
@@ -180,6 +207,9 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         shared: shared.clone(),
         broadcast: broadcast.clone(),
         streams: Arc::new(AtomicUsize::new(0)),
+        tls: tls.clone(),
+        proxy: options.proxy,
+        network: !ip.is_loopback(),
     };
     let stopping = Arc::new(AtomicBool::new(false));
     let accept = serve(listener, site, stopping.clone())
@@ -189,6 +219,8 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         folder,
         login,
         sisa,
+        tls: tls.is_some(),
+        proxy: options.proxy.is_some(),
         stopping,
         broadcast,
         shared,
@@ -203,10 +235,12 @@ fn serve(
     site: Site,
     stopping: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let (queue, waiting) = mpsc::sync_channel::<TcpStream>(QUEUE);
+    let (queue, waiting) = mpsc::sync_channel::<(TcpStream, IpAddr)>(QUEUE);
+    let gate = Arc::new(Gate::new(queue, site.proxy));
+    let tls = site.tls.is_some();
     let waiting = Arc::new(Mutex::new(waiting));
     for _ in 0..WORKERS {
-        let (site, waiting) = (site.clone(), waiting.clone());
+        let (site, waiting, gate) = (site.clone(), waiting.clone(), gate.clone());
         std::thread::Builder::new()
             .name("sopan-http".into())
             // Drafts are typeset on these threads: Typst's layout recursion is deep.
@@ -215,8 +249,14 @@ fn serve(
                 loop {
                     // The lock is held only while waiting for the next connection.
                     let next = waiting.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok(stream) = next else { return };
-                    site.serve(stream);
+                    let Ok((stream, ip)) = next else { return };
+                    // A bug met by one request must not take a worker from the pool.
+                    if let Err(what) = crate::catch_panic(|| site.serve(stream)) {
+                        eprintln!("{}", crate::bug_message(&what));
+                    }
+                    if let Some(refused) = gate.done(ip) {
+                        busy(refused, site.tls.is_some());
+                    }
                 }
             })?;
     }
@@ -228,12 +268,24 @@ fn serve(
                     return;
                 }
                 let Ok(stream) = conn else { continue };
-                if let Err(TrySendError::Full(mut stream)) = queue.try_send(stream) {
-                    let body = html::error_page(503);
-                    let _ = http::respond(&mut stream, 503, &[], body.as_bytes(), true);
+                let Ok(peer) = stream.peer_addr() else {
+                    continue;
+                };
+                if let Err(refused) = gate.admit(stream, peer.ip()) {
+                    busy(refused, tls);
                 }
             }
         })
+}
+
+/// Answers 503 to a connection that cannot be served now; over HTTPS it is closed (a
+/// handshake is a worker's work).
+fn busy(stream: TcpStream, tls: bool) {
+    if tls {
+        return;
+    }
+    let body = html::error_page(503);
+    let _ = http::respond(&mut Conn::Plain(stream), 503, &[], body.as_bytes(), true);
 }
 
 impl Preview {
@@ -264,12 +316,24 @@ impl Preview {
             IpAddr::V6(ip) => format!("[{ip}]"),
             IpAddr::V4(ip) => ip.to_string(),
         };
-        let base = format!("http://{host}:{}/", self.addr.port());
+        let scheme = if self.tls { "https" } else { "http" };
+        let base = format!("{scheme}://{host}:{}/", self.addr.port());
         let cat = catalogue::lock(&self.shared);
         match (&cat.single, cat.entries.keys().next()) {
             (Some(_), Some(id)) => format!("{base}sop/{}", html::url_path(id)),
             _ => base,
         }
+    }
+
+    /// The warning for a preview open to the network without HTTPS or a proxy in
+    /// front: passwords and session cookies would cross the network in clear.
+    pub fn peringatan(&self) -> Option<String> {
+        (!self.addr.ip().is_loopback() && !self.tls && !self.proxy).then(|| {
+            "pratinjau terbuka di jaringan tanpa HTTPS: kata sandi dan sesi terkirim \
+             tanpa enkripsi\n = hint: pakai --tls-sertifikat dan --tls-kunci, atau jalankan \
+             di belakang proxy HTTPS dengan --proxy (lihat README, bagian \"HTTPS di jaringan kantor\")"
+                .to_string()
+        })
     }
 
     /// Serves until the process ends.
@@ -312,6 +376,12 @@ struct Site {
     broadcast: Broadcast,
     /// Event streams open now.
     streams: Arc<AtomicUsize>,
+    /// HTTPS, when served.
+    tls: Option<Arc<rustls::ServerConfig>>,
+    /// The reverse proxy whose forwarded headers are believed.
+    proxy: Option<IpAddr>,
+    /// Whether the preview listens beyond this computer.
+    network: bool,
 }
 
 /// A decided answer to a request.
@@ -569,12 +639,37 @@ fn percent_decode(text: &str) -> Option<String> {
 impl Site {
     /// Reads one request from `stream` and answers it; an event stream goes on on a
     /// thread of its own.
-    fn serve(&self, mut stream: TcpStream) {
-        let head = match http::read_head(&mut stream) {
+    fn serve(&self, tcp: TcpStream) {
+        let peer = tcp.peer_addr().ok().map(|a| a.ip());
+        let mut stream = match &self.tls {
+            Some(config) => match conn::accept(tcp, config, http::HEAD_DEADLINE) {
+                Ok(c) => c,
+                Err(_) => return,
+            },
+            None => Conn::Plain(tcp),
+        };
+        let mut head = match http::read_head(&mut stream) {
             Ok(head) => head,
             Err(HeadError::TooLarge) => return send(&mut stream, Reply::error(431), true),
             Err(HeadError::Malformed) => return send(&mut stream, Reply::error(400), true),
             Err(HeadError::Gone) => return,
+        };
+        let from_proxy = peer.is_some() && peer == self.proxy;
+        head.secure = stream.is_tls()
+            || (from_proxy
+                && head
+                    .forwarded_proto
+                    .as_deref()
+                    .is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
+        // Behind the proxy, the client is the last address it forwarded for.
+        let forwarded = head
+            .forwarded_for
+            .as_deref()
+            .and_then(|f| f.rsplit(',').next())
+            .map(|a| a.trim().to_string());
+        let client = match (from_proxy, forwarded) {
+            (true, Some(a)) if !a.is_empty() => a,
+            _ => peer.map(|ip| ip.to_string()).unwrap_or_default(),
         };
         let with_body = head.method != "HEAD";
         if !matches!(head.method.as_str(), "GET" | "HEAD" | "POST") {
@@ -593,10 +688,6 @@ impl Site {
         match route {
             Route::Events if !post => self.open_events(stream),
             Route::Page(page) if post && (page.changes() || page == Page::Masuk) => {
-                let client = stream
-                    .peer_addr()
-                    .map(|a| a.ip().to_string())
-                    .unwrap_or_default();
                 // Who may send it is decided from the head, before any body is read.
                 let who = match self.authorize(&page, &head) {
                     Ok(who) => who,
@@ -635,7 +726,7 @@ impl Site {
         if matches!(page, Page::Masuk | Page::Keluar) {
             return Ok(None);
         }
-        let Some(who) = self.guard.who(head.cookie(sesi::COOKIE)) else {
+        let Some(who) = self.guard.who(head.cookie(sesi::cookie_name(head.secure))) else {
             return Err(Reply::json(sunting::pesan(
                 401,
                 "Masuk dulu untuk mengubah SOP.",
@@ -660,9 +751,9 @@ impl Site {
     /// Answers a request that changes something (POST), once [`Site::authorize`] let
     /// it through: a login, a logout, or a draft, a save or a new SOP of `who`.
     fn post(&self, page: Page, head: &Head, body: &[u8], client: &str, who: Option<Who>) -> Reply {
-        let cookie = head.cookie(sesi::COOKIE);
+        let cookie = head.cookie(sesi::cookie_name(head.secure));
         match page {
-            Page::Masuk => return self.login(body, client),
+            Page::Masuk => return self.login(body, client, head),
             Page::Keluar => {
                 if self
                     .guard
@@ -672,13 +763,8 @@ impl Site {
                     self.guard.logout(cookie);
                 }
                 let mut r = Reply::redirect("/");
-                r.headers.push((
-                    "Set-Cookie",
-                    format!(
-                        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-                        sesi::COOKIE
-                    ),
-                ));
+                r.headers
+                    .push(("Set-Cookie", sesi::set_cookie("", head.secure)));
                 return r;
             }
             _ => {}
@@ -744,7 +830,13 @@ impl Site {
         }
     }
 
-    fn login(&self, body: &[u8], client: &str) -> Reply {
+    /// Whether this request crossed the network in clear: its pages say so.
+    fn in_clear(&self, head: &Head) -> bool {
+        self.network && !head.secure
+    }
+
+    fn login(&self, body: &[u8], client: &str, head: &Head) -> Reply {
+        let clear = self.in_clear(head);
         let fields = form_fields(body);
         let get = |k: &str| {
             fields
@@ -758,18 +850,13 @@ impl Site {
         match self.guard.login(get("nama"), get("sandi"), client) {
             Ok(cookie) => {
                 let mut r = Reply::redirect(ke.unwrap_or("/"));
-                r.headers.push((
-                    "Set-Cookie",
-                    format!(
-                        "{}={cookie}; Path=/; HttpOnly; SameSite=Strict",
-                        sesi::COOKIE
-                    ),
-                ));
+                r.headers
+                    .push(("Set-Cookie", sesi::set_cookie(&cookie, head.secure)));
                 r
             }
             Err(LoginError::Wrong) => Reply::html(
                 401,
-                html::login_page(Some("Nama atau kata sandi salah."), ke),
+                html::login_page(Some("Nama atau kata sandi salah."), ke, clear),
             ),
             Err(LoginError::Wait(w)) => Reply::html(
                 429,
@@ -779,19 +866,31 @@ impl Site {
                         w.as_secs().max(1)
                     )),
                     ke,
+                    clear,
                 ),
             ),
-            Err(LoginError::Accounts(e)) => Reply::html(500, html::login_page(Some(&e), ke)),
+            // The reason names files of the server: for its console, not for the page.
+            Err(LoginError::Accounts(e)) => {
+                eprintln!("error: akun tidak dapat dibaca: {e}");
+                Reply::html(
+                    500,
+                    html::login_page(
+                        Some("Akun tidak dapat dibaca di server. Beri tahu pengelola pratinjau."),
+                        ke,
+                        clear,
+                    ),
+                )
+            }
         }
     }
 
     /// Who may edit, for a GET of an editor page.
     fn editor(&self, head: &Head) -> Option<Who> {
-        self.guard.who(head.cookie(sesi::COOKIE))
+        self.guard.who(head.cookie(sesi::cookie_name(head.secure)))
     }
 
     /// Hands an event stream a thread of its own, unless [`MAX_STREAMS`] are open.
-    fn open_events(&self, mut stream: TcpStream) {
+    fn open_events(&self, mut stream: Conn) {
         if self.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
             self.streams.fetch_sub(1, Ordering::SeqCst);
             return send(&mut stream, Reply::error(503), true);
@@ -822,7 +921,11 @@ impl Site {
                     .map(|(_, v)| v);
                 return Reply::html(
                     200,
-                    html::login_page(None, ke.as_deref().and_then(kembali_ke)),
+                    html::login_page(
+                        None,
+                        ke.as_deref().and_then(kembali_ke),
+                        self.in_clear(head),
+                    ),
                 );
             }
             Page::Ubah(id) => {
@@ -900,7 +1003,7 @@ impl Site {
     }
 
     /// Holds the connection open and writes one `data:` line per render.
-    fn events(&self, mut out: TcpStream) {
+    fn events(&self, mut out: Conn) {
         if out.set_write_timeout(Some(http::WRITE_TIMEOUT)).is_err() {
             return;
         }
@@ -933,7 +1036,7 @@ impl Site {
 }
 
 /// Writes `reply` with the headers every answer carries.
-fn send(stream: &mut TcpStream, reply: Reply, with_body: bool) {
+fn send(stream: &mut Conn, reply: Reply, with_body: bool) {
     let mut headers = vec![
         ("Content-Type", reply.content_type.to_string()),
         ("Cache-Control", "no-store".into()),
@@ -1036,7 +1139,7 @@ mod tests {
             origin: origin.map(Into::into),
             fetch_site: fetch_site.map(Into::into),
             content_length: Some(0),
-            rest: Vec::new(),
+            ..Head::default()
         }
     }
 

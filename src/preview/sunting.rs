@@ -219,7 +219,9 @@ pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
 }
 
 /// Checks a new SOP's place: an existing folder of the catalogue at `folder` (not
-/// hidden, no `..`) and a plain file name that is not taken. Returns the new file.
+/// hidden, no `..`) and a file name that is not taken, of ASCII letters, digits, `-` and
+/// `_` only (no look-alikes of other scripts), and no device name of Windows. Returns
+/// the new file.
 pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Answer> {
     let berkas = baru.berkas.trim().trim_end_matches(".toml");
     let plain = |s: &str| {
@@ -243,10 +245,23 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
         "daftar",
     ];
     let reserved = |s: &str| DIPAKAI.contains(&s.to_lowercase().as_str());
-    if !plain(berkas) || reserved(berkas) {
+    let ascii = berkas
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+    if !plain(berkas) || !ascii || reserved(berkas) {
         return Err(pesan(
             400,
-            "nama berkas hanya boleh berisi huruf, angka, - dan _, misalnya penyusunan-lakip",
+            "nama berkas hanya boleh berisi huruf a-z tanpa tanda, angka, - dan _, \
+             misalnya penyusunan-lakip",
+        ));
+    }
+    if perangkat_windows(berkas) {
+        return Err(pesan(
+            400,
+            format!(
+                "\"{berkas}\" adalah nama perangkat di Windows (seperti CON, NUL, COM1); \
+                 berkas itu tidak dapat dibuka di Windows. Pilih nama lain, misalnya {berkas}-sop"
+            ),
         ));
     }
     let bab = baru.bab.trim().trim_matches('/');
@@ -276,6 +291,19 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
         ));
     }
     Ok(path)
+}
+
+/// Whether `name` (before any extension, in any case) is a device name of Windows:
+/// such a file cannot be opened there, and a synchronised or shared folder breaks.
+fn perangkat_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ["COM", "LPT"].iter().any(|p| {
+        stem.strip_prefix(p)
+            .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
+    })
 }
 
 /// Writes a new SOP file at `path` (never over an existing one), named as `baru` says.
@@ -320,6 +348,9 @@ mod tests {
         };
         assert_eq!(at("bab", "lakip").unwrap(), dir.join("bab/lakip.toml"));
         assert_eq!(at("", "lakip.toml").unwrap(), dir.join("lakip.toml"));
+        for fine in ["com10", "console", "nul-arsip", "LPT_1", "Lakip_2024"] {
+            assert!(at("bab", fine).is_ok(), "{fine}");
+        }
         for (bab, berkas) in [
             ("..", "x"),
             ("bab", "../x"),
@@ -331,6 +362,21 @@ mod tests {
             ("Templates", "x"),
             ("bab", ""),
             ("/etc", "x"),
+            // Device names of Windows, in any case, with or without an extension.
+            ("", "CON"),
+            ("", "nul"),
+            ("bab", "Aux"),
+            ("bab", "com1"),
+            ("bab", "LPT9"),
+            ("bab", "prn.toml"),
+            // Look-alikes: Cyrillic а and е, a Greek ο, full-width letters, an
+            // accented letter written two ways.
+            ("bab", "l\u{430}kip"),
+            ("bab", "r\u{435}nja"),
+            ("bab", "\u{3bf}k"),
+            ("bab", "\u{ff4c}akip"),
+            ("bab", "caf\u{e9}"),
+            ("bab", "cafe\u{301}"),
         ] {
             assert!(at(bab, berkas).is_err(), "{bab} {berkas}");
         }

@@ -218,7 +218,7 @@ pub fn prepare(pdf: &[u8], field: &SigField) -> Result<Prepared, PdfError> {
 
 /// Reads a PDF with lopdf; a panic inside it on a damaged file is an error like any other.
 pub fn load(pdf: &[u8]) -> Result<Document, String> {
-    std::panic::catch_unwind(|| Document::load_mem(pdf))
+    crate::catch_panic(|| Document::load_mem(pdf))
         .map_err(|_| "struktur PDF rusak".to_string())?
         .map_err(|e| e.to_string())
 }

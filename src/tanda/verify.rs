@@ -150,7 +150,7 @@ impl std::fmt::Display for VerifyError {
 /// Verifies every signature of `pdf`, in file order; `roots` are the trusted root
 /// certificates (none: trust is not checked).
 pub fn verify(pdf: &[u8], roots: &[Certificate]) -> Result<Vec<Tanda>, VerifyError> {
-    std::panic::catch_unwind(|| verify_unguarded(pdf, roots))
+    crate::catch_panic(|| verify_unguarded(pdf, roots))
         .unwrap_or_else(|_| Err(VerifyError::Rusak("struktur PDF rusak".into())))
 }
 

@@ -367,7 +367,8 @@ impl FrontMatter {
             bab: Vec::new(),
         };
         files.push((data::BUKU_JSON.into(), Vec::new()));
-        let world = SopWorld::new("buku.typ", templates, files, first.tanggal_dokumen);
+        let world = SopWorld::new("buku.typ", templates, files, first.tanggal_dokumen)
+            .named("sampul dan daftar isi buku".into());
         Self { world, buku }
     }
 

@@ -109,13 +109,15 @@ impl Kertas {
     }
 }
 
-/// The PDF's author: the instansi lines, or the unit when there are none.
+/// The PDF's author: the instansi lines, or the unit when there are none; cut at 1,000
+/// characters (only the metadata, not the kop), as PDF/A limits its strings.
 pub fn author(instansi: &Instansi) -> String {
-    if instansi.baris.is_empty() {
+    let full = if instansi.baris.is_empty() {
         instansi.unit.clone()
     } else {
         instansi.baris.join(", ")
-    }
+    };
+    full.chars().take(1000).collect()
 }
 
 /// The identity block, as printed.

@@ -8,6 +8,7 @@ pub mod data;
 pub mod fonts;
 pub mod hyphen;
 pub mod plan;
+pub mod watchdog;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -132,6 +133,7 @@ pub fn prepare_in(
         files.push((data::image_path("ttd", g.format), g.data.clone()));
     }
     SopWorld::new(main, templates, files, sop.tanggal_dokumen)
+        .named(crate::diag::display_path(&sop.path))
 }
 
 /// Plans, lays out and routes an SOP typeset by `main` at place `at`.
@@ -676,8 +678,12 @@ pub fn tidy_cache(rounds_apart: usize) {
     }
 }
 
-/// One plain Typst compilation of the world.
+/// One plain Typst compilation of the world; with a catalogue's own templates, watched
+/// for time and memory ([`watchdog`]).
 pub fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
+    let _watched = world
+        .own_templates()
+        .map(|what| watchdog::global().watch(what));
     typst::compile::<PagedDocument>(world)
         .output
         .map_err(|errs| RenderError::Typst(messages(&errs)))
@@ -685,9 +691,20 @@ pub fn compile(world: &SopWorld) -> Result<PagedDocument, RenderError> {
 
 fn messages(errs: &[SourceDiagnostic]) -> String {
     errs.iter()
-        .map(|e| e.message.to_string())
+        .map(|e| indonesian(&e.message))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Typst's messages a clerk can meet with valid SOP files, in Indonesian; others as
+/// they are (they concern a catalogue's own templates).
+fn indonesian(message: &str) -> String {
+    if message.contains("PDF string is longer than") {
+        return "sebuah teks terlalu panjang untuk PDF/A (satu teks judul, nomor atau nama \
+                instansi paling banyak sekitar 16.000 huruf); ringkas teks yang sangat panjang"
+            .into();
+    }
+    message.to_string()
 }
 
 /// Row boxes per procedure of an SOP, and the x where each procedure's lanes begin.
@@ -751,9 +768,8 @@ pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, 
         let (p, s, e) = (int("p").max(0) as usize, int("s").max(0) as usize, int("e"));
         // A template override could write any number here: never size anything by it.
         if s >= steps.get(p).copied().unwrap_or(0) {
-            return Err(RenderError::Typst(format!(
-                "penanda baris untuk prosedur {p}, langkah {s} tidak ada di SOP ini \
-                 (periksa templat pengganti alur.typ)"
+            return Err(marker_error(format!(
+                "penanda baris untuk prosedur {p}, langkah {s} tidak ada di SOP ini"
             )));
         }
         let Some(loc) = elem.location() else { continue };
@@ -782,16 +798,43 @@ pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, 
             .iter()
             .find(|m| m.0 == p && m.1 == s)
             .map(|m| m.2)
-            .ok_or_else(|| RenderError::Bug("penanda baris hilang".into()))?;
+            .ok_or_else(|| {
+                marker_error(format!(
+                    "penanda akhir baris prosedur {p}, langkah {s} tidak ada"
+                ))
+            })?;
         if out.rows.len() <= p {
             out.rows.resize(p + 1, Vec::new());
             out.lane_x.resize(p + 1, 0.0);
         }
         if s != out.rows[p].len() {
-            return Err(RenderError::Bug("penanda baris tidak berurutan".into()));
+            return Err(marker_error(format!(
+                "penanda baris prosedur {p} tidak berurutan di langkah {s}"
+            )));
         }
         out.lane_x[p] = x;
         out.rows[p].push(RowBox { page, y0, y1 });
+    }
+    // The router takes one row per step of every table, each on a page of the sheet.
+    let pages = doc.pages().len();
+    for (p, &n) in steps.iter().enumerate() {
+        let rows = out.rows.get(p).map_or(0, Vec::len);
+        if rows != n {
+            return Err(marker_error(format!(
+                "prosedur {p} punya {n} langkah, tetapi lembarnya menandai {rows} baris"
+            )));
+        }
+    }
+    if let Some(r) = out
+        .rows
+        .iter()
+        .flatten()
+        .find(|r| !((1..=pages).contains(&r.page) && r.y0.is_finite() && r.y1.is_finite()))
+    {
+        return Err(marker_error(format!(
+            "penanda baris di halaman {} yang tidak ada (lembar ini {pages} halaman)",
+            r.page
+        )));
     }
     // Only the text of a row that ran onto a later page is its tail.
     let rows = &out.rows;
@@ -801,6 +844,15 @@ pub(crate) fn measure(doc: &PagedDocument, steps: &[usize]) -> Result<Measured, 
             .is_some_and(|r| *page > r.page)
     });
     Ok(out)
+}
+
+/// Row markers the router cannot use: the embedded templates always set them right, so
+/// a catalogue's own `alur.typ` is the likely cause.
+fn marker_error(what: String) -> RenderError {
+    RenderError::Typst(format!(
+        "{what}; bagan alur tidak dapat digambar. Bila katalog ini memakai templat \
+         pengganti (templates/alur.typ), periksa penanda <sopan-row> di templat itu"
+    ))
 }
 
 /// Routes every flow table of `sop` on its measured rows: the flowchart, and how many
@@ -893,4 +945,15 @@ pub fn page_text(doc: &PagedDocument, index: usize) -> String {
         walk(&page.frame, &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pdf_a_string_limit_is_told_in_indonesian() {
+        let text =
+            super::indonesian("PDF/A-2b error: a PDF string is longer than 32767 characters");
+        assert!(text.contains("terlalu panjang untuk PDF/A"), "{text}");
+        assert!(!text.contains("error"), "{text}");
+    }
 }

@@ -39,6 +39,11 @@ pub struct SopWorld {
     sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
+    /// The templates that are a catalogue's own (not the embedded ones), by name; its
+    /// compiles are watched ([`super::watchdog`]).
+    own: Vec<String>,
+    /// What a stopped compile names: the SOP file, or the book.
+    what: String,
 }
 
 /// The file id of a virtual path in the project root.
@@ -68,12 +73,40 @@ impl SopWorld {
             .map(|(path, data)| (file_id(&path), Bytes::new(data)))
             .collect();
         let today = Datetime::from_ymd(i32::from(today.0), today.1, today.2);
+        let own = templates
+            .iter()
+            .filter(|(name, text)| {
+                TEMPLATES
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .is_none_or(|(_, embedded)| embedded != text)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
         Self {
             main: file_id(&format!("/{main}")),
             sources,
             files,
             today,
+            own,
+            what: String::new(),
         }
+    }
+
+    /// The same world, naming `what` (an SOP file, a book) if a compile is stopped.
+    pub fn named(mut self, what: String) -> Self {
+        self.what = what;
+        self
+    }
+
+    /// When some templates are the catalogue's own: what a stopped compile names (the
+    /// file, then those templates).
+    pub fn own_templates(&self) -> Option<String> {
+        if self.own.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self.own.iter().map(|n| format!("templates/{n}")).collect();
+        Some(format!("{} ({})", self.what, names.join(", ")))
     }
 
     /// The same files and templates, with `main` (one of the templates) as the main file.

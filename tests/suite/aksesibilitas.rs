@@ -93,6 +93,8 @@ fn office(dir: &Path) -> preview::Preview {
         port: 0,
         host_names: Vec::new(),
         wajib_masuk: false,
+        tls: None,
+        proxy: None,
         settings: Default::default(),
     })
     .expect("preview starts")

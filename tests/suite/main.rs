@@ -20,6 +20,7 @@ mod hardening;
 mod images;
 mod impor;
 mod katalog;
+mod keamanan;
 mod masuk;
 mod panduan;
 mod penyunting;

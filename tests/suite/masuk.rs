@@ -26,6 +26,8 @@ fn office(dir: &Path) -> preview::Preview {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: None,
+        proxy: None,
     })
     .expect("preview starts")
 }

@@ -265,6 +265,8 @@ fn office(dir: &Path) -> preview::Preview {
         host_names: vec!["sop.dinas.local".into()],
         wajib_masuk: false,
         settings: Default::default(),
+        tls: None,
+        proxy: None,
     })
     .expect("preview starts")
 }

@@ -34,6 +34,8 @@ pub(crate) fn start(path: &Path) -> Preview {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: None,
+        proxy: None,
     })
     .expect("preview starts")
 }
@@ -454,6 +456,8 @@ fn starting_on_a_missing_folder_says_so() {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: None,
+        proxy: None,
     })
     .err()
     .expect("refused");
