@@ -40,6 +40,8 @@ pub enum Gagal {
     Baca(std::io::Error),
     /// The file cannot be written.
     Tulis(std::io::Error),
+    /// Refused by the caller's condition ([`simpan_jika`]), with its reason.
+    Ditolak(String),
 }
 
 /// A save that happened (or found nothing to change).
@@ -66,6 +68,18 @@ pub fn simpan(
     dasar: &str,
     ubah: impl FnOnce(&str) -> Option<String>,
 ) -> Result<Tersimpan, Gagal> {
+    simpan_jika(path, root, dasar, || Ok(()), ubah)
+}
+
+/// [`simpan`], if `boleh` allows it: it runs under the save lock, so what it checks (an
+/// SOP not submitted for approval) still holds when the file is written.
+pub fn simpan_jika(
+    path: &Path,
+    root: &Path,
+    dasar: &str,
+    boleh: impl FnOnce() -> Result<(), String>,
+    ubah: impl FnOnce(&str) -> Option<String>,
+) -> Result<Tersimpan, Gagal> {
     let real = file::real_inside(path, root).map_err(|e| {
         if file::is_luar(&e) {
             Gagal::Luar
@@ -79,6 +93,7 @@ pub fn simpan(
         Err(e) => return Err(Gagal::Tulis(e)),
     };
     let kunci = folder.lock().map_err(Gagal::Tulis)?;
+    boleh().map_err(Gagal::Ditolak)?;
     let (disk, seen, old) = baca(&real)?;
     if disk != dasar {
         return Err(Gagal::Berubah(disk));
