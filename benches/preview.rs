@@ -120,6 +120,7 @@ fn main() {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: false,
     })
     .expect("preview");
     let addr = server.addr();

@@ -21,6 +21,7 @@ pub fn run(
         host_names: args.host_names.clone(),
         wajib_masuk: args.wajib_masuk,
         settings: settings.clone(),
+        tls: false,
     };
     let server = match preview::start(&options) {
         Ok(s) => s,

@@ -26,6 +26,7 @@ fn office(dir: &Path) -> preview::Preview {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: false,
     })
     .expect("preview starts")
 }

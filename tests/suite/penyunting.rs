@@ -265,6 +265,7 @@ fn office(dir: &Path) -> preview::Preview {
         host_names: vec!["sop.dinas.local".into()],
         wajib_masuk: false,
         settings: Default::default(),
+        tls: false,
     })
     .expect("preview starts")
 }
@@ -498,7 +499,7 @@ fn accounts_and_history_from_the_command_line() {
             .verify("sari", "kata-sandi-panjang")
     );
     let list = crate::common::sopan(["pengguna", "daftar", "--katalog", dir.to_str().unwrap()]);
-    assert_eq!(list.out, "sari\n");
+    assert_eq!(list.out, "sari  penyusun\n");
     let empty = crate::common::sopan(["riwayat", dir.to_str().unwrap()]);
     assert!(empty.out.contains("Belum ada penyimpanan"), "{}", empty.out);
     riwayat::append(
@@ -508,6 +509,7 @@ fn accounts_and_history_from_the_command_line() {
             pengguna: "sari".into(),
             berkas: "perencanaan/lakip.toml".into(),
             ringkasan: "nama; langkah 3 (kegiatan)".into(),
+            ..Default::default()
         },
     )
     .unwrap();

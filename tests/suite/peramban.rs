@@ -222,6 +222,21 @@ impl Chromium {
         }
     }
 
+    /// Chooses `file` in the file input `selector`, as a person does in the file dialog
+    /// the input opens (which a headless browser cannot show).
+    pub(crate) fn choose_file(&mut self, selector: &str, file: &Path) {
+        let doc = self.call("DOM.getDocument", json!({}));
+        let node = self.call(
+            "DOM.querySelector",
+            json!({ "nodeId": doc["root"]["nodeId"], "selector": selector }),
+        );
+        assert_ne!(node["nodeId"], 0, "no file input {selector}");
+        self.call(
+            "DOM.setFileInputFiles",
+            json!({ "files": [file], "nodeId": node["nodeId"] }),
+        );
+    }
+
     fn key(&mut self, kind: &str, key: &str, code: u32, modifiers: u32, text: Option<&str>) {
         let mut params = json!({
             "type": kind, "key": key, "code": key,

@@ -34,6 +34,7 @@ pub(crate) fn start(path: &Path) -> Preview {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: false,
     })
     .expect("preview starts")
 }
@@ -454,6 +455,7 @@ fn starting_on_a_missing_folder_says_so() {
         host_names: Vec::new(),
         wajib_masuk: false,
         settings: Default::default(),
+        tls: false,
     })
     .err()
     .expect("refused");
