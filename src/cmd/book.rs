@@ -37,6 +37,7 @@ pub fn run(
             return Outcome::BadInput;
         }
     };
+    let files = without_example(files, err);
     let mut isi = Vec::new();
     let mut inputs = Vec::new();
     let mut failed = 0;
@@ -131,4 +132,26 @@ pub fn run(
         b.document.pages().len()
     );
     Outcome::Ok
+}
+
+/// The catalogue's SOP files without the example `sopan init` wrote, when it is still
+/// untouched and the catalogue has SOPs of its own; said on `err`, so a clerk knows why.
+fn without_example(files: Vec<std::path::PathBuf>, err: &mut dyn Write) -> Vec<std::path::PathBuf> {
+    let untouched = |f: &std::path::PathBuf| {
+        sopan::source::file::read_text(f, sopan::source::file::SOP_MAKS)
+            .is_ok_and(|t| katalog::init::is_contoh(&t))
+    };
+    let (contoh, own): (Vec<_>, Vec<_>) = files.into_iter().partition(untouched);
+    if own.is_empty() {
+        return contoh;
+    }
+    for f in &contoh {
+        let _ = writeln!(
+            err,
+            "catatan: {} tidak dicetak di buku: itu contoh dari `sopan init` yang belum diubah \
+             (hapus berkasnya, atau ubah isinya agar ikut dicetak)",
+            display_path(f)
+        );
+    }
+    own
 }

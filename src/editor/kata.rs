@@ -18,6 +18,9 @@ pub struct Kata {
     /// Whether it says only that the field is still empty: the form lists such a
     /// field quietly ("masih perlu diisi") until the clerk has touched it.
     pub kosong: bool,
+    /// The form field where the clerk fixes it, when that is not the field the file
+    /// places it at (the steps list for "two steps are needed").
+    pub jalur: Option<String>,
 }
 
 /// The form field `jalur` (`nomor`, `langkah.2.kegiatan`, `pengesahan.nip`) as the form
@@ -32,10 +35,22 @@ pub fn untuk(jalur: Option<&str>, message: &str) -> Kata {
     let field = jalur.map(Bidang::baca);
     let label = field.as_ref().map_or_else(String::new, Bidang::label);
     let step = field.as_ref().and_then(|f| f.langkah).map(|n| n + 1);
-    let kosong = |teks: String| Kata { teks, kosong: true };
+    let kosong = |teks: String| Kata {
+        teks,
+        kosong: true,
+        jalur: None,
+    };
     let isi = |teks: String| Kata {
         teks,
         kosong: false,
+        jalur: None,
+    };
+    // The steps list of the field's flow table: `langkah` or `prosedur.N.langkah`.
+    let steps = || {
+        Some(match field.as_ref().and_then(|f| f.prosedur) {
+            Some(p) => format!("prosedur.{p}.langkah"),
+            None => "langkah".to_string(),
+        })
     };
     let quoted = first_quoted(message);
     if message.ends_with("tidak boleh kosong") || message.starts_with("kunci wajib") {
@@ -57,7 +72,10 @@ pub fn untuk(jalur: Option<&str>, message: &str) -> Kata {
         return kosong(format!("Pilih pelaksana langkah {}.", step.unwrap_or(1)));
     }
     if message.starts_with("prosedur memerlukan sedikitnya dua langkah") {
-        return kosong("Tambahkan langkah: sebuah SOP memerlukan sedikitnya dua langkah.".into());
+        return Kata {
+            jalur: steps(),
+            ..kosong("Tambahkan langkah: sebuah SOP memerlukan sedikitnya dua langkah.".into())
+        };
     }
     if message.starts_with("keputusan tanpa arah") {
         return kosong(format!(

@@ -24,16 +24,34 @@ pub fn berkas() -> Vec<(&'static str, String)> {
         ),
         ("logo.svg", include_str!("init/logo.svg").to_string()),
         (
-            "umum/contoh-sop.toml",
+            "umum/katalog.toml",
             format!(
-                "#:schema ../skema/sop.json\n{}",
-                include_str!("init/contoh-sop.toml")
+                "#:schema ../skema/katalog.json\n{}",
+                include_str!("init/katalog-bab.toml")
             ),
         ),
+        (CONTOH, contoh()),
         ("skema/sop.json", json(crate::schema::sop_schema())),
         ("skema/katalog.json", json(crate::schema::katalog_schema())),
         (".taplo.toml", include_str!("init/taplo.toml").to_string()),
     ]
+}
+
+/// Where `init` puts its example SOP, below the new catalogue.
+pub const CONTOH: &str = "umum/contoh-sop.toml";
+
+/// The example SOP exactly as `init` writes it.
+pub fn contoh() -> String {
+    format!(
+        "#:schema ../skema/sop.json\n{}",
+        include_str!("init/contoh-sop.toml")
+    )
+}
+
+/// Whether `text` is the example SOP of `init`, untouched: a book of a catalogue with
+/// SOPs of its own leaves it out.
+pub fn is_contoh(text: &str) -> bool {
+    text.replace("\r\n", "\n") == contoh()
 }
 
 /// Why `init` wrote nothing or stopped.

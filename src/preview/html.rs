@@ -19,6 +19,9 @@ pub type Alur = BTreeMap<String, Keadaan>;
 const SHELL: &str = include_str!("shell.html");
 /// The stylesheet, served at `/gaya.css`.
 pub const STYLE: &str = include_str!("gaya.css");
+/// The page icon, served at `/ikon.svg` (without it every page asks for a missing
+/// `/favicon.ico`).
+pub const ICON: &str = include_str!("ikon.svg");
 /// The page script, served at `/pratinjau.js`: search and live updates.
 pub const SCRIPT: &str = include_str!("pratinjau.js");
 /// The editor's script, served at `/penyunting.js`: the form, drafts, saving, new SOPs.
@@ -195,12 +198,16 @@ fn new_sop_form(cat: &Catalogue) -> String {
         .collect();
     format!(
         "<details class=\"baru\" id=\"baru\"><summary class=\"tombol\">+ SOP baru</summary>\
-         <form id=\"form-baru\" novalidate><label>Folder <select name=\"bab\">{options}</select></label> \
+         <form id=\"form-baru\" novalidate><label>Folder (bab di buku SOP) \
+         <select name=\"bab\" aria-describedby=\"baru-folder\">{options}</select></label> \
          <label>Nama SOP <input name=\"nama\" placeholder=\"mis. Penyusunan Renstra\" \
          aria-describedby=\"baru-aturan\"></label> \
          <label>Nama berkas <input name=\"berkas\" placeholder=\"mis. penyusunan-renstra\" \
          aria-describedby=\"baru-aturan\" spellcheck=\"false\"></label> \
          <button class=\"tombol\" type=\"submit\">Buat dan isi formulir</button>\
+         <p class=\"kecil\" id=\"baru-folder\">Folder katalog menjadi bab di buku SOP, biasanya satu \
+         per bidang; \"(folder utama)\" adalah folder katalog itu sendiri. Folder bidang baru \
+         dibuat di komputer server oleh pengelola.</p>\
          <p class=\"kecil\" id=\"baru-aturan\">Nama berkas dibuat dari Nama SOP dan boleh diubah: \
          huruf, angka, tanda - atau _, tanpa spasi. Berkas SOP dibuat di folder itu dan \
          langsung dibuka di formulir.</p>\
@@ -208,8 +215,17 @@ fn new_sop_form(cat: &Catalogue) -> String {
     )
 }
 
-/// The login page, with a message after a failed attempt.
-pub fn login_page(message: Option<&str>) -> String {
+/// The login page, with a message after a failed attempt, and the editor page to go
+/// back to after it (`ke`, already checked by the server).
+pub fn login_page(message: Option<&str>, ke: Option<&str>) -> String {
+    let kembali = ke
+        .map(|k| {
+            format!(
+                "<input type=\"hidden\" name=\"ke\" value=\"{}\">",
+                escape(k)
+            )
+        })
+        .unwrap_or_default();
     let salah = message
         .map(|m| format!("<p class=\"salah\" role=\"alert\">{}</p>", escape(m)))
         .unwrap_or_default();
@@ -218,7 +234,7 @@ pub fn login_page(message: Option<&str>) -> String {
         None,
         &format!(
             "<main class=\"pesan masuk\"><h1>Masuk untuk mengubah SOP</h1>{salah}\
-             <form method=\"post\" action=\"/masuk\">\
+             <form method=\"post\" action=\"/masuk\">{kembali}\
              <label>Nama pengguna <input name=\"nama\" autocomplete=\"username\" required autofocus></label>\
              <label>Kata sandi <input name=\"sandi\" type=\"password\" autocomplete=\"current-password\" required></label>\
              <button class=\"tombol\" type=\"submit\">Masuk</button></form>\
@@ -233,7 +249,7 @@ pub fn login_page(message: Option<&str>) -> String {
 /// errors, the save state and what an action did.
 pub fn editor_page(e: &Entry, who: &Who) -> String {
     let body = format!(
-        "<header class=\"kepala\"><div><a class=\"kembali\" href=\"/sop/{0}\">&larr; Kembali ke pratinjau</a>\
+        "<header class=\"kepala lekat\"><div><a class=\"kembali\" href=\"/sop/{0}\">&larr; Kembali ke pratinjau</a>\
          <h1>Ubah: <span id=\"judul-sop\">{1}</span></h1>\
          <p class=\"nomor\" id=\"keadaan\" tabindex=\"-1\">Memuat formulir…</p></div>\
          <div class=\"aksi\"><button type=\"button\" class=\"tombol kedua\" id=\"urungkan\" disabled \
@@ -251,7 +267,8 @@ pub fn editor_page(e: &Entry, who: &Who) -> String {
          <button type=\"button\" class=\"kecil-tombol\" id=\"skala-pas\">\
          <span id=\"skala\">100%</span><span class=\"tersembunyi\"> (kembali ke ukuran semula)</span></button> \
          <button type=\"button\" class=\"kecil-tombol\" id=\"perbesar\" aria-label=\"Perbesar lembar\">+</button></div>\
-         <div class=\"lembar gulir\" id=\"lembar-draf\"><p class=\"tunggu\">Sedang membuat pratinjau…</p></div></div></div>",
+         <div class=\"lembar gulir\" id=\"lembar-draf\"><p class=\"tunggu\">Sedang membuat pratinjau…</p></div></div></div>\
+         <div class=\"berita\" id=\"berita\" hidden></div>",
         url_path(&e.id),
         escape(&e.nama)
     );

@@ -104,6 +104,8 @@
   ];
   var alurEl = document.getElementById("alur");
   var MUTU = [["kelengkapan", "Kelengkapan"], ["output", "Output"], ["keterangan", "Keterangan"]];
+  var TANGGAL = [["tanggal_pembuatan", "Tanggal pembuatan"], ["tanggal_revisi", "Tanggal revisi"], ["tanggal_efektif", "Tanggal efektif"]];
+  var BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
   var BATAS_URUNG = 20;
 
   var model = null;   // { identitas, grid, tabel: [{judul, asal, pelaksana, langkah}], prosedur: bool }
@@ -148,7 +150,13 @@
         };
       });
     }
-    var m = { identitas: Object.assign({}, form.identitas), grid: {}, tabel: [], prosedur: form.prosedur.length > 0, kop: {} };
+    var m = { identitas: Object.assign({}, form.identitas), grid: {}, tabel: [], prosedur: form.prosedur.length > 0, kop: {}, tanggalTeks: {} };
+    // A date written in the file as text ("23 Januari 2024") stays a text box; every other
+    // date field is the browser's date picker, whatever is typed into it meanwhile.
+    TANGGAL.forEach(function (d) {
+      var v = m.identitas[d[0]] || "";
+      if (v !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) m.tanggalTeks[d[0]] = true;
+    });
     GRID.forEach(function (g) { m.grid[g[0]] = (form.grid[g[0]] || []).slice(); });
     KOP.forEach(function (k) { m.kop[k[0]] = ((form.kop || {})[k[0]] || []).slice(); });
     if (m.prosedur) {
@@ -359,8 +367,25 @@
     if (urungan.length > BATAS_URUNG) urungan.shift();
     gambar();
     berubah();
-    if (kalimat) umumkan(kalimat);
+    if (/^hapus/.test(nama)) beritahu(kalimat.replace(/ Urungkan dengan.*$/, ""), true);
+    else if (kalimat) umumkan(kalimat);
   }
+
+  // Catatan yang terlihat di bawah layar beberapa detik, dengan tombol Urungkan bila
+  // perlu; kalimatnya juga dibacakan.
+  var beritaEl = document.getElementById("berita"), beritaWaktu = null;
+  function beritahu(teks, bisaUrung) {
+    beritaEl.textContent = "";
+    beritaEl.appendChild(el("span", { teks: teks }));
+    if (bisaUrung) beritaEl.appendChild(el("button", { type: "button", "class": "kecil-tombol", id: "berita-urung", teks: "Urungkan" }));
+    beritaEl.hidden = false;
+    umumkan(teks + (bisaUrung ? " Urungkan dengan Ctrl+Z atau tombol Urungkan." : ""));
+    clearTimeout(beritaWaktu);
+    beritaWaktu = setTimeout(function () { beritaEl.hidden = true; }, 10000);
+  }
+  beritaEl.addEventListener("click", function (ev) {
+    if (ev.target.id === "berita-urung") { beritaEl.hidden = true; urungkan(); }
+  });
 
   // ---- isian: data-ikat menyebut bagian model yang diisinya ----
   function ikat(e) {
@@ -390,9 +415,15 @@
         return true;
       }
       case "teks": langkahK(b[1]).l.teks[b[2]] = v; return b[2] === "kegiatan" || b[2] === "id";
-      case "daftar":
-        langkahK(b[1]).l.daftar[b[2]] = v.split("\n").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
+      case "daftar": {
+        // Satu butir per baris; teks yang diketik disimpan apa adanya untuk kotaknya,
+        // agar spasi dan baris baru yang baru diketik tidak hilang.
+        var l = langkahK(b[1]).l;
+        l.daftar[b[2]] = v.split("\n").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
+        l.mentah = l.mentah || {};
+        l.mentah[b[2]] = v;
         return false;
+      }
     }
     return false;
   }
@@ -456,18 +487,50 @@
     var b = ev.target.closest && ev.target.closest("button[data-aksi]");
     if (!b || b.disabled || !formEl.contains(b)) return;
     ev.preventDefault();
+    if (b.getAttribute("aria-disabled") === "true") { beritahu(b.getAttribute("data-alasan"), false); return; }
     if (LAIN[b.dataset.aksi]) { LAIN[b.dataset.aksi](b.dataset); return; }
     sentuh(b);
     jalankan(b.dataset.aksi, b.dataset);
   });
   formEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
+  // In a list of the grid, Enter starts the next item, as in a Word list; Shift+Enter
+  // breaks the line inside the item.
+  formEl.addEventListener("keydown", function (ev) {
+    var e = ev.target;
+    if (ev.key !== "Enter" || ev.shiftKey || ev.isComposing || !e.dataset || !/^grid\./.test(e.dataset.ikat || "")) return;
+    ev.preventDefault();
+    var b = e.dataset.ikat.split("."), list = model.grid[b[1]], i = Number(b[2]);
+    var sebelum = JSON.stringify(model);
+    list[i] = e.value.slice(0, e.selectionStart);
+    list.splice(i + 1, 0, e.value.slice(e.selectionEnd));
+    urungan.push({ apa: "butir baru", model: sebelum });
+    if (urungan.length > BATAS_URUNG) urungan.shift();
+    e.value = list[i];
+    fokusNanti = b[1] + "-" + (i + 1);
+    gambar();
+    var baru = document.getElementById(fokusNanti || b[1] + "-" + (i + 1));
+    if (baru && baru.setSelectionRange) baru.setSelectionRange(0, 0);
+    berubah();
+  });
+  formEl.addEventListener("input", function (ev) { if (ev.target.tagName === "TEXTAREA") tinggikan(ev.target); });
+
+  // A text box grows with its text, so a long legal title is read whole.
+  function tinggikan(t) {
+    t.style.height = "auto";
+    t.style.height = (t.scrollHeight + 2) + "px";
+  }
   tombolUrung.addEventListener("click", urungkan);
+  // A text box that has been typed in since it got focus: Ctrl+Z there undoes typing.
+  var diketik = null;
+  document.addEventListener("focusin", function () { diketik = null; });
+  formEl.addEventListener("input", function (ev) { diketik = ev.target; }, true);
   document.addEventListener("keydown", function (ev) {
     if (!(ev.ctrlKey || ev.metaKey) || ev.shiftKey || ev.altKey || (ev.key !== "z" && ev.key !== "Z")) return;
     var e = document.activeElement;
-    // Di kotak teks Ctrl+Z mengurungkan ketikan, seperti biasa.
-    if (e && (e.tagName === "TEXTAREA" || (e.tagName === "INPUT" && /^(text|search|date|)$/.test(e.type)))) return;
-    if (!urungan.length) return;
+    var teks = e && (e.tagName === "TEXTAREA" || (e.tagName === "INPUT" && /^(text|search|date|)$/.test(e.type)));
+    // In a text box with typing of its own, Ctrl+Z undoes the typing, as usual; in one
+    // just landed in (after a deletion, say), it undoes the last change of the form.
+    if ((teks && diketik === e) || !urungan.length) return;
     ev.preventDefault();
     urungkan();
   });
@@ -490,7 +553,9 @@
   }
   // Pesan yang hanya berkata bidang masih kosong, pada bidang yang belum disentuh:
   // tampil sebagai daftar "masih perlu diisi", bukan kesalahan merah.
-  function tenang(c) { return c.kosong && !tersentuh(c.jalur); }
+  // Reminders placed on a steps list ("sedikitnya dua langkah") stay on the quiet list
+  // while the steps are being entered.
+  function tenang(c) { return c.kosong && (!tersentuh(c.jalur) || /(^|\.)langkah$/.test(c.jalur || "")); }
 
   // Pesan draf di samping bidangnya (jalur terdekat yang ada di formulir `akar`), dengan
   // aria-describedby ke pesan itu dan aria-invalid pada isian yang salah; yang tenang
@@ -622,7 +687,7 @@
   }
 
   function gambarLangkah(t, ti, awalan) {
-    var wadah = el("div", { "class": "langkah-daftar" });
+    var wadah = el("div", { "class": "langkah-daftar", "data-jalur": awalan + "langkah" });
     t.langkah.forEach(function (l, i) {
       var jalur = awalan + "langkah." + i;
       var id = "l" + l._k;
@@ -636,7 +701,8 @@
         alur = bidang(jalur + ".lanjut", "Lalu ke", pilihan(id + "-lanjut", { pilih: "lanjut", k: l._k }, nilaiTujuan(l.lanjut), opsiTujuan(l.lanjut, t.langkah, l._k, "(langkah berikutnya)")));
       }
       var mutu = el("div", { "class": "tiga" }, MUTU.map(function (m) {
-        return bidang(jalur + "." + m[0], m[1], isian(id + "-" + m[0], "daftar." + l._k + "." + m[0], l.daftar[m[0]].join("\n"), "panjang"));
+        var tertulis = l.mentah && l.mentah[m[0]] != null ? l.mentah[m[0]] : l.daftar[m[0]].join("\n");
+        return bidang(jalur + "." + m[0], m[1], isian(id + "-" + m[0], "daftar." + l._k + "." + m[0], tertulis, "panjang"));
       }).concat([bidang(jalur + ".waktu", "Waktu", isian(id + "-waktu", "teks." + l._k + ".waktu", l.teks.waktu), "mis. 1 Jam")]));
       var nomor = "langkah " + (i + 1);
       var alat = [
@@ -676,7 +742,13 @@
       var nomor = "pelaksana " + (i + 1);
       var hapus = tombol("✕", "Hapus " + nomor, "hapus-pelaksana", { t: ti, i: i }, "hapus");
       hapus.id = id + "-hapus";
-      if (dipakai(p)) { hapus.disabled = true; hapus.title = "Masih dipakai langkah; pindahkan langkahnya dulu"; }
+      var dipakaiDi = t.langkah.map(function (l, li) { return l.daftar.pelaksana.indexOf(p) >= 0 ? li + 1 : 0; }).filter(Boolean);
+      if (dipakaiDi.length) {
+        // Stays focusable and says why when pressed, where a disabled button says nothing.
+        hapus.setAttribute("aria-disabled", "true");
+        hapus.setAttribute("data-alasan", "Pelaksana " + (p || (i + 1)) + " masih dipakai langkah " + dipakaiDi.join(", ") + ": pilih pelaksana lain di langkah itu dulu.");
+        hapus.title = hapus.getAttribute("data-alasan");
+      }
       var kiri = tombol("↑", "Geser ke kiri " + nomor, "kiri-pelaksana", { t: ti, i: i });
       var kanan = tombol("↓", "Geser ke kanan " + nomor, "kanan-pelaksana", { t: ti, i: i });
       kiri.id = id + "-kiri"; kanan.id = id + "-kanan";
@@ -719,10 +791,13 @@
       el("h2", { id: "judul-identitas", tabindex: "-1", teks: "Identitas" }),
       bidang("nomor", "Nomor SOP", isian("f-nomor", "identitas.nomor", id.nomor || "")),
       bidang("nama", "Nama SOP", isian("f-nama", "identitas.nama", id.nama || "")),
-      el("div", { "class": "tiga" }, [["tanggal_pembuatan", "Tanggal pembuatan"], ["tanggal_revisi", "Tanggal revisi"], ["tanggal_efektif", "Tanggal efektif"]].map(function (d) {
+      el("div", { "class": "tiga" }, TANGGAL.map(function (d) {
         var v = id[d[0]] || "";
-        var iso = v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v);
-        return bidang(d[0], d[1], isian("f-" + d[0], "identitas." + d[0], v, iso ? "date" : null));
+        var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+        // The picker shows the browser's own order (mm/dd/yyyy in an English browser):
+        // the date as the sheet prints it stands under it.
+        var tercetak = m ? "Tercetak: " + Number(m[3]) + " " + BULAN[Number(m[2]) - 1] + " " + m[1] : null;
+        return bidang(d[0], d[1], isian("f-" + d[0], "identitas." + d[0], v, model.tanggalTeks[d[0]] ? null : "date"), tercetak);
       })),
       bidang("status", "Status", (function () {
         var s = pilihan("f-status", { ikat: "identitas.status" }, status, [["konsep", "Konsep (tercetak KONSEP)"], ["berlaku", "Berlaku"], ["dicabut", "Dicabut"], ["diganti", "Diganti"]]);
@@ -1091,14 +1166,16 @@
 
   function samakan(lama, baru) {
     Array.prototype.slice.call(lama.attributes).forEach(function (a) {
-      if (!baru.hasAttribute(a.name) && !(lama.tagName === "DETAILS" && a.name === "open")) lama.removeAttribute(a.name);
+      if (!baru.hasAttribute(a.name) && !(lama.tagName === "DETAILS" && a.name === "open") && a.name !== "style") lama.removeAttribute(a.name);
     });
     Array.prototype.forEach.call(baru.attributes, function (a) {
       if (lama.getAttribute(a.name) !== a.value) lama.setAttribute(a.name, a.value);
     });
     samakanAnak(lama, baru);
     if ((lama.tagName === "INPUT" || lama.tagName === "TEXTAREA" || lama.tagName === "SELECT") && !lama.hasAttribute("data-tetap")) {
-      if (lama.value !== baru.value) lama.value = baru.value;
+      // The field being typed in keeps what the clerk typed: the model follows it, never
+      // the other way round, so no keystroke is undone by a redraw.
+      if (lama.value !== baru.value && !(lama === document.activeElement && lama.tagName !== "SELECT")) lama.value = baru.value;
       if (lama.type === "checkbox" || lama.type === "radio") lama.checked = baru.checked;
     }
   }
@@ -1140,6 +1217,7 @@
     samakanAnak(formEl, baru);
     if (alur && alur.baca_saja) formEl.setAttribute("aria-describedby", "baca-saja");
     else formEl.removeAttribute("aria-describedby");
+    Array.prototype.forEach.call(formEl.querySelectorAll("textarea"), tinggikan);
     var f = fokusNanti && document.getElementById(fokusNanti);
     fokusNanti = null;
     if (f) f.focus();
@@ -1176,6 +1254,12 @@
       tampilCatatan(umum);
       gambarBila();
       if (j.halaman && j.halaman.length) return tampilHalaman(j.halaman);
+      // No sheet yet: say what it waits for, in the form's words.
+      var alasan = catatanTerakhir.filter(function (c) { return c.galat; })[0];
+      if (!lembar.querySelector("figure")) {
+        lembar.textContent = "";
+        lembar.appendChild(el("p", { "class": "tunggu", teks: "Lembar tampil setelah isian wajib lengkap" + (alasan ? ". Masih perlu: " + alasan.formulir : (j.gagal ? ": " + j.gagal : ".")) }));
+      }
     }).catch(function () {}).then(function () {
       window.sopanUkur.push(performance.now() - mulai);
       sedang = false;
@@ -1230,6 +1314,7 @@
     catatanEl.textContent = "";
     var galat = list.filter(function (c) { return c.galat; });
     catatanEl.hidden = list.length === 0;
+    catatanEl.classList.toggle("hanya-peringatan", galat.length === 0);
     if (galat.length !== jumlahGalat) {
       if (galat.length) umumkan(galat.length + " kesalahan. " + (galat[0].formulir || ringkas(galat[0])));
       else if (jumlahGalat > 0) umumkan("Tidak ada kesalahan lagi.");
@@ -1246,8 +1331,14 @@
   // ---- perbesar lembar ----
   var skala = 100;
   function ubahSkala(s) {
+    var gulung = lembar.closest(".draf");
+    var atas = gulung.scrollHeight ? gulung.scrollTop / gulung.scrollHeight : 0;
+    var kiri = gulung.scrollWidth ? gulung.scrollLeft / gulung.scrollWidth : 0;
     skala = Math.max(50, Math.min(300, s));
     lembar.style.setProperty("--skala", skala + "%");
+    // The same place of the sheet stays in view.
+    gulung.scrollTop = atas * gulung.scrollHeight;
+    gulung.scrollLeft = kiri * gulung.scrollWidth;
     document.getElementById("skala").textContent = skala + "%";
   }
   document.getElementById("perkecil").addEventListener("click", function () { ubahSkala(skala - 25); });
@@ -1406,13 +1497,13 @@
   tombolSimpan.addEventListener("click", function () {
     tombolSimpan.disabled = true;
     keadaan.textContent = "Menyimpan…";
-    keadaan.focus();
+    keadaan.focus({ preventScroll: true });
     kirim(dasarAlamat + "/simpan", { form: keForm(), dasar: dasar }).then(function (j) {
       if (j._status === 200) {
         document.body.dataset.simpan = String((parseInt(document.body.dataset.simpan || "0", 10)) + 1);
         return muat().then(function () {
           keadaan.textContent = j.peringatan || "Tersimpan";
-          keadaan.focus();
+          keadaan.focus({ preventScroll: true });
           umumkan(keadaan.textContent);
         });
       }

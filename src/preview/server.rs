@@ -396,6 +396,8 @@ pub enum Page {
     IndexList,
     /// The stylesheet.
     Style,
+    /// The page icon, `/ikon.svg`.
+    Icon,
     /// The page script.
     Script,
     /// The editor's script.
@@ -467,6 +469,7 @@ pub fn route(target: &str) -> Result<Route, Refusal> {
         [""] => return Ok(Route::Page(Page::Index)),
         ["daftar"] => return Ok(Route::Page(Page::IndexList)),
         ["gaya.css"] => return Ok(Route::Page(Page::Style)),
+        ["ikon.svg"] => return Ok(Route::Page(Page::Icon)),
         ["pratinjau.js"] => return Ok(Route::Page(Page::Script)),
         ["penyunting.js"] => return Ok(Route::Page(Page::EditorScript)),
         ["masuk"] => return Ok(Route::Page(Page::Masuk)),
@@ -548,6 +551,26 @@ fn same_origin(head: &Head) -> bool {
             .or_else(|| origin.strip_prefix("https://"))
             .is_some_and(|h| Some(h) == head.host.as_deref()),
     }
+}
+
+/// Where a login may send the person back to: an editor page of this server only
+/// (`/sop/.../ubah`), never another site or a path that leaves `/sop/`.
+fn kembali_ke(ke: &str) -> Option<&str> {
+    let inner = ke.strip_prefix("/sop/")?.strip_suffix("/ubah")?;
+    let safe = !inner.is_empty()
+        && ke.len() <= 1024
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~/%".contains(&b))
+        && !inner
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..");
+    (safe && route(ke) == Ok(Route::Page(Page::Ubah(id_of(inner)?)))).then_some(ke)
+}
+
+/// The SOP id an editor address names, percent-decoded.
+fn id_of(encoded: &str) -> Option<String> {
+    percent_decode(encoded)
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body.
@@ -810,9 +833,11 @@ impl Site {
                 .map(|(_, v)| v.as_str())
                 .unwrap_or("")
         };
+        // Back to the page that asked for the login, when it is one of this server's.
+        let ke = kembali_ke(get("ke"));
         match self.guard.login(get("nama"), get("sandi"), client) {
             Ok(cookie) => {
-                let mut r = Reply::redirect("/");
+                let mut r = Reply::redirect(ke.unwrap_or("/"));
                 r.headers.push((
                     "Set-Cookie",
                     format!(
@@ -822,17 +847,21 @@ impl Site {
                 ));
                 r
             }
-            Err(LoginError::Wrong) => {
-                Reply::html(401, html::login_page(Some("Nama atau kata sandi salah.")))
-            }
+            Err(LoginError::Wrong) => Reply::html(
+                401,
+                html::login_page(Some("Nama atau kata sandi salah."), ke),
+            ),
             Err(LoginError::Wait(w)) => Reply::html(
                 429,
-                html::login_page(Some(&format!(
-                    "Terlalu banyak percobaan yang salah. Coba lagi {} detik lagi.",
-                    w.as_secs().max(1)
-                ))),
+                html::login_page(
+                    Some(&format!(
+                        "Terlalu banyak percobaan yang salah. Coba lagi {} detik lagi.",
+                        w.as_secs().max(1)
+                    )),
+                    ke,
+                ),
             ),
-            Err(LoginError::Accounts(e)) => Reply::html(500, html::login_page(Some(&e))),
+            Err(LoginError::Accounts(e)) => Reply::html(500, html::login_page(Some(&e), ke)),
         }
     }
 
@@ -861,10 +890,27 @@ impl Site {
 
     fn reply(&self, page: Page, head: &Head) -> Reply {
         match page {
-            Page::Masuk => return Reply::html(200, html::login_page(None)),
+            Page::Masuk => {
+                let ke = head
+                    .target
+                    .split_once('?')
+                    .and_then(|(_, q)| {
+                        form_fields(q.as_bytes())
+                            .into_iter()
+                            .find(|(k, _)| k == "ke")
+                    })
+                    .map(|(_, v)| v);
+                return Reply::html(
+                    200,
+                    html::login_page(None, ke.as_deref().and_then(kembali_ke)),
+                );
+            }
             Page::Ubah(id) => {
                 let Some(who) = self.editor(head) else {
-                    return Reply::redirect("/masuk");
+                    return Reply::redirect(&format!(
+                        "/masuk?ke=/sop/{}/ubah",
+                        html::url_path(&id).replace('%', "%25")
+                    ));
                 };
                 let cat = catalogue::lock(&self.shared);
                 return match cat.entries.get(&id) {
@@ -948,6 +994,7 @@ impl Site {
                 html::index_list(&cat, &alur::keadaan_semua(&cat, &self.root)),
             ),
             Page::Style => Reply::asset("text/css; charset=utf-8", html::STYLE),
+            Page::Icon => Reply::asset("image/svg+xml", html::ICON),
             Page::Script => Reply::asset("text/javascript; charset=utf-8", html::SCRIPT),
             Page::EditorScript => {
                 Reply::asset("text/javascript; charset=utf-8", html::EDITOR_SCRIPT)
@@ -1130,6 +1177,33 @@ mod tests {
             fetch_site: fetch_site.map(Into::into),
             content_length: Some(0),
             rest: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_login_goes_back_only_to_an_editor_page_of_this_server() {
+        assert_eq!(
+            kembali_ke("/sop/umum/renstra/ubah"),
+            Some("/sop/umum/renstra/ubah")
+        );
+        assert_eq!(
+            kembali_ke("/sop/umum/akta%20lahir/ubah"),
+            Some("/sop/umum/akta%20lahir/ubah")
+        );
+        for bad in [
+            "",
+            "/",
+            "https://evil.example/sop/x/ubah",
+            "//evil.example/sop/x/ubah",
+            "/sop//ubah",
+            "/sop/../ubah",
+            "/sop/umum/../../etc/ubah",
+            "/sop/x/ubah?y",
+            "/sop/x/ubah#y",
+            "/sop/x\\y/ubah",
+            "/sop/x",
+        ] {
+            assert_eq!(kembali_ke(bad), None, "{bad}");
         }
     }
 

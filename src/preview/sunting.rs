@@ -97,7 +97,7 @@ pub fn draf(path: &Path, kiriman: Kiriman, settings: &Settings) -> Answer {
             json!({
                 "galat": n.error,
                 "teks": n.text,
-                "jalur": jalur,
+                "jalur": kata.jalur.as_deref().or(jalur),
                 "formulir": kata.teks,
                 "kosong": kata.kosong,
             })

@@ -36,17 +36,24 @@ pub fn curly_quote(text: &str, offset: usize) -> Option<Range<usize>> {
         .map_or(0, |i| i + 1);
     let line = text[start..].split('\n').next().unwrap_or("");
     let mut quoted = false;
+    // A curly quote inside a straight-quoted text that never closes: Word's closing
+    // quote where the straight one should be (`nama = "Uji”`).
+    let mut inside = None;
     for (i, c) in line.char_indices() {
         match c {
-            '"' => quoted = !quoted,
+            '"' => {
+                quoted = !quoted;
+                inside = None;
+            }
             '#' if !quoted => return None,
             '“' | '”' | '‘' | '’' | '„' if !quoted => {
                 return Some(start + i..start + i + c.len_utf8());
             }
+            '“' | '”' | '„' => inside = Some(start + i..start + i + c.len_utf8()),
             _ => {}
         }
     }
-    None
+    if quoted { inside } else { None }
 }
 
 /// A syntax error said in a clerk's words: where, what, and how to write it.
@@ -135,8 +142,53 @@ pub fn explain(text: &str, span: Range<usize>, message: &str) -> Slip {
             ),
         );
     }
+    if let Some(lanes) = lanes_below_a_step(text, span.clone(), message) {
+        return lanes;
+    }
     let (label, hint) = syntax_message(message);
     slip(span, "baris ini tidak dapat dibaca", &label, hint)
+}
+
+/// The SOP's `pelaksana = [...]` written below a `[[langkah]]`: TOML reads it as the
+/// step's own pelaksana, written twice. The clerk is told where the list belongs.
+fn lanes_below_a_step(text: &str, span: Range<usize>, message: &str) -> Option<Slip> {
+    if !syntax_message(message)
+        .0
+        .starts_with("kunci ini sudah ditulis")
+    {
+        return None;
+    }
+    let line = line_at(text, span.start)?;
+    let written = text[line.clone()].trim_start();
+    let value = written
+        .strip_prefix("pelaksana")?
+        .trim_start()
+        .strip_prefix('=')?;
+    if !value.trim_start().starts_with('[') {
+        return None;
+    }
+    let header = text[..line.start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))?;
+    if !(header.starts_with("[[langkah]]") || header.starts_with("[[prosedur.langkah]]")) {
+        return None;
+    }
+    let above = if header.starts_with("[[prosedur") {
+        "di bawah [[prosedur]]-nya, di atas [[prosedur.langkah]] pertama"
+    } else {
+        "di atas [[langkah]] pertama, bersama nomor dan nama"
+    };
+    Some(Slip {
+        span: line.start + (text[line.clone()].len() - written.len())..line.end,
+        message: "daftar pelaksana ditulis di bawah langkah".into(),
+        label: "di sini terbaca sebagai pelaksana langkah terakhir, yang sudah ditulis".into(),
+        hint: format!(
+            "daftar pelaksana (kolom diagram) ditulis {above}; pindahkan baris ini ke sana \
+             dan biarkan pelaksana langkah ini"
+        ),
+    })
 }
 
 /// The byte range of the line holding byte `offset`, without its line break.

@@ -147,7 +147,7 @@ fn unchanged_sops_are_skipped_until_an_input_or_force_changes() {
     // katalog.toml changed: all again.
     let katalog = dir.join("katalog.toml");
     let k = std::fs::read_to_string(&katalog).expect("katalog");
-    std::fs::write(&katalog, k.replace("SEKRETARIAT", "SUBBAGIAN UMUM")).expect("edit");
+    std::fs::write(&katalog, k.replace("DINAS CONTOH", "DINAS CONTOH LAIN")).expect("edit");
     let (s, _) = run_build(&opts);
     assert_eq!((s.rendered, s.skipped), (3, 0), "katalog.toml is an input");
 
@@ -275,6 +275,62 @@ fn init_makes_a_katalog_that_builds_and_refuses_to_overwrite() {
         b"# milik pengguna\n"
     );
     assert_ne!(katalog, b"# milik pengguna\n");
+}
+
+#[test]
+fn a_book_of_a_grown_init_catalogue_leaves_the_untouched_example_out_and_names_no_one_unit() {
+    let dir = scratch("init-buku").join("dinas");
+    init::init(&dir).expect("init");
+    write_sop(&dir, "keuangan/spj.toml", "900/1/SOP", "Penyusunan SPJ", "");
+    std::fs::write(
+        dir.join("keuangan/katalog.toml"),
+        "[instansi]\nunit = \"SUBBAGIAN KEUANGAN\"\n",
+    )
+    .unwrap();
+    let book = dir.join("buku.pdf");
+    let Run { code, err, .. } = sopan([
+        "book".as_ref(),
+        dir.as_os_str(),
+        "-o".as_ref(),
+        book.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("contoh-sop.toml tidak dicetak di buku") && err.contains("sopan init"),
+        "{err}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout".as_ref(), book.as_os_str(), "-".as_ref()])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Penyusunan SPJ") || text.contains("PENYUSUNAN SPJ"),
+        "{text}"
+    );
+    assert!(
+        !text.to_uppercase().contains("PENGELOLAAN SURAT MASUK"),
+        "{text}"
+    );
+    // The example's own chapter names its unit; the book of the whole dinas does not
+    // print a unit of one bidang on its cover.
+    let cover = text.split('\u{c}').next().unwrap_or_default();
+    assert!(cover.contains("DINAS CONTOH"), "{cover}");
+    assert!(!cover.contains("SEKRETARIAT"), "{cover}");
+    // Edited, the example is the clerk's own SOP and is printed.
+    let example = dir.join(init::CONTOH);
+    let edited = std::fs::read_to_string(&example)
+        .unwrap()
+        .replace("Pengelolaan Surat Masuk", "Pengelolaan Surat Masuk Dinas");
+    std::fs::write(&example, edited).unwrap();
+    let Run { code, err, .. } = sopan([
+        "book".as_ref(),
+        dir.as_os_str(),
+        "-o".as_ref(),
+        book.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("tidak dicetak di buku"), "{err}");
 }
 
 /// Writes an SOP with signature data (so it can be `berlaku`) into `dir`.

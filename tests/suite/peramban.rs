@@ -286,8 +286,19 @@ impl Browser for Chromium {
         }
     }
 
+    /// Key by key, as a keyboard sends them: each character its own key press and
+    /// input event, with the page's answers to one arriving before the next.
     fn type_text(&mut self, text: &str) {
-        self.call("Input.insertText", json!({ "text": text }));
+        for c in text.chars() {
+            let s = c.to_string();
+            if c == '\n' {
+                self.press(Key::Enter);
+                continue;
+            }
+            self.key("keyDown", &s, 0, 0, Some(&s));
+            self.key("keyUp", &s, 0, 0, None);
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
     }
 
     fn press(&mut self, key: Key) {
