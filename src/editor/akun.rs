@@ -306,6 +306,14 @@ impl Akun {
             .unwrap_or_else(|| vec![Peran::Penyusun])
     }
 
+    /// The accounts holding `peran`, by name.
+    pub fn dengan_peran(&self, peran: Peran) -> Vec<String> {
+        self.names()
+            .into_iter()
+            .filter(|n| self.peran(n).contains(&peran))
+            .collect()
+    }
+
     /// Gives `name` exactly the roles `peran` (at least one).
     pub fn set_peran(&mut self, name: &str, peran: &[Peran]) -> Result<(), AkunError> {
         if peran.is_empty() {

@@ -72,6 +72,17 @@ impl Tahap {
         }
     }
 
+    /// The role whose move the stage waits for: the one holding the SOP now; none once
+    /// approved.
+    pub fn pemegang(self) -> Option<Peran> {
+        match self {
+            Tahap::Konsep => Some(Peran::Penyusun),
+            Tahap::Diajukan => Some(Peran::Pemeriksa),
+            Tahap::Diteruskan => Some(Peran::Pengesah),
+            Tahap::Disahkan => None,
+        }
+    }
+
     /// Whether the SOP may be changed from the form: not while it is submitted. A change
     /// to a disahkan SOP starts its revision.
     pub fn boleh_disunting(self) -> bool {
@@ -397,6 +408,21 @@ mod tests {
             for b in &TABEL[i + 1..] {
                 assert!((a.0, a.1, a.2) != (b.0, b.1, b.2), "{a:?} twice");
             }
+        }
+    }
+
+    #[test]
+    fn the_holder_of_a_stage_is_the_role_that_moves_it_on() {
+        for tahap in [Konsep, Diajukan, Diteruskan, Disahkan] {
+            let forward: Vec<Peran> = Peran::SEMUA
+                .into_iter()
+                .filter(|p| tersedia(tahap, &[*p]).iter().any(|g| *g != Kembalikan))
+                .collect();
+            assert_eq!(
+                tahap.pemegang().into_iter().collect::<Vec<_>>(),
+                forward,
+                "{tahap:?}"
+            );
         }
     }
 

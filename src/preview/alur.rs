@@ -310,14 +310,32 @@ pub fn lengkapi(
         return;
     }
     let k = keadaan::baca(sop, settings);
-    answer.1["alur"] = alur_json(&k, peran, tempat);
+    answer.1["alur"] = alur_json(&k, peran, tempat, pemegang(sop.sopan, k.tahap));
     answer.1["peran"] = json!(peran.iter().map(|p| p.nama()).collect::<Vec<_>>());
     answer.1["warisan"] = warisan(sop.path);
     answer.1["katalog"] = katalog_json(sop.path, sop.sopan, peran.contains(&Peran::Admin));
 }
 
+/// Who holds an SOP at stage `tahap`, for the page: the role whose move it waits for
+/// and the accounts of the catalogue at `root` holding it ("pemeriksa: budi, rina");
+/// `None` once approved. No account holding the role is said, with how to add one.
+pub fn pemegang(root: &Path, tahap: Tahap) -> Option<String> {
+    let peran = tahap.pemegang()?;
+    let akun = crate::editor::akun::Akun::open(root).ok();
+    let names = akun.as_ref().map(|a| a.dengan_peran(peran)).unwrap_or_default();
+    Some(match (akun.is_some_and(|a| a.any()), names.is_empty()) {
+        // A preview without accounts: the one person at this computer holds every role.
+        (false, _) => peran.nama().to_string(),
+        (true, true) => format!(
+            "{0} (belum ada akun berperan {0}; tambahkan dengan: sopan pengguna peran NAMA --peran {0})",
+            peran.nama()
+        ),
+        (true, false) => format!("{}: {}", peran.nama(), names.join(", ")),
+    })
+}
+
 /// The SOP's stage for the page.
-fn alur_json(k: &Keadaan, peran: &[Peran], tempat: Tempat) -> Value {
+fn alur_json(k: &Keadaan, peran: &[Peran], tempat: Tempat, pemegang: Option<String>) -> Value {
     let penyusun = peran.contains(&Peran::Penyusun);
     let baca_saja = keadaan::terkunci(k).or_else(|| {
         (!penyusun).then(|| {
@@ -334,6 +352,7 @@ fn alur_json(k: &Keadaan, peran: &[Peran], tempat: Tempat) -> Value {
     json!({
         "tahap": k.tahap.nama(),
         "keterangan": k.tahap.keterangan(),
+        "pemegang": pemegang,
         "boleh_sunting": baca_saja.is_none(),
         "baca_saja": baca_saja,
         "terakhir": k.terakhir.as_ref().map(|c| json!({

@@ -15,6 +15,15 @@ use crate::review::Kelompok;
 /// The stage of each SOP in the approval flow, by id.
 pub type Alur = BTreeMap<String, Keadaan>;
 
+/// An SOP's place in the approval flow, for its page: its stage and who holds it now
+/// ([`super::alur::pemegang`]).
+pub struct Tahapan {
+    /// Its stage, read from the history, the archive and the files.
+    pub keadaan: Keadaan,
+    /// The role (and accounts) whose move it waits for; `None` once approved.
+    pub pemegang: Option<String>,
+}
+
 /// The page frame (title, stylesheet, script, body).
 const SHELL: &str = include_str!("shell.html");
 /// The stylesheet, served at `/gaya.css`.
@@ -332,7 +341,7 @@ pub fn index_list(cat: &Catalogue, alur: &Alur) -> String {
 
 /// An SOP's page, with "Ubah di formulir" when the form editor may be offered (`edit`),
 /// and its stage in the approval flow (`alur`).
-pub fn sop_page(e: &Entry, edit: bool, alur: Option<&Keadaan>) -> String {
+pub fn sop_page(e: &Entry, edit: bool, alur: Option<&Tahapan>) -> String {
     shell(
         &format!("{} — pratinjau", e.nama),
         Some(&e.id),
@@ -343,7 +352,7 @@ pub fn sop_page(e: &Entry, edit: bool, alur: Option<&Keadaan>) -> String {
 /// The body of an SOP's page, replaced in place after every render: its header (with
 /// "Unduh PDF", and "Ubah di formulir" when `edit`), diagnostics, pages, its stage in the
 /// approval flow and the review.
-pub fn sop_body(e: &Entry, edit: bool, alur: Option<&Keadaan>) -> String {
+pub fn sop_body(e: &Entry, edit: bool, alur: Option<&Tahapan>) -> String {
     let mut out = String::new();
     let mut aksi = String::new();
     if edit {
@@ -368,7 +377,7 @@ pub fn sop_body(e: &Entry, edit: bool, alur: Option<&Keadaan>) -> String {
         escape(&e.nama),
         escape(&e.nomor),
         badge(e.status()),
-        lencana_alur(alur)
+        lencana_alur(alur.map(|t| &t.keadaan))
     );
     if let Some(errors) = &e.errors {
         let tetap = if e.good.is_some() {
@@ -408,7 +417,8 @@ pub fn sop_body(e: &Entry, edit: bool, alur: Option<&Keadaan>) -> String {
 
 /// The SOP's stage in the approval flow: who moved it last, its approval and code, and
 /// what changed since it was approved.
-fn alur_panel(k: &Keadaan) -> String {
+fn alur_panel(t: &Tahapan) -> String {
+    let k = &t.keadaan;
     let mut out = String::from(
         "<section class=\"alur-panel\" id=\"pengesahan\" aria-labelledby=\"pengesahan-judul\">\
          <h2 id=\"pengesahan-judul\">Pengesahan</h2>",
@@ -419,6 +429,13 @@ fn alur_panel(k: &Keadaan) -> String {
         k.tahap.nama(),
         escape(k.tahap.keterangan())
     );
+    if let Some(p) = &t.pemegang {
+        let _ = write!(
+            out,
+            "<p id=\"pemegang\">Sekarang di tangan {}.</p>",
+            escape(p)
+        );
+    }
     if let Some(t) = &k.terakhir {
         let _ = write!(
             out,
@@ -468,10 +485,10 @@ fn alur_panel(k: &Keadaan) -> String {
     out
 }
 
-fn review_panel(e: &Entry, alur: Option<&Keadaan>) -> String {
+fn review_panel(e: &Entry, alur: Option<&Tahapan>) -> String {
     let mut out = String::from("<aside class=\"tinjauan\" id=\"tinjauan\">");
-    if let Some(k) = alur.filter(|k| k.terakhir.is_some() || k.disahkan.is_some()) {
-        out.push_str(&alur_panel(k));
+    if let Some(t) = alur.filter(|t| t.keadaan.terakhir.is_some() || t.keadaan.disahkan.is_some()) {
+        out.push_str(&alur_panel(t));
     }
     out.push_str("<h2>Sebelum pengesahan</h2>");
     if e.good.is_none() {

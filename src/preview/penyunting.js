@@ -1008,6 +1008,7 @@
     var disahkan = alur.disahkan && alur.tahap === "disahkan";
     if (alur.terakhir && !disahkan) ket += " Terakhir " + alur.terakhir.ringkasan + " oleh " + alur.terakhir.pengguna + ", " + alur.terakhir.waktu + ".";
     baru.appendChild(el("p", { id: "alur-keterangan", teks: ket }));
+    if (alur.pemegang) baru.appendChild(el("p", { id: "alur-pemegang", teks: "Sekarang di tangan " + alur.pemegang + "." }));
     if (disahkan) {
       baru.appendChild(el("p", { id: "alur-disahkan" }, ["Disahkan oleh " + alur.disahkan.jabatan + " (" + alur.disahkan.penanda + ") pada " +
         alur.disahkan.waktu + ". Kode verifikasi ", el("a", { href: alur.disahkan.verifikasi, teks: alur.disahkan.kode }), "."]));

@@ -969,10 +969,12 @@ impl Site {
                     .get(id)
                     .map(|e| e.path.clone());
                 path.map(|p| {
-                    crate::pengesahan::keadaan::baca(
+                    let keadaan = crate::pengesahan::keadaan::baca(
                         alur::sop(&self.root, &format!("{id}.toml"), &p),
                         &self.settings,
-                    )
+                    );
+                    let pemegang = alur::pemegang(&self.root, keadaan.tahap);
+                    html::Tahapan { keadaan, pemegang }
                 })
             }
             _ => None,

@@ -181,6 +181,10 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     log_in(&mut b, &base, "sari");
     open_form(&mut b, &base);
     at_stage(&mut b, "konsep");
+    assert_eq!(
+        text_of(&mut b, "#alur-pemegang"),
+        "Sekarang di tangan penyusun: sari."
+    );
     assert!(
         text_of(&mut b, "#f-kop-pengesahan-pangkat-asal").contains("Diwarisi dari katalog.toml"),
         "the inherited signer is marked"
@@ -210,6 +214,11 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         b.eval("document.activeElement.id"),
         "alur-judul",
         "focus goes to the stage"
+    );
+    // The page says who holds it now: the reviewer, by name.
+    assert_eq!(
+        text_of(&mut b, "#alur-pemegang"),
+        "Sekarang di tangan pemeriksa: budi."
     );
     // While submitted the form is read only, and says why.
     assert!(text_of(&mut b, "#baca-saja").contains("sedang diajukan"));
@@ -291,6 +300,17 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     open_form(&mut b, &base);
     b.click("#teruskan");
     at_stage(&mut b, "diteruskan");
+    assert_eq!(
+        text_of(&mut b, "#alur-pemegang"),
+        "Sekarang di tangan pengesah: kadis."
+    );
+    // The SOP's page says it too, beside its stage.
+    b.open(&format!("{base}/sop/perencanaan/lakip"));
+    assert!(text_of(&mut b, "#pengesahan").contains("diteruskan"));
+    assert_eq!(
+        text_of(&mut b, "#pemegang"),
+        "Sekarang di tangan pengesah: kadis."
+    );
     log_out(&mut b, &base);
 
     // 5. The pengesah: a wrong password, then a certificate without NIP (a warning to
@@ -337,6 +357,11 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     b.click("#sahkan");
     at_stage(&mut b, "disahkan");
     assert!(text_of(&mut b, "#alur-disahkan").contains("Kode verifikasi"));
+    assert_eq!(
+        b.eval("!!document.getElementById('alur-pemegang')"),
+        false,
+        "nobody holds an approved SOP"
+    );
     b.screenshot("alur-6-disahkan");
     let approved = std::fs::read_to_string(&sop).unwrap();
     assert!(approved.contains("status = \"berlaku\""), "{approved}");
