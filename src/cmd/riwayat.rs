@@ -21,7 +21,7 @@ pub fn run(args: &RiwayatArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outc
         }
         Ok(list) => {
             for c in list {
-                let waktu = c.waktu.replace('T', " ").replace('Z', " UTC");
+                let waktu = riwayat::waktu_lokal(&c.waktu);
                 let _ = writeln!(
                     out,
                     "{waktu}  {}  {}: {}",

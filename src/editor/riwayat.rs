@@ -453,6 +453,24 @@ pub fn now() -> String {
     )
 }
 
+/// A history time (`2026-12-07T07:03:00Z`) in this computer's local time with its offset
+/// from UTC, as `sopan riwayat` prints it: `2026-12-07 14:03 +07:00`; the text itself
+/// when it is no such time.
+pub fn waktu_lokal(iso: &str) -> String {
+    waktu_di(iso, &chrono::Local)
+}
+
+/// [`waktu_lokal`] in the time zone `tz`.
+fn waktu_di<Tz: chrono::TimeZone>(iso: &str, tz: &Tz) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    match chrono::DateTime::parse_from_rfc3339(iso) {
+        Ok(t) => t.with_timezone(tz).format("%Y-%m-%d %H:%M %:z").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -600,5 +618,26 @@ mod tests {
         // The marker lagging one line behind (a stop between the two writes) is no damage.
         let (shorter, lagging) = chain(5, 0);
         assert!(check(&lines, &lagging).utuh() && shorter.len() == 5);
+    }
+
+    #[test]
+    fn a_history_time_is_shown_in_local_time_with_its_offset() {
+        let wib = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+        assert_eq!(
+            waktu_di("2026-12-07T07:03:00Z", &wib),
+            "2026-12-07 14:03 +07:00"
+        );
+        // Past midnight in Jayapura, the day before in New York.
+        let wit = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+        assert_eq!(
+            waktu_di("2026-12-31T20:30:00Z", &wit),
+            "2027-01-01 05:30 +09:00"
+        );
+        let ny = chrono::FixedOffset::west_opt(5 * 3600).unwrap();
+        assert_eq!(
+            waktu_di("2026-12-01T02:00:00Z", &ny),
+            "2026-11-30 21:00 -05:00"
+        );
+        assert_eq!(waktu_di("kemarin", &wib), "kemarin");
     }
 }
