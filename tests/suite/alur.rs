@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::common::*;
-use crate::peramban::{Browser, Chromium, Key};
+use crate::peramban::{Browser, Chromium, Firefox, Key};
 use crate::preview::{Reply, send, wait_rendered};
 use crate::tanda::{Key as Kunci, NIP, SANDI};
 use sopan::editor::akun::{Akun, Peran};
@@ -75,7 +75,7 @@ fn loopback(addr: SocketAddr) -> SocketAddr {
 }
 
 /// Logs `nama` in through the login page, typed.
-fn log_in(b: &mut Chromium, base: &str, nama: &str) {
+fn log_in(b: &mut impl Browser, base: &str, nama: &str) {
     b.open(&format!("{base}/masuk"));
     b.click("input[name=nama]");
     b.type_text(nama);
@@ -89,7 +89,7 @@ fn log_in(b: &mut Chromium, base: &str, nama: &str) {
 }
 
 /// Logs out with the index's "Keluar".
-fn log_out(b: &mut Chromium, base: &str) {
+fn log_out(b: &mut impl Browser, base: &str) {
     b.open(&format!("{base}/"));
     b.click("#keluar");
     b.wait_for(
@@ -99,7 +99,7 @@ fn log_out(b: &mut Chromium, base: &str) {
 }
 
 /// Opens LAKIP's form and waits until it and its draft are there.
-fn open_form(b: &mut Chromium, base: &str) {
+fn open_form(b: &mut impl Browser, base: &str) {
     b.open(&format!("{base}/sop/perencanaan/lakip/ubah"));
     b.wait_for(
         "document.body.dataset.siap === 'ya' && !!document.querySelector('#lembar-draf img') \
@@ -109,14 +109,14 @@ fn open_form(b: &mut Chromium, base: &str) {
 }
 
 /// Waits until the form shows the SOP at stage `tahap`.
-fn at_stage(b: &mut Chromium, tahap: &str) {
+fn at_stage(b: &mut impl Browser, tahap: &str) {
     b.wait_for(
         &format!("document.body.dataset.alur === '{tahap}'"),
         Duration::from_secs(60),
     );
 }
 
-fn text_of(b: &mut Chromium, selector: &str) -> String {
+fn text_of(b: &mut impl Browser, selector: &str) -> String {
     b.eval(&format!(
         "(() => {{ const e = document.querySelector({}); return e ? e.textContent : ''; }})()",
         Value::String(selector.into())
@@ -161,7 +161,20 @@ fn qr_on_page_1(pdf: &Path) -> String {
 
 #[test]
 fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
-    let pki = crate::tanda::pki_with_signers("alur-e2e");
+    let mut b = Chromium::launch_sized("alur", 1366, 900);
+    flow_end_to_end(&mut b, "chromium");
+}
+
+#[test]
+fn the_approval_flow_runs_end_to_end_in_firefox() {
+    let mut b = Firefox::launch("alur");
+    flow_end_to_end(&mut b, "firefox");
+}
+
+/// The whole flow in browser `b` (named `name` for its files): three accounts, the
+/// archived PDF verified, the QR address opened without login, the history chained.
+fn flow_end_to_end(b: &mut impl Browser, name: &str) {
+    let pki = crate::tanda::pki_with_signers(&format!("alur-e2e-{name}"));
     pki.signer(
         "tanpa-nip",
         Kunci::P256,
@@ -170,23 +183,22 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         "penanda",
     );
     let no_nip = pki.p12("tanpa-nip", "tanpa-nip.p12", &[]);
-    let (dir, sop) = catalogue("e2e");
+    let (dir, sop) = catalogue(&format!("e2e-{name}"));
     let server = office(&dir, "127.0.0.1", false);
     let addr = server.addr();
     let base = format!("http://{addr}");
     wait_rendered(addr);
-    let mut b = Chromium::launch_sized("alur", 1366, 900);
 
     // 1. The penyusun fixes the signer's rank in this SOP only, saves and submits.
-    log_in(&mut b, &base, "sari");
-    open_form(&mut b, &base);
-    at_stage(&mut b, "konsep");
+    log_in(b, &base, "sari");
+    open_form(b, &base);
+    at_stage(b, "konsep");
     assert_eq!(
-        text_of(&mut b, "#alur-pemegang"),
+        text_of(b, "#alur-pemegang"),
         "Sekarang di tangan penyusun: sari."
     );
     assert!(
-        text_of(&mut b, "#f-kop-pengesahan-pangkat-asal").contains("Diwarisi dari katalog.toml"),
+        text_of(b, "#f-kop-pengesahan-pangkat-asal").contains("Diwarisi dari katalog.toml"),
         "the inherited signer is marked"
     );
     b.click("#f-kop-pengesahan-pangkat");
@@ -195,7 +207,7 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         "!document.getElementById('simpan').disabled && document.getElementById('ajukan').disabled",
         Duration::from_secs(30),
     );
-    b.screenshot("alur-1-penyusun-mengubah");
+    b.screenshot(&format!("alur-1-penyusun-mengubah-{name}"));
     b.click("#simpan");
     b.wait_for(
         "document.getElementById('keadaan').textContent === 'Tersimpan' \
@@ -209,7 +221,7 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     );
     assert!(saved.contains("# [instansi] dan [pengesahan] diwarisi"));
     b.click("#ajukan");
-    at_stage(&mut b, "diajukan");
+    at_stage(b, "diajukan");
     assert_eq!(
         b.eval("document.activeElement.id"),
         "alur-judul",
@@ -217,11 +229,11 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     );
     // The page says who holds it now: the reviewer, by name.
     assert_eq!(
-        text_of(&mut b, "#alur-pemegang"),
+        text_of(b, "#alur-pemegang"),
         "Sekarang di tangan pemeriksa: budi."
     );
     // While submitted the form is read only, and says why.
-    assert!(text_of(&mut b, "#baca-saja").contains("sedang diajukan"));
+    assert!(text_of(b, "#baca-saja").contains("sedang diajukan"));
     assert_eq!(
         b.eval("document.getElementById('f-nama').readOnly && document.getElementById('f-status').disabled"),
         true
@@ -234,18 +246,18 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         "PENYUSUNAN LAKIP"
     );
     assert_eq!(b.eval("document.getElementById('simpan').disabled"), true);
-    b.screenshot("alur-2-diajukan-hanya-baca");
+    b.screenshot(&format!("alur-2-diajukan-hanya-baca-{name}"));
     assert_eq!(
         std::fs::read(&sop).unwrap(),
         before,
         "the file is unchanged"
     );
-    log_out(&mut b, &base);
+    log_out(b, &base);
 
     // 2. The pemeriksa writes a note beside Nomor SOP and sends it back.
-    log_in(&mut b, &base, "budi");
-    open_form(&mut b, &base);
-    at_stage(&mut b, "diajukan");
+    log_in(b, &base, "budi");
+    open_form(b, &base);
+    at_stage(b, "diajukan");
     assert_eq!(
         b.eval("!!document.getElementById('teruskan') && !!document.getElementById('kembalikan') && !document.getElementById('ajukan')"),
         true
@@ -256,15 +268,15 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         Duration::from_secs(10),
     );
     b.type_text("Nomor belum mengikuti tata naskah 2025: pakai 800/");
-    b.screenshot("alur-3-pemeriksa-mencatat");
+    b.screenshot(&format!("alur-3-pemeriksa-mencatat-{name}"));
     b.click("#kembalikan");
-    at_stage(&mut b, "konsep");
-    log_out(&mut b, &base);
+    at_stage(b, "konsep");
+    log_out(b, &base);
 
     // 3. The penyusun sees the note beside the field, fixes and resubmits.
-    log_in(&mut b, &base, "sari");
-    open_form(&mut b, &base);
-    at_stage(&mut b, "konsep");
+    log_in(b, &base, "sari");
+    open_form(b, &base);
+    at_stage(b, "konsep");
     let described = b.eval(
         "(() => { const f = document.getElementById('f-nomor'); \
            return (f.getAttribute('aria-describedby') || '').split(' ') \
@@ -276,8 +288,8 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
             .is_some_and(|t| t.contains("Catatan pemeriksa (budi): Nomor belum mengikuti")),
         "{described}"
     );
-    assert!(text_of(&mut b, "#koreksi-daftar").contains("Nomor SOP"));
-    b.screenshot("alur-4-penyusun-melihat-catatan");
+    assert!(text_of(b, "#koreksi-daftar").contains("Nomor SOP"));
+    b.screenshot(&format!("alur-4-penyusun-melihat-catatan-{name}"));
     b.click("#f-nomor");
     b.eval("document.getElementById('f-nomor').select()");
     b.type_text("800/22/SOP.PRCN/DISPMPTSPTK/2025");
@@ -292,32 +304,32 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         Duration::from_secs(30),
     );
     b.click("#ajukan");
-    at_stage(&mut b, "diajukan");
-    log_out(&mut b, &base);
+    at_stage(b, "diajukan");
+    log_out(b, &base);
 
     // 4. The pemeriksa forwards it.
-    log_in(&mut b, &base, "budi");
-    open_form(&mut b, &base);
+    log_in(b, &base, "budi");
+    open_form(b, &base);
     b.click("#teruskan");
-    at_stage(&mut b, "diteruskan");
+    at_stage(b, "diteruskan");
     assert_eq!(
-        text_of(&mut b, "#alur-pemegang"),
+        text_of(b, "#alur-pemegang"),
         "Sekarang di tangan pengesah: kadis."
     );
     // The SOP's page says it too, beside its stage.
     b.open(&format!("{base}/sop/perencanaan/lakip"));
-    assert!(text_of(&mut b, "#pengesahan").contains("diteruskan"));
+    assert!(text_of(b, "#pengesahan").contains("diteruskan"));
     assert_eq!(
-        text_of(&mut b, "#pemegang"),
+        text_of(b, "#pemegang"),
         "Sekarang di tangan pengesah: kadis."
     );
-    log_out(&mut b, &base);
+    log_out(b, &base);
 
     // 5. The pengesah: a wrong password, then a certificate without NIP (a warning to
     //    confirm, cancelled), then the right certificate and password.
-    log_in(&mut b, &base, "kadis");
-    open_form(&mut b, &base);
-    at_stage(&mut b, "diteruskan");
+    log_in(b, &base, "kadis");
+    open_form(b, &base);
+    at_stage(b, "diteruskan");
     let before = std::fs::read(&sop).unwrap();
     b.choose_file("#sertifikat", &pki.path("rsa.p12"));
     b.click("#sandi");
@@ -344,8 +356,8 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         "!!document.getElementById('sahkan-tetap')",
         Duration::from_secs(30),
     );
-    assert!(text_of(&mut b, "#sahkan-peringatan").contains("tidak memuat NIP"));
-    b.screenshot("alur-5-peringatan-sertifikat");
+    assert!(text_of(b, "#sahkan-peringatan").contains("tidak memuat NIP"));
+    b.screenshot(&format!("alur-5-peringatan-sertifikat-{name}"));
     assert_eq!(std::fs::read(&sop).unwrap(), before, "warning: unchanged");
     b.click("#batal-sahkan");
     b.wait_for(
@@ -355,14 +367,14 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
 
     b.choose_file("#sertifikat", &pki.path("rsa.p12"));
     b.click("#sahkan");
-    at_stage(&mut b, "disahkan");
-    assert!(text_of(&mut b, "#alur-disahkan").contains("Kode verifikasi"));
+    at_stage(b, "disahkan");
+    assert!(text_of(b, "#alur-disahkan").contains("Kode verifikasi"));
     assert_eq!(
         b.eval("!!document.getElementById('alur-pemegang')"),
         false,
         "nobody holds an approved SOP"
     );
-    b.screenshot("alur-6-disahkan");
+    b.screenshot(&format!("alur-6-disahkan-{name}"));
     let approved = std::fs::read_to_string(&sop).unwrap();
     assert!(approved.contains("status = \"berlaku\""), "{approved}");
     assert!(approved.contains("800/22/SOP.PRCN/DISPMPTSPTK/2025"));
@@ -398,7 +410,7 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
         .strip_prefix("https://sop.pagaralamkota.go.id")
         .unwrap_or_else(|| panic!("QR code: {qr}"));
     assert!(path.starts_with("/verifikasi/"), "{qr}");
-    let mut public = Chromium::launch_sized("alur-publik", 800, 900);
+    let mut public = Chromium::launch_sized(&format!("alur-publik-{name}"), 800, 900);
     public.open(&format!("{base}{path}"));
     assert!(text_of(&mut public, "#status-hari-ini").contains("berlaku"));
     let page = text_of(&mut public, "main");
@@ -436,7 +448,6 @@ fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     assert_eq!(check.code, 0, "{}{}", check.out, check.err);
     assert!(check.out.contains("rantai riwayat utuh"), "{}", check.out);
     drop(public);
-    drop(b);
     server.stop();
 }
 
