@@ -322,7 +322,10 @@ pub fn lengkapi(
 pub fn pemegang(root: &Path, tahap: Tahap) -> Option<String> {
     let peran = tahap.pemegang()?;
     let akun = crate::editor::akun::Akun::open(root).ok();
-    let names = akun.as_ref().map(|a| a.dengan_peran(peran)).unwrap_or_default();
+    let names = akun
+        .as_ref()
+        .map(|a| a.dengan_peran(peran))
+        .unwrap_or_default();
     Some(match (akun.is_some_and(|a| a.any()), names.is_empty()) {
         // A preview without accounts: the one person at this computer holds every role.
         (false, _) => peran.nama().to_string(),

@@ -563,10 +563,7 @@ fn sopan_riwayat_prints_local_time_with_the_utc_offset() {
         "2026-12-07 14:03 +07:00  sari  lakip.toml: nama\n\
          2026-07-01 06:30 +07:00  sari  lakip.toml: langkah 2 (waktu)\n"
     );
-    let ny = crate::common::sopan_tz(
-        ["riwayat", dir.to_str().unwrap()],
-        "EST5EDT,M3.2.0,M11.1.0",
-    );
+    let ny = crate::common::sopan_tz(["riwayat", dir.to_str().unwrap()], "EST5EDT,M3.2.0,M11.1.0");
     assert_eq!(
         ny.out,
         "2026-12-07 02:03 -05:00  sari  lakip.toml: nama\n\
