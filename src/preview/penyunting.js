@@ -1064,7 +1064,7 @@
     }
     if (aksi.length) baru.appendChild(el("div", { "class": "aksi", id: "alur-aksi" }, aksi));
     baru.appendChild(el("p", { id: "alur-pesan", "class": "salah", tabindex: "-1", hidden: !pesanAlur, teks: pesanAlur || "" }));
-    samakanAnak(alurEl, baru);
+    jagaFokus(alurEl, function () { samakanAnak(alurEl, baru); });
   }
 
   function selesaiAlur(teks) {
@@ -1181,6 +1181,19 @@
     }
   }
 
+  // Runs `ubah` (a redraw of `induk`) and gives focus back to the element that had it,
+  // with its cursor, if the redraw moved that element: moving a node in the page takes
+  // its focus away, and the next Tab would start again from the top of the page.
+  function jagaFokus(induk, ubah) {
+    var aktif = document.activeElement, pilihan = null;
+    if (!aktif || !induk.contains(aktif)) { ubah(); return; }
+    try { if (typeof aktif.selectionStart === "number") pilihan = [aktif.selectionStart, aktif.selectionEnd]; } catch (e) { pilihan = null; }
+    ubah();
+    if (document.activeElement === aktif || !document.contains(aktif)) return;
+    aktif.focus({ preventScroll: true });
+    if (pilihan) { try { aktif.setSelectionRange(pilihan[0], pilihan[1]); } catch (e) { /* not a text box */ } }
+  }
+
   function samakanAnak(induk, baruInduk) {
     var baruAnak = Array.prototype.slice.call(baruInduk.childNodes);
     var berkunci = {};
@@ -1215,7 +1228,7 @@
     tandaiKoreksi(baru);
     catatKoreksi(baru);
     kunciFormulir(baru);
-    samakanAnak(formEl, baru);
+    jagaFokus(formEl, function () { samakanAnak(formEl, baru); });
     if (alur && alur.baca_saja) formEl.setAttribute("aria-describedby", "baca-saja");
     else formEl.removeAttribute("aria-describedby");
     Array.prototype.forEach.call(formEl.querySelectorAll("textarea"), tinggikan);
