@@ -220,6 +220,10 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     b.click("[data-jalur=dasar_hukum] button[data-aksi='tambah-butir']");
     assert_eq!(focused(&mut b), format!("dasar_hukum-{n}"));
     b.type_text("Peraturan baru");
+    // Each click waits for the draft's answer to the change before: a redraw landing
+    // between finding a button and pressing it would move the button away from the
+    // pointer, and the press would fall on the page.
+    drawn(&mut b);
     // "↑" on the new item: focus stays on the moved item's own button.
     b.click(&format!("#dasar_hukum-{n} ~ button[data-aksi='naik']"));
     let now = focused(&mut b);
@@ -232,6 +236,7 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
         "Peraturan baru"
     );
     // "✕ Hapus butir": focus goes to the neighbour that took its place.
+    drawn(&mut b);
     b.click(&format!(
         "#dasar_hukum-{} ~ button[data-aksi='hapus']",
         n - 1
@@ -239,12 +244,14 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     assert_eq!(focused(&mut b), format!("dasar_hukum-{}", n - 1));
 
     // A pelaksana name typed, then Tab: the next control, not the body.
+    drawn(&mut b);
     b.click("#t0-pelaksana-0");
     b.type_text(" UTAMA");
     b.press(Key::Tab);
     assert_ne!(focused(&mut b), "BODY");
 
     // "Hapus langkah 2": focus to the step that is now number 2.
+    drawn(&mut b);
     b.click("fieldset.langkah:nth-of-type(2) button[data-aksi='hapus-langkah']");
     let now = focused(&mut b);
     assert_ne!(now, "BODY");
@@ -255,6 +262,7 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     );
 
     // "Simpan": focus to the save state, which says it saved.
+    drawn(&mut b);
     b.click("#simpan");
     b.wait_for(
         "document.getElementById('keadaan').textContent === 'Tersimpan'",
