@@ -126,17 +126,24 @@ pub enum Command {
     #[command(
         help_template = BANTUAN,
         next_help_heading = "Pilihan",
-        override_usage = "sopan pengguna <tambah|hapus|daftar> [NAMA] [PILIHAN]",
-        after_help = "Contoh:\n  sopan pengguna tambah sari --katalog katalog/\n  \
-                      sopan pengguna daftar --katalog katalog/"
+        override_usage = "sopan pengguna <tambah|peran|hapus|daftar> [NAMA] [PILIHAN]",
+        after_help = "Contoh:\n  sopan pengguna tambah sari --peran penyusun --katalog katalog/\n  \
+                      sopan pengguna peran budi --peran pemeriksa,pengesah --katalog katalog/\n  \
+                      sopan pengguna daftar --katalog katalog/\n\n\
+                      Peran: penyusun (menulis dan mengajukan SOP), pemeriksa (memeriksa, memberi \
+                      catatan, meneruskan atau mengembalikan), pengesah (mengesahkan dan \
+                      menandatangani), admin (kop dan penanda tangan di katalog.toml). Akun lama \
+                      tanpa peran tetap dapat dipakai sebagai penyusun."
     )]
     Pengguna(PenggunaArgs),
-    /// Menampilkan riwayat penyimpanan dari formulir pratinjau: siapa, kapan, berkas apa.
+    /// Menampilkan riwayat penyimpanan dan pengesahan dari pratinjau: siapa, kapan, berkas apa.
     #[command(
         help_template = BANTUAN,
         next_help_heading = "Pilihan",
-        override_usage = "sopan riwayat [FOLDER]",
-        after_help = "Contoh:\n  sopan riwayat katalog/"
+        override_usage = "sopan riwayat [FOLDER] [--periksa]",
+        after_help = "Contoh:\n  sopan riwayat katalog/\n  sopan riwayat katalog/ --periksa\n\n\
+                      Setiap baris riwayat memuat sidik baris sebelumnya; --periksa memastikan \
+                      tidak ada baris yang diubah atau dihapus."
     )]
     Riwayat(RiwayatArgs),
     /// Mengambil SOP yang sudah ada dari berkas Word (.docx) atau Excel (.xlsx).
@@ -213,7 +220,8 @@ pub struct ImporArgs {
 /// `sopan pengguna`.
 #[derive(Debug, clap::Args)]
 pub struct PenggunaArgs {
-    /// tambah (akun baru, atau kata sandi baru), hapus, atau daftar.
+    /// tambah (akun baru, atau kata sandi baru), peran (mengganti peran), hapus, atau
+    /// daftar.
     #[arg(
         value_enum,
         value_name = "PERINTAH",
@@ -221,9 +229,13 @@ pub struct PenggunaArgs {
         hide_possible_values = true
     )]
     pub perintah: PenggunaPerintah,
-    /// Nama pengguna: huruf, angka, titik, - atau _ (untuk tambah dan hapus).
+    /// Nama pengguna: huruf, angka, titik, - atau _ (untuk tambah, peran dan hapus).
     #[arg(value_name = "NAMA", help_heading = "Argumen")]
     pub nama: Option<String>,
+    /// Peran akun, dipisah koma: penyusun, pemeriksa, pengesah, admin (untuk tambah dan
+    /// peran).
+    #[arg(long, value_name = "PERAN")]
+    pub peran: Option<String>,
     /// Folder katalog yang dibuka dengan `sopan preview`; bawaan: folder tempat perintah
     /// ini dijalankan.
     #[arg(
@@ -240,6 +252,8 @@ pub struct PenggunaArgs {
 pub enum PenggunaPerintah {
     /// Tambah akun, atau ganti kata sandinya.
     Tambah,
+    /// Ganti peran akun.
+    Peran,
     /// Hapus akun.
     Hapus,
     /// Tampilkan semua akun.
@@ -258,6 +272,9 @@ pub struct RiwayatArgs {
         help_heading = "Argumen"
     )]
     pub folder: PathBuf,
+    /// Periksa apakah rantai riwayat utuh: baris yang diubah atau dihapus disebutkan.
+    #[arg(long)]
+    pub periksa: bool,
 }
 
 /// `sopan skema`.

@@ -1,10 +1,11 @@
-//! `sopan pengguna`: editor accounts of a catalogue, for a preview on an office server.
+//! `sopan pengguna`: editor accounts of a catalogue and their roles, for a preview on an
+//! office server.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Outcome;
 use crate::cli::{PenggunaArgs, PenggunaPerintah};
-use sopan::editor::akun::Akun;
+use sopan::editor::akun::{self, Akun, Peran};
 
 /// `sopan pengguna`.
 pub fn run(args: &PenggunaArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
@@ -18,18 +19,17 @@ pub fn run(args: &PenggunaArgs, out: &mut dyn Write, err: &mut dyn Write) -> Out
         }
     };
     let nama = args.nama.as_deref().unwrap_or("");
+    // Roles are read before anything is asked, so a slip fails at once.
+    let peran = match args.peran.as_deref().map(akun::baca_peran).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Outcome::BadUsage;
+        }
+    };
     let result = match args.perintah {
         PenggunaPerintah::Daftar => {
-            let names = akun.names();
-            if names.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "Belum ada akun. Tambahkan dengan: sopan pengguna tambah NAMA"
-                );
-            }
-            for n in names {
-                let _ = writeln!(out, "{n}");
-            }
+            daftar(&akun, out);
             return Outcome::Ok;
         }
         _ if nama.is_empty() => {
@@ -40,8 +40,29 @@ pub fn run(args: &PenggunaArgs, out: &mut dyn Write, err: &mut dyn Write) -> Out
             return Outcome::BadUsage;
         }
         PenggunaPerintah::Hapus => akun.remove(nama),
+        PenggunaPerintah::Peran => match &peran {
+            Some(p) => akun.set_peran(nama, p),
+            None => {
+                let _ = writeln!(
+                    err,
+                    "error: sebutkan perannya, misalnya: sopan pengguna peran {nama} --peran pemeriksa,pengesah"
+                );
+                return Outcome::BadUsage;
+            }
+        },
         PenggunaPerintah::Tambah => match password(err) {
-            Some(p) => akun.set(nama, &p),
+            Some(p) => {
+                // A new password keeps the roles the account had; a new account without
+                // --peran is a penyusun.
+                let kept = akun.peran_tertulis(nama);
+                akun.set(nama, &p).and_then(|()| {
+                    let roles = peran
+                        .clone()
+                        .or(kept)
+                        .unwrap_or_else(|| vec![Peran::Penyusun]);
+                    akun.set_peran(nama, &roles)
+                })
+            }
             None => {
                 let _ = writeln!(
                     err,
@@ -53,21 +74,42 @@ pub fn run(args: &PenggunaArgs, out: &mut dyn Write, err: &mut dyn Write) -> Out
     };
     match result.and_then(|()| akun.save()) {
         Ok(()) => {
-            let done = match args.perintah {
-                PenggunaPerintah::Hapus => "dihapus",
-                _ => "disimpan",
+            let file = sopan::diag::display_path(&akun::path(&root));
+            let _ = match args.perintah {
+                PenggunaPerintah::Hapus => writeln!(out, "Akun \"{nama}\" dihapus di {file}."),
+                _ => writeln!(
+                    out,
+                    "Akun \"{nama}\" disimpan di {file}, dengan peran: {}.",
+                    akun::tulis_peran(&akun.peran(nama))
+                ),
             };
-            let _ = writeln!(
-                out,
-                "Akun \"{nama}\" {done} di {}.",
-                sopan::diag::display_path(&sopan::editor::akun::path(&root))
-            );
             Outcome::Ok
         }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             Outcome::BadInput
         }
+    }
+}
+
+/// Every account with its roles, one a line.
+fn daftar(akun: &Akun, out: &mut dyn Write) {
+    let names = akun.names();
+    if names.is_empty() {
+        let _ = writeln!(
+            out,
+            "Belum ada akun. Tambahkan dengan: sopan pengguna tambah NAMA --peran penyusun"
+        );
+    }
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for n in names {
+        let peran = akun::tulis_peran(&akun.peran(&n));
+        let lama = if akun.peran_tertulis(&n).is_none() {
+            " (akun lama tanpa peran: dipakai sebagai penyusun)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{n:width$}  {peran}{lama}");
     }
 }
 

@@ -1,6 +1,7 @@
 //! Editor accounts: who may save from the preview on an office server. They live in
 //! `.sopan/pengguna.toml` in the catalogue, one table per user with an Argon2id hash of
-//! the password, and are managed with `sopan pengguna`.
+//! the password and the user's roles in the approval flow ([`Peran`]), and are managed
+//! with `sopan pengguna`.
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,8 @@ pub enum AkunError {
     TidakAda(String),
     /// Hashing failed.
     Hash(String),
+    /// A role that does not exist, or none at all.
+    Peran(String),
 }
 
 impl std::fmt::Display for AkunError {
@@ -82,6 +85,13 @@ impl std::fmt::Display for AkunError {
             ),
             AkunError::TidakAda(n) => write!(f, "pengguna \"{n}\" tidak ada"),
             AkunError::Hash(e) => write!(f, "kata sandi tidak dapat disimpan: {e}"),
+            AkunError::Peran(p) if p.is_empty() => f.write_str(
+                "sebutkan sedikitnya satu peran: penyusun, pemeriksa, pengesah atau admin",
+            ),
+            AkunError::Peran(p) => write!(
+                f,
+                "peran \"{p}\" tidak dikenal; pilih dari penyusun, pemeriksa, pengesah, admin"
+            ),
         }
     }
 }
@@ -288,6 +298,122 @@ fn period(text: &str) -> &str {
         .map_or(text, |p| &text[..p])
 }
 
+/// What an account may do in the approval flow. One person may hold several roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Peran {
+    /// Writes SOPs and submits them ("Ajukan").
+    Penyusun,
+    /// Reviews a submitted SOP: notes per field, forwards or sends back.
+    Pemeriksa,
+    /// Approves and signs.
+    Pengesah,
+    /// Manages accounts and the catalogue's shared kop and signer (`katalog.toml`).
+    Admin,
+}
+
+impl Peran {
+    /// Every role, in the flow's order.
+    pub const SEMUA: [Peran; 4] = [
+        Peran::Penyusun,
+        Peran::Pemeriksa,
+        Peran::Pengesah,
+        Peran::Admin,
+    ];
+
+    /// The role's name, as written in the accounts file and on the command line.
+    pub fn nama(self) -> &'static str {
+        match self {
+            Peran::Penyusun => "penyusun",
+            Peran::Pemeriksa => "pemeriksa",
+            Peran::Pengesah => "pengesah",
+            Peran::Admin => "admin",
+        }
+    }
+
+    /// The role named `text` (any case, spaces around ignored).
+    pub fn baca(text: &str) -> Option<Peran> {
+        let text = text.trim().to_lowercase();
+        Self::SEMUA.into_iter().find(|p| p.nama() == text)
+    }
+}
+
+/// Roles written as a comma-separated list (`penyusun,pemeriksa`), sorted, each once.
+pub fn baca_peran(list: &str) -> Result<Vec<Peran>, AkunError> {
+    let mut out = Vec::new();
+    for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        out.push(Peran::baca(part).ok_or_else(|| AkunError::Peran(part.to_string()))?);
+    }
+    if out.is_empty() {
+        return Err(AkunError::Peran(String::new()));
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Roles as `sopan pengguna daftar` prints them: "penyusun, pemeriksa".
+pub fn tulis_peran(peran: &[Peran]) -> String {
+    peran
+        .iter()
+        .map(|p| p.nama())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Akun {
+    /// The roles written for `name`, `None` for an account written before roles (or no
+    /// such account).
+    pub fn peran_tertulis(&self, name: &str) -> Option<Vec<Peran>> {
+        let list = self
+            .users()?
+            .get(name)?
+            .get("peran")?
+            .as_array()?
+            .iter()
+            .filter_map(|v| v.as_str().and_then(Peran::baca))
+            .collect::<Vec<_>>();
+        Some(list)
+    }
+
+    /// The roles of `name`: those written, or penyusun for an account written before
+    /// roles existed; none for an unknown name.
+    pub fn peran(&self, name: &str) -> Vec<Peran> {
+        if !self.users().is_some_and(|t| t.contains_key(name)) {
+            return Vec::new();
+        }
+        self.peran_tertulis(name)
+            .unwrap_or_else(|| vec![Peran::Penyusun])
+    }
+
+    /// The accounts holding `peran`, by name.
+    pub fn dengan_peran(&self, peran: Peran) -> Vec<String> {
+        self.names()
+            .into_iter()
+            .filter(|n| self.peran(n).contains(&peran))
+            .collect()
+    }
+
+    /// Gives `name` exactly the roles `peran` (at least one).
+    pub fn set_peran(&mut self, name: &str, peran: &[Peran]) -> Result<(), AkunError> {
+        if peran.is_empty() {
+            return Err(AkunError::Peran(String::new()));
+        }
+        let user = self
+            .doc
+            .get_mut("pengguna")
+            .and_then(Item::as_table_mut)
+            .and_then(|t| t.get_mut(name))
+            .and_then(Item::as_table_mut)
+            .ok_or_else(|| AkunError::TidakAda(name.to_string()))?;
+        let mut sorted = peran.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        let list: toml_edit::Array = sorted.iter().map(|p| p.nama()).collect();
+        user.insert("peran", toml_edit::value(list));
+        Ok(())
+    }
+}
+
 /// A fresh random salt.
 fn salt() -> Result<SaltString, AkunError> {
     let mut bytes = [0u8; 16];
@@ -386,6 +512,43 @@ mod tests {
         assert_ne!(akun.stempel("sari").unwrap(), first, "a fresh salt");
         akun.remove("sari").unwrap();
         assert_eq!(akun.stempel("sari"), None);
+    }
+
+    #[test]
+    fn roles_are_kept_and_an_account_without_them_is_a_penyusun() {
+        let dir = std::env::temp_dir().join(format!("sopan-peran-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut akun = Akun::open(&dir).unwrap();
+        akun.set("lama", "cukup panjang").unwrap();
+        akun.set("budi", "cukup panjang").unwrap();
+        akun.set_peran(
+            "budi",
+            &baca_peran("pengesah, Pemeriksa,pemeriksa").unwrap(),
+        )
+        .unwrap();
+        assert!(matches!(
+            akun.set_peran("tidak-ada", &[Peran::Admin]),
+            Err(AkunError::TidakAda(_))
+        ));
+        assert!(matches!(
+            akun.set_peran("budi", &[]),
+            Err(AkunError::Peran(_))
+        ));
+        akun.save().unwrap();
+        let akun = Akun::open(&dir).unwrap();
+        assert_eq!(akun.peran("lama"), [Peran::Penyusun]);
+        assert_eq!(akun.peran_tertulis("lama"), None);
+        assert_eq!(akun.peran("budi"), [Peran::Pemeriksa, Peran::Pengesah]);
+        assert!(akun.peran("siapa").is_empty());
+        assert!(akun.verify("budi", "cukup panjang"));
+        assert!(matches!(baca_peran("kepala"), Err(AkunError::Peran(p)) if p == "kepala"));
+        assert!(matches!(baca_peran(" , "), Err(AkunError::Peran(p)) if p.is_empty()));
+        let text = std::fs::read_to_string(path(&dir)).unwrap();
+        assert!(
+            text.contains("peran = [\"pemeriksa\", \"pengesah\"]"),
+            "{text}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -2,10 +2,11 @@
 //! are touched, each keeping the comment beside it, so a form saved unchanged gives the
 //! file back byte for byte, and comments, key order and formatting elsewhere survive.
 
-use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::form::{
-    Form, IDENTITAS, Keputusan, LANGKAH_DAFTAR, LANGKAH_TEKS, Langkah, Prosedur, tables_of,
+    Form, IDENTITAS, KOP_DAFTAR, Keputusan, LANGKAH_DAFTAR, LANGKAH_TEKS, Langkah, Prosedur,
+    kop_of, tables_of,
 };
 use crate::grid;
 
@@ -26,6 +27,7 @@ pub fn apply(doc: &mut DocumentMut, form: &Form) {
     for key in grid::KOTAK.iter().map(|k| k.kunci) {
         set_list(root, key, old.grid(key), form.grid(key));
     }
+    set_kop(root, &form.kop);
     // An SOP has one flow table (pelaksana and langkah at the top) or sub-procedures,
     // never both: a form with sub-procedures drops the single table's keys.
     let mut moved = if form.prosedur.is_empty() {
@@ -41,9 +43,54 @@ pub fn apply(doc: &mut DocumentMut, form: &Form) {
     }
 }
 
+/// Writes the kop and signer values `kop` (keys of [`super::form::KOP`]) into the
+/// `[instansi]` and `[pengesahan]` tables of `root`, touching only the keys given and
+/// changed: a value emptied goes (the SOP then inherits it), a table the SOP lacks is
+/// made for the first value it gets, an emptied table stays with its comments. Used for
+/// an SOP file and for a katalog.toml alike.
+pub fn set_kop(root: &mut Table, kop: &std::collections::BTreeMap<String, Vec<String>>) {
+    for (key, new) in kop {
+        let Some((section, name)) = key.split_once('.') else {
+            continue;
+        };
+        let old = kop_of(root, key);
+        if old == *new {
+            continue;
+        }
+        if root.get(section).is_none() {
+            if new.iter().all(|v| v.trim().is_empty()) {
+                continue;
+            }
+            let mut table = Table::new();
+            table.decor_mut().set_prefix(
+                "\n# Diisi dari formulir: berlaku untuk berkas ini saja, menggantikan nilai yang diwarisi.\n",
+            );
+            // Right after the keys at the top, before the other tables.
+            table.set_position(Some(0));
+            root.insert(section, Item::Table(table));
+        }
+        let Some(table) = root.get_mut(section).and_then(Item::as_table_like_mut) else {
+            // Not a table (the validator says so): left as it is.
+            continue;
+        };
+        if key == KOP_DAFTAR {
+            set_list(table, name, &old, new);
+        } else {
+            let first = |v: &[String]| v.first().map(|s| s.trim().to_string()).unwrap_or_default();
+            let (old, new) = (first(&old), first(new));
+            if new.is_empty() {
+                // Emptied: inherited again (even `nama`, which an SOP's top never leaves out).
+                table.remove(name);
+            } else {
+                set_text(table, name, &old, &new);
+            }
+        }
+    }
+}
+
 /// Sets the text at `key` when it changed: a date as a TOML date, a step number as a
 /// number, anything else as a string; emptied, the key goes (or holds "" when required).
-fn set_text(table: &mut Table, key: &str, old: &str, new: &str) {
+fn set_text(table: &mut dyn TableLike, key: &str, old: &str, new: &str) {
     if old == new {
         return;
     }
@@ -79,7 +126,7 @@ fn is_iso_date(text: &str) -> bool {
 
 /// Sets a text-or-list field when it changed: one item stays a text where the file had
 /// a text; more become a list, one per line when long.
-fn set_list(table: &mut Table, key: &str, old: &[String], new: &[String]) {
+fn set_list(table: &mut dyn TableLike, key: &str, old: &[String], new: &[String]) {
     if old == new {
         return;
     }
@@ -114,7 +161,7 @@ fn set_list(table: &mut Table, key: &str, old: &[String], new: &[String]) {
 
 /// Replaces or adds the value at `key`, keeping the comment and spacing around the
 /// value it replaces.
-fn put(table: &mut Table, key: &str, mut value: Value) {
+fn put(table: &mut dyn TableLike, key: &str, mut value: Value) {
     match table.get_mut(key) {
         Some(Item::Value(old)) => {
             *value.decor_mut() = old.decor().clone();

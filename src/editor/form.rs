@@ -20,6 +20,22 @@ pub const IDENTITAS: [&str; 7] = [
     "diganti_oleh",
 ];
 
+/// The kop and signer keys the form edits, as `section.key`: both may live in
+/// `katalog.toml` or in the SOP's own `[instansi]` and `[pengesahan]` tables.
+pub const KOP: [&str; 8] = [
+    "instansi.baris",
+    "instansi.unit",
+    "instansi.logo",
+    "pengesahan.jabatan",
+    "pengesahan.nama",
+    "pengesahan.pangkat",
+    "pengesahan.nip",
+    "pengesahan.ttd",
+];
+
+/// The one key of [`KOP`] holding a list (one kop line per item).
+pub const KOP_DAFTAR: &str = "instansi.baris";
+
 /// The text fields of a step holding one text.
 pub const LANGKAH_TEKS: [&str; 3] = ["id", "kegiatan", "waktu"];
 
@@ -40,6 +56,11 @@ pub struct Form {
     pub langkah: Vec<Langkah>,
     /// Sub-procedures, when the SOP has several flow tables.
     pub prosedur: Vec<Prosedur>,
+    /// The kop and the signer as the SOP itself sets them, by the keys of [`KOP`]: one
+    /// item for a text, one per line for [`KOP_DAFTAR`]; empty where the SOP inherits
+    /// the value from katalog.toml.
+    #[serde(default)]
+    pub kop: BTreeMap<String, Vec<String>>,
 }
 
 /// One sub-procedure, `[[prosedur]]`.
@@ -105,7 +126,16 @@ impl Form {
                     langkah: steps_of(t.get("langkah")),
                 })
                 .collect(),
+            kop: KOP
+                .iter()
+                .map(|k| (k.to_string(), kop_of(root, k)))
+                .collect(),
         }
+    }
+
+    /// A kop or signer value the SOP sets itself ([`KOP`]), empty when it inherits.
+    pub fn kop(&self, key: &str) -> &[String] {
+        self.kop.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// The value of an identity field, "" when unknown.
@@ -128,6 +158,27 @@ impl Langkah {
     /// A step's list field, empty when absent.
     pub fn daftar(&self, key: &str) -> &[String] {
         self.daftar.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The value of `section.key` in a table (the SOP's or a katalog's): every line of the
+/// list key, the one text of the others; empty when absent.
+pub fn kop_of(root: &Table, key: &str) -> Vec<String> {
+    let Some((section, name)) = key.split_once('.') else {
+        return Vec::new();
+    };
+    let item = root
+        .get(section)
+        .and_then(Item::as_table_like)
+        .and_then(|t| t.get(name));
+    if key == KOP_DAFTAR {
+        return list_of(item);
+    }
+    let text = text_of(item);
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![text]
     }
 }
 

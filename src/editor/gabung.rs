@@ -58,6 +58,13 @@ pub fn gabung(dasar: &Form, saya: &Form, berkas: &Form) -> Gabungan {
         nama_identitas,
     );
     g.form.grid = m.map("grid", &dasar.grid, &saya.grid, &berkas.grid, nama_grid);
+    g.form.kop = m.map(
+        "kop",
+        &dasar.kop,
+        &saya.kop,
+        &berkas.kop,
+        super::kata::nama_bidang,
+    );
     let same_shape = [dasar, saya, berkas]
         .iter()
         .all(|f| f.prosedur.len() == dasar.prosedur.len())

@@ -23,6 +23,12 @@ pub struct Kata {
     pub jalur: Option<String>,
 }
 
+/// The form field `jalur` (`nomor`, `langkah.2.kegiatan`, `pengesahan.nip`) as the form
+/// labels it ("Kegiatan langkah 3"); "" when the form has no such field.
+pub fn nama_bidang(jalur: &str) -> String {
+    Bidang::baca(jalur).label()
+}
+
 /// The form's words for a diagnostic whose main sentence is `message`, about the form
 /// field `jalur` (as [`super::fields`] names it), if any.
 pub fn untuk(jalur: Option<&str>, message: &str) -> Kata {
@@ -114,8 +120,9 @@ pub fn untuk(jalur: Option<&str>, message: &str) -> Kata {
     }
     if message.starts_with("SOP berstatus berlaku belum lengkap pengesahannya") {
         return isi(
-            "Status Berlaku memerlukan tanggal efektif serta nama dan NIP penanda tangan. \
-             Pilih Konsep selama SOP belum disahkan."
+            "Status Berlaku memerlukan tanggal efektif serta nama dan NIP penanda tangan \
+             (isi di bagian Kop dan penanda tangan). Pilih Konsep selama SOP belum disahkan, \
+             lalu Ajukan agar disahkan."
                 .into(),
         );
     }
@@ -254,6 +261,14 @@ impl Bidang {
             "diganti_oleh" => "Diganti oleh".to_string(),
             "pelaksana" => "Daftar pelaksana".to_string(),
             "judul" => "Judul".to_string(),
+            "instansi.baris" => "Baris kop".to_string(),
+            "instansi.unit" => "Unit kerja".to_string(),
+            "instansi.logo" => "Logo".to_string(),
+            "pengesahan.jabatan" => "Jabatan penanda tangan".to_string(),
+            "pengesahan.nama" => "Nama penanda tangan".to_string(),
+            "pengesahan.pangkat" => "Pangkat/golongan penanda tangan".to_string(),
+            "pengesahan.nip" => "NIP penanda tangan".to_string(),
+            "pengesahan.ttd" => "Gambar tanda tangan".to_string(),
             other => crate::grid::kotak(other).map_or_else(String::new, |k| k.nama.to_string()),
         };
         if nama.is_empty() {

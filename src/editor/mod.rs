@@ -29,6 +29,18 @@ pub fn write(text: &str, form: &Form) -> Option<String> {
     Some(doc.to_string())
 }
 
+/// The text of a katalog.toml (or SOP file) with the kop and signer values `kop` (keys
+/// of [`form::KOP`]) written into its `[instansi]` and `[pengesahan]` tables, touching
+/// only what changed; `None` when `text` is not TOML.
+pub fn tulis_kop(
+    text: &str,
+    kop: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    let mut doc = text.parse::<DocumentMut>().ok()?;
+    apply::set_kop(doc.as_table_mut(), kop);
+    Some(doc.to_string())
+}
+
 /// The text of a new SOP named `nama`: every other field the form shows, empty, status
 /// konsep.
 pub fn sop_baru(today: &str, nama: &str) -> String {
@@ -196,6 +208,55 @@ pelaksana = "Kasubbag"
         let p = doc["prosedur"].as_array().unwrap();
         assert_eq!(p[0]["langkah"].as_array().unwrap().len(), 3, "{out}");
         assert_eq!(read(&out).unwrap().prosedur[0].judul, "Tahap satu");
+    }
+
+    #[test]
+    fn a_signer_typed_in_the_form_is_written_into_the_sops_own_table() {
+        let mut form = read(SOP).unwrap();
+        assert!(form.kop("pengesahan.nama").is_empty());
+        form.kop
+            .insert("pengesahan.nama".into(), vec!["Drs. BUDI".into()]);
+        form.kop.insert(
+            "instansi.baris".into(),
+            vec!["PEMERINTAH KOTA".into(), "DINAS CONTOH".into()],
+        );
+        let out = write(SOP, &form).unwrap();
+        // The new tables come after the keys at the top and before the steps.
+        let signer = out.find("[pengesahan]\nnama = \"Drs. BUDI\"").expect(&out);
+        let kop = out.find("[instansi]\nbaris = [").expect(&out);
+        let steps = out.find("[[langkah]]").unwrap();
+        assert!(signer < steps && kop < steps, "{out}");
+        assert!(out.contains("# Diisi dari formulir"), "{out}");
+        assert!(out.contains("# komentar kegiatan"), "{out}");
+        let again = read(&out).unwrap();
+        assert_eq!(again.kop("pengesahan.nama"), ["Drs. BUDI"]);
+        assert_eq!(again.kop("instansi.baris").len(), 2);
+        // Emptied, the value is inherited again; the table's header and comment stay.
+        let mut cleared = again.clone();
+        cleared.kop.insert("pengesahan.nama".into(), Vec::new());
+        let out2 = write(&out, &cleared).unwrap();
+        assert!(!out2.contains("Drs. BUDI"), "{out2}");
+        assert!(out2.contains("[pengesahan]"), "{out2}");
+        // A form without kop values (an older page) leaves them alone.
+        let mut none = again.clone();
+        none.kop.clear();
+        assert_eq!(write(&out, &none).unwrap(), out);
+    }
+
+    #[test]
+    fn an_inline_signer_table_is_changed_in_place() {
+        let text = SOP.replace(
+            "pelaksana = [\"Kasubbag\", \"Sekretaris\"]\n",
+            "pelaksana = [\"Kasubbag\", \"Sekretaris\"]\npengesahan = { nama = \"A\", nip = \"1\" } # penanda\n",
+        );
+        let mut form = read(&text).unwrap();
+        assert_eq!(form.kop("pengesahan.nama"), ["A"]);
+        form.kop.insert("pengesahan.nama".into(), vec!["B".into()]);
+        let out = write(&text, &form).unwrap();
+        assert!(
+            out.contains("pengesahan = { nama = \"B\", nip = \"1\" } # penanda"),
+            "{out}"
+        );
     }
 
     #[test]

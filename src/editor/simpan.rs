@@ -40,6 +40,8 @@ pub enum Gagal {
     Baca(std::io::Error),
     /// The file cannot be written.
     Tulis(std::io::Error),
+    /// Refused by the caller's condition ([`simpan_jika`]), with its reason.
+    Ditolak(String),
 }
 
 /// A save that happened (or found nothing to change).
@@ -66,6 +68,18 @@ pub fn simpan(
     dasar: &str,
     ubah: impl FnOnce(&str) -> Option<String>,
 ) -> Result<Tersimpan, Gagal> {
+    simpan_jika(path, root, dasar, || Ok(()), ubah)
+}
+
+/// [`simpan`], if `boleh` allows it: it runs under the save lock, so what it checks (an
+/// SOP not submitted for approval) still holds when the file is written.
+pub fn simpan_jika(
+    path: &Path,
+    root: &Path,
+    dasar: &str,
+    boleh: impl FnOnce() -> Result<(), String>,
+    ubah: impl FnOnce(&str) -> Option<String>,
+) -> Result<Tersimpan, Gagal> {
     let real = file::real_inside(path, root).map_err(|e| {
         if file::is_luar(&e) {
             Gagal::Luar
@@ -79,6 +93,7 @@ pub fn simpan(
         Err(e) => return Err(Gagal::Tulis(e)),
     };
     let kunci = folder.lock().map_err(Gagal::Tulis)?;
+    boleh().map_err(Gagal::Ditolak)?;
     let (disk, seen, old) = baca(&real)?;
     if disk != dasar {
         return Err(Gagal::Berubah(disk));
@@ -353,14 +368,18 @@ fn sync_folder(dir: &Path) -> std::io::Result<()> {
 
 /// Removes the temporary files a crash left below the catalogue at `root`: sopan's one
 /// pattern ([`crate::output::is_temporary`]) for a `.toml` file (a PDF that `sopan
-/// build` is writing keeps its own), under the save lock so no save in progress loses
-/// its file. Folder links are not followed. Returns how many.
+/// build` is writing keeps its own), and any of that pattern in the private `.sopan`
+/// folder (the history's last link, `riwayat.ujung`, is written there under the same
+/// lock), under the save lock so no save in progress loses its file. Folder links are
+/// not followed. Returns how many.
 pub fn bersihkan(root: &Path) -> usize {
     let folder = Folder::open(root, false).ok().flatten();
     let _kunci = folder.as_ref().and_then(|f| f.lock().ok());
     let mut removed = 0;
+    let sopan = root.join(super::folder::FOLDER);
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
+        let own = dir == sopan;
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
@@ -372,9 +391,9 @@ pub fn bersihkan(root: &Path) -> usize {
             if kind.is_dir() {
                 stack.push(entry.path());
             } else if kind.is_file()
-                && name
-                    .to_str()
-                    .is_some_and(|n| crate::output::is_temporary(n) && n.contains(".toml."))
+                && name.to_str().is_some_and(|n| {
+                    crate::output::is_temporary(n) && (own || n.contains(".toml."))
+                })
                 && std::fs::remove_file(entry.path()).is_ok()
             {
                 removed += 1;
@@ -541,8 +560,16 @@ mod tests {
         std::fs::write(dir.join("bab/catatan.tmp"), "x").unwrap();
         let pdf = dir.join("bab").join(crate::output::temporary_name("a.pdf"));
         std::fs::write(&pdf, "x").unwrap();
-        assert_eq!(bersihkan(&dir), 2);
+        // A kill -9 while the history's last link was written.
+        std::fs::create_dir_all(dir.join(".sopan")).unwrap();
+        let ujung = dir
+            .join(".sopan")
+            .join(crate::output::temporary_name("riwayat.ujung"));
+        std::fs::write(&ujung, "x").unwrap();
+        std::fs::write(dir.join(".sopan/riwayat.ujung"), "x").unwrap();
+        assert_eq!(bersihkan(&dir), 3);
         assert!(!stale.exists() && dir.join("bab/a.toml").exists());
+        assert!(!ujung.exists() && dir.join(".sopan/riwayat.ujung").exists());
         assert!(dir.join("bab/catatan.tmp").exists() && pdf.exists());
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -12,6 +12,12 @@ use crate::tanda::Identitas;
 /// The archive folder's name, in the catalogue folder.
 pub const FOLDER: &str = "arsip";
 
+/// The largest approval record read.
+const CATATAN_MAKS: u64 = 1024 * 1024;
+
+/// The largest archived PDF served.
+pub const PDF_MAKS: u64 = 256 * 1024 * 1024;
+
 /// What an approval record holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catatan {
@@ -96,7 +102,7 @@ pub fn batalkan(pdf: &Path) {
 /// `arsip/` folder beside its record.
 pub fn catatan_untuk(pdf: &Path) -> Option<(PathBuf, Catatan)> {
     let record = record_path(pdf);
-    let text = std::fs::read(&record).ok()?;
+    let text = crate::source::file::read_bytes(&record, CATATAN_MAKS).ok()?;
     let catatan: Catatan = serde_json::from_slice(&text).ok()?;
     let folder = pdf
         .parent()
@@ -133,20 +139,10 @@ pub fn cari(root: &Path, kode: &str) -> Option<(PathBuf, Catatan)> {
     found.into_iter().next()
 }
 
-/// The approvals of the SOP file `sop` (from the catalogue folder) in the archive.
+/// The approvals of the SOP file `sop` (from the catalogue folder) in the archive, oldest
+/// first.
 pub fn riwayat_sop(root: &Path, sop: &str) -> Vec<Catatan> {
-    let Ok(entries) = std::fs::read_dir(root.join(FOLDER)) else {
-        return Vec::new();
-    };
-    let mut found: Vec<Catatan> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .filter_map(|p| serde_json::from_slice::<Catatan>(&std::fs::read(p).ok()?).ok())
-        .filter(|c| c.sop == sop)
-        .collect();
-    found.sort_by(|a, b| a.disahkan.cmp(&b.disahkan));
-    found
+    semua(root).into_iter().filter(|c| c.sop == sop).collect()
 }
 
 /// Whether the SOP of an approval still says what was approved.
@@ -163,30 +159,104 @@ pub enum Kecocokan {
 /// Compares the SOP of `catatan` in the catalogue at `root` with what was approved.
 pub fn cocokkan(root: &Path, catatan: &Catatan, settings: &crate::pipeline::Settings) -> Kecocokan {
     let path = root.join(&catatan.sop);
-    let Ok(teks) = std::fs::read(&path) else {
-        return Kecocokan::TidakDitemukan(catatan.sop.clone());
-    };
-    let (sop, _) = crate::pipeline::validate(&path, settings);
-    let now = match sop {
-        Some(sop) => Sidik::hitung(&teks, &sop, root).ok(),
-        None => None,
-    };
-    // An SOP that no longer validates has changed: its own file at least.
-    let now = now.unwrap_or_else(|| {
-        Sidik::of(vec![sidik::Bagian {
-            peran: "sop".into(),
-            berkas: catatan.sop.clone(),
-            sha256: sidik::hex(&crate::tanda::cms::sha256(&teks)),
-        }])
-    });
+    match sidik::sekarang(&path, root, settings) {
+        Some(now) => bandingkan(catatan, &now),
+        None => Kecocokan::TidakDitemukan(catatan.sop.clone()),
+    }
+}
+
+/// Compares what `catatan` approved with the fingerprint `now` of its SOP.
+pub fn bandingkan(catatan: &Catatan, now: &Sidik) -> Kecocokan {
     if now.sha256 == catatan.sidik.sha256 {
         Kecocokan::Sama
     } else {
-        let mut changed = catatan.sidik.beda(&now);
+        let mut changed = catatan.sidik.beda(now);
         if changed.is_empty() {
             changed.push(format!("{} diubah", catatan.sop));
         }
         Kecocokan::Berubah(changed)
+    }
+}
+
+/// Every approval record in the archive of the catalogue at `root`, oldest first.
+pub fn semua(root: &Path) -> Vec<Catatan> {
+    let Ok(entries) = std::fs::read_dir(root.join(FOLDER)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Catatan> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let data = crate::source::file::read_bytes(&p, CATATAN_MAKS).ok()?;
+            serde_json::from_slice::<Catatan>(&data).ok()
+        })
+        .collect();
+    found.sort_by(|a, b| a.disahkan.cmp(&b.disahkan));
+    found
+}
+
+/// What an approval is worth today, as the public verification page says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Berlaku {
+    /// The SOP still says what was approved, and is in force.
+    Berlaku,
+    /// The SOP was withdrawn (`status = "dicabut"`).
+    Dicabut,
+    /// The SOP was replaced by another (`status = "diganti"`, `diganti_oleh`).
+    Diganti(String),
+    /// A later revision of the same SOP was approved: when, and its code.
+    Direvisi {
+        /// When the revision was approved.
+        disahkan: String,
+        /// Its short code.
+        kode: String,
+    },
+    /// The SOP changed since it was approved and the change is not approved yet.
+    Berubah(Vec<String>),
+    /// The SOP file is not in the catalogue any more.
+    TidakDitemukan,
+}
+
+impl Berlaku {
+    /// The status in one word or phrase: "berlaku", "dicabut", "diganti", "sudah berubah
+    /// sejak disahkan".
+    pub fn nama(&self) -> &'static str {
+        match self {
+            Berlaku::Berlaku => "berlaku",
+            Berlaku::Dicabut => "dicabut",
+            Berlaku::Diganti(_) | Berlaku::Direvisi { .. } => "diganti",
+            Berlaku::Berubah(_) => "sudah berubah sejak disahkan",
+            Berlaku::TidakDitemukan => "tidak ada lagi di katalog",
+        }
+    }
+}
+
+/// What the approval `catatan` of the catalogue at `root` is worth today.
+pub fn berlaku(root: &Path, catatan: &Catatan, settings: &crate::pipeline::Settings) -> Berlaku {
+    let later = riwayat_sop(root, &catatan.sop)
+        .into_iter()
+        .rfind(|c| c.disahkan > catatan.disahkan && c.kode != catatan.kode);
+    if let Some(c) = later {
+        return Berlaku::Direvisi {
+            disahkan: c.disahkan,
+            kode: c.kode,
+        };
+    }
+    let path = root.join(&catatan.sop);
+    if !path.is_file() {
+        return Berlaku::TidakDitemukan;
+    }
+    let (sop, _) = crate::pipeline::validate(&path, settings);
+    match sop.map(|s| s.status) {
+        Some(crate::model::Status::Dicabut) => return Berlaku::Dicabut,
+        Some(crate::model::Status::Diganti { oleh }) => return Berlaku::Diganti(oleh),
+        _ => {}
+    }
+    match cocokkan(root, catatan, settings) {
+        Kecocokan::Sama => Berlaku::Berlaku,
+        Kecocokan::Berubah(list) => Berlaku::Berubah(list),
+        Kecocokan::TidakDitemukan(_) => Berlaku::TidakDitemukan,
     }
 }
 

@@ -103,6 +103,27 @@ impl Sidik {
     }
 }
 
+/// The fingerprint of the SOP at `path` as it is now, with paths named from `root` (the
+/// catalogue folder): of its file, its katalog chain and its images when it validates; of
+/// its file alone when it does not (it has changed then, at least). `None` when the file
+/// cannot be read.
+pub fn sekarang(path: &Path, root: &Path, settings: &crate::pipeline::Settings) -> Option<Sidik> {
+    let teks = crate::source::file::read_bytes(path, crate::source::file::SOP_MAKS).ok()?;
+    let (sop, _) = crate::pipeline::validate(path, settings);
+    let whole = sop.and_then(|sop| Sidik::hitung(&teks, &sop, root).ok());
+    Some(whole.unwrap_or_else(|| berkas_saja(path, &teks, root)))
+}
+
+/// The fingerprint of an SOP file alone (`teks`, read from `path`): for a file that does
+/// not validate, whose katalog chain and images cannot be told.
+pub fn berkas_saja(path: &Path, teks: &[u8], root: &Path) -> Sidik {
+    Sidik::of(vec![Bagian {
+        peran: "sop".into(),
+        berkas: relative(path, root),
+        sha256: hex(&sha256(teks)),
+    }])
+}
+
 /// The short code of a hex SHA-256.
 fn kode_of(hex_digest: &str) -> String {
     let mut bits: u64 = 0;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::watch::watched;
 use crate::model::{Sop, Status};
+use crate::pengesahan::sidik::{self, Sidik};
 use crate::pipeline::{self, Settings};
 use crate::review::{self, Temuan};
 use crate::source::{self, KATALOG, lenient};
@@ -56,6 +57,9 @@ pub struct Entry {
     pub warnings: String,
     /// What still stands before pengesahan, from the last good render.
     pub review: Vec<Temuan>,
+    /// The fingerprint of the file, its katalog chain and images at the last render:
+    /// whether it still says what was submitted or approved, for the index.
+    pub sidik: Option<Sidik>,
 }
 
 impl Entry {
@@ -141,6 +145,7 @@ impl Catalogue {
             errors: None,
             warnings: String::new(),
             review: Vec::new(),
+            sidik: None,
         });
         Some(id)
     }
@@ -378,6 +383,7 @@ fn publish(
     if_pending: bool,
 ) {
     let path = path.to_path_buf();
+    let fingerprint = fingerprint(&path, outcome.as_ref().ok().map(|(g, _)| &g.sop));
     {
         // Typst's memo caches grow with every edit; keep memory flat over hours.
         typst::comemo::evict(10);
@@ -396,6 +402,7 @@ fn publish(
         };
         entry.version = version;
         entry.pending = false;
+        entry.sidik = fingerprint;
         match outcome {
             Ok((good, warnings)) => {
                 entry.nomor = good.sop.nomor.clone();
@@ -439,6 +446,15 @@ fn below(text: &str, roots: &[PathBuf]) -> String {
         }
     }
     out
+}
+
+/// The fingerprint of the SOP file at `path` as rendered (`sop`, when it validated), or
+/// of the file alone.
+fn fingerprint(path: &Path, sop: Option<&Sop>) -> Option<Sidik> {
+    let root = review::catalogue_folder(path);
+    let teks = source::file::read_bytes(path, source::file::SOP_MAKS).ok()?;
+    let whole = sop.and_then(|s| Sidik::hitung(&teks, s, &root).ok());
+    Some(whole.unwrap_or_else(|| sidik::berkas_saja(path, &teks, &root)))
 }
 
 /// Renders one file for the preview: its last good render and its warnings, or the

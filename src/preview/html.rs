@@ -1,12 +1,28 @@
 //! The HTML of the preview: the catalogue index and each SOP's page, with the page images,
 //! the review panel and the diagnostics of a file with errors. Everything is escaped.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::catalogue::{Catalogue, Entry};
 use super::sesi::Who;
 use crate::model::Status;
+use crate::pengesahan::alur::Tahap;
+use crate::pengesahan::arsip::{self, Berlaku};
+use crate::pengesahan::keadaan::{self, Keadaan};
 use crate::review::Kelompok;
+
+/// The stage of each SOP in the approval flow, by id.
+pub type Alur = BTreeMap<String, Keadaan>;
+
+/// An SOP's place in the approval flow, for its page: its stage and who holds it now
+/// ([`super::alur::pemegang`]).
+pub struct Tahapan {
+    /// Its stage, read from the history, the archive and the files.
+    pub keadaan: Keadaan,
+    /// The role (and accounts) whose move it waits for; `None` once approved.
+    pub pemegang: Option<String>,
+}
 
 /// The page frame (title, stylesheet, script, body).
 const SHELL: &str = include_str!("shell.html");
@@ -132,7 +148,7 @@ fn badge(status: Option<&Status>) -> String {
 
 /// The catalogue index: search box and the list, and "SOP baru" for who may edit
 /// (`who`); a login link when editing needs one.
-pub fn index(cat: &Catalogue, who: Option<&Who>, needs_login: bool) -> String {
+pub fn index(cat: &Catalogue, who: Option<&Who>, needs_login: bool, alur: &Alur) -> String {
     // The katalog's own title, as on the book cover; the folder name when it has none.
     let judul = crate::source::katalog_info(&cat.folder).judul;
     let title = if judul.trim().is_empty() {
@@ -156,7 +172,7 @@ pub fn index(cat: &Catalogue, who: Option<&Who>, needs_login: bool) -> String {
          <input id=\"cari\" type=\"search\" autocomplete=\"off\" placeholder=\"mis. 503/22 atau LAKIP\"></label>\
          <div id=\"daftar\">{}</div></main>",
         escape(&title),
-        index_list(cat)
+        index_list(cat, alur)
     );
     page(&format!("Katalog {title}"), "", &body, who)
 }
@@ -254,6 +270,7 @@ pub fn editor_page(e: &Entry, who: &Who) -> String {
          <div class=\"aksi\"><button type=\"button\" class=\"tombol kedua\" id=\"urungkan\" disabled \
          aria-keyshortcuts=\"Control+Z\">&#8630; Urungkan</button> \
          <button type=\"button\" class=\"tombol\" id=\"simpan\" disabled>Simpan</button></div></header>\
+         <section id=\"alur\" class=\"alur\" aria-labelledby=\"alur-judul\" hidden></section>\
          <p id=\"umumkan\" class=\"tersembunyi\" role=\"status\" aria-live=\"polite\"></p>\
          <section class=\"galat\" id=\"bentrok\" hidden></section>\
          <div class=\"sunting\"><form id=\"formulir\" class=\"formulir\" autocomplete=\"off\" \
@@ -278,8 +295,22 @@ pub fn editor_page(e: &Entry, who: &Who) -> String {
     )
 }
 
+/// The badge of an SOP's stage in the approval flow: nothing for a konsep never
+/// approved; "berubah sejak disahkan" for a revision.
+fn lencana_alur(k: Option<&Keadaan>) -> String {
+    let Some(k) = k else {
+        return String::new();
+    };
+    let (kelas, teks) = match k.tahap {
+        Tahap::Konsep if k.revisi() => ("berubah", "berubah sejak disahkan"),
+        Tahap::Konsep => return String::new(),
+        t => (t.nama(), t.nama()),
+    };
+    format!(" <span class=\"lencana {kelas}\">{teks}</span>")
+}
+
 /// The list of SOPs, replaced in place when anything is rendered again.
-pub fn index_list(cat: &Catalogue) -> String {
+pub fn index_list(cat: &Catalogue, alur: &Alur) -> String {
     let mut rows = String::new();
     for e in cat.entries.values() {
         let cari = format!("{} {}", e.nomor, e.nama).to_lowercase();
@@ -296,13 +327,14 @@ pub fn index_list(cat: &Catalogue) -> String {
             rows,
             "<tr data-cari=\"{}\"><td class=\"nomor\">{}</td>\
              <td><a href=\"/sop/{}\">{}</a><div class=\"kecil\">{}</div></td>\
-             <td>{}</td><td>{}</td></tr>",
+             <td>{}{}</td><td>{}</td></tr>",
             escape(&cari),
             escape(&e.nomor),
             url_path(&e.id),
             escape(&e.nama),
             escape(e.bab()),
             badge(e.status()),
+            lencana_alur(alur.get(&e.id)),
             keadaan
         );
     }
@@ -313,18 +345,20 @@ pub fn index_list(cat: &Catalogue) -> String {
     )
 }
 
-/// An SOP's page, with "Ubah di formulir" when the form editor may be offered (`edit`).
-pub fn sop_page(e: &Entry, edit: bool) -> String {
+/// An SOP's page, with "Ubah di formulir" when the form editor may be offered (`edit`),
+/// and its stage in the approval flow (`alur`).
+pub fn sop_page(e: &Entry, edit: bool, alur: Option<&Tahapan>) -> String {
     shell(
         &format!("{} — pratinjau", e.nama),
         Some(&e.id),
-        &format!("<main id=\"isi\">{}</main>", sop_body(e, edit)),
+        &format!("<main id=\"isi\">{}</main>", sop_body(e, edit, alur)),
     )
 }
 
 /// The body of an SOP's page, replaced in place after every render: its header (with
-/// "Unduh PDF", and "Ubah di formulir" when `edit`), diagnostics, pages and review.
-pub fn sop_body(e: &Entry, edit: bool) -> String {
+/// "Unduh PDF", and "Ubah di formulir" when `edit`), diagnostics, pages, its stage in the
+/// approval flow and the review.
+pub fn sop_body(e: &Entry, edit: bool, alur: Option<&Tahapan>) -> String {
     let mut out = String::new();
     let mut aksi = String::new();
     if edit {
@@ -345,10 +379,11 @@ pub fn sop_body(e: &Entry, edit: bool) -> String {
     let _ = write!(
         out,
         "<header class=\"kepala\"><div><a class=\"kembali\" href=\"/\">&larr; Daftar SOP</a>\
-         <h1>{}</h1><p class=\"nomor\">{} {}</p></div><div class=\"aksi\">{aksi}</div></header>",
+         <h1>{}</h1><p class=\"nomor\">{} {}{}</p></div><div class=\"aksi\">{aksi}</div></header>",
         escape(&e.nama),
         escape(&e.nomor),
-        badge(e.status())
+        badge(e.status()),
+        lencana_alur(alur.map(|t| &t.keadaan))
     );
     if let Some(errors) = &e.errors {
         let tetap = if e.good.is_some() {
@@ -381,14 +416,87 @@ pub fn sop_body(e: &Entry, edit: bool) -> String {
         None => {}
     }
     out.push_str("</div>");
-    out.push_str(&review_panel(e));
+    out.push_str(&review_panel(e, alur));
     out.push_str("</div>");
     out
 }
 
-fn review_panel(e: &Entry) -> String {
-    let mut out =
-        String::from("<aside class=\"tinjauan\" id=\"tinjauan\"><h2>Sebelum pengesahan</h2>");
+/// The SOP's stage in the approval flow: who moved it last, its approval and code, and
+/// what changed since it was approved.
+fn alur_panel(t: &Tahapan) -> String {
+    let k = &t.keadaan;
+    let mut out = String::from(
+        "<section class=\"alur-panel\" id=\"pengesahan\" aria-labelledby=\"pengesahan-judul\">\
+         <h2 id=\"pengesahan-judul\">Pengesahan</h2>",
+    );
+    let _ = write!(
+        out,
+        "<p><span class=\"lencana {0}\">{0}</span> {1}</p>",
+        k.tahap.nama(),
+        escape(k.tahap.keterangan())
+    );
+    if let Some(p) = &t.pemegang {
+        let _ = write!(
+            out,
+            "<p id=\"pemegang\">Sekarang di tangan {}.</p>",
+            escape(p)
+        );
+    }
+    if let Some(t) = &k.terakhir {
+        let _ = write!(
+            out,
+            "<p class=\"kecil\">Terakhir: {} oleh {}, {}.</p>",
+            escape(&t.ringkasan),
+            escape(&t.pengguna),
+            escape(&keadaan::waktu_cetak(&t.waktu))
+        );
+    }
+    if let Some(d) = &k.disahkan {
+        let _ = write!(
+            out,
+            "<p>Disahkan oleh {} ({}) pada {}. Kode verifikasi \
+             <a href=\"/verifikasi/{3}\">{3}</a>.</p>",
+            escape(&d.jabatan),
+            escape(&d.penanda.nama),
+            escape(&keadaan::waktu_cetak(&d.disahkan)),
+            escape(&d.kode)
+        );
+    }
+    if k.revisi() {
+        let items: String = k
+            .berubah
+            .iter()
+            .map(|b| format!("<li>{}</li>", escape(b)))
+            .collect();
+        let _ = write!(
+            out,
+            "<div class=\"berubah\" id=\"berubah\"><p><strong>Sudah berubah sejak disahkan.</strong> \
+             Lembar ini tidak lagi tampil sebagai disahkan:</p><ul>{items}</ul>\
+             <p class=\"kecil\">Perubahan ini memulai revisi. Ajukan revisinya; tanggal revisi \
+             diisi saat revisi itu disahkan.</p></div>"
+        );
+    } else if !k.berubah.is_empty() {
+        let items: String = k
+            .berubah
+            .iter()
+            .map(|b| format!("<li>{}</li>", escape(b)))
+            .collect();
+        let _ = write!(
+            out,
+            "<div class=\"berubah\" id=\"berubah\"><p><strong>Berubah sejak diajukan:</strong></p>\
+             <ul>{items}</ul></div>"
+        );
+    }
+    out.push_str("</section>");
+    out
+}
+
+fn review_panel(e: &Entry, alur: Option<&Tahapan>) -> String {
+    let mut out = String::from("<aside class=\"tinjauan\" id=\"tinjauan\">");
+    if let Some(t) = alur.filter(|t| t.keadaan.terakhir.is_some() || t.keadaan.disahkan.is_some()) {
+        out.push_str(&alur_panel(t));
+    }
+    out.push_str("<h2>Sebelum pengesahan</h2>");
     if e.good.is_none() {
         out.push_str("<p class=\"kecil\">Daftar tinjauan muncul setelah berkas dapat dibaca.</p>");
     } else if e.review.is_empty() {
@@ -430,6 +538,89 @@ fn review_panel(e: &Entry) -> String {
     }
     out.push_str("</aside>");
     out
+}
+
+/// The public verification page of an approval: what the QR code of a signed sheet
+/// opens. No login; it shows the SOP, who signed and when, the status today and the
+/// archived PDF.
+pub fn verifikasi_page(c: &arsip::Catatan, today: &Berlaku) -> String {
+    let (kelas, keterangan) = match today {
+        Berlaku::Berlaku => (
+            "berlaku",
+            "SOP ini berlaku dan isinya masih sama dengan yang disahkan.".to_string(),
+        ),
+        Berlaku::Dicabut => ("dicabut", "SOP ini sudah dicabut.".to_string()),
+        Berlaku::Diganti(oleh) => (
+            "diganti",
+            format!("SOP ini sudah diganti oleh SOP nomor {oleh}."),
+        ),
+        Berlaku::Direvisi { disahkan, kode } => (
+            "diganti",
+            format!(
+                "SOP ini sudah diganti oleh revisinya yang disahkan pada {} (kode verifikasi {kode}).",
+                keadaan::waktu_cetak(disahkan)
+            ),
+        ),
+        Berlaku::Berubah(list) => (
+            "berubah",
+            format!(
+                "Isi SOP sudah berubah sejak disahkan ({}); perubahan itu belum disahkan.",
+                list.join(", ")
+            ),
+        ),
+        Berlaku::TidakDitemukan => (
+            "berubah",
+            "Berkas SOP ini tidak ada lagi di katalog.".to_string(),
+        ),
+    };
+    let nip = if c.penanda.nip.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<br>NIP {}",
+            escape(&crate::model::nip_resmi(&c.penanda.nip))
+        )
+    };
+    let body = format!(
+        "<main class=\"pesan verifikasi\"><p class=\"kecil\">Verifikasi SOP bertanda tangan elektronik</p>\
+         <h1>{nama}</h1>\
+         <p class=\"hasil {kelas}\" id=\"status-hari-ini\">Status hari ini: <strong>{status}</strong></p>\
+         <p>{keterangan}</p>\
+         <dl class=\"rincian\">\
+         <dt>Nomor SOP</dt><dd>{nomor}</dd>\
+         <dt>Nama SOP</dt><dd>{nama}</dd>\
+         <dt>Disahkan oleh</dt><dd>{jabatan}<br>{penanda}{nip}</dd>\
+         <dt>Tanggal pengesahan</dt><dd>{waktu}</dd>\
+         <dt>Sertifikat diterbitkan oleh</dt><dd>{penerbit}</dd>\
+         <dt>Kode verifikasi</dt><dd><code>{kode}</code></dd></dl>\
+         <p><a class=\"tombol\" href=\"/verifikasi/{kode}/unduh.pdf\">Unduh PDF yang disahkan</a></p>\
+         <p class=\"kecil\">Tanda tangan elektronik di dalam PDF dapat diperiksa dengan pembaca PDF \
+         (panel tanda tangan) atau dengan perintah <code>sopan verifikasi</code>.</p></main>",
+        nama = escape(&c.nama),
+        status = escape(today.nama()),
+        nomor = escape(&c.nomor),
+        jabatan = escape(&c.jabatan),
+        penanda = escape(&c.penanda.nama),
+        waktu = escape(&keadaan::waktu_cetak(&c.disahkan)),
+        penerbit = escape(&c.penanda.penerbit),
+        kode = escape(&c.kode),
+    );
+    shell(&format!("Verifikasi {}", c.nama), None, &body)
+}
+
+/// The verification page of a code no approval of this catalogue has.
+pub fn verifikasi_tidak_ada(kode: &str) -> String {
+    shell(
+        "Kode verifikasi tidak ditemukan",
+        None,
+        &format!(
+            "<main class=\"pesan verifikasi\"><h1>Kode verifikasi tidak ditemukan</h1>\
+             <p>Tidak ada SOP yang disahkan dengan kode <code>{}</code> di katalog ini.</p>\
+             <p>Periksa kode yang tercetak di bawah kode QR lembar SOP: sepuluh huruf dan angka.</p>\
+             <p><a href=\"/\">Ke daftar SOP</a></p></main>",
+            escape(kode)
+        ),
+    )
 }
 
 /// A short page for a refused or unknown request.

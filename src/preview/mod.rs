@@ -5,6 +5,7 @@
 //! stack and keeps only the latest render, [`server`] serves the pages built by [`html`]
 //! and tells open pages through Server-Sent Events.
 
+pub mod alur;
 pub mod catalogue;
 pub mod conn;
 pub mod gate;

@@ -1,11 +1,15 @@
 // Penyunting sopan: formulir SOP di samping lembar yang ikut berubah saat diketik,
-// penyimpanan yang tidak menimpa perubahan orang lain, dan "SOP baru" di daftar.
+// penyimpanan yang tidak menimpa perubahan orang lain, "SOP baru" di daftar, dan alur
+// pengesahan (Ajukan, Teruskan, Kembalikan dengan catatan per isian, Sahkan dengan
+// sertifikat .p12) di bagian "Pengesahan" di bawah kepala halaman.
 //
 // Keadaan dan gambar terpisah: `model` adalah isi formulir; `gambar()` membuat formulir
 // baru dari model lalu `samakan()` hanya mengubah bagian halaman yang berbeda. Elemen
 // yang sama tetap elemen yang sama, jadi tombol di bawah penunjuk tidak pernah diganti
 // (klik tidak hilang), fokus dan posisi baca pembaca layar tetap. Semua tombol dan isian
-// ditangani oleh satu pendengar di formulir, menurut `data-aksi` dan `data-ikat`.
+// ditangani oleh satu pendengar di formulir, menurut `data-aksi` dan `data-ikat`;
+// bagian Pengesahan punya satu pendengarnya sendiri. Keadaan alur (`alur`) datang dari
+// server bersama formulir: selama SOP diajukan, formulir hanya dapat dibaca.
 (function () {
   "use strict";
   var token = document.body.dataset.token || "";
@@ -86,6 +90,19 @@
   var judul = document.getElementById("judul-sop");
 
   var GRID = [];      // kotak grid dari server: [kunci, nama, bantuan]
+  // Kop dan penanda tangan: [kunci, label, jenis, bantuan]. Nilainya boleh ada di SOP
+  // sendiri atau diwarisi dari katalog.toml.
+  var KOP = [
+    ["instansi.baris", "Baris kop", "panjang", "Satu baris kop per baris: pemerintah, lalu dinas."],
+    ["instansi.unit", "Unit kerja", null, "Dicetak paling bawah di kop."],
+    ["instansi.logo", "Logo (nama berkas gambar)", null, "Gambar png, jpg atau svg, dihitung dari folder berkas ini."],
+    ["pengesahan.jabatan", "Jabatan penanda tangan", null, "Misalnya Kepala Dinas."],
+    ["pengesahan.nama", "Nama penanda tangan", null, null],
+    ["pengesahan.pangkat", "Pangkat/golongan", null, null],
+    ["pengesahan.nip", "NIP", null, "18 angka; spasi boleh."],
+    ["pengesahan.ttd", "Gambar tanda tangan (nama berkas)", null, "Untuk lembar yang ditandatangani di atas kertas; kosongkan bila disahkan secara elektronik."],
+  ];
+  var alurEl = document.getElementById("alur");
   var MUTU = [["kelengkapan", "Kelengkapan"], ["output", "Output"], ["keterangan", "Keterangan"]];
   var TANGGAL = [["tanggal_pembuatan", "Tanggal pembuatan"], ["tanggal_revisi", "Tanggal revisi"], ["tanggal_efektif", "Tanggal efektif"]];
   var BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
@@ -99,6 +116,17 @@
   var urungan = [];   // salinan model sebelum setiap perubahan susunan, terbaru di akhir
   var fokusNanti = null;
   window.sopanUkur = [];
+
+  // Alur pengesahan, dari server bersama formulir.
+  var alur = null;       // { tahap, boleh_sunting, baca_saja, koreksi, gerak, sahkan, ... }
+  var peran = [];
+  var warisan = {};      // kunci kop -> { nilai, berkas }
+  var katalog = null;    // katalog.toml terdekat: { boleh, berkas, dasar, kop }
+  var kopKatalog = {};   // nilai kop katalog.toml yang sedang diubah admin
+  var koreksiBaru = {};  // jalur -> catatan pemeriksa yang sedang ditulis
+  var catatanUmum = "";
+  var peringatanSahkan = null; // peringatan sertifikat yang menunggu "Tetap sahkan"
+  var kotor = false;
 
   // Mengumumkan satu kalimat lewat satu-satunya wilayah "polite" halaman ini.
   function umumkan(teks) {
@@ -122,7 +150,7 @@
         };
       });
     }
-    var m = { identitas: Object.assign({}, form.identitas), grid: {}, tabel: [], prosedur: form.prosedur.length > 0, tanggalTeks: {} };
+    var m = { identitas: Object.assign({}, form.identitas), grid: {}, tabel: [], prosedur: form.prosedur.length > 0, kop: {}, tanggalTeks: {} };
     // A date written in the file as text ("23 Januari 2024") stays a text box; every other
     // date field is the browser's date picker, whatever is typed into it meanwhile.
     TANGGAL.forEach(function (d) {
@@ -130,6 +158,7 @@
       if (v !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) m.tanggalTeks[d[0]] = true;
     });
     GRID.forEach(function (g) { m.grid[g[0]] = (form.grid[g[0]] || []).slice(); });
+    KOP.forEach(function (k) { m.kop[k[0]] = ((form.kop || {})[k[0]] || []).slice(); });
     if (m.prosedur) {
       form.prosedur.forEach(function (p) {
         m.tabel.push({ asal: p.asal, judul: p.judul, pelaksana: p.pelaksana.slice(), langkah: langkahDari(p.langkah) });
@@ -177,7 +206,7 @@
         };
       });
     }
-    var f = { identitas: model.identitas, grid: model.grid, pelaksana: [], langkah: [], prosedur: [] };
+    var f = { identitas: model.identitas, grid: model.grid, pelaksana: [], langkah: [], prosedur: [], kop: model.kop };
     if (model.prosedur) {
       f.prosedur = model.tabel.map(function (t) {
         return { asal: t.asal, judul: t.judul, pelaksana: t.pelaksana, langkah: langkahKe(t.langkah) };
@@ -369,6 +398,15 @@
         if (b[1] === "status") return true;
         return false;
       case "grid": model.grid[b[1]][Number(b[2])] = v; return false;
+      case "kop": {
+        var kunci = b[1] + "." + b[2];
+        model.kop[kunci] = kunci === "instansi.baris"
+          ? v.split("\n").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; })
+          : (v.trim() ? [v] : []);
+        // The mark under a field says whether it is inherited: redrawn at once, except
+        // for the kop lines, where a redraw would eat the new line just typed.
+        return kunci !== "instansi.baris";
+      }
       case "judul": model.tabel[Number(b[1])].judul = v; return false;
       case "pelaksana": {
         var t = model.tabel[Number(b[1])], i = Number(b[2]), lama = t.pelaksana[i];
@@ -430,6 +468,10 @@
   formEl.addEventListener("input", function (ev) {
     var e = ev.target;
     if (!e.dataset || !e.dataset.ikat) return;
+    // Catatan pemeriksa dan nilai katalog.toml bukan isi berkas SOP ini.
+    var bagian = e.dataset.ikat.split(".")[0];
+    if (bagian === "koreksi") { koreksiBaru[e.dataset.ikat.slice(8)] = e.value; return; }
+    if (bagian === "katalog") { ikatKatalog(e); return; }
     sentuh(e);
     var susunan = ikat(e);
     if (susunan && !gambarNanti) {
@@ -446,6 +488,7 @@
     if (!b || b.disabled || !formEl.contains(b)) return;
     ev.preventDefault();
     if (b.getAttribute("aria-disabled") === "true") { beritahu(b.getAttribute("data-alasan"), false); return; }
+    if (LAIN[b.dataset.aksi]) { LAIN[b.dataset.aksi](b.dataset); return; }
     sentuh(b);
     jalankan(b.dataset.aksi, b.dataset);
   });
@@ -726,7 +769,7 @@
   // Tautan ke setiap bagian formulir, agar pengguna papan ketik tidak perlu menekan Tab
   // melewati semua isian sebelumnya.
   function tautanBagian() {
-    var bagian = [["judul-identitas", "Identitas"], ["judul-grid", "Dasar hukum dan lainnya"]];
+    var bagian = [["judul-identitas", "Identitas"], ["judul-kop", "Kop dan penanda tangan"], ["judul-grid", "Dasar hukum dan lainnya"]];
     model.tabel.forEach(function (t, ti) {
       var nama = model.prosedur ? "Sub-prosedur " + (ti + 1) : "Alur";
       bagian.push(["t" + ti + "-pelaksana-judul", nama + ": pelaksana"]);
@@ -762,6 +805,7 @@
       })()),
       status === "diganti" ? bidang("diganti_oleh", "Diganti oleh (nomor SOP pengganti)", isian("f-diganti", "identitas.diganti_oleh", id.diganti_oleh || "")) : null,
     ]));
+    akar.appendChild(kartuKop());
     akar.appendChild(el("section", { "class": "kartu", "data-kunci": "grid", "aria-labelledby": "judul-grid" }, [el("h2", { id: "judul-grid", tabindex: "-1", teks: "Dasar hukum, kualifikasi dan lainnya" })].concat(
       GRID.map(daftarButir))));
     model.tabel.forEach(function (t, ti) {
@@ -798,6 +842,324 @@
     return akar;
   }
 
+  // ---- kop dan penanda tangan: milik SOP ini, atau diwarisi dari katalog.toml ----
+  function satuBaris(v) { return v.replace(/\n/g, " / "); }
+
+  function kartuKop() {
+    var anak = [el("h2", { id: "judul-kop", tabindex: "-1", teks: "Kop dan penanda tangan" }),
+      el("p", { "class": "kecil", teks: "Isian yang dikosongkan memakai nilai dari katalog.toml. Isi untuk menggantinya di SOP ini saja." })];
+    KOP.forEach(function (k) {
+      var kunci = k[0], id = "f-kop-" + kunci.replace(".", "-");
+      var sendiri = model.kop[kunci] || [];
+      var asal = warisan[kunci];
+      var nilaiAsal = asal ? asal.nilai.join("\n") : "";
+      var masukan = isian(id, "kop." + kunci, sendiri.join("\n"), k[2]);
+      if (nilaiAsal) masukan.setAttribute("placeholder", nilaiAsal);
+      var tanda;
+      if (!sendiri.length && asal) tanda = ["warisan", "Diwarisi dari " + asal.berkas + ": " + satuBaris(nilaiAsal)];
+      else if (sendiri.length && asal) tanda = ["ganti", "Diisi di SOP ini, menggantikan nilai " + asal.berkas + " (" + satuBaris(nilaiAsal) + "). Kosongkan untuk memakai nilai katalog lagi."];
+      else if (sendiri.length) tanda = ["ganti", "Diisi di SOP ini."];
+      else tanda = ["kosong", "Belum diisi, di SOP ini maupun di katalog.toml."];
+      var b = bidang(kunci, k[1], masukan, k[3]);
+      var tandaEl = el("p", { "class": "asal " + tanda[0], id: id + "-asal", teks: tanda[1] });
+      b.appendChild(tandaEl);
+      masukan.setAttribute("aria-describedby", ((masukan.getAttribute("aria-describedby") || "") + " " + tandaEl.id).trim());
+      anak.push(b);
+    });
+    if (katalog && katalog.boleh) anak.push(kopKatalogEl());
+    return el("section", { "class": "kartu", "data-kunci": "kop", "aria-labelledby": "judul-kop" }, anak);
+  }
+
+  // Admin: nilai katalog.toml, untuk semua SOP yang mewarisinya.
+  function kopKatalogEl() {
+    var isi = KOP.map(function (k) {
+      var kunci = k[0], id = "k-kop-" + kunci.replace(".", "-");
+      var m = isian(id, "katalog." + kunci, (kopKatalog[kunci] || []).join("\n"), k[2]);
+      return el("div", { "class": "bidang", "data-kunci": id + "-bidang" }, [el("label", { "for": id }, [k[1]]), m]);
+    });
+    var simpanK = tombol("Simpan ke " + katalog.berkas, null, "simpan-katalog", {}, "utama");
+    simpanK.id = "simpan-katalog";
+    return el("details", { "class": "kop-katalog", id: "kop-katalog", "data-kunci": "kop-katalog" }, [
+      el("summary", { teks: "Ubah di " + katalog.berkas + " (admin)" }),
+      el("p", { "class": "kecil", teks: "Nilai di sini berlaku untuk semua SOP yang mewarisinya, kecuali yang mengisinya sendiri. Disimpan terpisah dari SOP ini." }),
+    ].concat(isi, [simpanK]));
+  }
+
+  function ikatKatalog(e) {
+    var b = e.dataset.ikat.split("."), kunci = b[1] + "." + b[2], v = e.value;
+    kopKatalog[kunci] = kunci === "instansi.baris"
+      ? v.split("\n").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; })
+      : (v.trim() ? [v.trim()] : []);
+  }
+
+  function simpanKatalog() {
+    var tombolK = document.getElementById("simpan-katalog");
+    tombolK.disabled = true;
+    kirim(dasarAlamat + "/katalog", { dasar: katalog.dasar, kop: kopKatalog }).then(function (j) {
+      tombolK.disabled = false;
+      if (j._status === 200) return muatAlur().then(function () { umumkan(j.pesan); });
+      umumkan(j.pesan || "katalog.toml tidak dapat disimpan.");
+    });
+  }
+
+  // ---- catatan pemeriksa per isian ----
+  function idJalur(j) { return j.replace(/[^A-Za-z0-9_-]/g, "-"); }
+  function bisaCatat() {
+    return !!alur && (alur.gerak.indexOf("kembalikan") >= 0 || alur.gerak.indexOf("teruskan") >= 0);
+  }
+  function namaBidang(b) {
+    var l = b.querySelector(":scope > label, :scope > h4, :scope > legend");
+    return l ? l.textContent.trim() : b.dataset.jalur;
+  }
+
+  // Tombol "+ Catatan" pada setiap isian, atau kotak catatannya bila sedang ditulis.
+  function catatKoreksi(akar) {
+    if (!bisaCatat()) return;
+    Array.prototype.forEach.call(akar.querySelectorAll(".bidang[data-jalur]"), function (b) {
+      var j = b.dataset.jalur, id = idJalur(j), nama = namaBidang(b);
+      if (koreksiBaru[j] !== undefined) {
+        var ta = el("textarea", { id: "koreksi-" + id, rows: 2, "data-ikat": "koreksi." + j, nilai: koreksiBaru[j] });
+        var hapus = tombol("Hapus catatan", "Hapus catatan untuk " + nama, "hapus-catat", { jalur: j }, "hapus");
+        hapus.id = "hapus-catat-" + id;
+        b.appendChild(el("div", { "class": "tulis-koreksi", "data-kunci": "tulis-koreksi-" + id }, [
+          el("label", { "for": ta.id, teks: "Catatan pemeriksa untuk " + nama }), ta, hapus]));
+      } else {
+        var t = tombol("+ Catatan", "Tulis catatan untuk " + nama, "catat", { jalur: j }, "catat");
+        t.id = "catat-" + id;
+        b.appendChild(t);
+      }
+    });
+  }
+
+  // Catatan pemeriksa yang sudah dikirim, di samping isiannya (seperti pesan draf).
+  function tandaiKoreksi(akar) {
+    if (!alur || !alur.koreksi.length) return;
+    var bidangNya = {};
+    Array.prototype.forEach.call(akar.querySelectorAll("[data-jalur]"), function (x) { bidangNya[x.dataset.jalur] = x; });
+    alur.koreksi.forEach(function (c, n) {
+      var j = c.jalur;
+      while (j && !bidangNya[j]) j = j.indexOf(".") >= 0 ? j.slice(0, j.lastIndexOf(".")) : null;
+      if (!j) return;
+      var wadah = bidangNya[j], id = "koreksi-ada-" + n;
+      wadah.classList.add("ada-koreksi");
+      wadah.appendChild(el("p", { "class": "pesan-bidang koreksi", id: id,
+        teks: "Catatan pemeriksa" + (c.oleh ? " (" + c.oleh + ")" : "") + ": " + c.teks }));
+      var sasaran = wadah.querySelector(":scope > input, :scope > textarea, :scope > select") || wadah;
+      var ids = (sasaran.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      ids.push(id);
+      sasaran.setAttribute("aria-describedby", ids.join(" "));
+    });
+  }
+
+  // Selama SOP diajukan (atau bagi akun yang bukan penyusun) formulir hanya dapat
+  // dibaca: isian tetap dapat difokus dan dibaca, tombol susunan disembunyikan.
+  function kunciFormulir(akar) {
+    if (!alur || alur.boleh_sunting) return;
+    Array.prototype.forEach.call(akar.querySelectorAll("input, textarea, select"), function (e) {
+      var ik = (e.dataset && e.dataset.ikat) || "";
+      if (ik.indexOf("koreksi.") === 0 || ik.indexOf("katalog.") === 0) return;
+      if (e.tagName === "SELECT" || e.type === "radio" || e.type === "checkbox") e.disabled = true;
+      else e.setAttribute("readonly", "");
+    });
+    Array.prototype.forEach.call(akar.querySelectorAll("button[data-aksi]"), function (b) {
+      if (AKSI[b.dataset.aksi]) b.hidden = true;
+    });
+    var nav = akar.querySelector(".loncat");
+    akar.insertBefore(el("p", { "class": "baca-saja", id: "baca-saja", "data-kunci": "baca-saja", teks: alur.baca_saja }),
+      nav ? nav.nextSibling : akar.firstChild);
+  }
+
+  var LAIN = {
+    "catat": function (d) {
+      koreksiBaru[d.jalur] = koreksiBaru[d.jalur] || "";
+      fokusNanti = "koreksi-" + idJalur(d.jalur);
+      gambar();
+    },
+    "hapus-catat": function (d) {
+      delete koreksiBaru[d.jalur];
+      fokusNanti = "catat-" + idJalur(d.jalur);
+      gambar();
+      umumkan("Catatan dihapus.");
+    },
+    "simpan-katalog": simpanKatalog,
+  };
+
+  // ---- bagian Pengesahan: tahap, catatan, dan tombol menurut peran ----
+  var pesanAlur = null, sibuk = false;
+
+  function kumpulkanKoreksi() {
+    var out = Object.keys(koreksiBaru).filter(function (j) { return koreksiBaru[j].trim(); })
+      .map(function (j) { return { jalur: j, teks: koreksiBaru[j].trim() }; });
+    if (catatanUmum.trim()) out.unshift({ jalur: "", teks: catatanUmum.trim() });
+    return out;
+  }
+
+  function tombolAlur(id, teks, kelas, mati) {
+    return el("button", { type: "button", "class": "tombol" + (kelas ? " " + kelas : ""), id: id, "data-aksi": id, teks: teks, disabled: mati || sibuk });
+  }
+
+  function gambarAlur() {
+    if (!alur) { alurEl.hidden = true; return; }
+    alurEl.hidden = false;
+    var g = alur.gerak, baru = el("section");
+    var lencana = alur.revisi ? ["berubah", "revisi"] : [alur.tahap, alur.tahap];
+    baru.appendChild(el("h2", { id: "alur-judul", tabindex: "-1" }, ["Pengesahan: ", el("span", { "class": "lencana " + lencana[0], teks: lencana[1] })]));
+    var ket = alur.keterangan.charAt(0).toUpperCase() + alur.keterangan.slice(1) + ".";
+    var disahkan = alur.disahkan && alur.tahap === "disahkan";
+    if (alur.terakhir && !disahkan) ket += " Terakhir " + alur.terakhir.ringkasan + " oleh " + alur.terakhir.pengguna + ", " + alur.terakhir.waktu + ".";
+    baru.appendChild(el("p", { id: "alur-keterangan", teks: ket }));
+    if (alur.pemegang) baru.appendChild(el("p", { id: "alur-pemegang", teks: "Sekarang di tangan " + alur.pemegang + "." }));
+    if (disahkan) {
+      baru.appendChild(el("p", { id: "alur-disahkan" }, ["Disahkan oleh " + alur.disahkan.jabatan + " (" + alur.disahkan.penanda + ") pada " +
+        alur.disahkan.waktu + ". Kode verifikasi ", el("a", { href: alur.disahkan.verifikasi, teks: alur.disahkan.kode }), "."]));
+    }
+    if (alur.berubah.length) {
+      baru.appendChild(el("div", { "class": "berubah", id: "alur-berubah" }, [
+        el("p", { teks: alur.revisi
+          ? "Sudah berubah sejak disahkan, jadi tidak lagi tampil sebagai disahkan. Perubahan ini memulai revisi; tanggal revisi diisi saat revisinya disahkan."
+          : "Berubah sejak diajukan; SOP ini hanya dapat dikembalikan kepada penyusun untuk diajukan lagi." }),
+        el("ul", {}, alur.berubah.map(function (b, n) { return el("li", { "data-kunci": "berubah-" + n, teks: b }); }))]));
+    }
+    if (alur.koreksi.length) {
+      baru.appendChild(el("div", { "class": "koreksi-daftar", id: "koreksi-daftar" }, [
+        el("h3", { teks: "Catatan pemeriksa" + (alur.terakhir ? " (" + alur.terakhir.pengguna + ")" : "") }),
+        el("ul", {}, alur.koreksi.map(function (c, n) {
+          var tujuan = c.jalur && document.querySelector("[data-jalur='" + c.jalur + "'] input, [data-jalur='" + c.jalur + "'] textarea, [data-jalur='" + c.jalur + "'] select");
+          var nama = c.jalur ? (c.nama || c.jalur) : "Umum";
+          return el("li", { "data-kunci": "koreksi-" + n }, [tujuan && tujuan.id ? el("a", { href: "#" + tujuan.id, teks: nama }) : nama, ": " + c.teks]);
+        }))]));
+    }
+    var aksi = [];
+    if (g.indexOf("ajukan") >= 0) {
+      aksi.push(tombolAlur("ajukan", "Ajukan untuk disahkan", null, kotor));
+      if (kotor) aksi.push(el("span", { "class": "kecil", id: "ajukan-syarat", teks: "Simpan dulu perubahan, lalu ajukan." }));
+    }
+    if (bisaCatat()) {
+      baru.appendChild(el("div", { "class": "bidang", id: "catatan-umum-bidang" }, [
+        el("label", { "for": "catatan-umum", teks: "Catatan umum untuk penyusun" }),
+        el("textarea", { id: "catatan-umum", rows: 2, nilai: catatanUmum, "aria-describedby": "catatan-umum-bantuan" }),
+        el("p", { "class": "kecil", id: "catatan-umum-bantuan", teks: "Catatan untuk satu isian: tombol \"+ Catatan\" di samping isian itu di formulir." })]));
+    }
+    if (g.indexOf("teruskan") >= 0) aksi.push(tombolAlur("teruskan", "Teruskan ke pengesah"));
+    if (g.indexOf("kembalikan") >= 0) aksi.push(tombolAlur("kembalikan", "Kembalikan ke penyusun", "kedua"));
+    if (g.indexOf("sahkan") >= 0) {
+      if (!alur.sahkan.boleh) {
+        baru.appendChild(el("p", { "class": "awas-teks", id: "sahkan-tls", teks: alur.sahkan.alasan }));
+      } else {
+        baru.appendChild(el("div", { "class": "sahkan", id: "sahkan-isian" }, [
+          el("p", { "class": "kecil", id: "sahkan-bantuan", teks: "Pilih berkas sertifikat elektronik penanda tangan (.p12 atau .pfx dari BSrE atau penyelenggara lain) dan ketik kata sandinya. Kata sandi hanya dipakai untuk menandatangani dan tidak disimpan." }),
+          el("div", { "class": "bidang" }, [el("label", { "for": "sertifikat", teks: "Berkas sertifikat (.p12 atau .pfx)" }),
+            el("input", { type: "file", id: "sertifikat", accept: ".p12,.pfx", "data-tetap": true, "aria-describedby": "sahkan-bantuan" })]),
+          el("div", { "class": "bidang" }, [el("label", { "for": "sandi", teks: "Kata sandi sertifikat" }),
+            el("input", { type: "password", id: "sandi", autocomplete: "off", "data-tetap": true })])]));
+        aksi.push(tombolAlur("sahkan", "Sahkan dan tandatangani"));
+      }
+    }
+    if (peringatanSahkan) {
+      baru.appendChild(el("div", { "class": "berubah", id: "sahkan-peringatan" }, [
+        el("h3", { id: "peringatan-judul", tabindex: "-1", teks: "Periksa sertifikatnya" }),
+        el("ul", {}, peringatanSahkan.map(function (w, n) { return el("li", { "data-kunci": "peringatan-" + n, teks: w }); })),
+        el("p", { teks: "Bila sertifikat ini memang milik penanda tangan SOP, pilih Tetap sahkan." }),
+        el("div", { "class": "aksi" }, [tombolAlur("sahkan-tetap", "Tetap sahkan"), tombolAlur("batal-sahkan", "Batal", "kedua")])]));
+    }
+    if (aksi.length) baru.appendChild(el("div", { "class": "aksi", id: "alur-aksi" }, aksi));
+    baru.appendChild(el("p", { id: "alur-pesan", "class": "salah", tabindex: "-1", hidden: !pesanAlur, teks: pesanAlur || "" }));
+    jagaFokus(alurEl, function () { samakanAnak(alurEl, baru); });
+  }
+
+  function selesaiAlur(teks) {
+    umumkan(teks);
+    var h = document.getElementById("alur-judul");
+    if (h) h.focus();
+  }
+
+  function tampilPesanAlur(teks) {
+    pesanAlur = teks;
+    gambarAlur();
+    umumkan(teks);
+    document.getElementById("alur-pesan").focus();
+  }
+
+  function gerakkan(g, koreksi) {
+    sibuk = true;
+    pesanAlur = null;
+    gambarAlur();
+    kirim(dasarAlamat + "/alur", { gerak: g, koreksi: koreksi }).then(function (j) {
+      sibuk = false;
+      if (j._status === 200) {
+        koreksiBaru = {};
+        catatanUmum = "";
+        return muat().then(function () { selesaiAlur(j.pesan); });
+      }
+      tampilPesanAlur(j.pesan || "Tidak dapat dilakukan.");
+    });
+  }
+
+  function sahkan(tetap) {
+    var berkas = document.getElementById("sertifikat"), sandi = document.getElementById("sandi");
+    if (!berkas || !berkas.files || !berkas.files.length) {
+      tampilPesanAlur("Pilih dulu berkas sertifikat (.p12 atau .pfx).");
+      return;
+    }
+    var baca = new FileReader();
+    baca.onload = function () {
+      var bytes = new Uint8Array(baca.result), bin = "";
+      for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+      sibuk = true;
+      pesanAlur = null;
+      gambarAlur();
+      kirim(dasarAlamat + "/sahkan", { sertifikat: btoa(bin), sandi: sandi.value, tetap: tetap }).then(function (j) {
+        sibuk = false;
+        if (j._status === 200) {
+          sandi.value = "";
+          peringatanSahkan = null;
+          return muat().then(function () { selesaiAlur(j.pesan); });
+        }
+        if (j.konfirmasi) {
+          peringatanSahkan = j.peringatan;
+          gambarAlur();
+          umumkan(j.pesan + " " + j.peringatan.join(". "));
+          document.getElementById("peringatan-judul").focus();
+          return;
+        }
+        peringatanSahkan = null;
+        tampilPesanAlur((j.pesan || "Tidak disahkan.") + (j.saran ? " Saran: " + j.saran + "." : ""));
+      });
+    };
+    baca.readAsArrayBuffer(berkas.files[0]);
+  }
+
+  var GERAK = {
+    "ajukan": function () { gerakkan("ajukan", []); },
+    "teruskan": function () { gerakkan("teruskan", kumpulkanKoreksi()); },
+    "kembalikan": function () {
+      var k = kumpulkanKoreksi();
+      if (!k.length) {
+        tampilPesanAlur("Tulis sedikitnya satu catatan (catatan umum, atau \"+ Catatan\" pada isian), agar penyusun tahu apa yang perlu diperbaiki.");
+        return;
+      }
+      gerakkan("kembalikan", k);
+    },
+    "sahkan": function () { sahkan(false); },
+    "sahkan-tetap": function () { sahkan(true); },
+    "batal-sahkan": function () {
+      peringatanSahkan = null;
+      gambarAlur();
+      umumkan("Pengesahan dibatalkan.");
+      var b = document.getElementById("sahkan");
+      if (b) b.focus();
+    },
+  };
+  alurEl.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button[data-aksi]");
+    if (!b || b.disabled || !GERAK[b.dataset.aksi]) return;
+    ev.preventDefault();
+    GERAK[b.dataset.aksi]();
+  });
+  alurEl.addEventListener("input", function (ev) {
+    if (ev.target.id === "catatan-umum") catatanUmum = ev.target.value;
+  });
+
   // ---- menyamakan halaman dengan formulir baru, elemen demi elemen ----
   function kunciNode(n) {
     return n.nodeType === 1 ? (n.getAttribute("data-kunci") || n.id || null) : null;
@@ -811,12 +1173,25 @@
       if (lama.getAttribute(a.name) !== a.value) lama.setAttribute(a.name, a.value);
     });
     samakanAnak(lama, baru);
-    if (lama.tagName === "INPUT" || lama.tagName === "TEXTAREA" || lama.tagName === "SELECT") {
+    if ((lama.tagName === "INPUT" || lama.tagName === "TEXTAREA" || lama.tagName === "SELECT") && !lama.hasAttribute("data-tetap")) {
       // The field being typed in keeps what the clerk typed: the model follows it, never
       // the other way round, so no keystroke is undone by a redraw.
       if (lama.value !== baru.value && !(lama === document.activeElement && lama.tagName !== "SELECT")) lama.value = baru.value;
       if (lama.type === "checkbox" || lama.type === "radio") lama.checked = baru.checked;
     }
+  }
+
+  // Runs `ubah` (a redraw of `induk`) and gives focus back to the element that had it,
+  // with its cursor, if the redraw moved that element: moving a node in the page takes
+  // its focus away, and the next Tab would start again from the top of the page.
+  function jagaFokus(induk, ubah) {
+    var aktif = document.activeElement, pilihan = null;
+    if (!aktif || !induk.contains(aktif)) { ubah(); return; }
+    try { if (typeof aktif.selectionStart === "number") pilihan = [aktif.selectionStart, aktif.selectionEnd]; } catch (e) { pilihan = null; }
+    ubah();
+    if (document.activeElement === aktif || !document.contains(aktif)) return;
+    aktif.focus({ preventScroll: true });
+    if (pilihan) { try { aktif.setSelectionRange(pilihan[0], pilihan[1]); } catch (e) { /* not a text box */ } }
   }
 
   function samakanAnak(induk, baruInduk) {
@@ -850,7 +1225,12 @@
   function gambar() {
     var baru = bangun();
     tandai(baru);
-    samakanAnak(formEl, baru);
+    tandaiKoreksi(baru);
+    catatKoreksi(baru);
+    kunciFormulir(baru);
+    jagaFokus(formEl, function () { samakanAnak(formEl, baru); });
+    if (alur && alur.baca_saja) formEl.setAttribute("aria-describedby", "baca-saja");
+    else formEl.removeAttribute("aria-describedby");
     Array.prototype.forEach.call(formEl.querySelectorAll("textarea"), tinggikan);
     var f = fokusNanti && document.getElementById(fokusNanti);
     fokusNanti = null;
@@ -867,8 +1247,10 @@
   // ---- draf dan catatan ----
   var sedang = false, lagi = false, jumlahGalat = -1;
   function berubah() {
-    var kotor = JSON.stringify(keForm()) !== awal;
-    tombolSimpan.disabled = !kotor || document.body.dataset.pilih === "ya";
+    var dulu = kotor;
+    kotor = JSON.stringify(keForm()) !== awal;
+    tombolSimpan.disabled = !kotor || document.body.dataset.pilih === "ya" || (!!alur && !alur.boleh_sunting);
+    if (dulu !== kotor) gambarAlur();
     tombolUrung.disabled = urungan.length === 0;
     keadaan.textContent = kotor ? "Belum disimpan" : "Tersimpan";
     document.body.dataset.draf = "menunggu";
@@ -1001,8 +1383,35 @@
       bentrok.hidden = true;
       bentrok.textContent = "";
       delete document.body.dataset.bentrok;
+      terimaAlur(j);
+      koreksiBaru = {};
+      kotor = false;
       pasang(j.form, j.dasar, false);
+      gambarAlur();
       document.body.dataset.siap = "ya";
+    });
+  }
+
+  // Keadaan alur, peran, warisan kop dan katalog.toml dari jawaban formulir.
+  function terimaAlur(j) {
+    alur = j.alur || null;
+    peran = j.peran || [];
+    warisan = j.warisan || {};
+    katalog = j.katalog || null;
+    kopKatalog = {};
+    if (katalog && katalog.kop) Object.keys(katalog.kop).forEach(function (k) { kopKatalog[k] = katalog.kop[k].slice(); });
+    document.body.dataset.alur = alur ? alur.tahap : "";
+    document.body.dataset.peran = peran.join(" ");
+  }
+
+  // Memuat ulang alur, warisan dan katalog.toml tanpa menyentuh isian formulir yang
+  // belum disimpan (sesudah katalog.toml disimpan).
+  function muatAlur() {
+    return fetch(dasarAlamat + "/formulir", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (j) {
+      if (!j.form) return;
+      terimaAlur(j);
+      gambar();
+      gambarAlur();
     });
   }
 
@@ -1021,6 +1430,7 @@
   // Menaruh `nilai` di `jalur` formulir (`identitas.nama`, `langkah.3.teks.kegiatan`).
   function taruh(form, jalur, nilai) {
     if (jalur === "alur") { form.pelaksana = nilai.pelaksana; form.langkah = nilai.langkah; form.prosedur = nilai.prosedur; return; }
+    if (jalur.indexOf("kop.") === 0) { form.kop[jalur.slice(4)] = nilai; return; }
     var b = jalur.split("."), o = form;
     for (var i = 0; i < b.length - 1; i++) o = o[/^\d+$/.test(b[i]) ? Number(b[i]) : b[i]];
     o[b[b.length - 1]] = nilai;

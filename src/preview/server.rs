@@ -21,7 +21,8 @@ use super::gate::Gate;
 use super::http::{self, BodyError, Head, HeadError};
 use super::sesi::{self, Guard, LoginError, Who};
 use super::sunting::{self, Answer};
-use super::{html, watch};
+use super::{alur, html, watch};
+use crate::editor::akun::{Akun, Peran};
 
 /// Threads that read and answer requests.
 const WORKERS: usize = 8;
@@ -483,6 +484,16 @@ pub enum Page {
     PageSvg(String, usize),
     /// The current PDF.
     Pdf(String),
+    /// A move of the approval flow: Ajukan, Teruskan, Kembalikan (POST).
+    Alur(String),
+    /// Approving and signing with the signer's certificate (POST).
+    Sahkan(String),
+    /// The kop and signer of the SOP's katalog.toml (POST, admin).
+    Katalog(String),
+    /// The public verification page of an approval's short code.
+    Verifikasi(String),
+    /// The archived, signed PDF of an approval's short code.
+    VerifikasiPdf(String),
 }
 
 /// Why a request path is refused.
@@ -525,6 +536,12 @@ pub fn route(target: &str) -> Result<Route, Refusal> {
         ["keluar"] => return Ok(Route::Page(Page::Keluar)),
         ["baru"] => return Ok(Route::Page(Page::Baru)),
         ["events"] => return Ok(Route::Events),
+        ["verifikasi", kode] if !kode.is_empty() => {
+            return Ok(Route::Page(Page::Verifikasi(kode.to_string())));
+        }
+        ["verifikasi", kode, "unduh.pdf"] if !kode.is_empty() => {
+            return Ok(Route::Page(Page::VerifikasiPdf(kode.to_string())));
+        }
         _ => {}
     }
     let ["sop", rest @ ..] = segments.as_slice() else {
@@ -541,6 +558,9 @@ pub fn route(target: &str) -> Result<Route, Refusal> {
         [head @ .., "formulir"] if !head.is_empty() => Ok(Route::Page(Page::Formulir(id(head)))),
         [head @ .., "draf"] if !head.is_empty() => Ok(Route::Page(Page::Draf(id(head)))),
         [head @ .., "simpan"] if !head.is_empty() => Ok(Route::Page(Page::Simpan(id(head)))),
+        [head @ .., "alur"] if !head.is_empty() => Ok(Route::Page(Page::Alur(id(head)))),
+        [head @ .., "sahkan"] if !head.is_empty() => Ok(Route::Page(Page::Sahkan(id(head)))),
+        [head @ .., "katalog"] if !head.is_empty() => Ok(Route::Page(Page::Katalog(id(head)))),
         [head @ .., "halaman", file] if !head.is_empty() => {
             let n = file
                 .strip_suffix(".svg")
@@ -558,7 +578,13 @@ impl Page {
     fn changes(&self) -> bool {
         matches!(
             self,
-            Page::Keluar | Page::Baru | Page::Draf(_) | Page::Simpan(_)
+            Page::Keluar
+                | Page::Baru
+                | Page::Draf(_)
+                | Page::Simpan(_)
+                | Page::Alur(_)
+                | Page::Sahkan(_)
+                | Page::Katalog(_)
         )
     }
 }
@@ -738,6 +764,13 @@ impl Site {
                 "Permintaan ditolak (token tidak cocok); muat ulang halaman.",
             )));
         }
+        // A certificate's password is not read off a network without TLS: refused
+        // before its body is read.
+        if matches!(page, Page::Sahkan(_))
+            && let Some(reason) = alur::tanpa_tls(!self.network, head.secure)
+        {
+            return Err(Reply::json(sunting::pesan(403, reason)));
+        }
         if !head
             .content_type
             .as_deref()
@@ -772,22 +805,59 @@ impl Site {
         let Some(who) = who else {
             return Reply::error(403);
         };
-        let answer = match page {
-            Page::Draf(id) => self.with_file(&id, |path| {
+        let peran = self.peran(&who);
+        // The history names an SOP file below the catalogue: its id.
+        let berkas = |id: &str| format!("{id}.toml");
+        let answer = match &page {
+            Page::Draf(id) => self.with_file(id, |path| {
                 sunting::body(body).map_or_else(|e| e, |k| sunting::draf(path, k, &self.settings))
             }),
-            Page::Simpan(id) => self.with_file(&id, |path| {
-                // The history names the file below the catalogue: its id.
-                let berkas = format!("{id}.toml");
+            Page::Simpan(_) if !peran.contains(&Peran::Penyusun) => alur::bukan_penyusun(),
+            Page::Simpan(id) => self.with_file(id, |path| {
                 sunting::body(body).map_or_else(
                     |e| e,
-                    |k| sunting::simpan(path, &self.root, &berkas, k, &who.pengguna),
+                    |k| sunting::simpan(path, &self.root, &berkas(id), k, &who.pengguna),
                 )
             }),
+            Page::Baru if !peran.contains(&Peran::Penyusun) => alur::bukan_penyusun(),
             Page::Baru => self.new_sop(body),
+            Page::Alur(id) => self.with_file(id, |path| {
+                let name = berkas(id);
+                let sop = alur::sop(&self.root, &name, path);
+                alur::gerak(sop, &who.pengguna, &peran, body, &self.settings)
+            }),
+            Page::Sahkan(id) => self.with_file(id, |path| {
+                let name = berkas(id);
+                let sop = alur::sop(&self.root, &name, path);
+                alur::sahkan(sop, &who.pengguna, &peran, body, &self.settings)
+            }),
+            Page::Katalog(id) => self.with_file(id, |path| {
+                alur::katalog(path, &self.root, &who.pengguna, &peran, body)
+            }),
             _ => (404, serde_json::json!({})),
         };
+        if answer.0 == 200
+            && let Page::Alur(id) | Page::Sahkan(id) | Page::Katalog(id) = &page
+        {
+            // Open pages of the SOP show its new stage.
+            self.broadcast.send(format!(
+                "{{\"sop\":{},\"versi\":0}}",
+                serde_json::Value::String(id.clone())
+            ));
+        }
         Reply::json(answer)
+    }
+
+    /// The roles of `who`: every role on a loopback preview without login (the one person
+    /// at this computer), else the account's roles read now, so a change of roles counts
+    /// at once.
+    fn peran(&self, who: &Who) -> Vec<Peran> {
+        if !self.guard.needs_login() {
+            return Peran::SEMUA.to_vec();
+        }
+        Akun::open(&self.root)
+            .map(|a| a.peran(&who.pengguna))
+            .unwrap_or_default()
     }
 
     /// Runs `f` on the file of SOP `id`, 404 when there is none.
@@ -942,12 +1012,39 @@ impl Site {
                 };
             }
             Page::Formulir(id) => {
-                if self.editor(head).is_none() {
+                let Some(who) = self.editor(head) else {
                     return Reply::json(sunting::pesan(401, "Masuk dulu untuk mengubah SOP."));
-                }
-                return Reply::json(
-                    self.with_file(&id, |p| sunting::formulir(p, &self.root, &self.settings)),
-                );
+                };
+                let peran = self.peran(&who);
+                return Reply::json(self.with_file(&id, |p| {
+                    let mut answer = sunting::formulir(p, &self.root, &self.settings);
+                    let name = format!("{id}.toml");
+                    let sop = alur::sop(&self.root, &name, p);
+                    let tempat = alur::Tempat {
+                        loopback: !self.network,
+                        tls: head.secure,
+                    };
+                    alur::lengkapi(&mut answer, sop, &peran, tempat, &self.settings);
+                    answer
+                }));
+            }
+            Page::Verifikasi(kode) => {
+                let root = catalogue::lock(&self.shared).watch_root.clone();
+                let (status, body) = alur::verifikasi(&root, &kode, &self.settings);
+                return Reply::html(status, body);
+            }
+            Page::VerifikasiPdf(kode) => {
+                let root = catalogue::lock(&self.shared).watch_root.clone();
+                return match alur::verifikasi_pdf(&root, &kode) {
+                    Some((pdf, name)) => Reply {
+                        status: 200,
+                        content_type: "application/pdf",
+                        body: pdf,
+                        download: Some(name),
+                        headers: Vec::new(),
+                    },
+                    None => Reply::error(404),
+                };
             }
             // Right after start: rendered now rather than answered 404.
             Page::PageSvg(ref id, _) | Page::Pdf(ref id) => {
@@ -956,14 +1053,41 @@ impl Site {
             _ => {}
         }
         let who = self.editor(head);
+        // An SOP page's stage in the approval flow, read before the catalogue is locked:
+        // it validates the file.
+        let keadaan = match &page {
+            Page::Sop(id) | Page::SopBody(id) => {
+                let path = catalogue::lock(&self.shared)
+                    .entries
+                    .get(id)
+                    .map(|e| e.path.clone());
+                path.map(|p| {
+                    let keadaan = crate::pengesahan::keadaan::baca(
+                        alur::sop(&self.root, &format!("{id}.toml"), &p),
+                        &self.settings,
+                    );
+                    let pemegang = alur::pemegang(&self.root, keadaan.tahap);
+                    html::Tahapan { keadaan, pemegang }
+                })
+            }
+            _ => None,
+        };
         let cat = catalogue::lock(&self.shared);
         let sop = |id: &str| cat.entries.get(id);
         match page {
             Page::Index => Reply::html(
                 200,
-                html::index(&cat, who.as_ref(), self.guard.needs_login()),
+                html::index(
+                    &cat,
+                    who.as_ref(),
+                    self.guard.needs_login(),
+                    &alur::keadaan_semua(&cat, &self.root),
+                ),
             ),
-            Page::IndexList => Reply::html(200, html::index_list(&cat)),
+            Page::IndexList => Reply::html(
+                200,
+                html::index_list(&cat, &alur::keadaan_semua(&cat, &self.root)),
+            ),
             Page::Style => Reply::asset("text/css; charset=utf-8", html::STYLE),
             Page::Icon => Reply::asset("image/svg+xml", html::ICON),
             Page::Script => Reply::asset("text/javascript; charset=utf-8", html::SCRIPT),
@@ -973,14 +1097,22 @@ impl Site {
             Page::Sop(id) => match sop(&id) {
                 Some(e) => Reply::html(
                     200,
-                    html::sop_page(e, who.is_some() || self.guard.needs_login()),
+                    html::sop_page(
+                        e,
+                        who.is_some() || self.guard.needs_login(),
+                        keadaan.as_ref(),
+                    ),
                 ),
                 None => Reply::error(404),
             },
             Page::SopBody(id) => match sop(&id) {
                 Some(e) => Reply::html(
                     200,
-                    html::sop_body(e, who.is_some() || self.guard.needs_login()),
+                    html::sop_body(
+                        e,
+                        who.is_some() || self.guard.needs_login(),
+                        keadaan.as_ref(),
+                    ),
                 ),
                 None => Reply::error(404),
             },

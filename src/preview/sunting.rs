@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::editor::simpan::{self, Gagal};
 use crate::editor::{self, Form, fields, gabung, kata, riwayat};
+use crate::pengesahan::keadaan;
 use crate::pipeline::{self, Settings};
 use crate::source::file;
 use crate::typeset;
@@ -124,10 +125,26 @@ pub fn draf(path: &Path, kiriman: Kiriman, settings: &Settings) -> Answer {
 /// Saves the form into the SOP at `path` ([`simpan::simpan`]), unless the file changed
 /// since the form was loaded: then 409 with what changed. `root` is the catalogue,
 /// whose history gets a line naming `berkas` (the file below the catalogue) and `who`.
+///
+/// While the SOP is submitted for approval the save is refused (423), the file unchanged:
+/// checked under the save lock, so a submission a moment earlier counts.
 pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &str) -> Answer {
     let form = &kiriman.form;
-    let saved = match simpan::simpan(path, root, &kiriman.dasar, |disk| editor::write(disk, form)) {
+    let sop = keadaan::Sop {
+        sopan: root,
+        berkas,
+        path,
+    };
+    let saved = simpan::simpan_jika(
+        path,
+        root,
+        &kiriman.dasar,
+        || keadaan::boleh_disunting(sop),
+        |disk| editor::write(disk, form),
+    );
+    let saved = match saved {
         Ok(s) => s,
+        Err(Gagal::Ditolak(reason)) => return pesan(423, reason),
         Err(Gagal::Berubah(disk)) => return berubah(&kiriman, disk),
         Err(Gagal::HanyaBaca) => return pesan(403, simpan::HANYA_BACA),
         Err(Gagal::Luar) => return pesan(403, file::Luar.to_string()),
@@ -160,6 +177,7 @@ pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &st
         pengguna: who.to_string(),
         berkas: berkas.to_string(),
         ringkasan: riwayat::ringkasan(&old, form),
+        ..Default::default()
     };
     let mut peringatan = saved.peringatan.clone();
     if let Err(e) = riwayat::append_to(&saved.folder, &catatan) {

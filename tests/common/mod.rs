@@ -85,6 +85,26 @@ where
     }
 }
 
+/// Runs the `sopan` binary with `args` and the time zone `tz` (a TZ value: "UTC0",
+/// "WIB-7", "Asia/Jakarta").
+pub fn sopan_tz<I, S>(args: I, tz: &str) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("TZ", tz)
+        .output()
+        .expect("run sopan");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        out: String::from_utf8_lossy(&output.stdout).into_owned(),
+        err: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
 /// An empty folder of its own for one test, under the system's temporary folder.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sopan-test-{name}-{}", std::process::id()));

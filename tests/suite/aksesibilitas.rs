@@ -221,8 +221,9 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     b.click("[data-jalur=dasar_hukum] button[data-aksi='tambah-butir']");
     assert_eq!(focused(&mut b), format!("dasar_hukum-{n}"));
     b.type_text("Peraturan baru");
-    // Each click waits for the sheet to answer the last change: a slow machine must not
-    // move the layout between finding a button and pressing it.
+    // Each click waits for the draft's answer to the change before: a redraw landing
+    // between finding a button and pressing it would move the button away from the
+    // pointer, and the press would fall on the page.
     drawn(&mut b);
     // "↑" on the new item: focus stays on the moved item's own button.
     b.click(&format!("#dasar_hukum-{n} ~ button[data-aksi='naik']"));
@@ -244,6 +245,7 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     assert_eq!(focused(&mut b), format!("dasar_hukum-{}", n - 1));
 
     // A pelaksana name typed, then Tab: the next control, not the body.
+    drawn(&mut b);
     b.click("#t0-pelaksana-0");
     b.type_text(" UTAMA");
     b.press(Key::Tab);
@@ -261,6 +263,7 @@ fn focus_follows_the_action_and_never_falls_to_the_body() {
     );
 
     // "Simpan": focus to the save state, which says it saved.
+    drawn(&mut b);
     b.click("#simpan");
     b.wait_for(
         "document.getElementById('keadaan').textContent === 'Tersimpan'",
@@ -374,6 +377,170 @@ fn the_form_and_the_sop_page_reflow_at_320_css_pixels() {
         assert_eq!(b.eval(overflow), serde_json::json!([]), "{page}");
         b.screenshot(&format!("reflow-{}", page.replace('/', "-")));
     }
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Logs `nama` in (password [`SANDI`]), typed.
+fn log_in_as(b: &mut Chromium, base: &str, nama: &str) {
+    b.open(&format!("{base}/masuk"));
+    b.click("input[name=nama]");
+    b.type_text(nama);
+    b.press(Key::Tab);
+    b.type_text(SANDI);
+    b.press(Key::Enter);
+    b.wait_for(
+        "location.pathname === '/' && !!document.getElementById('keluar')",
+        Duration::from_secs(20),
+    );
+}
+
+fn log_out(b: &mut Chromium, base: &str) {
+    b.open(&format!("{base}/"));
+    b.click("#keluar");
+    b.wait_for(
+        "!document.getElementById('keluar')",
+        Duration::from_secs(20),
+    );
+}
+
+fn open_flow(b: &mut Chromium, base: &str, tahap: &str) {
+    open_form(b, base);
+    b.wait_for(
+        &format!("document.body.dataset.alur === '{tahap}'"),
+        Duration::from_secs(30),
+    );
+    drawn(b);
+}
+
+#[test]
+fn the_approval_flow_states_have_no_critical_or_serious_axe_violation() {
+    use sopan::editor::akun::Peran;
+    let source = axe_source();
+    let pki = crate::tanda::pki_with_signers("axe-alur");
+    let dir = catalogue("axe-alur", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    for (nama, peran) in [
+        ("sari", vec![Peran::Penyusun, Peran::Admin]),
+        ("budi", vec![Peran::Pemeriksa]),
+        ("kadis", vec![Peran::Pengesah]),
+    ] {
+        akun.set(nama, SANDI).unwrap();
+        akun.set_peran(nama, &peran).unwrap();
+    }
+    akun.save().unwrap();
+    // On loopback with a login: the pengesah's page takes the certificate's password.
+    let server = preview::start(&Options {
+        path: dir.clone(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: true,
+        settings: Default::default(),
+        tls: None,
+        proxy: None,
+    })
+    .expect("preview starts");
+    let addr = server.addr();
+    let base = format!("http://{addr}");
+    wait_rendered(addr);
+    let mut b = Chromium::launch_sized("axe-alur", 1366, 768);
+    let mut report: Vec<(String, Vec<Violation>)> = Vec::new();
+    let mut check = |page: &str, b: &mut Chromium| {
+        let violations = axe(b, &source);
+        print_counts(page, &violations);
+        report.push((page.to_string(), violations));
+    };
+
+    // The penyusun (and admin): kop and signer fields, katalog.toml's open.
+    log_in_as(&mut b, &base, "sari");
+    open_flow(&mut b, &base, "konsep");
+    b.click("#kop-katalog summary");
+    check("konsep: kop dan penanda tangan, katalog.toml", &mut b);
+    b.click("#ajukan");
+    b.wait_for(
+        "document.body.dataset.alur === 'diajukan'",
+        Duration::from_secs(30),
+    );
+    drawn(&mut b);
+    check("diajukan: hanya baca", &mut b);
+    log_out(&mut b, &base);
+
+    // The pemeriksa writing a note beside a field.
+    log_in_as(&mut b, &base, "budi");
+    open_flow(&mut b, &base, "diajukan");
+    b.click("#catat-nomor");
+    b.type_text("Nomor belum sesuai");
+    check("pemeriksa: catatan per isian", &mut b);
+    b.click("#kembalikan");
+    b.wait_for(
+        "document.body.dataset.alur === 'konsep'",
+        Duration::from_secs(30),
+    );
+    log_out(&mut b, &base);
+
+    // The penyusun with the note beside its field.
+    log_in_as(&mut b, &base, "sari");
+    open_flow(&mut b, &base, "konsep");
+    check("dikembalikan: catatan di samping isian", &mut b);
+    b.click("#ajukan");
+    b.wait_for(
+        "document.body.dataset.alur === 'diajukan'",
+        Duration::from_secs(30),
+    );
+    log_out(&mut b, &base);
+    log_in_as(&mut b, &base, "budi");
+    open_flow(&mut b, &base, "diajukan");
+    b.click("#teruskan");
+    b.wait_for(
+        "document.body.dataset.alur === 'diteruskan'",
+        Duration::from_secs(30),
+    );
+    log_out(&mut b, &base);
+
+    // The pengesah: the certificate form, its error, then approved.
+    log_in_as(&mut b, &base, "kadis");
+    open_flow(&mut b, &base, "diteruskan");
+    check("pengesah: sertifikat dan kata sandi", &mut b);
+    b.click("#sahkan");
+    b.wait_for(
+        "!document.getElementById('alur-pesan').hidden",
+        Duration::from_secs(10),
+    );
+    check("pengesah: pesan kesalahan", &mut b);
+    b.choose_file("#sertifikat", &pki.path("rsa.p12"));
+    b.click("#sandi");
+    b.type_text(crate::tanda::SANDI);
+    b.click("#sahkan");
+    b.wait_for(
+        "document.body.dataset.alur === 'disahkan'",
+        Duration::from_secs(60),
+    );
+    check("disahkan", &mut b);
+    let kode = b
+        .eval("document.querySelector('#alur-disahkan a').textContent")
+        .as_str()
+        .unwrap()
+        .to_string();
+    b.open(&format!("{base}/sop/perencanaan/lakip"));
+    check("sop: panel pengesahan", &mut b);
+    log_out(&mut b, &base);
+    b.open(&format!("{base}/verifikasi/{kode}"));
+    check("verifikasi", &mut b);
+    b.open(&format!("{base}/verifikasi/0000000000"));
+    check("verifikasi: kode tidak ada", &mut b);
+
+    let bad: Vec<String> = report
+        .iter()
+        .flat_map(|(page, violations)| {
+            violations
+                .iter()
+                .filter(|v| v.impact == "critical" || v.impact == "serious")
+                .map(move |v| format!("{page}: {} {} {:?}", v.impact, v.rule, v.targets))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
     drop(b);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);

@@ -423,3 +423,31 @@ fn two_clerks_editing_the_same_field_the_second_sees_both_and_picks() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The notice bar ("Butir dihapus. Urungkan") was drawn as an empty dark pill over the
+/// sheet whenever it had nothing to say: its `display: flex` beat the `hidden`
+/// attribute.
+#[test]
+fn the_empty_notice_bar_is_not_drawn_over_the_sheet() {
+    let dir = catalogue("berita", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let mut b = Chromium::launch_sized("berita", 1366, 768);
+    open_form(&mut b, &format!("http://{addr}/sop/perencanaan/lakip/ubah"));
+    let shown = "getComputedStyle(document.getElementById('berita')).display";
+    assert_eq!(b.eval(shown), "none");
+    b.click("[data-jalur=dasar_hukum] button[data-aksi='hapus']");
+    b.wait_for(
+        "getComputedStyle(document.getElementById('berita')).display === 'flex'",
+        Duration::from_secs(10),
+    );
+    assert!(
+        b.eval("document.getElementById('berita').textContent")
+            .as_str()
+            .is_some_and(|t| t.contains("Urungkan")),
+    );
+    drop(b);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,6 +7,7 @@
 mod common;
 
 mod aksesibilitas;
+mod alur;
 mod architecture;
 mod arsip;
 mod berkas;

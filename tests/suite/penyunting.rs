@@ -500,7 +500,7 @@ fn accounts_and_history_from_the_command_line() {
             .verify("sari", "kata-sandi-panjang")
     );
     let list = crate::common::sopan(["pengguna", "daftar", "--katalog", dir.to_str().unwrap()]);
-    assert_eq!(list.out, "sari\n");
+    assert_eq!(list.out, "sari  penyusun\n");
     let empty = crate::common::sopan(["riwayat", dir.to_str().unwrap()]);
     assert!(empty.out.contains("Belum ada penyimpanan"), "{}", empty.out);
     riwayat::append(
@@ -510,14 +510,16 @@ fn accounts_and_history_from_the_command_line() {
             pengguna: "sari".into(),
             berkas: "perencanaan/lakip.toml".into(),
             ringkasan: "nama; langkah 3 (kegiatan)".into(),
+            ..Default::default()
         },
     )
     .unwrap();
-    let shown = crate::common::sopan(["riwayat", dir.to_str().unwrap()]);
+    let shown = crate::common::sopan_tz(["riwayat", dir.to_str().unwrap()], "UTC0");
     assert_eq!(
         shown.out,
-        "2026-12-02 09:15:00 UTC  sari  perencanaan/lakip.toml: nama; langkah 3 (kegiatan)\n"
+        "2026-12-02 09:15 +00:00  sari  perencanaan/lakip.toml: nama; langkah 3 (kegiatan)\n"
     );
+
     let wrong = crate::common::sopan([
         "pengguna",
         "hapus",
@@ -530,6 +532,43 @@ fn accounts_and_history_from_the_command_line() {
         wrong.err.contains("pengguna \"budi\" tidak ada"),
         "{}",
         wrong.err
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 26 (6): `sopan riwayat` showed UTC only; an office reads its own clock, with the
+/// offset from UTC said, and a zone with summer time gives each line its own offset.
+#[test]
+fn sopan_riwayat_prints_local_time_with_the_utc_offset() {
+    let dir = crate::common::scratch("riwayat-waktu");
+    for (waktu, ringkasan) in [
+        ("2026-12-07T07:03:00Z", "nama"),
+        ("2026-06-30T23:30:00Z", "langkah 2 (waktu)"),
+    ] {
+        riwayat::append(
+            &dir,
+            &riwayat::Catatan {
+                waktu: waktu.into(),
+                pengguna: "sari".into(),
+                berkas: "lakip.toml".into(),
+                ringkasan: ringkasan.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let wib = crate::common::sopan_tz(["riwayat", dir.to_str().unwrap()], "WIB-7");
+    assert_eq!(wib.code, 0, "{}", wib.err);
+    assert_eq!(
+        wib.out,
+        "2026-12-07 14:03 +07:00  sari  lakip.toml: nama\n\
+         2026-07-01 06:30 +07:00  sari  lakip.toml: langkah 2 (waktu)\n"
+    );
+    let ny = crate::common::sopan_tz(["riwayat", dir.to_str().unwrap()], "EST5EDT,M3.2.0,M11.1.0");
+    assert_eq!(
+        ny.out,
+        "2026-12-07 02:03 -05:00  sari  lakip.toml: nama\n\
+         2026-06-30 19:30 -04:00  sari  lakip.toml: langkah 2 (waktu)\n"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

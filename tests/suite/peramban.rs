@@ -47,6 +47,10 @@ pub(crate) trait Browser {
     /// Saves what the page shows to tests/out/NAME.png.
     fn screenshot(&mut self, name: &str) -> PathBuf;
 
+    /// Chooses `file` in the file input `selector`, as a person does in the file dialog
+    /// the input opens (which a headless browser cannot show).
+    fn choose_file(&mut self, selector: &str, file: &Path);
+
     /// Polls `expression` until it is true; returns how long that took.
     fn wait_for(&mut self, expression: &str, within: Duration) -> Duration {
         let t = Instant::now();
@@ -271,6 +275,19 @@ impl Browser for Chromium {
         }
     }
 
+    fn choose_file(&mut self, selector: &str, file: &Path) {
+        let doc = self.call("DOM.getDocument", json!({}));
+        let node = self.call(
+            "DOM.querySelector",
+            json!({ "nodeId": doc["root"]["nodeId"], "selector": selector }),
+        );
+        assert_ne!(node["nodeId"], 0, "no file input {selector}");
+        self.call(
+            "DOM.setFileInputFiles",
+            json!({ "files": [file], "nodeId": node["nodeId"] }),
+        );
+    }
+
     /// Key by key, as a keyboard sends them: each character its own key press and
     /// input event, with the page's answers to one arriving before the next.
     fn type_text(&mut self, text: &str) {
@@ -439,6 +456,20 @@ impl Browser for Firefox {
             Some(text) => serde_json::from_str(text).unwrap_or(Value::Null),
             None => panic!("evaluation failed: {r}"),
         }
+    }
+
+    fn choose_file(&mut self, selector: &str, file: &Path) {
+        let context = self.context.clone();
+        let found = self.call(
+            "browsingContext.locateNodes",
+            json!({ "context": context, "locator": { "type": "css", "value": selector } }),
+        );
+        let node = found["nodes"][0]["sharedId"].clone();
+        assert!(node.is_string(), "no file input {selector}: {found}");
+        self.call(
+            "input.setFiles",
+            json!({ "context": context, "element": { "sharedId": node }, "files": [file] }),
+        );
     }
 
     fn open(&mut self, url: &str) {
