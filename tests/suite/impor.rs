@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{root, scratch, sopan};
-use sopan::impor::{self, baca::Temuan, tabel::Bentuk};
+use sopan::impor::{self, Temuan, dokumen::Bentuk};
 
 /// A fixture, the examples it was written from (in order), and whether it has shapes.
 fn fixtures() -> Vec<(&'static str, Vec<&'static str>, bool)> {
@@ -141,11 +141,11 @@ fn compare(
         .enumerate()
     {
         let want = text(truth.get(*key));
-        let got = impor::tulis::tanggal(&found.tanggal[k]).unwrap_or_else(|| {
-            if found.tanggal[k] == "-" {
+        let got = impor::tulis::tanggal(&found.tanggal[k].teks).unwrap_or_else(|| {
+            if found.tanggal[k].teks == "-" {
                 String::new()
             } else {
-                found.tanggal[k].clone()
+                found.tanggal[k].teks.clone()
             }
         });
         field(c, misses, key.to_string(), got == want);
@@ -186,7 +186,7 @@ fn compare(
 }
 
 fn compare_steps(
-    found: &[sopan::impor::baca::Langkah],
+    found: &[sopan::impor::kenali::Langkah],
     steps: &[toml::Value],
     shaped: bool,
     c: &mut Count,
@@ -279,10 +279,10 @@ fn imported_fixtures_match_the_sops_they_were_written_from() {
     );
     for (file, truths, shaped) in fixtures() {
         let found = impor::read(&dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(found.len(), truths.len(), "{file}: SOPs found");
+        assert_eq!(found.sops.len(), truths.len(), "{file}: SOPs found");
         let mut c = Count::default();
         let mut misses = Vec::new();
-        for (t, truth) in found.iter().zip(&truths) {
+        for (t, truth) in found.sops.iter().zip(&truths) {
             compare(
                 t,
                 &root().join("examples").join(truth),
@@ -448,7 +448,7 @@ fn broken_and_foreign_files_get_an_error_not_a_panic() {
     let run = sopan(["impor".as_ref(), dir.join("4-salah-jenis.pdf").as_os_str()]);
     assert!(
         run.err
-            .contains("hanya berkas Word (.docx) dan Excel (.xlsx)"),
+            .contains("hanya berkas Word (.docx, .doc) dan Excel (.xlsx, .xls)"),
         "{}",
         run.err
     );
@@ -459,6 +459,7 @@ fn broken_and_foreign_files_get_an_error_not_a_panic() {
 fn excel_arrows_give_the_tidak_target_without_a_guess() {
     let found = impor::read(&root().join("tests/fixtures/impor/disnakertrans.xlsx")).unwrap();
     let decisions: Vec<_> = found
+        .sops
         .iter()
         .flat_map(|t| &t.alur)
         .flat_map(|a| &a.langkah)

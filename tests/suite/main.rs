@@ -18,6 +18,7 @@ mod hardening;
 mod images;
 mod impor;
 mod katalog;
+mod luar;
 mod masuk;
 mod panduan;
 mod penyunting;
