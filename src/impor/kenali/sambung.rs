@@ -97,14 +97,6 @@ pub fn tujuan(
             .any(|&i| ix.doc.simbol[i].bentuk == Some(crate::impor::dokumen::Bentuk::Keputusan))
     };
     let port = |p: (Emu, Emu)| boxes.values().any(|b| b.jarak(p) <= SAMBUNG);
-    if std::env::var_os("SOPAN_DEBUG").is_some() {
-        for (i, b) in &boxes {
-            eprintln!("DBG box sym {i} step {} {:?}", placed.langkah[i], b);
-        }
-        for p in paths(&segments, &port) {
-            eprintln!("DBG path {:?}", p);
-        }
-    }
     for path in paths(&segments, &port) {
         // The symbol an end touches; in a sheet, else the step whose row it ends in.
         let touch = |p: (Emu, Emu)| {
@@ -313,25 +305,34 @@ mod tests {
 
     #[test]
     fn lines_end_to_end_are_one_path_towards_the_arrowhead() {
-        // Out of a diamond's right corner, up, and left into an earlier box.
-        let a = line((500, 1000), (800, 1000), false);
-        let b = line((800, 1000), (800, 200), false);
-        let c = line((800, 200), (600, 200), true);
+        // Out of a diamond's right corner, up, and left into an earlier box (EMU: a
+        // few centimetres each).
+        let a = line((500_000, 1_000_000), (800_000, 1_000_000), false);
+        let b = line((800_000, 1_000_000), (800_000, 200_000), false);
+        let c = line((800_000, 200_000), (600_000, 200_000), true);
         let all = [&b, &c, &a];
         let found = paths(&all, &|_| false);
         assert_eq!(found.len(), 1, "{found:?}");
         let p = found[0];
         let (start, end) = if p.panah.1 { (p.awal, p.akhir) } else { (p.akhir, p.awal) };
-        assert_eq!((start, end), ((500, 1000), (600, 200)));
+        assert_eq!((start, end), ((500_000, 1_000_000), (600_000, 200_000)));
     }
 
     #[test]
     fn a_symbol_in_a_row_is_found_where_lines_meet_its_ports() {
-        // A box 100 wide and 40 high: an arrow ends on its top at y = 300 and a line
-        // leaves its bottom at y = 340; a box in the same lane lower down too.
-        let ends = [(50, 300), (50, 340), (50, 900), (50, 940), (0, 320)];
-        assert_eq!(calibrate((0, 100, 40), &ends, Emu::MIN), Some(300));
-        assert_eq!(calibrate((0, 100, 40), &ends, 320), Some(900));
-        assert_eq!(calibrate((0, 100, 40), &[(50, 300)], Emu::MIN), None);
+        // A box 1 000 000 EMU wide and 400 000 high (about 28 by 11 mm): an arrow ends
+        // on its top at y = 3 000 000, a line leaves its bottom and one its left side;
+        // a box in the same lane lower down too.
+        let ends = [
+            (500_000, 3_000_000),
+            (500_000, 3_400_000),
+            (500_000, 9_000_000),
+            (500_000, 9_400_000),
+            (0, 3_200_000),
+        ];
+        let shape = (0, 1_000_000, 400_000);
+        assert_eq!(calibrate(shape, &ends, Emu::MIN), Some(3_000_000));
+        assert_eq!(calibrate(shape, &ends, 3_200_000), Some(9_000_000));
+        assert_eq!(calibrate(shape, &[(500_000, 3_000_000)], Emu::MIN), None);
     }
 }
