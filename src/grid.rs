@@ -55,7 +55,11 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "kualifikasi_pelaksana",
         label: "KUALIFIKASI PELAKSANA",
-        label_lain: &["KUALIFIKASI PELAKSANAAN", "KUALIFIKASI", "KUALIFIKASI PEGAWAI"],
+        label_lain: &[
+            "KUALIFIKASI PELAKSANAAN",
+            "KUALIFIKASI",
+            "KUALIFIKASI PEGAWAI",
+        ],
         nomor: Nomor::Selalu,
         nama: "Kualifikasi Pelaksana",
         bantuan: "Pendidikan, keahlian atau pelatihan yang diperlukan pelaksana.",
@@ -64,7 +68,11 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: KETERKAITAN,
         label: "KETERKAITAN",
-        label_lain: &["KETERKAITAN SOP", "KETERKAITAN DENGAN SOP LAIN", "SOP TERKAIT"],
+        label_lain: &[
+            "KETERKAITAN SOP",
+            "KETERKAITAN DENGAN SOP LAIN",
+            "SOP TERKAIT",
+        ],
         nomor: Nomor::Selalu,
         nama: "Keterkaitan",
         bantuan: "Nama SOP lain yang terkait; di buku SOP menjadi tautan ke SOP itu.",
@@ -73,7 +81,12 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "peralatan",
         label: "PERALATAN/PERLENGKAPAN",
-        label_lain: &["PERALATAN", "PERLENGKAPAN", "PERALATAN DAN PERLENGKAPAN", "PERALATAN/PERLENGKAPAN YANG DIBUTUHKAN"],
+        label_lain: &[
+            "PERALATAN",
+            "PERLENGKAPAN",
+            "PERALATAN DAN PERLENGKAPAN",
+            "PERALATAN/PERLENGKAPAN YANG DIBUTUHKAN",
+        ],
         nomor: Nomor::Selalu,
         nama: "Peralatan/Perlengkapan",
         bantuan: "Alat dan bahan yang diperlukan, misalnya komputer atau formulir.",
@@ -91,7 +104,12 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "pencatatan",
         label: "PENCATATAN DAN PENDATAAN",
-        label_lain: &["PENCATATAN/PENDATAAN", "PENCATATAN", "PENDATAAN", "PENCATATAN DAN PENDATAAN DATA"],
+        label_lain: &[
+            "PENCATATAN/PENDATAAN",
+            "PENCATATAN",
+            "PENDATAAN",
+            "PENCATATAN DAN PENDATAAN DATA",
+        ],
         nomor: Nomor::BilaDaftar,
         nama: "Pencatatan dan Pendataan",
         bantuan: "Apa yang dicatat atau diarsipkan, dan di mana; satu butir dicetak sebagai paragraf.",

@@ -71,6 +71,8 @@ pub struct Baris {
     pub tinggi: Option<(Emu, Emu)>,
     /// Whether a page break (or a new sheet) comes before it.
     pub putus: bool,
+    /// Its row number in the sheet (Excel), for messages.
+    pub nomor: Option<u32>,
 }
 
 impl Baris {
@@ -85,6 +87,7 @@ impl Baris {
             }],
             tinggi: None,
             putus,
+            nomor: None,
         }
     }
 
@@ -175,7 +178,10 @@ impl Bentuk {
     /// anything else that is not a step's symbol.
     pub fn of_preset(prst: &str) -> Option<Self> {
         match prst {
-            "flowChartTerminator" | "roundRect" | "flowChartAlternateProcess" | "ellipse"
+            "flowChartTerminator"
+            | "roundRect"
+            | "flowChartAlternateProcess"
+            | "ellipse"
             | "flowChartConnector" => Some(Bentuk::Kapsul),
             "flowChartProcess"
             | "rect"
@@ -278,7 +284,12 @@ pub struct Gambar {
 /// A line's start and end: the corners of its unturned frame (left, top, width,
 /// height), mirrored by its flips and turned about the frame's centre by `rot` degrees
 /// clockwise, as DrawingML draws a line or connector.
-pub fn ujung(frame: (f64, f64, f64, f64), rot: f64, flip_h: bool, flip_v: bool) -> ((Emu, Emu), (Emu, Emu)) {
+pub fn ujung(
+    frame: (f64, f64, f64, f64),
+    rot: f64,
+    flip_h: bool,
+    flip_v: bool,
+) -> ((Emu, Emu), (Emu, Emu)) {
     let (x, y, w, h) = frame;
     let (mut sx, mut ex) = (x, x + w);
     let (mut sy, mut ey) = (y, y + h);

@@ -6,8 +6,8 @@
 //! in that model, whatever the format; one writer ([`tulis`]) makes the sopan files,
 //! marking every guess with a `# periksa:` comment.
 
-pub mod dokumen;
 pub mod docx;
+pub mod dokumen;
 pub mod kenali;
 pub mod lama;
 pub mod paket;

@@ -155,10 +155,7 @@ impl<'a> Paket<'a> {
     /// package itself (calamine) meets no part bigger than it says or than the limits.
     pub fn periksa_semua(&mut self) -> Result<(), ImporError> {
         for i in 0..self.zip.len() {
-            let entry = self
-                .zip
-                .by_index(i)
-                .map_err(|_| ImporError::BukanOffice)?;
+            let entry = self.zip.by_index(i).map_err(|_| ImporError::BukanOffice)?;
             if entry.is_dir() {
                 continue;
             }
@@ -243,9 +240,9 @@ pub fn xml_doc(text: &str) -> Result<Document<'_>, ImporError> {
              LibreOffice"
                 .into(),
         ),
-        roxmltree::Error::NodesLimitReached => ImporError::Besar(format!(
-            "XML-nya berisi lebih dari {NODE_MAKS} unsur"
-        )),
+        roxmltree::Error::NodesLimitReached => {
+            ImporError::Besar(format!("XML-nya berisi lebih dari {NODE_MAKS} unsur"))
+        }
         roxmltree::Error::EntityReferenceLoop(_) => {
             ImporError::Xml("XML-nya berisi rujukan entitas yang berulang tanpa henti".into())
         }
@@ -285,14 +282,14 @@ mod tests {
     #[test]
     fn deep_xml_is_refused_in_indonesian() {
         let deep = "<a>".repeat(KEDALAMAN_MAKS + 5) + &"</a>".repeat(KEDALAMAN_MAKS + 5);
-        let e = xml_doc(&deep).err().expect("refused").to_string();
+        let e = xml_doc(&deep).expect_err("refused").to_string();
         assert!(e.contains("bersarang lebih dari 256 tingkat"), "{e}");
         let dtd = "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>";
-        let e = xml_doc(dtd).err().expect("refused").to_string();
+        let e = xml_doc(dtd).expect_err("refused").to_string();
         assert!(e.contains("DTD"), "{e}");
         assert!(!e.contains("detected"), "{e}");
         let cut = "<a><b>";
-        let e = xml_doc(cut).err().expect("refused").to_string();
+        let e = xml_doc(cut).expect_err("refused").to_string();
         assert!(e.contains("rusak atau terpotong"), "{e}");
     }
 

@@ -166,6 +166,15 @@ pub fn sop(t: &Temuan, source: &str, own: Option<&Bersama>) -> (String, Vec<Stri
             }
         }
     }
+    if t.alur.is_empty() {
+        mark(
+            &mut out,
+            "tabel alur (No, Kegiatan, Pelaksana) tidak ditemukan di berkas asal: ketik \
+             langkahnya, atau bila berkas asalnya .doc atau .xls, buka di Word atau Excel, \
+             simpan sebagai .docx atau .xlsx, lalu impor berkas itu"
+                .into(),
+        );
+    }
     let several = t.alur.len() > 1;
     for (p, alur) in t.alur.iter().enumerate() {
         let (table, prefix) = if several {
@@ -201,6 +210,9 @@ fn steps(
     for (i, step) in alur.langkah.iter().enumerate() {
         *out += &format!("\n{table}\n");
         *out += &format!("kegiatan = {}\n", s(&step.kegiatan));
+        for why in &step.ragu {
+            mark(out, format!("{prefix}pelaksana langkah {}: {why}", i + 1));
+        }
         if step.asal == Asal::Teks {
             mark(
                 out,
@@ -248,8 +260,8 @@ fn steps(
 /// Names Windows keeps for devices: a file named so (with any extension) cannot be
 /// made there.
 const NAMA_PERANGKAT: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
-    "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// A file or folder name made from `text`: lower-case letters and digits joined by "-"
@@ -368,6 +380,9 @@ mod tests {
         assert_eq!(nama_berkas("Рrоsеdur", ""), "r-s-dur");
         assert_eq!(nama_aman(".", "impor"), "impor");
         assert_eq!(nama_aman("..", "impor"), "impor");
-        assert_eq!(nama_berkas("Pengelolaan Arsip Dinamis é", ""), "pengelolaan-arsip-dinamis-e");
+        assert_eq!(
+            nama_berkas("Pengelolaan Arsip Dinamis é", ""),
+            "pengelolaan-arsip-dinamis-e"
+        );
     }
 }

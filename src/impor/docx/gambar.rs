@@ -164,7 +164,15 @@ impl<'p, 'a> Gambaran<'p, 'a> {
         for g in data.children().filter(Node::is_element) {
             if g.has_tag_name((WPS, "wsp")) {
                 // A shape alone: the anchor's box is its box.
-                self.shape(g, None, Some(frame), frame.dari_baris, docpr_id, tempat, doc);
+                self.shape(
+                    g,
+                    None,
+                    Some(frame),
+                    frame.dari_baris,
+                    docpr_id,
+                    tempat,
+                    doc,
+                );
             } else if g.has_tag_name((WPG, "wgp")) {
                 let group = g
                     .children()
@@ -181,7 +189,14 @@ impl<'p, 'a> Gambaran<'p, 'a> {
     }
 
     /// The shapes, groups and pictures inside a group or canvas.
-    fn children(&mut self, g: Node, ruang: &Ruang, frame: Bingkai, tempat: Tempat, doc: &mut Dokumen) {
+    fn children(
+        &mut self,
+        g: Node,
+        ruang: &Ruang,
+        frame: Bingkai,
+        tempat: Tempat,
+        doc: &mut Dokumen,
+    ) {
         for c in g.children().filter(Node::is_element) {
             if c.has_tag_name((WPS, "wsp")) {
                 self.shape(c, Some(ruang), None, frame.dari_baris, None, tempat, doc);
@@ -193,9 +208,7 @@ impl<'p, 'a> Gambaran<'p, 'a> {
                 let inner = ruang.grup(xfrm);
                 self.children(c, &inner, frame, tempat, doc);
             } else if c.has_tag_name((PIC, "pic")) {
-                let xfrm = c
-                    .descendants()
-                    .find(|n| n.has_tag_name((A, "xfrm")));
+                let xfrm = c.descendants().find(|n| n.has_tag_name((A, "xfrm")));
                 let b = xfrm.map_or(frame, |x| mapped(ruang, x, frame.dari_baris));
                 self.picture(c, b, tempat, doc);
             }
@@ -307,8 +320,12 @@ impl<'p, 'a> Gambaran<'p, 'a> {
     /// A VML picture (`w:pict`) from older Word: rectangles, rounded rectangles,
     /// ovals and preset shapes, placed by their style.
     fn vml(&mut self, pict: Node, page: &Halaman, tempat: Tempat, doc: &mut Dokumen) {
-        for n in pict.descendants().filter(|n| n.tag_name().namespace() == Some(V)) {
-            if n.ancestors().any(|a| a.has_tag_name((V, "group"))) && !n.has_tag_name((V, "group")) {
+        for n in pict
+            .descendants()
+            .filter(|n| n.tag_name().namespace() == Some(V))
+        {
+            if n.ancestors().any(|a| a.has_tag_name((V, "group"))) && !n.has_tag_name((V, "group"))
+            {
                 // Shapes of a group are read with their group's coordinates.
                 continue;
             }
@@ -320,13 +337,17 @@ impl<'p, 'a> Gambaran<'p, 'a> {
                 vml_line(n, page, tempat, doc);
                 continue;
             }
-            let Some(b) = vml_box(n, page, tempat) else { continue };
+            let Some(b) = vml_box(n, page, tempat) else {
+                continue;
+            };
             self.vml_shape(n, b, tempat, doc);
         }
     }
 
     fn vml_group(&mut self, g: Node, page: &Halaman, tempat: Tempat, doc: &mut Dokumen) {
-        let Some(outer) = vml_box(g, page, tempat) else { return };
+        let Some(outer) = vml_box(g, page, tempat) else {
+            return;
+        };
         let nums = |attr: &str, default: (f64, f64)| {
             g.attribute(attr)
                 .and_then(|v| {
@@ -348,7 +369,9 @@ impl<'p, 'a> Gambaran<'p, 'a> {
         for c in g.children().filter(|n| n.tag_name().namespace() == Some(V)) {
             let style = style_map(c.attribute("style").unwrap_or(""));
             let num = |k: &str| style.get(k).and_then(|v| v.trim().parse::<f64>().ok());
-            let (Some(l), Some(t)) = (num("left"), num("top")) else { continue };
+            let (Some(l), Some(t)) = (num("left"), num("top")) else {
+                continue;
+            };
             let (w, h) = (num("width").unwrap_or(0.0), num("height").unwrap_or(0.0));
             let (x0, y0) = ruang.titik(l, t);
             let (x1, y1) = ruang.titik(l + w, t + h);
@@ -449,7 +472,9 @@ fn place(anchor: Node, page: &Halaman, tempat: Tempat, jc: &str) -> Option<Bingk
         return None;
     }
     if anchor.attribute("simplePos") == Some("1")
-        && let Some(sp) = anchor.children().find(|c| c.has_tag_name((WP, "simplePos")))
+        && let Some(sp) = anchor
+            .children()
+            .find(|c| c.has_tag_name((WP, "simplePos")))
     {
         let num = |a: &str| sp.attribute(a).and_then(|v| v.parse().ok()).unwrap_or(0.0);
         return Some(Bingkai {
@@ -474,7 +499,11 @@ fn place(anchor: Node, page: &Halaman, tempat: Tempat, jc: &str) -> Option<Bingk
             "leftMargin" => (0.0, page.kiri as f64),
             "rightMargin" => ((page.lebar - page.kanan) as f64, page.lebar as f64),
             "character" => {
-                let at = if in_cell { in_line(jc) } else { page.kiri as f64 };
+                let at = if in_cell {
+                    in_line(jc)
+                } else {
+                    page.kiri as f64
+                };
                 (at, at)
             }
             _ if in_cell => area,
@@ -639,9 +668,7 @@ fn style_map(style: &str) -> BTreeMap<String, String> {
 /// A VML length ("12.5pt", "1in", "2cm", "10mm", "96px", "3" in points) in EMU.
 fn vml_len(text: &str) -> Option<f64> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: f64 = num.trim().parse().ok()?;
     let per = match unit {
@@ -659,19 +686,21 @@ fn vml_len(text: &str) -> Option<f64> {
 
 /// Where a VML shape's coordinates start: the page, the margin, or the text column
 /// (the cell); and whether its y is from its anchor row.
-fn vml_base(
-    style: &BTreeMap<String, String>,
-    page: &Halaman,
-    tempat: Tempat,
-) -> (f64, f64, bool) {
-    let base_x = match style.get("mso-position-horizontal-relative").map(String::as_str) {
+fn vml_base(style: &BTreeMap<String, String>, page: &Halaman, tempat: Tempat) -> (f64, f64, bool) {
+    let base_x = match style
+        .get("mso-position-horizontal-relative")
+        .map(String::as_str)
+    {
         Some("page") => 0.0,
         Some("margin") => page.kiri as f64,
         _ => tempat
             .sel
             .map_or(page.kiri as f64, |(a, _)| (a + MARGIN_SEL) as f64),
     };
-    match style.get("mso-position-vertical-relative").map(String::as_str) {
+    match style
+        .get("mso-position-vertical-relative")
+        .map(String::as_str)
+    {
         Some("page") => (base_x, 0.0, false),
         Some("margin") => (base_x, page.atas as f64, false),
         _ => (base_x, 0.0, true),

@@ -335,10 +335,9 @@ impl Pembaca<'_, '_> {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1usize)
                 .clamp(1, MAX_SPAN);
-            let lanjutan = pr.and_then(|p| child(p, "vMerge")).is_some_and(|m| {
-                m.attribute((W, "val"))
-                    .is_none_or(|v| v == "continue")
-            });
+            let lanjutan = pr
+                .and_then(|p| child(p, "vMerge"))
+                .is_some_and(|m| m.attribute((W, "val")).is_none_or(|v| v == "continue"));
             let arsir = pr.and_then(|p| child(p, "shd")).is_some_and(shaded);
             let sel_x = self.doc.tabel[table].rentang(col, span);
             let mut sel = Sel {
@@ -501,8 +500,8 @@ impl Teks {
         }
         match name.name() {
             "drawing" | "pict" | "object" | "txbxContent" | "del" | "delText" | "instrText"
-            | "footnoteReference" | "endnoteReference" | "commentReference" | "pPr"
-            | "rPr" | "fldData" => {}
+            | "footnoteReference" | "endnoteReference" | "commentReference" | "pPr" | "rPr"
+            | "fldData" => {}
             "r" => {
                 let b = child(n, "rPr").is_some_and(|rpr| on(child(rpr, "b")));
                 for c in n.children() {

@@ -54,7 +54,9 @@ pub fn baca(ix: &mut Indeks, rows: std::ops::Range<usize>, t: &mut Temuan) {
     for (n, &h) in headers.iter().enumerate() {
         let stop = headers.get(n + 1).copied().unwrap_or(rows.end);
         let title = judul(ix, after_last, h);
-        let Some(table) = ix.baris(h).tabel else { continue };
+        let Some(table) = ix.baris(h).tabel else {
+            continue;
+        };
         let (kolom, header_rows) = kolom(ix, h);
         if kolom.lajur.is_empty() {
             t.lewat.push(format!(
@@ -94,7 +96,9 @@ pub fn baca(ix: &mut Indeks, rows: std::ops::Range<usize>, t: &mut Temuan) {
         if let Some((r, _)) = title {
             ix.pakai(r, 0);
         }
-        let Some(cur) = tables.last_mut() else { continue };
+        let Some(cur) = tables.last_mut() else {
+            continue;
+        };
         for (r, step) in steps {
             cur.baris.push(r);
             cur.alur.langkah.push(step);
@@ -105,7 +109,10 @@ pub fn baca(ix: &mut Indeks, rows: std::ops::Range<usize>, t: &mut Temuan) {
         let from = if i == 0 {
             rows.start
         } else {
-            tables[i - 1].baris.last().map_or(tables[i - 1].kepala, |r| r + 1)
+            tables[i - 1]
+                .baris
+                .last()
+                .map_or(tables[i - 1].kepala, |r| r + 1)
         };
         let to = tables.get(i + 1).map_or(region_end, |n| n.kepala);
         let tb = &mut tables[i];
@@ -120,8 +127,19 @@ pub fn baca(ix: &mut Indeks, rows: std::ops::Range<usize>, t: &mut Temuan) {
 }
 
 /// Lanes from shapes or marks, decisions from connectors, and guesses for the rest.
-fn lanes_and_flow(ix: &Indeks, tb: &mut Tabel, anchors: std::ops::Range<usize>, lewat: &mut Vec<String>) {
+fn lanes_and_flow(
+    ix: &Indeks,
+    tb: &mut Tabel,
+    anchors: std::ops::Range<usize>,
+    lewat: &mut Vec<String>,
+) {
     let placed = bentuk::tempatkan(ix, tb.tabel, &tb.kolom, &tb.baris, anchors.clone(), lewat);
+    let any_marks = tb.baris.iter().any(|&r| {
+        tb.kolom
+            .lajur
+            .iter()
+            .any(|(col, _, _)| matches!(isi(ix.baris(r).di(*col)), Isi::Tanda | Isi::Arsir))
+    });
     for (i, step) in tb.alur.langkah.iter_mut().enumerate() {
         let shapes = &placed.per_langkah[i];
         if !shapes.is_empty() {
@@ -133,39 +151,146 @@ fn lanes_and_flow(ix: &Indeks, tb: &mut Tabel, anchors: std::ops::Range<usize>, 
                 continue;
             }
         }
-        let marked = tanda(ix.baris(tb.baris[i]), &tb.kolom);
+        let (marked, ragu) = tanda(ix, tb.baris[i], &tb.kolom);
+        step.ragu = ragu;
         if !marked.is_empty() {
             step.pelaksana = marked;
             step.asal = Asal::Tanda;
+        } else if any_marks && step.ragu.is_empty() {
+            step.ragu.push(format!(
+                "tidak ada tanda di sel pelaksananya ({}), padahal langkah lain bertanda",
+                tempat(ix, tb.baris[i], None)
+            ));
         }
     }
     let drawn = sambung::tujuan(ix, &placed, tb.alur.langkah.len(), anchors);
     tebak::lengkapi(&mut tb.alur, &drawn);
 }
 
-/// The lanes marked in a step's row: a lane cell holding only a mark, or filled.
-fn tanda(row: &Baris, k: &Kolom) -> Vec<String> {
-    k.lajur
-        .iter()
-        .filter(|(col, _, _)| row.di(*col).is_some_and(bertanda))
-        .map(|(_, _, n)| n.clone())
-        .collect()
+/// What a lane cell holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Isi {
+    Kosong,
+    /// Only a mark (X, √, ✓, v, •...).
+    Tanda,
+    /// No text, filled with a colour.
+    Arsir,
+    /// Text that is not a mark.
+    Lain(String),
 }
 
-/// Whether a lane cell is marked: filled, or holding only a mark.
-pub fn bertanda(sel: &Sel) -> bool {
+fn isi(sel: Option<&Sel>) -> Isi {
+    let Some(sel) = sel else { return Isi::Kosong };
     let text: String = sel.teks().chars().filter(|c| !c.is_whitespace()).collect();
     if text.is_empty() {
-        return sel.arsir;
+        return if sel.arsir { Isi::Arsir } else { Isi::Kosong };
     }
+    if tanda_saja(&text) {
+        Isi::Tanda
+    } else {
+        Isi::Lain(sel.teks())
+    }
+}
+
+/// Whether `text` (no spaces) is only a mark.
+fn tanda_saja(text: &str) -> bool {
     text.chars().count() <= 3
         && text.chars().all(|c| {
             matches!(
                 c,
-                'X' | 'x' | '×' | '✕' | '✖' | '✗' | '✘' | '√' | '✓' | '✔' | 'v' | 'V' | '•'
-                    | '●' | '○' | '■' | '□' | '▪' | '◆' | '☑' | '☒' | '*' | '+'
+                'X' | 'x'
+                    | '×'
+                    | '✕'
+                    | '✖'
+                    | '✗'
+                    | '✘'
+                    | '√'
+                    | '✓'
+                    | '✔'
+                    | 'v'
+                    | 'V'
+                    | '•'
+                    | '●'
+                    | '○'
+                    | '■'
+                    | '□'
+                    | '▪'
+                    | '◆'
+                    | '☑'
+                    | '☒'
+                    | '*'
+                    | '+'
             )
         })
+}
+
+/// The lanes marked in step row `r`, and what in its lane cells is unclear (with where
+/// it is). A lane cell holding other text is not taken as a mark; nor are filled cells
+/// when every lane of the row is filled (a shaded row, not a choice of lanes).
+fn tanda(ix: &Indeks, r: usize, k: &Kolom) -> (Vec<String>, Vec<String>) {
+    let row = ix.baris(r);
+    let mut marked = Vec::new();
+    let mut shaded = Vec::new();
+    let mut ragu = Vec::new();
+    for (col, _, name) in &k.lajur {
+        match isi(row.di(*col)) {
+            Isi::Tanda => marked.push(name.clone()),
+            Isi::Arsir => shaded.push(name.clone()),
+            Isi::Lain(text) => ragu.push(format!(
+                "sel pelaksana \"{name}\" ({}) berisi \"{}\", bukan tanda (X, √, ✓, v, •): \
+                 pelaksana langkah ini tidak diambil dari sel itu",
+                tempat(ix, r, Some(*col)),
+                pendek(&text)
+            )),
+            Isi::Kosong => {}
+        }
+    }
+    if k.lajur.len() > 1 && shaded.len() == k.lajur.len() {
+        ragu.push(format!(
+            "semua sel pelaksana berarsir ({}): arsir itu tampaknya hiasan baris, bukan \
+             tanda pelaksana",
+            tempat(ix, r, None)
+        ));
+        shaded.clear();
+    }
+    marked.extend(shaded);
+    // Keep the lanes' order.
+    let order: Vec<String> = k
+        .lajur
+        .iter()
+        .map(|(_, _, n)| n.clone())
+        .filter(|n| marked.contains(n))
+        .collect();
+    (order, ragu)
+}
+
+/// Where row `r` (and grid column `col`) is in the source file, for a message:
+/// `tabel 3, baris 5` (Word) or `lembar "Alur", sel E12` (Excel).
+fn tempat(ix: &Indeks, r: usize, col: Option<usize>) -> String {
+    let row = ix.baris(r);
+    let table = row
+        .tabel
+        .map(|t| ix.doc.tabel[t].nama.clone())
+        .unwrap_or_default();
+    match (row.nomor, col) {
+        (Some(n), Some(c)) => format!("{table}, sel {}{n}", huruf_kolom(c)),
+        (Some(n), None) => format!("{table}, baris {n}"),
+        (None, _) => format!("{table}, baris {}", ix.pos[r] + 1),
+    }
+}
+
+/// A sheet's column letters for 0-based column `c`: A, ..., Z, AA, ...
+fn huruf_kolom(mut c: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The title above a flow table: the last line of text between `from` and the header
@@ -179,11 +304,18 @@ fn judul(ix: &Indeks, from: usize, h: usize) -> Option<(usize, String)> {
                 if !ix.baris_berlabel(r)
                     && !ix.dipakai.contains(&(r, 0))
                     && b.sel.len() == 1
-                    && !only.teks().chars().all(|c| c.is_ascii_digit() || c.is_whitespace()) =>
+                    && !only
+                        .teks()
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c.is_whitespace()) =>
             {
                 Some((r, only.teks()))
             }
-            [only] if b.tabel.is_some() && ix.doc.tabel[b.tabel?].kanvas > 0 && !ix.baris_berlabel(r) => {
+            [only]
+                if b.tabel.is_some()
+                    && ix.doc.tabel[b.tabel?].kanvas > 0
+                    && !ix.baris_berlabel(r) =>
+            {
                 Some((r, only.teks()))
             }
             _ => None,
@@ -218,9 +350,14 @@ fn kolom(ix: &Indeks, h: usize) -> (Kolom, Vec<usize>) {
                     k.lajur.push((cell.kolom, cell.lebar.max(1), name));
                 }
             }
-            for (slot, what) in [Kepala::Kelengkapan, Kepala::Waktu, Kepala::Output, Kepala::Keterangan]
-                .into_iter()
-                .enumerate()
+            for (slot, what) in [
+                Kepala::Kelengkapan,
+                Kepala::Waktu,
+                Kepala::Output,
+                Kepala::Keterangan,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 k.mutu[slot] = find(row2, what)
                     .or_else(|| find(first, what))
@@ -252,9 +389,14 @@ fn kolom(ix: &Indeks, h: usize) -> (Kolom, Vec<usize>) {
                     k.lajur.push((cell.kolom, cell.lebar.max(1), name));
                 }
             }
-            for (slot, what) in [Kepala::Kelengkapan, Kepala::Waktu, Kepala::Output, Kepala::Keterangan]
-                .into_iter()
-                .enumerate()
+            for (slot, what) in [
+                Kepala::Kelengkapan,
+                Kepala::Waktu,
+                Kepala::Output,
+                Kepala::Keterangan,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 k.mutu[slot] = find(first, what).map(|s| s.kolom);
             }
@@ -284,13 +426,7 @@ fn langkah(ix: &mut Indeks, k: &Kolom, h: usize, stop: usize) -> Vec<(usize, Lan
                 for c in 0..row.sel.len() {
                     ix.pakai(r, c);
                 }
-                out.push((
-                    r,
-                    Langkah {
-                        baris: r,
-                        ..step
-                    },
-                ));
+                out.push((r, Langkah { baris: r, ..step }));
             }
             None if row.kosong() => continue,
             None if sheet || ix.baris_berlabel(r) => break,
@@ -317,11 +453,7 @@ fn step_row(k: &Kolom, row: &Baris) -> Option<Langkah> {
     };
     for (slot, col) in k.mutu.iter().enumerate() {
         if let Some(c) = col.and_then(|c| row.di(c)) {
-            step.mutu[slot] = c
-                .baris()
-                .into_iter()
-                .filter(|l| l != "-")
-                .collect();
+            step.mutu[slot] = c.baris().into_iter().filter(|l| l != "-").collect();
         }
     }
     Some(step)
@@ -335,9 +467,4 @@ pub fn nama_bentuk(b: Option<Bentuk>) -> &'static str {
         Some(Bentuk::Proses) => "kotak",
         None => "tanpa bentuk",
     }
-}
-
-#[allow(dead_code)]
-fn _pendek(s: &str) -> String {
-    pendek(s)
 }

@@ -47,7 +47,8 @@ pub fn tempatkan(
         kanvas,
         ..Penempatan::default()
     };
-    let step_of_row: BTreeMap<usize, usize> = rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+    let step_of_row: BTreeMap<usize, usize> =
+        rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
     let mut free = Vec::new();
     if kanvas == 0 {
         for (i, s) in ix.doc.simbol.iter().enumerate() {
@@ -80,7 +81,9 @@ pub fn tempatkan(
             if !langkah_simbol(s) || s.letak.kanvas != kanvas {
                 continue;
             }
-            let Tegak::Mutlak(y) = s.letak.y else { continue };
+            let Tegak::Mutlak(y) = s.letak.y else {
+                continue;
+            };
             let mid = y + s.letak.tinggi / 2;
             if !(top..bottom).contains(&mid) {
                 continue;

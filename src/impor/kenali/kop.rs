@@ -89,7 +89,11 @@ pub fn awal(ix: &Indeks, k: &Kluster) -> usize {
         .min()
         .unwrap_or(0);
     match kop_table(ix, k) {
-        Some(t) if word(ix, t) => ix.baris_tabel[t].first().copied().unwrap_or(first).min(first),
+        Some(t) if word(ix, t) => ix.baris_tabel[t]
+            .first()
+            .copied()
+            .unwrap_or(first)
+            .min(first),
         _ => first,
     }
 }
@@ -106,7 +110,9 @@ pub struct Tempat {
 pub fn baca(ix: &mut Indeks, k: &Kluster, t: &mut Temuan) {
     for &i in &k.label {
         let lab = ix.label[i].clone();
-        let Jenis::Kop(kind) = lab.jenis else { continue };
+        let Jenis::Kop(kind) = lab.jenis else {
+            continue;
+        };
         let v = nilai(ix, &lab, kind == Kop::Disahkan);
         ix.pakai(lab.baris, lab.sel);
         for &(r, c) in &v.sel {
@@ -231,7 +237,10 @@ pub fn instansi(ix: &mut Indeks, k: &Kluster, start: usize, t: &mut Temuan) -> T
                 if ix.baris(r).putus || ix.pos[r] == 0 {
                     break;
                 }
-                let Some(&prev) = ix.baris(r).tabel.and_then(|tb| ix.baris_tabel[tb].get(ix.pos[r] - 1))
+                let Some(&prev) = ix
+                    .baris(r)
+                    .tabel
+                    .and_then(|tb| ix.baris_tabel[tb].get(ix.pos[r] - 1))
                 else {
                     break;
                 };
@@ -285,7 +294,9 @@ pub fn instansi(ix: &mut Indeks, k: &Kluster, start: usize, t: &mut Temuan) -> T
         if ix.dipakai.contains(&(r, c)) || ix.label_di(r, c) {
             continue;
         }
-        let Some(sel) = ix.baris(r).sel.get(c) else { continue };
+        let Some(sel) = ix.baris(r).sel.get(c) else {
+            continue;
+        };
         let found = sel.baris();
         if found.is_empty() {
             continue;

@@ -17,7 +17,9 @@ pub fn baca(ix: &mut Indeks, rows: std::ops::Range<usize>, t: &mut Temuan) {
         .cloned()
         .collect();
     for lab in labels {
-        let Jenis::Kotak(key) = lab.jenis else { continue };
+        let Jenis::Kotak(key) = lab.jenis else {
+            continue;
+        };
         let v = nilai(ix, &lab, true);
         ix.pakai(lab.baris, lab.sel);
         for &(r, c) in &v.sel {
@@ -62,7 +64,9 @@ pub fn isi(lines: &[Paragraf]) -> Vec<String> {
         if text.is_empty() || text == "-" {
             continue;
         }
-        if any_numbered && !numbered && last_numbered
+        if any_numbered
+            && !numbered
+            && last_numbered
             && let Some(prev) = out.last_mut()
         {
             prev.push(' ');
@@ -147,7 +151,10 @@ mod tests {
         );
         assert_eq!(isi(&[p("1) satu"), p("2) dua")]), ["satu", "dua"]);
         assert_eq!(isi(&[p("-")]), Vec::<String>::new());
-        assert_eq!(isi(&[p("Disimpan sebagai arsip")]), ["Disimpan sebagai arsip"]);
+        assert_eq!(
+            isi(&[p("Disimpan sebagai arsip")]),
+            ["Disimpan sebagai arsip"]
+        );
         assert_eq!(isi(&[p("Komputer"), p("Printer")]), ["Komputer", "Printer"]);
         let word = Paragraf {
             bernomor: true,

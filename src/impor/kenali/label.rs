@@ -105,7 +105,10 @@ const KEPALA: &[(&str, Kepala)] = &[
 pub fn normal(text: &str) -> String {
     let upper = text.to_uppercase().replace(['.', ':', '\u{a0}', '\t'], " ");
     let tidy = super::super::dokumen::rapikan(&upper);
-    let tidy = tidy.replace(" / ", "/").replace("/ ", "/").replace(" /", "/");
+    let tidy = tidy
+        .replace(" / ", "/")
+        .replace("/ ", "/")
+        .replace(" /", "/");
     let tidy = tidy.replace('&', "DAN");
     strip_marker(&tidy).to_string()
 }
@@ -121,7 +124,11 @@ fn strip_marker(text: &str) -> &str {
             || (first.len() == 1 && first.chars().all(|c| c.is_ascii_uppercase()))
             || first.chars().all(|c| matches!(c, 'I' | 'V' | 'X')))
         && first != "NO";
-    if marker && !rest.is_empty() { rest } else { text }
+    if marker && !rest.is_empty() {
+        rest
+    } else {
+        text
+    }
 }
 
 /// What a whole normalised label names, if anything.
@@ -134,9 +141,7 @@ fn jenis(label: &str) -> Option<Jenis> {
     }
     grid::KOTAK
         .iter()
-        .find(|k| {
-            normal(k.label) == label || k.label_lain.iter().any(|l| normal(l) == label)
-        })
+        .find(|k| normal(k.label) == label || k.label_lain.iter().any(|l| normal(l) == label))
         .map(|k| Jenis::Kotak(k.kunci))
 }
 

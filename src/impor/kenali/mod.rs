@@ -109,6 +109,9 @@ pub struct Langkah {
     pub mutu: [Vec<String>; 4],
     /// The step's row in the document.
     pub baris: usize,
+    /// What in its lane cells is unclear, with where it is in the source file: the
+    /// lanes are not taken from there, and the writer marks each to be checked.
+    pub ragu: Vec<String>,
 }
 
 /// What the recogniser found in a document.
@@ -285,15 +288,14 @@ fn tersisa(ix: &Indeks, rows: std::ops::Range<usize>) -> Vec<String> {
                 continue;
             }
             match b.tabel {
-                Some(t) if ix.doc.tabel[t].kanvas == 0 => {
-                    if tables_named.insert(t) {
-                        out.push(format!(
-                            "{} berisi \"{}\" yang tidak dikenali",
-                            ix.doc.tabel[t].nama,
-                            pendek(&text)
-                        ));
-                    }
+                Some(t) if ix.doc.tabel[t].kanvas == 0 && tables_named.insert(t) => {
+                    out.push(format!(
+                        "{} berisi \"{}\" yang tidak dikenali",
+                        ix.doc.tabel[t].nama,
+                        pendek(&text)
+                    ));
                 }
+                Some(t) if ix.doc.tabel[t].kanvas == 0 => {}
                 Some(t) => out.push(format!(
                     "{}: \"{}\" tidak dikenali",
                     ix.doc.tabel[t].nama,

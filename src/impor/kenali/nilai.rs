@@ -46,10 +46,7 @@ pub fn nilai(ix: &Indeks, lab: &Label, banyak: bool) -> Nilai {
         let mut out = Nilai {
             baris: vec![Paragraf {
                 teks: rest.clone(),
-                bernomor: cell
-                    .paragraf
-                    .get(lab.paragraf)
-                    .is_some_and(|p| p.bernomor),
+                bernomor: cell.paragraf.get(lab.paragraf).is_some_and(|p| p.bernomor),
                 tebal: false,
             }],
             sel: vec![here],
@@ -79,13 +76,13 @@ pub fn nilai(ix: &Indeks, lab: &Label, banyak: bool) -> Nilai {
         .enumerate()
         .skip(lab.sel + 1)
         .find(|(_, s)| !s.teks().is_empty())
+        && !ix.label_di(lab.baris, c)
+        && !header_cell(right)
     {
-        if !ix.label_di(lab.baris, c) && !header_cell(right) {
-            return Nilai {
-                baris: lines(right),
-                sel: vec![(lab.baris, c)],
-            };
-        }
+        return Nilai {
+            baris: lines(right),
+            sel: vec![(lab.baris, c)],
+        };
     }
     // The cell below, in a row of contents under a row of labels.
     if let Some(below) = ix.berikut(lab.baris) {

@@ -208,7 +208,8 @@ struct Jalur {
 /// Joins lines whose ends meet (two at a point, no more, and not on a symbol's edge,
 /// where one path ends and another may start) into paths.
 fn paths(segments: &[&Garis], port: &dyn Fn((Emu, Emu)) -> bool) -> Vec<Jalur> {
-    let near = |a: (Emu, Emu), b: (Emu, Emu)| (a.0 - b.0).abs() <= SAMBUNG && (a.1 - b.1).abs() <= SAMBUNG;
+    let near =
+        |a: (Emu, Emu), b: (Emu, Emu)| (a.0 - b.0).abs() <= SAMBUNG && (a.1 - b.1).abs() <= SAMBUNG;
     // Every end: (segment, which end).
     let ends: Vec<(usize, bool)> = (0..segments.len())
         .flat_map(|s| [(s, false), (s, true)])
@@ -314,7 +315,11 @@ mod tests {
         let found = paths(&all, &|_| false);
         assert_eq!(found.len(), 1, "{found:?}");
         let p = found[0];
-        let (start, end) = if p.panah.1 { (p.awal, p.akhir) } else { (p.akhir, p.awal) };
+        let (start, end) = if p.panah.1 {
+            (p.awal, p.akhir)
+        } else {
+            (p.akhir, p.awal)
+        };
         assert_eq!((start, end), ((500_000, 1_000_000), (600_000, 200_000)));
     }
 

@@ -43,7 +43,12 @@ pub fn lengkapi(alur: &mut Alur, drawn: &[Vec<usize>]) {
         }
         let elsewhere: Vec<usize> = drawn
             .get(i)
-            .map(|t| t.iter().copied().filter(|&j| j != i + 1 && j != i).collect())
+            .map(|t| {
+                t.iter()
+                    .copied()
+                    .filter(|&j| j != i + 1 && j != i)
+                    .collect()
+            })
             .unwrap_or_default();
         alur.langkah[i].tidak = match elsewhere.as_slice() {
             [one] => Some((*one, None)),

@@ -90,12 +90,20 @@ fn anchor_box(anchor: Node, ukuran: &Ukuran) -> Option<Kotak> {
     };
     let size = |n: Node| -> Option<(f64, f64)> {
         let e = n.children().find(|c| c.has_tag_name((XDR, "ext")))?;
-        Some((e.attribute("cx")?.parse().ok()?, e.attribute("cy")?.parse().ok()?))
+        Some((
+            e.attribute("cx")?.parse().ok()?,
+            e.attribute("cy")?.parse().ok()?,
+        ))
     };
     match anchor.tag_name().name() {
         "twoCellAnchor" => {
             let (a, b) = (corner("from")?, corner("to")?);
-            Some((a.0.min(b.0), a.1.min(b.1), (b.0 - a.0).abs(), (b.1 - a.1).abs()))
+            Some((
+                a.0.min(b.0),
+                a.1.min(b.1),
+                (b.0 - a.0).abs(),
+                (b.1 - a.1).abs(),
+            ))
         }
         "oneCellAnchor" => {
             let a = corner("from")?;

@@ -90,8 +90,9 @@ fn sheets(paket: &mut Paket, doc: &mut Dokumen) -> Result<Vec<Lembar>, ImporErro
         let nama = n.attribute("name").unwrap_or("").to_string();
         let shown = super::dokumen::bersih(&nama);
         if matches!(n.attribute("state"), Some("hidden" | "veryHidden")) {
-            doc.lewat
-                .push(format!("lembar \"{shown}\" disembunyikan di Excel; dilewati"));
+            doc.lewat.push(format!(
+                "lembar \"{shown}\" disembunyikan di Excel; dilewati"
+            ));
             continue;
         }
         let Some(part) = n.attribute((R, "id")).and_then(|id| targets.get(id)) else {
@@ -207,10 +208,7 @@ fn attr_ref(tag: &str) -> Option<(u32, u32)> {
 /// An A1-style reference as 0-based (row, column).
 pub(crate) fn cell_ref(text: &str) -> Option<(u32, u32)> {
     let text = text.trim().trim_start_matches('$');
-    let letters: String = text
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .collect();
+    let letters: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
     if letters.is_empty() || letters.len() > 3 {
         return None;
     }
@@ -280,7 +278,11 @@ impl Gaya {
                         .to_string()
                 };
                 let name = val("name");
-                let name = if name.is_empty() { "Calibri".into() } else { name };
+                let name = if name.is_empty() {
+                    "Calibri".into()
+                } else {
+                    name
+                };
                 (name, val("sz").parse().unwrap_or(11.0))
             })
             .unwrap_or_else(|| ("Calibri".into(), 11.0));
@@ -330,9 +332,9 @@ fn sheet_rows(
         })
         .collect();
     let covered = |r: u32, c: u32| {
-        merges
-            .iter()
-            .any(|(&(r0, c0), &(r1, c1))| (r0..=r1).contains(&r) && (c0..=c1).contains(&c) && (r, c) != (r0, c0))
+        merges.iter().any(|(&(r0, c0), &(r1, c1))| {
+            (r0..=r1).contains(&r) && (c0..=c1).contains(&c) && (r, c) != (r0, c0)
+        })
     };
     let mut cells: BTreeMap<(u32, u32), Sel> = BTreeMap::new();
     let (r_start, c_start) = values.start().unwrap_or((0, 0));
@@ -408,6 +410,7 @@ fn sheet_rows(
             sel,
             tinggi: Some((ukuran.atas(r), ukuran.atas(r + 1))),
             putus: first && kanvas > 1,
+            nomor: Some(r + 1),
         });
         first = false;
         last = Some(r);
@@ -457,13 +460,16 @@ mod tests {
     fn a_sheet_too_big_is_refused_before_it_is_read() {
         let far = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"/></row>\
                    <row r=\"3000\"><c r=\"XFD3000\"/></row></sheetData></worksheet>";
-        let e = measure(far, "L").err().expect("refused").to_string();
+        let e = measure(far, "L").expect_err("refused").to_string();
         assert!(e.contains("membentang"), "{e}");
         let declared = "<worksheet><dimension ref=\"A1:XFD1048576\"/><sheetData/></worksheet>";
-        let e = measure(declared, "L").err().expect("refused").to_string();
+        let e = measure(declared, "L").expect_err("refused").to_string();
         assert!(e.contains("menyatakan ukurannya"), "{e}");
-        let many = format!("<sheetData>{}</sheetData>", "<c r=\"A1\"/>".repeat(SEL_MAKS + 1));
-        let e = measure(&many, "L").err().expect("refused").to_string();
+        let many = format!(
+            "<sheetData>{}</sheetData>",
+            "<c r=\"A1\"/>".repeat(SEL_MAKS + 1)
+        );
+        let e = measure(&many, "L").expect_err("refused").to_string();
         assert!(e.contains("lebih dari 200000 sel"), "{e}");
         assert!(measure("<sheetData><c r=\"B2\"/><col/></sheetData>", "L").is_ok());
     }

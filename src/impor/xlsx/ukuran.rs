@@ -83,14 +83,13 @@ impl Ukuran {
         };
         let baris_bawaan = num(format, "defaultRowHeight").unwrap_or(15.0);
         let mut kolom = BTreeMap::new();
-        for col in root
-            .descendants()
-            .filter(|n| n.has_tag_name((S, "col")))
-        {
+        for col in root.descendants().filter(|n| n.has_tag_name((S, "col"))) {
             let (Some(min), Some(max)) = (num(Some(col), "min"), num(Some(col), "max")) else {
                 continue;
             };
-            let hidden = col.attribute("hidden").is_some_and(|v| v == "1" || v == "true");
+            let hidden = col
+                .attribute("hidden")
+                .is_some_and(|v| v == "1" || v == "true");
             let px = if hidden {
                 0.0
             } else {
@@ -102,14 +101,13 @@ impl Ukuran {
             }
         }
         let mut baris = BTreeMap::new();
-        for row in root
-            .descendants()
-            .filter(|n| n.has_tag_name((S, "row")))
-        {
+        for row in root.descendants().filter(|n| n.has_tag_name((S, "row"))) {
             let Some(r) = num(Some(row), "r").filter(|r| *r >= 1.0) else {
                 continue;
             };
-            let hidden = row.attribute("hidden").is_some_and(|v| v == "1" || v == "true");
+            let hidden = row
+                .attribute("hidden")
+                .is_some_and(|v| v == "1" || v == "true");
             let pt = if hidden {
                 Some(0.0)
             } else {
