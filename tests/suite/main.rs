@@ -9,6 +9,7 @@ mod common;
 mod architecture;
 mod arsip;
 mod berkas;
+mod bom;
 mod buku;
 mod examples;
 mod fixtures;
