@@ -307,9 +307,12 @@ fn what_the_fuzzer_found_stays_fixed() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// A package's parts: name and bytes.
+type Parts = Vec<(String, Vec<u8>)>;
+
 /// The Word and Excel files to start the importer's round from: its fixtures and the
 /// corpus made by other hands (not the old formats, which go through LibreOffice).
-fn import_seeds() -> Vec<(PathBuf, Vec<(String, Vec<u8>)>)> {
+fn import_seeds() -> Vec<(PathBuf, Parts)> {
     let mut files = Vec::new();
     for folder in ["tests/fixtures/impor", "tests/fixtures/impor/luar/sumber"] {
         for e in std::fs::read_dir(root().join(folder)).expect("impor fixtures") {
