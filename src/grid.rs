@@ -23,6 +23,9 @@ pub struct Kotak {
     /// The label printed on the sheet unless `[label]` changes it; the importer finds
     /// the box in a Word or Excel file by it.
     pub label: &'static str,
+    /// Other labels books print for the box, which the importer also knows it by.
+    #[serde(skip)]
+    pub label_lain: &'static [&'static str],
     /// How its entries are numbered.
     pub nomor: Nomor,
     /// Its name in a sentence: the form's field label and the review list.
@@ -43,6 +46,7 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "dasar_hukum",
         label: "DASAR HUKUM",
+        label_lain: &["LANDASAN HUKUM"],
         nomor: Nomor::Selalu,
         nama: "Dasar Hukum",
         bantuan: "Peraturan yang menjadi dasar SOP ini, satu per butir.",
@@ -51,6 +55,11 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "kualifikasi_pelaksana",
         label: "KUALIFIKASI PELAKSANA",
+        label_lain: &[
+            "KUALIFIKASI PELAKSANAAN",
+            "KUALIFIKASI",
+            "KUALIFIKASI PEGAWAI",
+        ],
         nomor: Nomor::Selalu,
         nama: "Kualifikasi Pelaksana",
         bantuan: "Pendidikan, keahlian atau pelatihan yang diperlukan pelaksana.",
@@ -59,6 +68,11 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: KETERKAITAN,
         label: "KETERKAITAN",
+        label_lain: &[
+            "KETERKAITAN SOP",
+            "KETERKAITAN DENGAN SOP LAIN",
+            "SOP TERKAIT",
+        ],
         nomor: Nomor::Selalu,
         nama: "Keterkaitan",
         bantuan: "Nama SOP lain yang terkait; di buku SOP menjadi tautan ke SOP itu.",
@@ -67,6 +81,12 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "peralatan",
         label: "PERALATAN/PERLENGKAPAN",
+        label_lain: &[
+            "PERALATAN",
+            "PERLENGKAPAN",
+            "PERALATAN DAN PERLENGKAPAN",
+            "PERALATAN/PERLENGKAPAN YANG DIBUTUHKAN",
+        ],
         nomor: Nomor::Selalu,
         nama: "Peralatan/Perlengkapan",
         bantuan: "Alat dan bahan yang diperlukan, misalnya komputer atau formulir.",
@@ -75,6 +95,7 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "peringatan",
         label: "PERINGATAN",
+        label_lain: &[],
         nomor: Nomor::BilaDaftar,
         nama: "Peringatan",
         bantuan: "Akibat bila SOP ini tidak dilaksanakan; satu butir dicetak sebagai paragraf.",
@@ -83,6 +104,12 @@ pub const KOTAK: &[Kotak] = &[
     Kotak {
         kunci: "pencatatan",
         label: "PENCATATAN DAN PENDATAAN",
+        label_lain: &[
+            "PENCATATAN/PENDATAAN",
+            "PENCATATAN",
+            "PENDATAAN",
+            "PENCATATAN DAN PENDATAAN DATA",
+        ],
         nomor: Nomor::BilaDaftar,
         nama: "Pencatatan dan Pendataan",
         bantuan: "Apa yang dicatat atau diarsipkan, dan di mana; satu butir dicetak sebagai paragraf.",
@@ -182,6 +209,15 @@ mod tests {
                 k.kunci
             );
         }
+        // No label, printed or other, names two boxes.
+        let mut all: Vec<&str> = KOTAK
+            .iter()
+            .flat_map(|k| std::iter::once(k.label).chain(k.label_lain.iter().copied()))
+            .collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "a label names two boxes");
     }
 
     #[test]

@@ -1,59 +1,78 @@
 //! `sopan impor`: SOPs from a Word or Excel file into sopan files, with a summary of
-//! what was found and what was guessed.
+//! what was found, what was guessed and what could not be placed.
 
 use std::io::Write;
 
 use super::Outcome;
 use crate::cli::ImporArgs;
 use sopan::diag::display_path;
-use sopan::impor;
+use sopan::impor::{self, Isi};
+
+/// Text from a document for the terminal: no control characters, whatever it held.
+fn tampil(text: &str) -> String {
+    impor::tulis::komentar(&impor::dokumen::bersih(text))
+}
 
 /// `sopan impor`.
 pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let shown = display_path(&args.berkas);
-    let sops = match impor::read(&args.berkas) {
-        Ok(s) => s,
+    let folder = args
+        .output
+        .clone()
+        .unwrap_or_else(|| impor::folder_bawaan(&args.berkas));
+    if folder.exists() && !folder.is_dir() {
+        let _ = writeln!(
+            err,
+            "error: {}: -o harus sebuah folder, dan ini sebuah berkas\n\
+             hint: pilih folder untuk hasilnya, misalnya -o {}",
+            display_path(&folder),
+            display_path(&impor::folder_bawaan(&args.berkas)),
+        );
+        return Outcome::BadInput;
+    }
+    let hasil = match impor::read(&args.berkas) {
+        Ok(h) => h,
         Err(e) => {
             let _ = writeln!(err, "error: {shown}: {e}");
             return Outcome::BadInput;
         }
     };
-    let folder = args.output.clone().unwrap_or_else(|| {
-        args.berkas
-            .file_stem()
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| "impor".into())
-    });
     let source = args
         .berkas
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let files = impor::write(&folder, &source, &sops);
-    let _ = writeln!(out, "{shown}: {} SOP ditemukan", sops.len());
+    let files = impor::write(&folder, &source, &hasil);
+    let _ = writeln!(out, "{shown}: {} SOP ditemukan", hasil.sops.len());
     let mut failed = 0;
     let mut guesses = Vec::new();
     for f in &files {
         let path = display_path(&f.path);
-        let what = match &f.sop {
-            Some((nama, langkah, tabel)) => {
+        let what = match &f.isi {
+            Isi::Sop {
+                nama,
+                langkah,
+                tabel,
+            } => {
                 let sub = if *tabel > 1 {
                     format!(" dalam {tabel} sub-prosedur")
                 } else {
                     String::new()
                 };
                 format!(
-                    "{nama}: {langkah} langkah{sub}, {} tebakan",
+                    "{}: {langkah} langkah{sub}, {} perlu diperiksa",
+                    tampil(nama),
                     f.tebakan.len()
                 )
             }
-            None => "kop dan penanda tangan bersama".to_string(),
+            Isi::Katalog => "kop dan penanda tangan bersama".to_string(),
+            Isi::Logo => "logo kop".to_string(),
         };
         match &f.gagal {
             None => {
                 let _ = writeln!(out, "  {path}  {what}");
                 for g in &f.tebakan {
-                    guesses.push(format!("  {path}: {g}"));
+                    guesses.push(format!("  {path}: {}", tampil(g)));
                 }
             }
             Some(why) => {
@@ -62,11 +81,17 @@ pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
             }
         }
     }
+    if !hasil.lewat.is_empty() {
+        let _ = writeln!(out, "\nDi luar SOP mana pun, tidak diimpor:");
+        for l in &hasil.lewat {
+            let _ = writeln!(out, "  {}", tampil(l));
+        }
+    }
     if failed == files.len() {
         let _ = writeln!(
             err,
-            "Tidak ada berkas yang ditulis. Pilih folder lain dengan -o, misalnya -o {}-baru",
-            display_path(&folder)
+            "Tidak ada berkas yang ditulis.\nhint: pilih folder lain dengan -o, misalnya -o {}-2",
+            display_path(&impor::folder_bawaan(&args.berkas))
         );
         return Outcome::BadInput;
     }
@@ -79,8 +104,8 @@ pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
     if !guesses.is_empty() {
         let _ = writeln!(
             out,
-            "\nTebakan yang perlu diperiksa (ditandai \"# periksa:\" di berkasnya; hapus \
-             tanda itu setelah diperiksa):"
+            "\nPerlu diperiksa (ditandai \"# periksa:\" di berkasnya; hapus tanda itu setelah \
+             diperiksa):"
         );
         for g in guesses {
             let _ = writeln!(out, "{g}");

@@ -1,32 +1,50 @@
-//! `sopan impor`: bringing a dinas's existing SOPs in from Word (.docx) and Excel
-//! (.xlsx). A reader turns the file into rows of cells with the flowchart symbols over
-//! them ([`docx`], [`xlsx`] into [`tabel`]); [`baca`] finds the SOPs in the rows; [`tulis`]
-//! writes one SOP file each and a katalog.toml with what they share, marking every
-//! guess with a `# periksa:` comment.
+//! `sopan impor`: bringing a dinas's existing SOPs in from Word and Excel. The shape is
+//! pandoc's: each reader turns its format into one neutral model ([`dokumen`]):
+//! [`docx`] for Word, [`xlsx`] for Excel, and old or other formats (.doc, .xls, .odt)
+//! through LibreOffice first ([`lama`]); every package is opened with limits
+//! ([`paket`]). One recogniser ([`kenali`]) finds the kop, the grid boxes and the flow
+//! in that model, whatever the format; one writer ([`tulis`]) makes the sopan files,
+//! marking every guess with a `# periksa:` comment.
 
-pub mod baca;
 pub mod docx;
-pub mod tabel;
+pub mod dokumen;
+pub mod kenali;
+pub mod lama;
+pub mod paket;
 pub mod tulis;
 pub mod xlsx;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-pub use baca::Temuan;
+pub use kenali::{Hasil, Temuan};
 
 /// Why a file could not be imported.
 #[derive(Debug)]
 pub enum ImporError {
     /// The file cannot be read.
     Io(std::io::Error),
-    /// Not .docx or .xlsx by its name.
+    /// Not a Word or Excel file by its name (a PDF, a picture).
     Jenis,
     /// Not a Word or Excel file inside (not a ZIP package with the expected parts).
     BukanOffice,
-    /// Its XML is broken.
+    /// Protected by a password to open it.
+    Terkunci,
+    /// Bigger than an SOP file ever is, in the way said.
+    Besar(String),
+    /// Its XML is broken, in the way said.
     Xml(String),
     /// No SOP found in it.
     Kosong,
+    /// An old or other format, and LibreOffice is not installed to convert it.
+    TanpaLibreOffice {
+        /// The file's extension.
+        ext: String,
+        /// The format it would be converted to.
+        ke: &'static str,
+    },
+    /// LibreOffice could not convert it.
+    Konversi(String),
 }
 
 impl std::fmt::Display for ImporError {
@@ -34,66 +52,158 @@ impl std::fmt::Display for ImporError {
         match self {
             ImporError::Io(e) => write!(f, "{}", crate::io_error_id(e)),
             ImporError::Jenis => f.write_str(
-                "hanya berkas Word (.docx) dan Excel (.xlsx) yang dapat diimpor. Berkas .doc \
-                 atau .xls: buka di Word, Excel atau LibreOffice lalu simpan sebagai .docx atau \
-                 .xlsx. Berkas PDF tidak dapat diimpor: pakai berkas Word atau Excel aslinya",
+                "hanya berkas Word (.docx, .doc) dan Excel (.xlsx, .xls) yang dapat diimpor. \
+                 Berkas PDF tidak dapat diimpor: pakai berkas Word atau Excel aslinya",
             ),
             ImporError::BukanOffice => {
                 f.write_str("bukan berkas Word atau Excel yang utuh (isi berkasnya tidak terbaca)")
             }
+            ImporError::Terkunci => f.write_str(
+                "berkas ini dilindungi kata sandi, jadi isinya tidak dapat dibaca.\n\
+                 hint: buka berkas itu di Word atau Excel dengan kata sandinya, pilih File > \
+                 Info > Protect Document (Excel: Protect Workbook) > Encrypt with Password, \
+                 kosongkan kata sandinya, simpan, lalu impor lagi",
+            ),
+            ImporError::Besar(what) => write!(
+                f,
+                "berkas ini terlalu besar untuk diimpor: {what}.\n\
+                 hint: buku SOP biasa jauh lebih kecil; periksa bahwa ini berkas yang benar, \
+                 atau bagi menjadi beberapa berkas"
+            ),
             ImporError::Xml(e) => write!(f, "isi berkas rusak: {e}"),
             ImporError::Kosong => f.write_str(
-                "tidak ada SOP yang ditemukan: sopan mencari kop dengan \"Nomor SOP\" dan \
-                 tabel alur dengan kolom \"Kegiatan\" dan \"Pelaksana\"",
+                "tidak ada SOP yang ditemukan: sopan mencari kop dengan \"Nomor SOP\" atau \
+                 \"Nama SOP\" dan tabel alur dengan kolom \"No\", \"Kegiatan\" dan \
+                 \"Pelaksana\"",
+            ),
+            ImporError::TanpaLibreOffice { ext, ke } => write!(
+                f,
+                "berkas .{ext} perlu diubah dulu menjadi .{ke}, dan LibreOffice (yang dapat \
+                 mengubahnya) tidak terpasang.\n\
+                 hint: buka berkas itu di Word, Excel atau LibreOffice lalu pilih Simpan \
+                 Sebagai > .{ke}, lalu impor berkas .{ke} itu; atau pasang LibreOffice \
+                 (libreoffice.org) dan jalankan perintah ini lagi"
+            ),
+            ImporError::Konversi(why) => write!(
+                f,
+                "LibreOffice tidak dapat mengubah berkas ini: {why}.\n\
+                 hint: buka berkas itu di Word, Excel atau LibreOffice lalu simpan sebagai \
+                 .docx atau .xlsx, lalu impor berkas itu"
             ),
         }
     }
 }
 
+/// The extensions of the files imported: Word and Excel, and what LibreOffice makes
+/// into them.
+const DIKENAL: [&str; 12] = [
+    "docx", "docm", "dotx", "xlsx", "xlsm", "xltx", "doc", "xls", "odt", "ods", "rtf", "dot",
+];
+
 /// The largest file read.
-const MAKS: u64 = 50 * 1024 * 1024;
+pub const MAKS: u64 = 50 * 1024 * 1024;
 
-/// The largest part of an Office package (one XML file inside the ZIP) read.
-const PART_MAKS: u64 = 64 * 1024 * 1024;
-
-/// An Office package: the ZIP a .docx or .xlsx is.
-type Paket<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
-
-/// Opens the package in `data`.
-fn paket(data: &[u8]) -> Result<Paket<'_>, ImporError> {
-    zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|_| ImporError::BukanOffice)
-}
-
-/// The text of one part of a package, at most [`PART_MAKS`] bytes; `None` when it is
-/// missing or not text.
-fn part(zip: &mut Paket<'_>, name: &str) -> Option<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    zip.by_name(name)
-        .ok()?
-        .take(PART_MAKS)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
+/// The format of a file, from its content first and its name second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Word,
+    Excel,
 }
 
 /// The SOPs in the Word or Excel file at `path`.
-pub fn read(path: &Path) -> Result<Vec<Temuan>, ImporError> {
+pub fn read(path: &Path) -> Result<Hasil, ImporError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     let data = crate::source::file::read_bytes(path, MAKS).map_err(ImporError::Io)?;
-    let rows = match ext.as_deref() {
-        Some("docx") => docx::rows(&data)?,
-        Some("xlsx") => xlsx::rows(&data)?,
-        _ => return Err(ImporError::Jenis),
+    read_bytes(&data, &ext)
+}
+
+/// The SOPs in `data`, a file whose name ends in `ext`.
+pub fn read_bytes(data: &[u8], ext: &str) -> Result<Hasil, ImporError> {
+    if !DIKENAL.contains(&ext) {
+        return Err(ImporError::Jenis);
+    }
+    let doc = match paket::isi(data) {
+        paket::Isi::Terkunci => return Err(ImporError::Terkunci),
+        paket::Isi::Zip if matches!(ext, "odt" | "ods") => {
+            let to = lama::tujuan(ext).ok_or(ImporError::Jenis)?;
+            converted(data, ext, to)?
+        }
+        paket::Isi::Zip => match format_of(data, ext)? {
+            Format::Word => docx::baca(data)?,
+            Format::Excel => xlsx::baca(data)?,
+        },
+        paket::Isi::Lama => {
+            // An old Word or Excel file, under its own name or a new one.
+            let old = match ext {
+                "docx" | "docm" => "doc",
+                "xlsx" | "xlsm" => "xls",
+                other => other,
+            };
+            let to = lama::tujuan(old).ok_or(ImporError::Jenis)?;
+            converted(data, old, to)?
+        }
+        paket::Isi::Lain => match lama::tujuan(ext) {
+            Some(to) if ext == "rtf" => converted(data, ext, to)?,
+            _ if matches!(ext, "docx" | "xlsx" | "doc" | "xls" | "docm" | "xlsm") => {
+                return Err(ImporError::BukanOffice);
+            }
+            _ => return Err(ImporError::Jenis),
+        },
     };
-    let sops = baca::sops(&rows);
-    if sops.is_empty() {
+    let hasil = kenali::sops(&doc)?;
+    if hasil.sops.is_empty() {
         return Err(ImporError::Kosong);
     }
-    Ok(sops)
+    Ok(hasil)
+}
+
+/// A package's format: Word or Excel by the parts it holds, or by its name; an
+/// OpenDocument package is converted first.
+fn format_of(data: &[u8], ext: &str) -> Result<Format, ImporError> {
+    let mut zip = paket::Paket::buka(data)?;
+    let types = zip.teks("[Content_Types].xml")?.unwrap_or_default();
+    if types.contains("wordprocessingml.document") || types.contains("word/document.xml") {
+        return Ok(Format::Word);
+    }
+    if types.contains("spreadsheetml.sheet") || types.contains("xl/workbook.xml") {
+        return Ok(Format::Excel);
+    }
+    match ext {
+        "docx" | "docm" | "dotx" => Ok(Format::Word),
+        "xlsx" | "xlsm" | "xltx" => Ok(Format::Excel),
+        _ => Err(ImporError::BukanOffice),
+    }
+}
+
+/// An old or other format read after LibreOffice converted it.
+fn converted(data: &[u8], ext: &str, to: &'static str) -> Result<dokumen::Dokumen, ImporError> {
+    let bytes = lama::ubah(data, ext, to)?;
+    match to {
+        "docx" => docx::baca(&bytes),
+        _ => xlsx::baca(&bytes),
+    }
+}
+
+/// What one file written by the import holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Isi {
+    /// katalog.toml: the kop and the signer the SOPs share.
+    Katalog,
+    /// The kop's logo.
+    Logo,
+    /// An SOP: its nama, its number of steps and of flow tables.
+    Sop {
+        /// Its nama.
+        nama: String,
+        /// Its steps.
+        langkah: usize,
+        /// Its flow tables.
+        tabel: usize,
+    },
 }
 
 /// One file the import wrote or could not write.
@@ -101,58 +211,76 @@ pub fn read(path: &Path) -> Result<Vec<Temuan>, ImporError> {
 pub struct Berkas {
     /// Where.
     pub path: PathBuf,
-    /// The SOP's nama, its number of steps and of flow tables; `None` for katalog.toml.
-    pub sop: Option<(String, usize, usize)>,
+    /// What it holds.
+    pub isi: Isi,
     /// Its guesses.
     pub tebakan: Vec<String>,
     /// Why it was not written (it exists already, or the folder cannot be written).
     pub gagal: Option<String>,
 }
 
-/// Writes `sops` (found in the file named `source`) into `folder`: one SOP file each,
-/// named from its nama, and katalog.toml with what they share. Never overwrites.
-pub fn write(folder: &Path, source: &str, sops: &[Temuan]) -> Vec<Berkas> {
-    let shared = tulis::Bersama::of(sops);
+/// A folder name for the import of the file at `source` when none is given: the file's
+/// name made safe (never "." or "..", never a device name), else "impor".
+pub fn folder_bawaan(source: &Path) -> PathBuf {
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    PathBuf::from(tulis::nama_aman(&stem, "impor"))
+}
+
+/// Writes the SOPs found (in the file named `source`) into `folder`: one SOP file
+/// each, named from its nama; the logo; and katalog.toml with what they share. Never
+/// overwrites.
+pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
+    let sops = &hasil.sops;
     let mut out = Vec::new();
     if let Err(e) = std::fs::create_dir_all(folder) {
         out.push(Berkas {
             path: folder.to_path_buf(),
-            sop: None,
+            isi: Isi::Katalog,
             tebakan: Vec::new(),
             gagal: Some(crate::io_error_id(&e)),
         });
         return out;
     }
-    if let Some(b) = &shared {
+    let logos = write_logos(folder, sops, &mut out);
+    let own: Vec<tulis::Bersama> = sops
+        .iter()
+        .zip(&logos)
+        .map(|(t, l)| tulis::Bersama::of_sop(t, l.clone()))
+        .collect();
+    let shared = own.first().filter(|b| own.iter().all(|o| o == *b));
+    if let Some(b) = shared {
         let path = folder.join(crate::source::KATALOG);
-        let gagal = create_new(&path, &b.katalog(source)).err();
+        let gagal = create_new(&path, b.katalog(source).as_bytes()).err();
         out.push(Berkas {
             path,
-            sop: None,
+            isi: Isi::Katalog,
             tebakan: Vec::new(),
             gagal,
         });
     }
-    let mut taken: Vec<String> = Vec::new();
-    for t in sops {
-        let mut name = tulis::nama_berkas(&t.nama, &t.nomor);
-        let base = name.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut counters: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (t, own) in sops.iter().zip(&own) {
+        let base = tulis::nama_berkas(&t.nama, &t.nomor);
+        let mut name = base.clone();
+        while !taken.insert(name.clone()) {
+            let n = counters.entry(base.clone()).or_insert(1);
+            *n += 1;
             name = format!("{base}-{n}");
-            n += 1;
         }
-        taken.push(name.clone());
         let path = folder.join(format!("{name}.toml"));
-        let (text, tebakan) = tulis::sop(t, source, shared.as_ref());
-        let gagal = create_new(&path, &text).err();
+        let (text, tebakan) = tulis::sop(t, source, shared.is_none().then_some(own));
+        let gagal = create_new(&path, text.as_bytes()).err();
         out.push(Berkas {
             path,
-            sop: Some((
-                t.nama.clone(),
-                t.alur.iter().map(|a| a.langkah.len()).sum(),
-                t.alur.len(),
-            )),
+            isi: Isi::Sop {
+                nama: t.nama.clone(),
+                langkah: t.alur.iter().map(|a| a.langkah.len()).sum(),
+                tabel: t.alur.len(),
+            },
             tebakan,
             gagal,
         });
@@ -160,9 +288,48 @@ pub fn write(folder: &Path, source: &str, sops: &[Temuan]) -> Vec<Berkas> {
     out
 }
 
+/// Saves the logos of `sops` next to the files (one file per different picture), and
+/// gives each SOP its logo's file name.
+fn write_logos(folder: &Path, sops: &[Temuan], out: &mut Vec<Berkas>) -> Vec<Option<String>> {
+    let mut saved: Vec<(&[u8], String)> = Vec::new();
+    let mut names = Vec::with_capacity(sops.len());
+    for t in sops {
+        let Some(logo) = &t.logo else {
+            names.push(None);
+            continue;
+        };
+        if let Some((_, name)) = saved.iter().find(|(d, _)| *d == logo.data.as_slice()) {
+            names.push(Some(name.clone()));
+            continue;
+        }
+        let n = saved.len() + 1;
+        let name = if n == 1 {
+            format!("logo.{}", logo.jenis)
+        } else {
+            format!("logo-{n}.{}", logo.jenis)
+        };
+        let path = folder.join(&name);
+        let gagal = match create_new(&path, &logo.data) {
+            // The same picture from an import before is the same logo.
+            Err(_) if std::fs::read(&path).is_ok_and(|d| d == logo.data) => None,
+            other => other.err(),
+        };
+        let ok = gagal.is_none();
+        out.push(Berkas {
+            path,
+            isi: Isi::Logo,
+            tebakan: Vec::new(),
+            gagal,
+        });
+        saved.push((&logo.data, name.clone()));
+        names.push(ok.then_some(name));
+    }
+    names
+}
+
 /// Writes a new file; never replaces one.
-fn create_new(path: &Path, text: &str) -> Result<(), String> {
-    crate::output::write_new(path, text.as_bytes()).map_err(|e| match e.kind() {
+fn create_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::output::write_new(path, bytes).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => "sudah ada; tidak ditimpa".to_string(),
         _ => crate::io_error_id(&e),
     })

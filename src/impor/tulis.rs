@@ -1,10 +1,10 @@
 //! Writing what was found as sopan files: one SOP file each, and a katalog.toml with
-//! what they share (kop lines, unit, signer). Every guess gets a `# periksa:` comment
-//! above the key it concerns, for `sopan check --review` to list until someone deletes
-//! it.
+//! what they share (kop lines, unit, logo, signer). Every guess gets a `# periksa:`
+//! comment above the key it concerns, and so does every box that was not found and
+//! everything seen but not placed, for `sopan check --review` to list until someone
+//! deletes it.
 
-use super::baca::{Alur, Temuan};
-use super::tabel::Bentuk;
+use super::kenali::{Alur, Asal, Temuan};
 use crate::grid;
 use crate::model::Tanggal;
 
@@ -22,7 +22,7 @@ pub fn tanggal(text: &str) -> Option<String> {
 }
 
 /// Text for a comment: one line, control characters shown as `?`.
-fn komentar(text: &str) -> String {
+pub fn komentar(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
@@ -36,7 +36,7 @@ fn s(text: &str) -> String {
 /// A text-or-list value: one item as a text, more as a list (one per line when long).
 fn list(items: &[String]) -> String {
     match items {
-        [] => "\"\"".into(),
+        [] => "[]".into(),
         [one] => s(one),
         many if many.iter().map(|i| i.len() + 4).sum::<usize>() > 80 => {
             let mut out = String::from("[\n");
@@ -59,22 +59,21 @@ pub struct Bersama {
     pub instansi: Vec<String>,
     /// Unit.
     pub unit: String,
+    /// The logo's file name, next to katalog.toml.
+    pub logo: Option<String>,
     /// Signer: jabatan, nama, pangkat, NIP.
     pub pengesahan: [String; 4],
 }
 
 impl Bersama {
-    /// What all of `sops` share; `None` when they differ (each SOP then keeps its own).
-    pub fn of(sops: &[Temuan]) -> Option<Self> {
-        let first = sops.first()?;
-        let b = Self {
-            instansi: first.instansi.clone(),
-            unit: first.unit.clone(),
-            pengesahan: first.pengesahan.clone(),
-        };
-        sops.iter()
-            .all(|t| t.instansi == b.instansi && t.unit == b.unit && t.pengesahan == b.pengesahan)
-            .then_some(b)
+    /// What an SOP has of its own, with its logo saved as `logo`.
+    pub fn of_sop(t: &Temuan, logo: Option<String>) -> Self {
+        Self {
+            instansi: t.instansi.clone(),
+            unit: t.unit.clone(),
+            logo,
+            pengesahan: t.pengesahan.clone(),
+        }
     }
 
     fn sections(&self) -> String {
@@ -82,6 +81,9 @@ impl Bersama {
         out += &format!("baris = {}\n", list(&self.instansi));
         if !self.unit.is_empty() {
             out += &format!("unit = {}\n", s(&self.unit));
+        }
+        if let Some(logo) = &self.logo {
+            out += &format!("logo = {}\n", s(logo));
         }
         out += "\n[pengesahan]\n";
         for (key, v) in ["jabatan", "nama", "pangkat", "nip"]
@@ -98,10 +100,15 @@ impl Bersama {
     /// The katalog.toml text.
     pub fn katalog(&self, source: &str) -> String {
         let source = komentar(source);
+        let ttd = if self.logo.is_some() {
+            "# Tambahkan ttd = \"ttd.png\" di [pengesahan] bila ada.\n"
+        } else {
+            "# Tambahkan logo = \"logo.png\" di [instansi] dan ttd di [pengesahan] bila ada.\n"
+        };
         format!(
             "# Katalog yang diimpor dari {source} oleh `sopan impor`.\n\
              # Semua SOP di folder ini mewarisi kop dan penanda tangan di bawah.\n\
-             # Tambahkan logo = \"logo.png\" di [instansi] dan ttd di [pengesahan] bila ada.\n\n\
+             {ttd}\n\
              [katalog]\njudul = \"Standar Operasional Prosedur\"\n\n{}",
             self.sections()
         )
@@ -109,53 +116,64 @@ impl Bersama {
 }
 
 /// One SOP file's text, and the guesses it holds (one line each, for the summary).
-pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<String>) {
-    let source = komentar(source);
-    let mut out = format!("# Diimpor dari {source} oleh `sopan impor`.\n");
+/// `own`: the SOP's own kop and signer, written when no katalog.toml holds them.
+pub fn sop(t: &Temuan, source: &str, own: Option<&Bersama>) -> (String, Vec<String>) {
+    let mut out = format!("# Diimpor dari {} oleh `sopan impor`.\n", komentar(source));
     let mut guesses = Vec::new();
+    let mut mark = |out: &mut String, why: String| {
+        let why = komentar(&why);
+        *out += &format!("{PERIKSA} {why}\n");
+        guesses.push(why);
+    };
+    for l in &t.lewat {
+        mark(&mut out, format!("tidak ditempatkan: {l}"));
+    }
     out += &format!("nomor = {}\nnama = {}\n", s(&t.nomor), s(&t.nama));
-    for (key, text) in ["tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif"]
+    for (key, found) in ["tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif"]
         .iter()
         .zip(&t.tanggal)
     {
+        let text = found.teks.trim();
+        if let Some(why) = &found.tebakan {
+            mark(&mut out, why.clone());
+        }
         match tanggal(text) {
             Some(d) => out += &format!("{key} = {d}\n"),
-            None if text.trim().is_empty() || text.trim() == "-" => {
-                out += &format!("{key} = \"\"\n");
-            }
+            None if text.is_empty() || text == "-" => {}
             None => {
-                let why = format!(
-                    "tanggal \"{}\" tidak terbaca sebagai tanggal",
-                    komentar(text)
-                );
-                out += &format!("{PERIKSA} {why}\n{key} = {}\n", s(text));
-                guesses.push(why);
+                let why = match Tanggal::baca(text) {
+                    Some(Tanggal::Bulan { .. }) => format!(
+                        "{key}: di berkas asal hanya bulan dan tahun (\"{text}\"); tulis \
+                         tanggalnya bila diketahui"
+                    ),
+                    _ => format!("{key}: \"{text}\" tidak terbaca sebagai tanggal"),
+                };
+                mark(&mut out, why);
+                out += &format!("{key} = {}\n", s(text));
             }
         }
     }
-    // In force only when the source shows it signed: signer's name, NIP and the date.
-    let signed = !t.pengesahan[1].is_empty()
-        && !t.pengesahan[3].is_empty()
-        && tanggal(&t.tanggal[2]).is_some();
-    if signed {
-        out += "status = \"berlaku\"\n\n";
-    } else {
-        let why = "status konsep: di berkas asal belum ada nama atau NIP penanda tangan, \
-                   atau tanggal efektif"
-            .to_string();
-        out += &format!("{PERIKSA} {why}\nstatus = \"konsep\"\n\n");
-        guesses.push(why);
-    }
-    for key in grid::KOTAK.iter().map(|k| k.kunci) {
-        let items = t
-            .grid
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        if !items.is_empty() {
-            out += &format!("{key} = {}\n", list(&items));
+    out += "\n";
+    for k in grid::KOTAK {
+        match t.grid.iter().find(|(key, _)| *key == k.kunci) {
+            Some((_, items)) => out += &format!("{} = {}\n", k.kunci, list(items)),
+            None => {
+                mark(
+                    &mut out,
+                    format!("kotak {} tidak ditemukan di berkas asal", k.nama),
+                );
+                out += &format!("{} = []\n", k.kunci);
+            }
         }
+    }
+    if t.alur.is_empty() {
+        mark(
+            &mut out,
+            "tabel alur (No, Kegiatan, Pelaksana) tidak ditemukan di berkas asal: ketik \
+             langkahnya, atau bila berkas asalnya .doc atau .xls, buka di Word atau Excel, \
+             simpan sebagai .docx atau .xlsx, lalu impor berkas itu"
+                .into(),
+        );
     }
     let several = t.alur.len() > 1;
     for (p, alur) in t.alur.iter().enumerate() {
@@ -170,15 +188,10 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
             out += &format!("\npelaksana = {}\n", list(&alur.pelaksana));
             ("[[langkah]]", String::new())
         };
-        steps(&mut out, &mut guesses, alur, table, &prefix);
+        steps(&mut out, &mut mark, alur, table, &prefix);
     }
-    if shared.is_none() {
+    if let Some(own) = own {
         // Tables come after every top-level key (and after the steps).
-        let own = Bersama {
-            instansi: t.instansi.clone(),
-            unit: t.unit.clone(),
-            pengesahan: t.pengesahan.clone(),
-        };
         out += "\n";
         out += &own.sections();
     }
@@ -187,17 +200,27 @@ pub fn sop(t: &Temuan, source: &str, shared: Option<&Bersama>) -> (String, Vec<S
 
 /// Writes the steps of one flow table as `table` entries (`[[langkah]]` or
 /// `[[prosedur.langkah]]`); guesses are named with `prefix` (the sub-procedure).
-fn steps(out: &mut String, guesses: &mut Vec<String>, alur: &Alur, table: &str, prefix: &str) {
+fn steps(
+    out: &mut String,
+    mark: &mut dyn FnMut(&mut String, String),
+    alur: &Alur,
+    table: &str,
+    prefix: &str,
+) {
     for (i, step) in alur.langkah.iter().enumerate() {
         *out += &format!("\n{table}\n");
         *out += &format!("kegiatan = {}\n", s(&step.kegiatan));
-        if step.pelaksana_ditebak {
-            let why = format!(
-                "{prefix}pelaksana langkah {} ditebak dari teks kegiatan",
-                i + 1
+        for why in &step.ragu {
+            mark(out, format!("{prefix}pelaksana langkah {}: {why}", i + 1));
+        }
+        if step.asal == Asal::Teks {
+            mark(
+                out,
+                format!(
+                    "{prefix}pelaksana langkah {} ditebak dari teks kegiatan",
+                    i + 1
+                ),
             );
-            *out += &format!("{PERIKSA} {why}\n");
-            guesses.push(why);
         }
         *out += &format!("pelaksana = {}\n", list(&step.pelaksana));
         for (key, v) in ["kelengkapan", "waktu", "output", "keterangan"]
@@ -214,33 +237,41 @@ fn steps(out: &mut String, guesses: &mut Vec<String>, alur: &Alur, table: &str, 
             }
         }
         if let Some((j, why)) = &step.tidak {
-            match why {
-                None => *out += &format!("keputusan = {{ tidak = {} }}\n", j + 1),
-                Some(why) => {
-                    let kind = if step.bentuk == Some(Bentuk::Keputusan) {
-                        "belah ketupat di berkas asal"
-                    } else {
-                        "kata di teks kegiatan"
-                    };
-                    let line = format!(
+            if let Some(why) = why {
+                let kind = if step.bentuk.is_some() {
+                    "belah ketupat di berkas asal"
+                } else {
+                    "kata di teks kegiatan"
+                };
+                mark(
+                    out,
+                    format!(
                         "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}: {why}",
                         i + 1,
                         j + 1
-                    );
-                    let line = komentar(&line);
-                    *out += &format!("{PERIKSA} {line}\nkeputusan = {{ tidak = {} }}\n", j + 1);
-                    guesses.push(line);
-                }
+                    ),
+                );
             }
+            *out += &format!("keputusan = {{ tidak = {} }}\n", j + 1);
         }
     }
 }
 
-/// A file name for an SOP: its nama in lower case, words joined by "-".
-pub fn nama_berkas(nama: &str, nomor: &str) -> String {
-    let base = if nama.trim().is_empty() { nomor } else { nama };
+/// Names Windows keeps for devices: a file named so (with any extension) cannot be
+/// made there.
+const NAMA_PERANGKAT: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A file or folder name made from `text`: lower-case letters and digits joined by "-"
+/// (letters with accents lose them; other characters, look-alikes among them, become
+/// "-"), at most 60 characters, never a name Windows keeps for a device; `cadangan`
+/// when nothing is left.
+pub fn nama_aman(text: &str, cadangan: &str) -> String {
     let mut out = String::new();
-    for c in base.to_lowercase().chars() {
+    for c in text.to_lowercase().chars() {
+        let c = tanpa_aksen(c);
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
@@ -249,7 +280,33 @@ pub fn nama_berkas(nama: &str, nomor: &str) -> String {
     }
     let mut out: String = out.trim_matches('-').chars().take(60).collect();
     out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "sop".into() } else { out }
+    if out.is_empty() {
+        return cadangan.into();
+    }
+    if NAMA_PERANGKAT.contains(&out.as_str()) {
+        out = format!("{out}-sop");
+    }
+    out
+}
+
+/// A Latin letter without its accent (é → e); other characters as they are.
+fn tanpa_aksen(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        _ => c,
+    }
+}
+
+/// A file name for an SOP: its nama (else its nomor) as [`nama_aman`] makes it.
+pub fn nama_berkas(nama: &str, nomor: &str) -> String {
+    let base = if nama.trim().is_empty() { nomor } else { nama };
+    nama_aman(base, "sop")
 }
 
 #[cfg(test)]
@@ -265,16 +322,17 @@ mod tests {
         assert_eq!(tanggal("-"), None);
         assert_eq!(tanggal("besok"), None);
         assert_eq!(tanggal("31-02-2024"), None);
+        assert_eq!(tanggal("Agustus 2023"), None);
         assert_eq!(tanggal("29 Februari 2024").as_deref(), Some("2024-02-29"));
     }
 
     #[test]
     fn an_sop_with_its_own_kop_keeps_its_keys_at_the_top() {
-        use crate::impor::baca::{Alur, Langkah};
+        use crate::impor::kenali::Langkah;
         let t = Temuan {
             nomor: "1".into(),
             nama: "A".into(),
-            instansi: vec!["PEMERINTAH\u{1}X".into()],
+            instansi: vec!["PEMERINTAH X".into()],
             pengesahan: ["Kepala".into(), "B".into(), String::new(), "1".into()],
             alur: vec![Alur {
                 judul: String::new(),
@@ -282,16 +340,22 @@ mod tests {
                 langkah: vec![Langkah {
                     kegiatan: "Menyusun".into(),
                     pelaksana: vec!["Kasubbag".into()],
+                    asal: Asal::Tanda,
                     ..Langkah::default()
                 }],
             }],
             ..Temuan::default()
         };
-        let (text, _) = sop(&t, "buku\nlama.docx", None);
+        let own = Bersama::of_sop(&t, Some("logo.png".into()));
+        let (text, guesses) = sop(&t, "buku\nlama.docx", Some(&own));
         let doc: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(doc["pelaksana"].as_str(), Some("Kasubbag"), "{text}");
         assert_eq!(doc["pengesahan"]["nama"].as_str(), Some("B"));
+        assert_eq!(doc["instansi"]["logo"].as_str(), Some("logo.png"));
         assert!(text.starts_with("# Diimpor dari buku?lama.docx"), "{text}");
+        // Every box not found is marked, and written empty.
+        assert_eq!(guesses.len(), grid::KOTAK.len(), "{guesses:?}");
+        assert_eq!(doc["dasar_hukum"].as_array().map(Vec::len), Some(0));
     }
 
     #[test]
@@ -302,5 +366,23 @@ mod tests {
             "mekanisme-sk-tim-kerja"
         );
         assert_eq!(nama_berkas("", "800/1/2024"), "800-1-2024");
+    }
+
+    #[test]
+    fn windows_device_names_and_look_alikes_never_become_file_names() {
+        for name in ["CON", "nul", "Com1", "lpt9", "AUX"] {
+            let got = nama_berkas(name, "");
+            assert!(!NAMA_PERANGKAT.contains(&got.as_str()), "{name} -> {got}");
+            assert!(got.ends_with("-sop"), "{got}");
+        }
+        // Full-width and Cyrillic look-alikes are no letters of a file name.
+        assert_eq!(nama_berkas("ＣＯＮ", ""), "sop");
+        assert_eq!(nama_berkas("Рrоsеdur", ""), "r-s-dur");
+        assert_eq!(nama_aman(".", "impor"), "impor");
+        assert_eq!(nama_aman("..", "impor"), "impor");
+        assert_eq!(
+            nama_berkas("Pengelolaan Arsip Dinamis é", ""),
+            "pengelolaan-arsip-dinamis-e"
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! A fuzzer over the whole road: bytes -> TOML -> validation -> routing -> Typst -> PDF.
+//! A fuzzer over the whole road: bytes -> TOML -> validation -> routing -> Typst -> PDF;
+//! and one over the importer: Word and Excel packages -> readers -> recogniser -> TOML.
 //!
 //! cargo-fuzz needs a nightly compiler, so this is a structured generator run in the
 //! release test binary. It starts from every example and fixture and mutates them: byte
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use sopan::impor;
 use sopan::pipeline::{self, Failure, Settings};
 
 /// xorshift64*: small, and the same sequence on every machine.
@@ -211,10 +213,20 @@ fn messages_wrong(text: &str) -> Option<String> {
         .map(|c| format!("raw control character U+{:04X} in the messages", c as u32))
 }
 
+/// How long one input may take in a fuzzing round before it counts as a hang. It is a
+/// hang detector, not a speed test: an input that takes 1.3 s of CPU took over 5 s of
+/// wall time on two cores shared with the rest of the suite.
+const HANG: Duration = Duration::from_secs(20);
+
+/// Held by each fuzzing round: the rounds take turns, so that one's hang detector does
+/// not count the CPU the other takes on a small machine.
+static ROUND: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs the fuzzer for `SOPAN_FUZZ_SECS` seconds (a short round by default) and fails
 /// with every finding.
 #[test]
 fn fuzz_the_whole_road() {
+    let _turn = ROUND.lock().unwrap_or_else(|e| e.into_inner());
     let secs: u64 = std::env::var("SOPAN_FUZZ_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -252,7 +264,7 @@ fn fuzz_the_whole_road() {
             }
             std::fs::write(&target, &input).expect("write input");
             runs += 1;
-            let (finding, pdf) = run_one(&target, Duration::from_secs(5));
+            let (finding, pdf) = run_one(&target, HANG);
             pdfs += usize::from(pdf);
             if let Some(what) = finding {
                 let out = root().join("tests/out/fuzz");
@@ -303,4 +315,138 @@ fn what_the_fuzzer_found_stays_fixed() {
     });
     let _ = std::fs::remove_dir_all(&dir);
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// A package's parts: name and bytes.
+type Parts = Vec<(String, Vec<u8>)>;
+
+/// The Word and Excel files to start the importer's round from: its fixtures and the
+/// corpus made by other hands (not the old formats, which go through LibreOffice).
+fn import_seeds() -> Vec<(PathBuf, Parts)> {
+    let mut files = Vec::new();
+    for folder in ["tests/fixtures/impor", "tests/fixtures/impor/luar/sumber"] {
+        for e in std::fs::read_dir(root().join(folder)).expect("impor fixtures") {
+            let path = e.expect("entry").path();
+            if path.extension().is_some_and(|x| x == "docx" || x == "xlsx") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let mut zip = zip::ZipArchive::new(std::fs::File::open(&f).expect("seed"))
+                .expect("a seed is a package");
+            let parts = (0..zip.len())
+                .map(|i| {
+                    let mut part = zip.by_index(i).expect("part");
+                    let mut data = Vec::new();
+                    std::io::Read::read_to_end(&mut part, &mut data).expect("read part");
+                    (part.name().unwrap_or_default().to_string(), data)
+                })
+                .collect();
+            (f, parts)
+        })
+        .collect()
+}
+
+/// The package of `parts`, deflated.
+fn repack(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in parts {
+        zip.start_file(name.as_str(), options).expect("part");
+        zip.write_all(data).expect("write part");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+/// The Word and Excel readers, the recogniser and the writer under the same fuzzer:
+/// an XML part of a seed mutated (or the package's bytes, now and then), imported and
+/// written. A finding is a panic, an import over 5 s, or a message (the error, the
+/// summary's guesses and what was not placed) with a raw control character or over
+/// 100 KB. `SOPAN_FUZZ_SECS` and `SOPAN_FUZZ_SEED` as for the whole road.
+#[test]
+fn fuzz_the_importer() {
+    let _turn = ROUND.lock().unwrap_or_else(|e| e.into_inner());
+    let secs: u64 = std::env::var("SOPAN_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    let seed: u64 = std::env::var("SOPAN_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x1e05);
+    let dir = scratch("fuzz-impor");
+    let seeds = import_seeds();
+    assert!(seeds.len() > 20, "{} seeds", seeds.len());
+    let mut rng = Rng(seed | 1);
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let (mut runs, mut found, mut findings) = (0usize, 0usize, Vec::new());
+    while Instant::now() < deadline {
+        let (from, package) = rng.pick(&seeds);
+        let mut parts = package.clone();
+        let xml: Vec<usize> = (0..parts.len())
+            .filter(|&i| parts[i].0.ends_with(".xml"))
+            .collect();
+        let k = *rng.pick(&xml);
+        let other = parts[*rng.pick(&xml)].1.clone();
+        for _ in 0..1 + rng.below(3) {
+            mutate(&mut rng, &mut parts[k].1, &other);
+        }
+        let mut data = repack(&parts);
+        if rng.below(8) == 0 {
+            let own = data.clone();
+            mutate(&mut rng, &mut data, &own);
+        }
+        let ext = from.extension().and_then(|e| e.to_str()).unwrap_or("docx");
+        let input = dir.join(format!("masuk.{ext}"));
+        std::fs::write(&input, &data).expect("write input");
+        runs += 1;
+        let started = Instant::now();
+        let result = std::panic::catch_unwind(|| match impor::read(&input) {
+            Ok(hasil) => {
+                let out = dir.join("hasil");
+                let _ = std::fs::remove_dir_all(&out);
+                let written = impor::write(&out, "masuk", &hasil);
+                let mut text: Vec<String> = hasil.lewat.clone();
+                for w in &written {
+                    text.extend(w.tebakan.iter().cloned());
+                    text.extend(w.gagal.iter().cloned());
+                }
+                (true, text.join("\n"))
+            }
+            Err(e) => (false, e.to_string()),
+        });
+        let took = started.elapsed();
+        let finding = match &result {
+            Err(_) => Some("panic".to_string()),
+            Ok((ok, text)) => {
+                found += usize::from(*ok);
+                messages_wrong(text)
+            }
+        }
+        .or_else(|| (took > HANG).then(|| format!("took {took:?}")));
+        if let Some(what) = finding {
+            let out = root().join("tests/out/fuzz");
+            std::fs::create_dir_all(&out).expect("tests/out/fuzz");
+            let name = out.join(format!("temuan-impor-{seed}-{runs}.{ext}"));
+            std::fs::write(&name, &data).expect("keep finding");
+            findings.push(format!(
+                "{}: {what} (from {})",
+                name.display(),
+                from.display()
+            ));
+        }
+    }
+    eprintln!(
+        "fuzz impor: {runs} inputs in {secs} s, {found} of them imported, {} findings",
+        findings.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(runs > 0);
+    assert!(findings.is_empty(), "{findings:#?}");
 }

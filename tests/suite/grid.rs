@@ -5,7 +5,7 @@
 
 use sopan::diag::Sources;
 use sopan::grid::KOTAK;
-use sopan::impor::tabel::{Baris, Sel};
+use sopan::impor::dokumen::{Baris, Dokumen, Paragraf, Sel};
 use sopan::pipeline::Settings;
 use sopan::typeset::fonts;
 
@@ -135,23 +135,24 @@ fn every_box_is_a_form_field_that_saves() {
 fn every_box_is_found_by_the_importer_by_its_label() {
     let cell = |lines: Vec<String>| Sel {
         lebar: 1,
-        baris: lines,
+        paragraf: lines.iter().map(|l| Paragraf::teks(l)).collect(),
         ..Sel::default()
     };
-    let mut rows = vec![Baris {
+    let mut doc = Dokumen::default();
+    doc.baris.push(Baris {
         sel: vec![cell(vec!["NOMOR SOP".into()]), cell(vec!["1/SOP".into()])],
         ..Baris::default()
-    }];
+    });
     for k in KOTAK {
         // Written as a clerk's Word file has it: title case, a colon, numbered items.
         let [a, b] = entries(k.kunci);
         let heading = format!("{}:", k.label.to_lowercase());
-        rows.push(Baris {
+        doc.baris.push(Baris {
             sel: vec![cell(vec![heading, format!("1. {a}"), format!("2. {b}")])],
             ..Baris::default()
         });
     }
-    let found = sopan::impor::baca::sops(&rows);
+    let found = sopan::impor::kenali::sops(&doc).expect("recognised").sops;
     assert_eq!(found.len(), 1);
     for k in KOTAK {
         let got = found[0].grid.iter().find(|(key, _)| *key == k.kunci);

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{root, scratch, sopan};
-use sopan::impor::{self, baca::Temuan, tabel::Bentuk};
+use sopan::impor::{self, Temuan, dokumen::Bentuk};
 
 /// A fixture, the examples it was written from (in order), and whether it has shapes.
 fn fixtures() -> Vec<(&'static str, Vec<&'static str>, bool)> {
@@ -141,11 +141,11 @@ fn compare(
         .enumerate()
     {
         let want = text(truth.get(*key));
-        let got = impor::tulis::tanggal(&found.tanggal[k]).unwrap_or_else(|| {
-            if found.tanggal[k] == "-" {
+        let got = impor::tulis::tanggal(&found.tanggal[k].teks).unwrap_or_else(|| {
+            if found.tanggal[k].teks == "-" {
                 String::new()
             } else {
-                found.tanggal[k].clone()
+                found.tanggal[k].teks.clone()
             }
         });
         field(c, misses, key.to_string(), got == want);
@@ -186,7 +186,7 @@ fn compare(
 }
 
 fn compare_steps(
-    found: &[sopan::impor::baca::Langkah],
+    found: &[sopan::impor::kenali::Langkah],
     steps: &[toml::Value],
     shaped: bool,
     c: &mut Count,
@@ -279,10 +279,10 @@ fn imported_fixtures_match_the_sops_they_were_written_from() {
     );
     for (file, truths, shaped) in fixtures() {
         let found = impor::read(&dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(found.len(), truths.len(), "{file}: SOPs found");
+        assert_eq!(found.sops.len(), truths.len(), "{file}: SOPs found");
         let mut c = Count::default();
         let mut misses = Vec::new();
-        for (t, truth) in found.iter().zip(&truths) {
+        for (t, truth) in found.sops.iter().zip(&truths) {
             compare(
                 t,
                 &root().join("examples").join(truth),
@@ -448,7 +448,7 @@ fn broken_and_foreign_files_get_an_error_not_a_panic() {
     let run = sopan(["impor".as_ref(), dir.join("4-salah-jenis.pdf").as_os_str()]);
     assert!(
         run.err
-            .contains("hanya berkas Word (.docx) dan Excel (.xlsx)"),
+            .contains("hanya berkas Word (.docx, .doc) dan Excel (.xlsx, .xls)"),
         "{}",
         run.err
     );
@@ -459,6 +459,7 @@ fn broken_and_foreign_files_get_an_error_not_a_panic() {
 fn excel_arrows_give_the_tidak_target_without_a_guess() {
     let found = impor::read(&root().join("tests/fixtures/impor/disnakertrans.xlsx")).unwrap();
     let decisions: Vec<_> = found
+        .sops
         .iter()
         .flat_map(|t| &t.alur)
         .flat_map(|a| &a.langkah)
@@ -468,5 +469,184 @@ fn excel_arrows_give_the_tidak_target_without_a_guess() {
     assert!(
         decisions.iter().all(|(_, why)| why.is_none()),
         "{decisions:?}"
+    );
+}
+
+/// A plain Word SOP as dinas type it: a kop table, then a text-only flow table whose
+/// lanes are shown by marks in `marks` (one row per step, one entry per lane).
+fn marked_sop(marks: &[[&str; 3]], shaded: &[[bool; 3]]) -> impor::dokumen::Dokumen {
+    use impor::dokumen::{Baris, Dokumen, Paragraf, Sel, Tabel};
+    let cell = |kolom: usize, lebar: usize, text: &str| Sel {
+        kolom,
+        lebar,
+        paragraf: vec![Paragraf::teks(text)],
+        ..Sel::default()
+    };
+    let mut doc = Dokumen::default();
+    for nama in ["tabel 1", "tabel 2"] {
+        doc.tabel.push(Tabel {
+            nama: nama.into(),
+            ..Tabel::default()
+        });
+    }
+    for (label, value) in [("Nomor SOP", "1/SOP/2024"), ("Nama SOP", "Penerbitan Akta")] {
+        doc.baris.push(Baris {
+            tabel: Some(0),
+            sel: vec![cell(0, 1, label), cell(1, 1, value)],
+            ..Baris::default()
+        });
+    }
+    let lanes = ["Pemohon", "Petugas Loket", "Kepala Dinas"];
+    doc.baris.push(Baris {
+        tabel: Some(1),
+        sel: vec![
+            cell(0, 1, "No"),
+            cell(1, 1, "Kegiatan"),
+            cell(2, 3, "Pelaksana"),
+            cell(5, 1, "Keterangan"),
+        ],
+        ..Baris::default()
+    });
+    let mut second = vec![
+        Sel {
+            lanjutan: true,
+            ..cell(0, 1, "")
+        },
+        Sel {
+            lanjutan: true,
+            ..cell(1, 1, "")
+        },
+    ];
+    second.extend(lanes.iter().enumerate().map(|(i, l)| cell(2 + i, 1, l)));
+    doc.baris.push(Baris {
+        tabel: Some(1),
+        sel: second,
+        ..Baris::default()
+    });
+    for (n, row) in marks.iter().enumerate() {
+        // Every step's text names the Kepala Dinas, so a guess from the text would
+        // put each step there.
+        let mut sel = vec![
+            cell(0, 1, &(n + 1).to_string()),
+            cell(
+                1,
+                1,
+                &format!("Langkah {} diserahkan kepada Kepala Dinas", n + 1),
+            ),
+        ];
+        for (i, m) in row.iter().enumerate() {
+            sel.push(Sel {
+                arsir: shaded.get(n).is_some_and(|s| s[i]),
+                ..cell(2 + i, 1, m)
+            });
+        }
+        sel.push(cell(5, 1, ""));
+        doc.baris.push(Baris {
+            tabel: Some(1),
+            sel,
+            ..Baris::default()
+        });
+    }
+    doc
+}
+
+#[test]
+fn a_plain_word_sop_with_x_marks_gets_every_lane_from_the_marks() {
+    let marks = [
+        ["X", "", ""],
+        ["", "x", ""],
+        ["", "√", "✓"],
+        ["", "", "v"],
+        ["•", "", ""],
+    ];
+    let doc = marked_sop(&marks, &[]);
+    let found = impor::kenali::sops(&doc).expect("recognised").sops;
+    assert_eq!(found.len(), 1);
+    let steps = &found[0].alur[0].langkah;
+    let lanes: Vec<Vec<&str>> = steps
+        .iter()
+        .map(|l| l.pelaksana.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        lanes,
+        [
+            vec!["Pemohon"],
+            vec!["Petugas Loket"],
+            vec!["Petugas Loket", "Kepala Dinas"],
+            vec!["Kepala Dinas"],
+            vec!["Pemohon"],
+        ]
+    );
+    assert!(
+        steps
+            .iter()
+            .all(|l| l.asal == impor::kenali::Asal::Tanda && l.ragu.is_empty()),
+        "{steps:#?}"
+    );
+}
+
+#[test]
+fn an_unclear_lane_cell_is_told_with_its_place_and_never_taken_as_a_lane() {
+    let marks = [["X", "", ""], ["", "X?", ""], ["", "", ""]];
+    let doc = marked_sop(&marks, &[]);
+    let hasil = impor::kenali::sops(&doc).expect("recognised");
+    let steps = &hasil.sops[0].alur[0].langkah;
+    // Step 2: "X?" is not a mark; its place in the file is named.
+    assert!(
+        steps[1].ragu.iter().any(|r| r.contains("tabel 2, baris 4")
+            && r.contains("Petugas Loket")
+            && r.contains("X?")),
+        "{:?}",
+        steps[1].ragu
+    );
+    assert_ne!(steps[1].asal, impor::kenali::Asal::Tanda);
+    // Step 3: no mark where the others have one.
+    assert!(
+        steps[2].ragu.iter().any(|r| r.contains("tabel 2, baris 5")),
+        "{:?}",
+        steps[2].ragu
+    );
+    // Both are written as to be checked, and the summary lists them.
+    let dir = scratch("impor-ragu");
+    let written = impor::write(&dir, "akta.docx", &hasil);
+    let sop = written
+        .iter()
+        .find(|w| matches!(w.isi, impor::Isi::Sop { .. }))
+        .expect("an SOP file");
+    let text = std::fs::read_to_string(&sop.path).expect("written");
+    assert!(
+        text.contains(
+            "# periksa: pelaksana langkah 2: sel pelaksana \"Petugas Loket\" (tabel 2, baris 4)"
+        ),
+        "{text}"
+    );
+    assert!(
+        sop.tebakan.iter().any(|t| t.contains("langkah 3")),
+        "{:?}",
+        sop.tebakan
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_row_shaded_across_every_lane_is_told_not_taken_as_marks() {
+    let marks = [["", "", ""], ["", "", ""], ["", "", ""]];
+    let shaded = [
+        [true, false, false],
+        [true, true, true],
+        [false, false, true],
+    ];
+    let doc = marked_sop(&marks, &shaded);
+    let steps = &impor::kenali::sops(&doc).expect("recognised").sops[0].alur[0].langkah;
+    assert_eq!(steps[0].pelaksana, ["Pemohon"]);
+    assert_eq!(steps[2].pelaksana, ["Kepala Dinas"]);
+    assert_ne!(steps[1].asal, impor::kenali::Asal::Tanda);
+    assert!(
+        steps[1]
+            .ragu
+            .iter()
+            .any(|r| r.contains("berarsir") && r.contains("tabel 2, baris 4")),
+        "{:?}",
+        steps[1].ragu
     );
 }
