@@ -247,20 +247,23 @@ pub fn render(sources: &Sources, diags: &[Diagnostic]) -> String {
             diags.len() - MAX_SHOWN
         );
     }
-    // Messages quote what the file says: no control character reaches the terminal.
-    if out.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
-        out = out
-            .chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' && c != '\t' {
-                    '?'
-                } else {
-                    c
-                }
-            })
-            .collect();
+    // Messages quote what the file says: no control character, nor a mark that reorders
+    // the text around it, reaches the terminal.
+    let raw = |c: char| (c.is_control() && c != '\n' && c != '\t') || arah_teks(c);
+    if out.contains(raw) {
+        out = out.chars().map(|c| if raw(c) { '?' } else { c }).collect();
     }
     out
+}
+
+/// Whether `c` is an invisible mark that reorders text on screen and on paper (the
+/// bidirectional embeddings, overrides, isolates and marks): "Rp 1000\u{202e}0001"
+/// prints as "Rp 10001000", so a signed sheet would read otherwise than its file.
+pub fn arah_teks(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// The longest message, label or hint printed: they quote what the file says, which

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeValue;
 
-use crate::diag::{Diagnostic, FileIx, Sources, closest};
+use crate::diag::{Diagnostic, FileIx, Sources, arah_teks, closest};
 use crate::grid;
 use crate::model::*;
 use crate::schema;
@@ -658,7 +658,17 @@ impl Validator<'_> {
             } else {
                 String::new()
             };
-            let diag = if f.c.is_control() {
+            let diag = if arah_teks(f.c) {
+                Diagnostic::error(
+                    f.file,
+                    f.span.clone(),
+                    format!(
+                        "karakter pengatur arah teks U+{:04X} membalik urutan huruf yang tercetak{kali}",
+                        f.c as u32
+                    ),
+                )
+                .with_hint("hapus karakter tak terlihat ini: lembar yang disahkan harus terbaca sama dengan berkasnya")
+            } else if f.c.is_control() {
                 Diagnostic::error(
                     f.file,
                     f.span.clone(),
@@ -1275,7 +1285,7 @@ fn unprintable(
         for (_, _, val) in layer.entries() {
             source::each_string(val.file, val.value, &mut |v, text| {
                 for c in text.chars() {
-                    let printable = if c.is_control() {
+                    let printable = if c.is_control() || arah_teks(c) {
                         matches!(c, '\n' | '\t' | '\r')
                     } else {
                         coverage(font, c)

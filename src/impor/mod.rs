@@ -261,7 +261,10 @@ pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
             gagal,
         });
     }
-    let mut taken: HashSet<String> = HashSet::new();
+    // `katalog` is the catalogue's own file, never an SOP's: an SOP named "Katalog"
+    // becomes katalog-2.toml instead of colliding with it.
+    let katalog = crate::source::KATALOG.trim_end_matches(".toml").to_string();
+    let mut taken: HashSet<String> = HashSet::from([katalog]);
     let mut counters: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (t, own) in sops.iter().zip(&own) {
         let base = tulis::nama_berkas(&t.nama, &t.nomor);

@@ -316,3 +316,14 @@ fn an_input_named_dot_dot_docx_without_o_writes_into_a_folder_of_its_own() {
     assert!(folders[0].join("katalog.toml").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_sop_named_katalog_is_written_beside_the_catalogue_file_not_dropped() {
+    let dir = scratch("bom-katalog");
+    let (run, _) = import(&dir, "katalog.docx", &docx(&sop_tables("Katalog")));
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    let sop = dir.join("hasil/katalog-2.toml");
+    let text = std::fs::read_to_string(&sop).unwrap_or_else(|e| panic!("{e}: {}", run.out));
+    assert!(text.contains("nama = \"Katalog\""), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
