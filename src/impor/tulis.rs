@@ -236,23 +236,31 @@ fn steps(
                 *out += &format!("{key} = {}\n", list(&v));
             }
         }
+        if let Some(why) = &step.keputusan_ragu {
+            mark(out, format!("{prefix}{why}"));
+        }
         if let Some((j, why)) = &step.tidak {
+            let ya = step.ya.map(|y| format!(", ya = {}", y + 1)).unwrap_or_default();
             if let Some(why) = why {
                 let kind = if step.bentuk.is_some() {
                     "belah ketupat di berkas asal"
                 } else {
-                    "kata di teks kegiatan"
+                    "teks kegiatan atau keterangan"
                 };
+                let ya_note = step
+                    .ya
+                    .map(|y| format!(", \"Ya\" ke langkah {}", y + 1))
+                    .unwrap_or_default();
                 mark(
                     out,
                     format!(
-                        "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}: {why}",
+                        "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}{ya_note}: {why}",
                         i + 1,
                         j + 1
                     ),
                 );
             }
-            *out += &format!("keputusan = {{ tidak = {} }}\n", j + 1);
+            *out += &format!("keputusan = {{ tidak = {}{ya} }}\n", j + 1);
         }
     }
 }

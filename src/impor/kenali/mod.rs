@@ -105,6 +105,10 @@ pub struct Langkah {
     /// For a decision: the step "Tidak" goes to (0-based), and why it was guessed;
     /// no reason when the file's connectors or lines say so.
     pub tidak: Option<(usize, Option<String>)>,
+    /// For a decision: the step "Ya" goes to (0-based) when it is not the next one.
+    pub ya: Option<usize>,
+    /// Why a step that reads like a decision was left a plain step.
+    pub keputusan_ragu: Option<String>,
     /// Kelengkapan, waktu, output, keterangan.
     pub mutu: [Vec<String>; 4],
     /// The step's row in the document.
