@@ -4,6 +4,7 @@
 //! everything seen but not placed, for `sopan check --review` to list until someone
 //! deletes it.
 
+use crate::model::Ukuran;
 use super::kenali::{Alur, Asal, Temuan};
 use crate::grid;
 use crate::model::Tanggal;
@@ -195,7 +196,36 @@ pub fn sop(t: &Temuan, source: &str, own: Option<&Bersama>) -> (String, Vec<Stri
         out += "\n";
         out += &own.sections();
     }
+    kertas(&mut out, &mut mark, t.kertas);
     (out, guesses)
+}
+
+/// Writes `[kertas]` when the source's paper is not sopan's default (A4 landscape).
+fn kertas(
+    out: &mut String,
+    mark: &mut dyn FnMut(&mut String, String),
+    k: Option<crate::impor::dokumen::Kertas>,
+) {
+    let Some(k) = k else { return };
+    let orientasi = if k.landscape { "landscape" } else { "portrait" };
+    match k.ukuran {
+        Some(Ukuran::A4) if k.landscape => {}
+        Some(u) => {
+            *out += &format!("\n[kertas]\nukuran = \"{u:?}\"\norientasi = \"{orientasi}\"\n");
+        }
+        None => {
+            *out += "\n";
+            mark(
+                out,
+                format!(
+                    "kertas berkas asal {:.0} x {:.0} mm bukan A4, F4, Letter atau Legal; \
+                     dicetak A4, ubah ukuran bila perlu",
+                    k.mm.0, k.mm.1
+                ),
+            );
+            *out += &format!("[kertas]\nukuran = \"A4\"\norientasi = \"{orientasi}\"\n");
+        }
+    }
 }
 
 /// Writes the steps of one flow table as `table` entries (`[[langkah]]` or
