@@ -349,4 +349,81 @@ mod tests {
         lengkapi(&mut alur, &[vec![1], vec![2, 0], vec![]]);
         assert_eq!(alur.langkah[1].tidak, Some((0, None)));
     }
+
+    fn langkah(k: &str, p: &str, ket: &str) -> Langkah {
+        let mut l = Langkah {
+            kegiatan: k.into(),
+            pelaksana: vec![p.into()],
+            asal: Asal::Tanda,
+            ..Langkah::default()
+        };
+        if !ket.is_empty() {
+            l.mutu[3] = vec![ket.into()];
+        }
+        l
+    }
+
+    fn alur(steps: Vec<Langkah>) -> Alur {
+        Alur {
+            judul: String::new(),
+            pelaksana: vec!["A".into(), "B".into()],
+            langkah: steps,
+        }
+    }
+
+    #[test]
+    fn branch_numbers_are_read_from_ya_and_tidak_parts_of_the_text() {
+        for (text, want) in [
+            ("ya: lanjut ke no. 4\ntidak: dikembalikan ke pemohon (no. 1)", (Some(4), Some(1))),
+            ("ya → 6 / tidak → 4", (Some(6), Some(4))),
+            ("jika tidak, kembali ke langkah 2; jika ya, ke nomor 5", (Some(5), Some(2))),
+            ("tidak: diperbaiki (no. 4)", (None, Some(4))),
+            ("dikirim ke 2 orang", (None, None)),
+        ] {
+            assert_eq!(cabang(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_question_step_with_numbered_branches_is_a_decision_read_from_the_text() {
+        let mut a = alur(vec![
+            langkah("Mengajukan", "A", ""),
+            langkah("Menyusun", "B", ""),
+            langkah("Memeriksa berkas. Lengkap?", "B", "Ya: no. 4 / Tidak: no. 1"),
+            langkah("Memproses", "B", ""),
+        ]);
+        lengkapi(&mut a, &[]);
+        let (j, why) = a.langkah[2].tidak.clone().expect("a decision");
+        assert_eq!(j, 0);
+        assert!(why.is_some_and(|w| w.contains("dibaca dari nomor")));
+        assert_eq!(a.langkah[2].ya, None, "Ya to the next step is the default");
+    }
+
+    #[test]
+    fn a_step_that_looks_like_a_decision_is_never_silently_plain() {
+        // A question without step numbers: "Tidak" is guessed, and said so.
+        let mut a = alur(vec![
+            langkah("Mengajukan", "A", ""),
+            langkah("Memeriksa berkas. Lengkap?", "B", ""),
+            langkah("Memproses", "B", ""),
+        ]);
+        lengkapi(&mut a, &[]);
+        let (_, why) = a.langkah[1].tidak.clone().expect("a decision");
+        assert!(why.is_some_and(|w| w.starts_with("ditebak")));
+        // The first step cannot go back anywhere: it is left plain, with a warning.
+        let mut a = alur(vec![
+            langkah("Berkas lengkap?", "A", "Ya: lanjut / Tidak: ditolak"),
+            langkah("Memproses", "B", ""),
+        ]);
+        lengkapi(&mut a, &[]);
+        assert!(a.langkah[0].tidak.is_none());
+        assert!(a.langkah[0].keputusan_ragu.is_some());
+        // A plain step stays plain.
+        let mut a = alur(vec![
+            langkah("Mengajukan", "A", ""),
+            langkah("Mencatat ke buku agenda", "B", "Tidak ada"),
+        ]);
+        lengkapi(&mut a, &[]);
+        assert!(a.langkah[1].tidak.is_none() && a.langkah[1].keputusan_ragu.is_none());
+    }
 }
