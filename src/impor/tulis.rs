@@ -4,10 +4,10 @@
 //! everything seen but not placed, for `sopan check --review` to list until someone
 //! deletes it.
 
-use crate::model::Ukuran;
 use super::kenali::{Alur, Asal, Temuan};
 use crate::grid;
 use crate::model::Tanggal;
+use crate::model::Ukuran;
 
 /// The comment that marks a guess.
 pub const PERIKSA: &str = "# periksa:";
@@ -270,7 +270,10 @@ fn steps(
             mark(out, format!("{prefix}{why}"));
         }
         if let Some((j, why)) = &step.tidak {
-            let ya = step.ya.map(|y| format!(", ya = {}", y + 1)).unwrap_or_default();
+            let ya = step
+                .ya
+                .map(|y| format!(", ya = {}", y + 1))
+                .unwrap_or_default();
             if let Some(why) = why {
                 let kind = if step.bentuk.is_some() {
                     "belah ketupat di berkas asal"

@@ -119,7 +119,10 @@ fn penanda(text: &str) -> Vec<(usize, bool)> {
         for (at, _) in text.match_indices(word) {
             let before = &text[..at];
             let after = &text[at + word.len()..];
-            let starts = before.chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let starts = before
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
             let ends = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
             if !(starts && ends) {
                 continue;
@@ -256,10 +259,10 @@ fn refusal_clauses(lower: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Where a decision's "Tidak" goes, with the reason: the last earlier step of a lane
-/// the text names ("dikembalikan kepada Kasubbag"), else the nearest earlier step of
+/// its Kegiatan or Keterangan names ("dikembalikan kepada Kasubbag"), else the nearest earlier step of
 /// another lane (the work goes back to who made it), else the step before.
 fn back_target(steps: &[Langkah], i: usize, lanes: &[String]) -> (usize, String) {
-    let text = steps[i].kegiatan.to_lowercase();
+    let text = format!("{}\n{}", steps[i].kegiatan, steps[i].mutu[3].join("\n")).to_lowercase();
     let mut named: Option<&String> = None;
     for lane in lanes {
         let name = lane.to_lowercase();
@@ -270,7 +273,7 @@ fn back_target(steps: &[Langkah], i: usize, lanes: &[String]) -> (usize, String)
     if let Some(lane) = named
         && let Some(j) = (0..i).rev().find(|&j| steps[j].pelaksana.contains(lane))
     {
-        return (j, format!("teks kegiatan menyebut {lane}"));
+        return (j, format!("teks kegiatan atau keterangan menyebut {lane}"));
     }
     let own = &steps[i].pelaksana;
     if let Some(j) = (0..i)
@@ -374,9 +377,15 @@ mod tests {
     #[test]
     fn branch_numbers_are_read_from_ya_and_tidak_parts_of_the_text() {
         for (text, want) in [
-            ("ya: lanjut ke no. 4\ntidak: dikembalikan ke pemohon (no. 1)", (Some(4), Some(1))),
+            (
+                "ya: lanjut ke no. 4\ntidak: dikembalikan ke pemohon (no. 1)",
+                (Some(4), Some(1)),
+            ),
             ("ya → 6 / tidak → 4", (Some(6), Some(4))),
-            ("jika tidak, kembali ke langkah 2; jika ya, ke nomor 5", (Some(5), Some(2))),
+            (
+                "jika tidak, kembali ke langkah 2; jika ya, ke nomor 5",
+                (Some(5), Some(2)),
+            ),
             ("tidak: diperbaiki (no. 4)", (None, Some(4))),
             ("dikirim ke 2 orang", (None, None)),
         ] {
@@ -389,7 +398,11 @@ mod tests {
         let mut a = alur(vec![
             langkah("Mengajukan", "A", ""),
             langkah("Menyusun", "B", ""),
-            langkah("Memeriksa berkas. Lengkap?", "B", "Ya: no. 4 / Tidak: no. 1"),
+            langkah(
+                "Memeriksa berkas. Lengkap?",
+                "B",
+                "Ya: no. 4 / Tidak: no. 1",
+            ),
             langkah("Memproses", "B", ""),
         ]);
         lengkapi(&mut a, &[]);
