@@ -61,10 +61,11 @@ pub fn lengkapi(alur: &mut Alur, drawn: &[Vec<usize>]) {
         let (ya, tidak) = cabang(&both);
         let valid = |k: Option<usize>| k.filter(|&k| (1..=n).contains(&k) && k != i + 1);
         let (ya, tidak_num) = (valid(ya), valid(tidak));
-        if let (Some(y), true) = (ya, elsewhere.is_empty()) {
-            if y != i + 2 {
-                alur.langkah[i].ya = Some(y - 1);
-            }
+        if let Some(y) = ya
+            && elsewhere.is_empty()
+            && y != i + 2
+        {
+            alur.langkah[i].ya = Some(y - 1);
         }
         alur.langkah[i].tidak = match (elsewhere.as_slice(), tidak_num) {
             ([one], _) => Some((*one, None)),
