@@ -30,6 +30,39 @@ pub struct Dokumen {
     pub gambar: Vec<Gambar>,
     /// What the reader saw and left out, in a clerk's words (a sheet it could not read).
     pub lewat: Vec<String>,
+    /// The paper of each section: the first row it holds, and its paper.
+    pub kertas: Vec<(usize, Kertas)>,
+}
+
+/// A section's paper as the file sets it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kertas {
+    /// The size it matches, within 3 mm; `None` for another size.
+    pub ukuran: Option<crate::model::Ukuran>,
+    /// Landscape or portrait.
+    pub landscape: bool,
+    /// Width and height in mm, as set.
+    pub mm: (f64, f64),
+}
+
+impl Kertas {
+    /// The paper of a page `w` by `h` mm.
+    pub fn dari_mm(w: f64, h: f64, landscape: bool) -> Self {
+        use crate::model::Ukuran;
+        let (short, long) = (w.min(h), w.max(h));
+        let ukuran = [Ukuran::A4, Ukuran::F4, Ukuran::Letter, Ukuran::Legal]
+            .into_iter()
+            .find(|u| {
+                let (a, b) = u.pt();
+                let to_mm = 25.4 / 72.0;
+                (a * to_mm - short).abs() <= 3.0 && (b * to_mm - long).abs() <= 3.0
+            });
+        Self {
+            ukuran,
+            landscape,
+            mm: (w, h),
+        }
+    }
 }
 
 /// One table: a Word table, or an Excel sheet.

@@ -7,6 +7,7 @@
 use super::kenali::{Alur, Asal, Temuan};
 use crate::grid;
 use crate::model::Tanggal;
+use crate::model::Ukuran;
 
 /// The comment that marks a guess.
 pub const PERIKSA: &str = "# periksa:";
@@ -195,7 +196,36 @@ pub fn sop(t: &Temuan, source: &str, own: Option<&Bersama>) -> (String, Vec<Stri
         out += "\n";
         out += &own.sections();
     }
+    kertas(&mut out, &mut mark, t.kertas);
     (out, guesses)
+}
+
+/// Writes `[kertas]` when the source's paper is not sopan's default (A4 landscape).
+fn kertas(
+    out: &mut String,
+    mark: &mut dyn FnMut(&mut String, String),
+    k: Option<crate::impor::dokumen::Kertas>,
+) {
+    let Some(k) = k else { return };
+    let orientasi = if k.landscape { "landscape" } else { "portrait" };
+    match k.ukuran {
+        Some(Ukuran::A4) if k.landscape => {}
+        Some(u) => {
+            *out += &format!("\n[kertas]\nukuran = \"{u:?}\"\norientasi = \"{orientasi}\"\n");
+        }
+        None => {
+            *out += "\n";
+            mark(
+                out,
+                format!(
+                    "kertas berkas asal {:.0} x {:.0} mm bukan A4, F4, Letter atau Legal; \
+                     dicetak A4, ubah ukuran bila perlu",
+                    k.mm.0, k.mm.1
+                ),
+            );
+            *out += &format!("[kertas]\nukuran = \"A4\"\norientasi = \"{orientasi}\"\n");
+        }
+    }
 }
 
 /// Writes the steps of one flow table as `table` entries (`[[langkah]]` or
@@ -236,23 +266,34 @@ fn steps(
                 *out += &format!("{key} = {}\n", list(&v));
             }
         }
+        if let Some(why) = &step.keputusan_ragu {
+            mark(out, format!("{prefix}{why}"));
+        }
         if let Some((j, why)) = &step.tidak {
+            let ya = step
+                .ya
+                .map(|y| format!(", ya = {}", y + 1))
+                .unwrap_or_default();
             if let Some(why) = why {
                 let kind = if step.bentuk.is_some() {
                     "belah ketupat di berkas asal"
                 } else {
-                    "kata di teks kegiatan"
+                    "teks kegiatan atau keterangan"
                 };
+                let ya_note = step
+                    .ya
+                    .map(|y| format!(", \"Ya\" ke langkah {}", y + 1))
+                    .unwrap_or_default();
                 mark(
                     out,
                     format!(
-                        "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}: {why}",
+                        "{prefix}langkah {} keputusan (dari {kind}); \"Tidak\" ke langkah {}{ya_note}: {why}",
                         i + 1,
                         j + 1
                     ),
                 );
             }
-            *out += &format!("keputusan = {{ tidak = {} }}\n", j + 1);
+            *out += &format!("keputusan = {{ tidak = {}{ya} }}\n", j + 1);
         }
     }
 }

@@ -650,3 +650,43 @@ fn a_row_shaded_across_every_lane_is_told_not_taken_as_marks() {
         steps[1].ragu
     );
 }
+
+/// The blind test's Word SOP: text-only steps with "√" marks, two decisions written
+/// as questions with "Ya: lanjut ke no. 4 / Tidak: ... (no. 1)" in Keterangan, F4
+/// landscape paper. Imported and written; the SOP file's text and its guesses.
+fn blind_cuti() -> (String, Vec<String>) {
+    let source = root().join("tests/fixtures/impor/luar/sumber/cuti-centang-keterangan.docx");
+    let found = impor::read(&source).expect("read");
+    let out = scratch("impor-buta-cuti");
+    let written = impor::write(&out, "cuti.docx", &found);
+    let sop = written
+        .into_iter()
+        .find(|w| matches!(w.isi, impor::Isi::Sop { .. }))
+        .expect("one SOP written");
+    let text = std::fs::read_to_string(&sop.path).expect("written");
+    let _ = std::fs::remove_dir_all(&out);
+    (text, sop.tebakan)
+}
+
+#[test]
+fn decisions_written_as_questions_with_numbered_branches_are_not_dropped_silently() {
+    let (text, guesses) = blind_cuti();
+    assert!(text.contains("keputusan = { tidak = 1 }"), "{text}");
+    assert!(text.contains("keputusan = { tidak = 4 }"), "{text}");
+    // Read from the text, so the clerk is told to check both.
+    let read: Vec<&String> = guesses
+        .iter()
+        .filter(|g| g.contains("keputusan") && g.contains("dibaca dari nomor langkah"))
+        .collect();
+    assert_eq!(read.len(), 2, "{guesses:#?}");
+    assert!(read[0].contains("langkah 3") && read[1].contains("langkah 5"));
+}
+
+#[test]
+fn f4_landscape_paper_is_not_silently_a4() {
+    let (text, _) = blind_cuti();
+    assert!(
+        text.contains("[kertas]\nukuran = \"F4\"\norientasi = \"landscape\"\n"),
+        "{text}"
+    );
+}

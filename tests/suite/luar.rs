@@ -3,7 +3,8 @@
 //! python-docx, openpyxl, LibreOffice re-saves, a .doc and an .xls), each source with
 //! the sopan files a careful clerk would write from it (`benar/`). Every source is
 //! imported into a folder of its own, every SOP written is read back by the validator,
-//! and its fields (kop, signer, grid, each step's lanes, Mutu Baku and flow) are compared
+//! and its fields (kop, signer, grid, each step's lanes, Mutu Baku and flow, and the
+//! paper where the manifest names it) are compared
 //! with the truth read the same way. Prints the table per file; fails when a file is
 //! refused, when fewer than 95% of a file's fields match, or when a lane or a decision
 //! target is wrong where the manifest says the file shows them (shapes, marks,
@@ -30,6 +31,8 @@ struct Berkas {
     logo: bool,
     /// Made in an old format (.doc, .xls), read through LibreOffice's conversion.
     konversi: bool,
+    /// The paper the file is set to ("F4 landscape"), when the manifest names it.
+    kertas: Option<String>,
 }
 
 fn manifest(dir: &Path) -> Vec<Berkas> {
@@ -55,6 +58,7 @@ fn manifest(dir: &Path) -> Vec<Berkas> {
             tujuan_pasti: b.get("tujuan_pasti").and_then(|v| v.as_bool()) == Some(true),
             logo: strings(b.get("ciri")).iter().any(|c| c == "logo"),
             konversi: b.get("pembuat").and_then(|v| v.as_str()) == Some("doc-convert"),
+            kertas: b.get("kertas").and_then(|v| v.as_str()).map(String::from),
         })
         .collect()
 }
@@ -390,7 +394,20 @@ fn imported_files_by_other_hands_match_their_truths() {
             }
         };
         let mut skor = Skor::default();
-        let misses = compare(&found, &truths, berkas.logo, &mut skor);
+        let mut misses = compare(&found, &truths, berkas.logo, &mut skor);
+        if let Some(want) = &berkas.kertas {
+            for sop in found.iter().flatten() {
+                let k = &sop.kertas;
+                let orientasi = if k.landscape { "landscape" } else { "portrait" };
+                let got = format!("{:?} {orientasi}", k.ukuran);
+                skor.semua.1 += 1;
+                if &got == want {
+                    skor.semua.0 += 1;
+                } else {
+                    misses.push(format!("kertas: {got:?}, seharusnya {want:?}"));
+                }
+            }
+        }
         eprintln!(
             "{:<42} {:>15} {:>15} {:>17}",
             berkas.jalur,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use roxmltree::Node;
 
 use super::ImporError;
-use super::dokumen::{Baris, Dokumen, Emu, Paragraf, Sel, TWIP, Tabel, bersih};
+use super::dokumen::{Baris, Dokumen, Emu, Kertas, Paragraf, Sel, TWIP, Tabel, bersih};
 use super::paket::{Paket, xml_doc};
 
 pub(crate) const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -26,6 +26,8 @@ const BARIS_MAKS: usize = 200_000;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Halaman {
     lebar: Emu,
+    /// The paper size and orientation `w:pgSz` names, when it does.
+    kertas: Option<Kertas>,
     kiri: Emu,
     kanan: Emu,
     atas: Emu,
@@ -36,6 +38,7 @@ impl Default for Halaman {
     fn default() -> Self {
         Self {
             lebar: 11906 * TWIP,
+            kertas: None,
             kiri: 1440 * TWIP,
             kanan: 1440 * TWIP,
             atas: 1440 * TWIP,
@@ -48,6 +51,7 @@ impl Halaman {
         let mut h = Self::default();
         if let Some(sz) = child(sect, "pgSz") {
             h.lebar = twips(sz, "w").unwrap_or(h.lebar);
+            h.kertas = kertas(sz);
         }
         if let Some(m) = child(sect, "pgMar") {
             h.kiri = twips(m, "left").unwrap_or(h.kiri);
@@ -61,6 +65,21 @@ impl Halaman {
     fn isi(&self) -> Emu {
         (self.lebar - self.kiri - self.kanan).max(0)
     }
+}
+
+/// The paper of a `w:pgSz`: its width and height (twips) and `w:orient`.
+fn kertas(sz: Node) -> Option<Kertas> {
+    let mm = |a: &str| -> Option<f64> {
+        let v: f64 = sz.attribute((W, a))?.parse().ok()?;
+        Some(v / 1440.0 * 25.4)
+    };
+    let (w, h) = (mm("w")?, mm("h")?);
+    let landscape = match sz.attribute((W, "orient")) {
+        Some("landscape") => true,
+        Some("portrait") => false,
+        _ => w > h,
+    };
+    Some(Kertas::dari_mm(w, h, landscape))
 }
 
 /// The first child element of `n` named `name` in Word's namespace.
@@ -115,6 +134,7 @@ pub fn baca(data: &[u8]) -> Result<Dokumen, ImporError> {
         gambar: gambar::Gambaran::new(&mut paket, rels),
     };
     pembaca.halaman = sections(body);
+    pembaca.catat_kertas();
     pembaca.blocks(body, None)?;
     Ok(pembaca.doc)
 }
@@ -192,6 +212,13 @@ pub(crate) struct Tempat {
 }
 
 impl Pembaca<'_, '_> {
+    /// Notes the paper of the section that starts at the next row.
+    fn catat_kertas(&mut self) {
+        if let Some(k) = self.page().kertas {
+            self.doc.kertas.push((self.doc.baris.len(), k));
+        }
+    }
+
     fn page(&self) -> Halaman {
         self.halaman
             .get(self.bagian)
@@ -252,6 +279,7 @@ impl Pembaca<'_, '_> {
         self.gambar.drawings(p, &page, tempat, &mut self.doc);
         if child(p, "pPr").is_some_and(|ppr| child(ppr, "sectPr").is_some()) {
             self.bagian += 1;
+            self.catat_kertas();
         }
         Ok(())
     }

@@ -48,6 +48,8 @@ pub struct Temuan {
     pub alur: Vec<Alur>,
     /// What was seen in the SOP's part of the file and could not be placed.
     pub lewat: Vec<String>,
+    /// The paper of the section the SOP starts in, when the file sets one.
+    pub kertas: Option<crate::impor::dokumen::Kertas>,
 }
 
 /// A picture for the kop.
@@ -105,6 +107,10 @@ pub struct Langkah {
     /// For a decision: the step "Tidak" goes to (0-based), and why it was guessed;
     /// no reason when the file's connectors or lines say so.
     pub tidak: Option<(usize, Option<String>)>,
+    /// For a decision: the step "Ya" goes to (0-based) when it is not the next one.
+    pub ya: Option<usize>,
+    /// Why a step that reads like a decision was left a plain step.
+    pub keputusan_ragu: Option<String>,
     /// Kelengkapan, waktu, output, keterangan.
     pub mutu: [Vec<String>; 4],
     /// The step's row in the document.
@@ -263,6 +269,13 @@ pub fn sops(doc: &Dokumen) -> Result<Hasil, ImporError> {
         alur::baca(&mut ix, start..end, &mut t);
         let tempat = kop::instansi(&mut ix, cluster, start, &mut t);
         kop::logo(&ix, &tempat, &mut t);
+        t.kertas = doc
+            .kertas
+            .iter()
+            .rev()
+            .find(|(row, _)| *row <= start)
+            .or(doc.kertas.first())
+            .map(|&(_, k)| k);
         out.sops.push(t);
     }
     // What no SOP took, named in the SOP whose part of the file it is in.
