@@ -30,6 +30,28 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Checks that no folder from `base` down to `dir` (`base` excluded) is a link: a
+/// catalogue received from elsewhere may hold `pdf -> /somewhere`, and `sopan build`
+/// must not write through it. The message says which folder, in Indonesian.
+pub fn tanpa_tautan(base: &Path, dir: &Path) -> Result<(), String> {
+    let Ok(rest) = dir.strip_prefix(base) else {
+        return Ok(());
+    };
+    let mut at = base.to_path_buf();
+    for part in rest.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "{}: folder keluaran ini adalah tautan (symlink); sopan tidak menulis lewat \
+                 tautan di dalam katalog\nhint: hapus tautan itu, atau tulis ke folder lain \
+                 dengan --out",
+                crate::diag::display_path(&at)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `data` to a new file at `path`, never over an existing one (the error's kind
 /// is then `AlreadyExists`); a failed write leaves no half file.
 pub fn write_new(path: &Path, data: &[u8]) -> std::io::Result<()> {

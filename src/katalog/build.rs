@@ -182,6 +182,9 @@ struct Report {
 /// to `err`. Fails only when the folders cannot be read or created.
 pub fn build(options: &BuildOptions, err: &mut dyn Write) -> Result<Summary, BuildError> {
     let started = Instant::now();
+    // The output folder inside the catalogue is reached through no link (a `pdf` link
+    // planted in a catalogue would have the PDFs written wherever it points).
+    crate::output::tanpa_tautan(&options.dir, &options.out).map_err(BuildError)?;
     std::fs::create_dir_all(&options.out)
         .map_err(|e| BuildError(io_gagal(Akses::BuatFolder, &options.out, &e).to_string()))?;
     let files = plan(&options.dir, &options.out, options.shard)
@@ -429,11 +432,12 @@ fn build_one_into(job: &Job, options: &BuildOptions, messages: &mut Vec<u8>) -> 
             return SopResult::Failed;
         }
     };
-    let written = job
-        .target
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| write_atomic(&job.target, &pdf));
+    let folder = job.target.parent().unwrap_or(&options.out);
+    if let Err(e) = crate::output::tanpa_tautan(&options.out, folder) {
+        let _ = writeln!(messages, "error: {e}");
+        return SopResult::Failed;
+    }
+    let written = std::fs::create_dir_all(folder).and_then(|()| write_atomic(&job.target, &pdf));
     if let Err(e) = written {
         let _ = writeln!(
             messages,

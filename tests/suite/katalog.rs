@@ -591,3 +591,35 @@ fn the_catalogue_applies_from_any_working_folder() {
     assert!(above == top, "run at the catalogue's top");
     assert!(above == inside, "run inside the SOP's folder");
 }
+
+#[test]
+fn build_never_writes_through_a_link_planted_as_its_output_folder() {
+    let dir = small_katalog("tautan-keluaran", 1);
+    let luar = scratch("tautan-keluaran-luar");
+    std::fs::write(luar.join("a.pdf"), b"PENTING").unwrap();
+    // The whole output folder a link out of the catalogue: refused before anything.
+    std::os::unix::fs::symlink(&luar, dir.join(build::DEFAULT_OUT)).unwrap();
+    let run = sopan_build(&dir, &["--force"]);
+    assert_eq!(run.code, 1, "{}{}", run.out, run.err);
+    assert!(run.err.contains("tautan"), "{}", run.err);
+    // A chapter's folder under a real output folder a link: that SOP fails, by name.
+    std::fs::remove_file(dir.join(build::DEFAULT_OUT)).unwrap();
+    std::fs::create_dir_all(dir.join(build::DEFAULT_OUT)).unwrap();
+    std::os::unix::fs::symlink(&luar, dir.join(build::DEFAULT_OUT).join("umum")).unwrap();
+    let run = sopan_build(&dir, &["--force"]);
+    assert_eq!(run.code, 1, "{}{}", run.out, run.err);
+    assert!(run.err.contains("tautan"), "{}", run.err);
+    let outside: Vec<_> = std::fs::read_dir(&luar)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        outside,
+        [std::ffi::OsString::from("a.pdf")],
+        "written outside"
+    );
+    assert_eq!(std::fs::read(luar.join("a.pdf")).unwrap(), b"PENTING");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&luar);
+}
