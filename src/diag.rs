@@ -56,7 +56,25 @@ pub fn display_path(path: &Path) -> String {
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
-    rel.display().to_string()
+    tampak(&rel.display().to_string())
+}
+
+/// `text` (a file name, say) with its control characters and text-direction marks
+/// written as `\u{..}`: it can neither drive the terminal nor forge a line of output.
+pub fn tampak(text: &str) -> String {
+    let raw = |c: char| c.is_control() || arah_teks(c);
+    if !text.contains(raw) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if raw(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// What sopan tried to do with a file or folder.
@@ -349,6 +367,25 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_name_with_esc_newline_or_a_direction_mark_is_shown_escaped() {
+        let shown = display_path(Path::new(
+            "/k/bab/x\u{1b}]0;JUDUL\u{7}\u{1b}[2J\ny\u{202e}.toml",
+        ));
+        assert!(
+            !shown.contains(|c: char| c.is_control() || arah_teks(c)),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("\\u{1b}") && shown.contains("\\u{202e}"),
+            "{shown}"
+        );
+        assert_eq!(
+            display_path(Path::new("/k/bab/surat-masuk.toml")),
+            "/k/bab/surat-masuk.toml"
+        );
+    }
+
     #[test]
     fn numbers_join_in_indonesian() {
         use super::daftar;

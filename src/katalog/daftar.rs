@@ -157,7 +157,7 @@ fn tandai(daftar: &mut Daftar) {
 }
 
 fn slash(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+    crate::diag::tampak(&p.to_string_lossy().replace('\\', "/"))
 }
 
 const KEPALA: [&str; 9] = [

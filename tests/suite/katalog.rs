@@ -623,3 +623,32 @@ fn build_never_writes_through_a_link_planted_as_its_output_folder() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&luar);
 }
+
+#[test]
+fn a_file_name_with_terminal_sequences_is_printed_escaped_by_build_and_daftar() {
+    let dir = small_katalog("nama-kendali", 0);
+    let example = std::fs::read_to_string(dir.join("umum/contoh-sop.toml")).unwrap();
+    let name = "x\u{1b}]0;JUDUL\u{7}\u{1b}[2J\nbaris-palsu.toml";
+    std::fs::write(
+        dir.join("umum").join(name),
+        example.replace("000/001/SOP", "000/009/SOP"),
+    )
+    .unwrap();
+    for run in [
+        sopan_build(&dir, &[]),
+        sopan(["daftar".as_ref(), dir.as_os_str()]),
+    ] {
+        assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+        for text in [&run.out, &run.err] {
+            assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
+            assert!(!text.contains("\nbaris-palsu"), "{text:?}");
+        }
+        assert!(
+            format!("{}{}", run.out, run.err).contains("x\\u{1b}]0;JUDUL"),
+            "{}{}",
+            run.out,
+            run.err
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
