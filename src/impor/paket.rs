@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use roxmltree::{Document, ParsingOptions};
+use roxmltree::{Document, Node, ParsingOptions};
 
 use super::ImporError;
 
@@ -264,6 +264,39 @@ pub fn xml_doc(text: &str) -> Result<Document<'_>, ImporError> {
         }
     }
     Ok(doc)
+}
+
+/// DrawingML's namespace, in which Word and Excel both draw shapes and lines.
+pub const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+
+/// The rotation of an `a:xfrm` in degrees, and its flips.
+pub fn turn(xfrm: Option<Node>) -> (f64, bool, bool) {
+    let flag = |a: &str| {
+        xfrm.and_then(|x| x.attribute(a))
+            .is_some_and(|v| v == "1" || v == "true")
+    };
+    let rot = xfrm
+        .and_then(|x| x.attribute("rot"))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 60000.0;
+    (rot, flag("flipH"), flag("flipV"))
+}
+
+/// Whether a rotation is a quarter turn or three (width and height swap on the page).
+pub fn quarter(rot: f64) -> bool {
+    ((rot / 90.0).round() as i64).rem_euclid(2) == 1
+}
+
+/// Arrowheads at a line's start (`a:headEnd`) and end (`a:tailEnd`), from its `spPr`.
+pub fn heads(sppr: Option<Node>) -> (bool, bool) {
+    let ln = sppr.and_then(|s| s.children().find(|c| c.has_tag_name((A, "ln"))));
+    let head = |tag: &str| {
+        ln.and_then(|l| l.children().find(|c| c.has_tag_name((A, tag))))
+            .and_then(|e| e.attribute("type"))
+            .is_some_and(|t| t != "none")
+    };
+    (head("headEnd"), head("tailEnd"))
 }
 
 #[cfg(test)]

@@ -12,10 +12,9 @@ use super::{Halaman, Tempat, W, child};
 use crate::impor::dokumen::{
     Bentuk, Dokumen, Emu, Gambar, Garis, Letak, POIN, Simbol, Tegak, bersih, rapikan, ujung,
 };
-use crate::impor::paket::Paket;
+use crate::impor::paket::{A, Paket, heads, quarter, turn};
 
 const WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
-const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 const WPS: &str = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape";
 const WPG: &str = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup";
 const WPC: &str = "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas";
@@ -592,20 +591,6 @@ fn is_line(prst: &str) -> bool {
         || prst.starts_with("curvedConnector")
 }
 
-/// The rotation of an `a:xfrm` in degrees, and its flips.
-fn turn(xfrm: Option<Node>) -> (f64, bool, bool) {
-    let flag = |a: &str| {
-        xfrm.and_then(|x| x.attribute(a))
-            .is_some_and(|v| v == "1" || v == "true")
-    };
-    let rot = xfrm
-        .and_then(|x| x.attribute("rot"))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        / 60000.0;
-    (rot, flag("flipH"), flag("flipV"))
-}
-
 /// A line's start and end, from its box and its `a:xfrm`'s flips and rotation.
 fn ends(b: &Bingkai, xfrm: Option<Node>) -> ((Emu, Emu), (Emu, Emu)) {
     let (rot, flip_h, flip_v) = turn(xfrm);
@@ -615,8 +600,7 @@ fn ends(b: &Bingkai, xfrm: Option<Node>) -> ((Emu, Emu), (Emu, Emu)) {
 /// A shape's box as seen on the page: turned a quarter, its width and height swap.
 fn rotated(b: &Bingkai, xfrm: Option<Node>) -> Bingkai {
     let (rot, _, _) = turn(xfrm);
-    let quarter = ((rot / 90.0).round() as i64).rem_euclid(2) == 1;
-    if !quarter {
+    if !quarter(rot) {
         return *b;
     }
     let (cx, cy) = (b.x + b.w / 2.0, b.y + b.h / 2.0);
@@ -627,17 +611,6 @@ fn rotated(b: &Bingkai, xfrm: Option<Node>) -> Bingkai {
         h: b.w,
         dari_baris: b.dari_baris,
     }
-}
-
-/// Arrowheads at a line's start (`a:headEnd`) and end (`a:tailEnd`).
-fn heads(sppr: Option<Node>) -> (bool, bool) {
-    let ln = sppr.and_then(|s| s.children().find(|c| c.has_tag_name((A, "ln"))));
-    let head = |tag: &str| {
-        ln.and_then(|l| l.children().find(|c| c.has_tag_name((A, tag))))
-            .and_then(|e| e.attribute("type"))
-            .is_some_and(|t| t != "none")
-    };
-    (head("headEnd"), head("tailEnd"))
 }
 
 fn letak(b: &Bingkai, tempat: Tempat) -> Letak {

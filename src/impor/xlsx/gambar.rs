@@ -10,10 +10,9 @@ use crate::impor::ImporError;
 use crate::impor::dokumen::{
     Bentuk, Dokumen, Emu, Gambar, Garis, Letak, Simbol, Tegak, bersih, rapikan, ujung,
 };
-use crate::impor::paket::{Paket, xml_doc};
+use crate::impor::paket::{A, Paket, heads, quarter, turn, xml_doc};
 
 const XDR: &str = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing";
-const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 
 /// The largest picture read.
 const GAMBAR_MAKS: u64 = 8 * 1024 * 1024;
@@ -220,17 +219,11 @@ impl Ctx<'_, '_> {
         let (rot, flip_h, flip_v) = turn(xfrm);
         let frame = unturned(b, rot);
         let (awal, akhir) = ujung(frame, rot, flip_h, flip_v);
-        let ln = sppr.and_then(|s| s.children().find(|c| c.has_tag_name((A, "ln"))));
-        let head = |tag: &str| {
-            ln.and_then(|l| l.children().find(|c| c.has_tag_name((A, tag))))
-                .and_then(|e| e.attribute("type"))
-                .is_some_and(|t| t != "none")
-        };
         let letak = self.letak(b);
         self.doc.garis.push(Garis {
             awal,
             akhir,
-            panah: (head("headEnd"), head("tailEnd")),
+            panah: heads(sppr),
             sambung,
             penghubung,
             letak,
@@ -305,25 +298,6 @@ impl Ruang {
             ext.1 * self.sy,
         )
     }
-}
-
-/// The rotation of an `a:xfrm` in degrees, and its flips.
-fn turn(xfrm: Option<Node>) -> (f64, bool, bool) {
-    let flag = |a: &str| {
-        xfrm.and_then(|x| x.attribute(a))
-            .is_some_and(|v| v == "1" || v == "true")
-    };
-    let rot = xfrm
-        .and_then(|x| x.attribute("rot"))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        / 60000.0;
-    (rot, flag("flipH"), flag("flipV"))
-}
-
-/// Whether a rotation is a quarter turn or three.
-fn quarter(rot: f64) -> bool {
-    ((rot / 90.0).round() as i64).rem_euclid(2) == 1
 }
 
 /// The unturned frame of a drawing whose anchor box is `b` (the turned frame's bounds).
