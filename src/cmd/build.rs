@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 
 use super::Outcome;
 use crate::cli::BuildArgs;
-use sopan::diag::display_path;
 use sopan::katalog::build::{self, BuildOptions, DEFAULT_OUT};
 use sopan::pipeline::Settings;
 
@@ -15,13 +14,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Outcome {
-    if !args.dir.is_dir() {
-        let _ = writeln!(
-            err,
-            "error: folder {} tidak ditemukan",
-            display_path(&args.dir)
-        );
-        return Outcome::BadUsage;
+    if let Err(outcome) = super::folder_katalog(&args.dir, err) {
+        return outcome;
     }
     let options = BuildOptions {
         dir: args.dir.clone(),

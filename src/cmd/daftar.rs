@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::Outcome;
 use crate::cli::DaftarArgs;
-use sopan::diag::{Akses, display_path, io_gagal};
+use sopan::diag::{Akses, io_gagal};
 use sopan::katalog::daftar;
 use sopan::pipeline::Settings;
 
@@ -15,13 +15,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Outcome {
-    if !args.dir.is_dir() {
-        let _ = writeln!(
-            err,
-            "error: folder {} tidak ditemukan",
-            display_path(&args.dir)
-        );
-        return Outcome::BadUsage;
+    if let Err(outcome) = super::folder_katalog(&args.dir, err) {
+        return outcome;
     }
     let daftar = match daftar::kumpulkan(&args.dir, settings, err) {
         Ok(d) => d,

@@ -16,6 +16,11 @@ pub mod sahkan;
 pub mod skema;
 pub mod verifikasi;
 
+use std::io::Write;
+use std::path::Path;
+
+use sopan::diag::display_path;
+
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -25,4 +30,18 @@ pub enum Outcome {
     BadInput,
     /// The command was used wrongly (exit code 2).
     BadUsage,
+}
+
+/// Refuses a catalogue folder that is not there (`build`, `daftar`), with a hint.
+fn folder_katalog(dir: &Path, err: &mut dyn Write) -> Result<(), Outcome> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let _ = writeln!(
+        err,
+        "error: folder {} tidak ditemukan\n  = hint: tulis jalur folder katalog, yaitu folder yang \
+         berisi katalog.toml; katalog baru dibuat dengan `sopan init NAMA-FOLDER`",
+        display_path(dir)
+    );
+    Err(Outcome::BadUsage)
 }

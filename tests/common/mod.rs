@@ -73,16 +73,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run sopan");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        out: String::from_utf8_lossy(&output.stdout).into_owned(),
-        err: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    run_sopan(std::process::Command::new(env!("CARGO_BIN_EXE_sopan")).args(args))
 }
 
 /// Runs the `sopan` binary with `args` and the time zone `tz` (a TZ value: "UTC0",
@@ -92,10 +83,17 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
-        .args(args)
+    run_sopan(
+        std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .args(args)
+            .env("TZ", tz),
+    )
+}
+
+/// Runs `command` without a build date from the environment, and keeps what it did.
+fn run_sopan(command: &mut std::process::Command) -> Run {
+    let output = command
         .env_remove("SOURCE_DATE_EPOCH")
-        .env("TZ", tz)
         .output()
         .expect("run sopan");
     Run {

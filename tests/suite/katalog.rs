@@ -652,3 +652,22 @@ fn a_file_name_with_terminal_sequences_is_printed_escaped_by_build_and_daftar() 
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn build_and_daftar_of_a_missing_folder_say_what_a_catalogue_folder_is() {
+    let missing = scratch("folder-hilang").join("kantor");
+    for command in ["build", "daftar"] {
+        let run = sopan([command.as_ref(), missing.as_os_str()]);
+        assert_eq!(run.code, 2, "{command}: {}", run.err);
+        assert!(
+            run.err.contains("tidak ditemukan"),
+            "{command}: {}",
+            run.err
+        );
+        assert!(
+            run.err.contains("hint:") && run.err.contains("sopan init"),
+            "{command} says how a catalogue is made: {}",
+            run.err
+        );
+    }
+}
