@@ -67,6 +67,9 @@ pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
             }
             Isi::Katalog => "kop dan penanda tangan bersama".to_string(),
             Isi::Logo => "logo kop".to_string(),
+            Isi::Warisan => "katalog tempat SOP ini masuk: kop dan penanda tangannya dipakai; \
+                             yang berbeda di berkas asal ditulis di folder ini"
+                .to_string(),
         };
         match &f.gagal {
             None => {

@@ -12,10 +12,13 @@ pub mod kenali;
 pub mod lama;
 pub mod paket;
 pub mod tulis;
+pub mod warisan;
 pub mod xlsx;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+use crate::diag::display_path;
 
 pub use kenali::{Hasil, Temuan};
 
@@ -195,6 +198,9 @@ pub enum Isi {
     Katalog,
     /// The kop's logo.
     Logo,
+    /// The katalog.toml of the catalogue the folder lies in: its kop and signer are
+    /// inherited, and only what differs is written.
+    Warisan,
     /// An SOP: its nama, its number of steps and of flow tables.
     Sop {
         /// Its nama.
@@ -244,22 +250,52 @@ pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
         });
         return out;
     }
-    let logos = write_logos(folder, sops, &mut out);
+    let warisan = warisan::di(folder);
+    let logos = match &warisan {
+        // The catalogue's own logo stands; the source's is not saved beside it.
+        Some(w) if w.bersama.logo.is_some() => vec![None; sops.len()],
+        _ => write_logos(folder, sops, &mut out),
+    };
     let own: Vec<tulis::Bersama> = sops
         .iter()
         .zip(&logos)
-        .map(|(t, l)| tulis::Bersama::of_sop(t, l.clone()))
+        .map(|(t, l)| {
+            let own = tulis::Bersama::of_sop(t, l.clone());
+            match &warisan {
+                Some(w) => w.selisih(&own),
+                None => own,
+            }
+        })
         .collect();
     let shared = own.first().filter(|b| own.iter().all(|o| o == *b));
-    if let Some(b) = shared {
-        let path = folder.join(crate::source::KATALOG);
-        let gagal = create_new(&path, b.katalog(source).as_bytes()).err();
+    let induk = warisan.as_ref().map(|w| display_path(w.puncak()));
+    // Inside a catalogue, a folder that has its katalog.toml keeps it: what differs
+    // goes into each SOP file.
+    let shared = match &warisan {
+        Some(_) if warisan::Warisan::punya_katalog(folder) => None,
+        _ => shared,
+    };
+    if let Some(w) = &warisan {
         out.push(Berkas {
-            path,
-            isi: Isi::Katalog,
+            path: w.puncak().to_path_buf(),
+            isi: Isi::Warisan,
             tebakan: Vec::new(),
-            gagal,
+            gagal: None,
         });
+    }
+    match shared {
+        Some(b) if warisan.is_some() && b.kosong() => {}
+        Some(b) => {
+            let path = folder.join(crate::source::KATALOG);
+            let gagal = create_new(&path, b.katalog(source, induk.as_deref()).as_bytes()).err();
+            out.push(Berkas {
+                path,
+                isi: Isi::Katalog,
+                tebakan: Vec::new(),
+                gagal,
+            });
+        }
+        None => {}
     }
     // `katalog` is the catalogue's own file, never an SOP's: an SOP named "Katalog"
     // becomes katalog-2.toml instead of colliding with it.

@@ -9,6 +9,10 @@ use crate::grid;
 use crate::model::Tanggal;
 use crate::model::Ukuran;
 
+/// Written into an SOP with `# periksa:` notes: it prints as a draft until they are done.
+pub const KONSEP_SAMPAI_DIPERIKSA: &str = "# Konsep sampai setiap catatan \"# periksa:\" selesai diperiksa; \
+     hapus baris status ini sesudahnya.\nstatus = \"konsep\"\n";
+
 /// The comment that marks a guess.
 pub const PERIKSA: &str = "# periksa:";
 
@@ -77,30 +81,60 @@ impl Bersama {
         }
     }
 
-    fn sections(&self) -> String {
-        let mut out = String::from("[instansi]\n");
-        out += &format!("baris = {}\n", list(&self.instansi));
+    /// Whether there is nothing to write: every key inherits.
+    pub fn kosong(&self) -> bool {
+        self.sections().is_empty()
+    }
+
+    /// The `[instansi]` and `[pengesahan]` tables, with only the keys that are set.
+    pub fn sections(&self) -> String {
+        let mut instansi = String::new();
+        if !self.instansi.is_empty() {
+            instansi += &format!("baris = {}\n", list(&self.instansi));
+        }
         if !self.unit.is_empty() {
-            out += &format!("unit = {}\n", s(&self.unit));
+            instansi += &format!("unit = {}\n", s(&self.unit));
         }
         if let Some(logo) = &self.logo {
-            out += &format!("logo = {}\n", s(logo));
+            instansi += &format!("logo = {}\n", s(logo));
         }
-        out += "\n[pengesahan]\n";
+        let mut pengesahan = String::new();
         for (key, v) in ["jabatan", "nama", "pangkat", "nip"]
             .iter()
             .zip(&self.pengesahan)
         {
             if !v.is_empty() {
-                out += &format!("{key} = {}\n", s(v));
+                pengesahan += &format!("{key} = {}\n", s(v));
             }
+        }
+        let mut out = String::new();
+        if !instansi.is_empty() {
+            out += "[instansi]\n";
+            out += &instansi;
+        }
+        if !pengesahan.is_empty() {
+            if !out.is_empty() {
+                out += "\n";
+            }
+            out += "[pengesahan]\n";
+            out += &pengesahan;
         }
         out
     }
 
-    /// The katalog.toml text.
-    pub fn katalog(&self, source: &str) -> String {
+    /// The katalog.toml text: a catalogue of its own, or, inside the catalogue whose
+    /// top katalog.toml is `induk`, a folder's file with what differs from it.
+    pub fn katalog(&self, source: &str, induk: Option<&str>) -> String {
         let source = komentar(source);
+        if let Some(induk) = induk {
+            return format!(
+                "# Diimpor dari {source} oleh `sopan impor`.\n\
+                 # SOP di folder ini memakai kop dan penanda tangan katalog {}; yang berbeda\n\
+                 # untuk folder ini ditulis di bawah.\n\n{}",
+                komentar(induk),
+                self.sections()
+            );
+        }
         let ttd = if self.logo.is_some() {
             "# Tambahkan ttd = \"ttd.png\" di [pengesahan] bila ada.\n"
         } else {
@@ -130,6 +164,7 @@ pub fn sop(t: &Temuan, source: &str, own: Option<&Bersama>) -> (String, Vec<Stri
         mark(&mut out, format!("tidak ditempatkan: {l}"));
     }
     out += &format!("nomor = {}\nnama = {}\n", s(&t.nomor), s(&t.nama));
+    let status_at = out.len();
     for (key, found) in ["tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif"]
         .iter()
         .zip(&t.tanggal)
@@ -191,12 +226,16 @@ pub fn sop(t: &Temuan, source: &str, own: Option<&Bersama>) -> (String, Vec<Stri
         };
         steps(&mut out, &mut mark, alur, table, &prefix);
     }
-    if let Some(own) = own {
+    if let Some(own) = own.filter(|o| !o.kosong()) {
         // Tables come after every top-level key (and after the steps).
         out += "\n";
         out += &own.sections();
     }
     kertas(&mut out, &mut mark, t.kertas);
+    if !guesses.is_empty() {
+        // A sheet with open doubts never prints as if it were in force.
+        out.insert_str(status_at, KONSEP_SAMPAI_DIPERIKSA);
+    }
     (out, guesses)
 }
 

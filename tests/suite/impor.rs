@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{root, scratch, sopan};
+use crate::common::{Run, root, scratch, sopan};
 use sopan::impor::{self, Temuan, dokumen::Bentuk};
 
 /// A fixture, the examples it was written from (in order), and whether it has shapes.
@@ -689,4 +689,77 @@ fn f4_landscape_paper_is_not_silently_a4() {
         text.contains("[kertas]\nukuran = \"F4\"\norientasi = \"landscape\"\n"),
         "{text}"
     );
+}
+
+/// `sopan init` at `dir`, then `sopan impor` of the blind-test file into `into` (a folder
+/// of that catalogue); the SOP file written, loaded as every command loads it.
+fn imported_into_catalogue(dir: &Path, into: &Path) -> (Run, sopan::model::Sop) {
+    assert_eq!(sopan(["init".as_ref(), dir.as_os_str()]).code, 0);
+    let source = root().join("tests/fixtures/impor/luar/sumber/cuti-centang-keterangan.docx");
+    let run = sopan([
+        "impor".as_ref(),
+        source.as_os_str(),
+        "-o".as_ref(),
+        into.as_os_str(),
+    ]);
+    let file = std::fs::read_dir(into)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("cuti"))
+        })
+        .unwrap_or_else(|| panic!("no SOP written: {}{}", run.out, run.err));
+    let sop = sopan::pipeline::load(&file, &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .sop;
+    (run, sop)
+}
+
+#[test]
+fn an_import_into_a_chapter_folder_stays_in_its_catalogue_and_keeps_the_logo() {
+    let dir = scratch("impor-ke-bab").join("kantor");
+    let (run, sop) = imported_into_catalogue(&dir, &dir.join("kepegawaian"));
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    let bab = std::fs::read_to_string(dir.join("kepegawaian/katalog.toml")).unwrap();
+    assert!(
+        !bab.contains("[katalog]"),
+        "a second catalogue top would cut the chapter off: {bab}"
+    );
+    assert!(
+        sop.instansi.logo.is_some(),
+        "the catalogue's logo is inherited"
+    );
+    assert!(
+        !dir.join("kepegawaian/logo.png").exists() && !dir.join("kepegawaian/logo.jpeg").exists(),
+        "no second logo beside the catalogue's"
+    );
+    assert_eq!(
+        sop.status,
+        sopan::model::Status::Konsep,
+        "open doubts print as KONSEP"
+    );
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+}
+
+#[test]
+fn an_import_into_the_catalogue_top_writes_the_sop_and_its_own_kop_without_an_error() {
+    let dir = scratch("impor-ke-puncak").join("kantor");
+    let (run, sop) = imported_into_catalogue(&dir, &dir);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(!run.err.contains("tidak ditimpa"), "{}", run.err);
+    // What the Word file says of its own unit and signer lands in the SOP itself.
+    let text = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("cuti"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .unwrap();
+    assert!(text.contains("\n[pengesahan]\n"), "{text}");
+    assert!(!sop.pengesahan.nama.is_empty(), "{text}");
+    assert!(
+        sop.instansi.logo.is_some(),
+        "the catalogue's logo is inherited"
+    );
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
 }
