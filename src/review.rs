@@ -312,10 +312,12 @@ fn guesses(path: &std::path::Path) -> Vec<Temuan> {
 }
 
 /// The `nama` of every SOP below `folder`, read leniently: a file with errors that still
-/// has a `nama` counts, one without is skipped.
+/// has a `nama` counts, one without is skipped, and so does `init`'s untouched example
+/// beside SOPs of the catalogue's own (the book leaves it out too).
 pub fn catalogue_names(folder: &Path) -> Vec<String> {
     let Ok(files) = crate::source::sop_files(folder) else {
         return Vec::new();
     };
+    let (files, _) = crate::katalog::tanpa_contoh(files);
     files.iter().filter_map(|f| lenient::heading(f).1).collect()
 }

@@ -137,14 +137,7 @@ pub fn run(
 /// The catalogue's SOP files without the example `sopan init` wrote, when it is still
 /// untouched and the catalogue has SOPs of its own; said on `err`, so a clerk knows why.
 fn without_example(files: Vec<std::path::PathBuf>, err: &mut dyn Write) -> Vec<std::path::PathBuf> {
-    let untouched = |f: &std::path::PathBuf| {
-        sopan::source::file::read_text(f, sopan::source::file::SOP_MAKS)
-            .is_ok_and(|t| katalog::init::is_contoh(&t))
-    };
-    let (contoh, own): (Vec<_>, Vec<_>) = files.into_iter().partition(untouched);
-    if own.is_empty() {
-        return contoh;
-    }
+    let (own, contoh) = katalog::tanpa_contoh(files);
     for f in &contoh {
         let _ = writeln!(
             err,

@@ -30,7 +30,7 @@ pub fn berkas() -> Vec<(&'static str, String)> {
                 include_str!("init/katalog-bab.toml")
             ),
         ),
-        (CONTOH, contoh()),
+        (CONTOH, super::contoh()),
         ("skema/sop.json", json(crate::schema::sop_schema())),
         ("skema/katalog.json", json(crate::schema::katalog_schema())),
         (".taplo.toml", include_str!("init/taplo.toml").to_string()),
@@ -39,20 +39,6 @@ pub fn berkas() -> Vec<(&'static str, String)> {
 
 /// Where `init` puts its example SOP, below the new catalogue.
 pub const CONTOH: &str = "umum/contoh-sop.toml";
-
-/// The example SOP exactly as `init` writes it.
-pub fn contoh() -> String {
-    format!(
-        "#:schema ../skema/sop.json\n{}",
-        include_str!("init/contoh-sop.toml")
-    )
-}
-
-/// Whether `text` is the example SOP of `init`, untouched: a book of a catalogue with
-/// SOPs of its own leaves it out.
-pub fn is_contoh(text: &str) -> bool {
-    text.replace("\r\n", "\n") == contoh()
-}
 
 /// Why `init` wrote nothing or stopped.
 #[derive(Debug)]

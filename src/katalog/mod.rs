@@ -27,13 +27,50 @@ pub fn order(dir: &Path, urutan: &[String]) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Chapter title of an SOP file: its first subfolder below the catalogue, in capitals.
+/// The example SOP exactly as `sopan init` writes it.
+pub fn contoh() -> String {
+    format!(
+        "#:schema ../skema/sop.json\n{}",
+        include_str!("init/contoh-sop.toml")
+    )
+}
+
+/// Whether `text` is the example SOP of `init`, untouched.
+pub fn is_contoh(text: &str) -> bool {
+    text.replace("\r\n", "\n") == contoh()
+}
+
+/// `files` without `init`'s untouched example when the catalogue has SOPs of its own,
+/// and the examples so left out: the book does not print it, and Keterkaitan does not
+/// count it as an SOP of the catalogue.
+pub fn tanpa_contoh(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let untouched = |f: &PathBuf| {
+        source::file::read_text(f, source::file::SOP_MAKS).is_ok_and(|t| is_contoh(&t))
+    };
+    let (contoh, own): (Vec<_>, Vec<_>) = files.into_iter().partition(untouched);
+    if own.is_empty() {
+        (contoh, Vec::new())
+    } else {
+        (own, contoh)
+    }
+}
+
+/// Chapter title of an SOP file: the `unit` its first subfolder's katalog.toml names
+/// (a chapter is a unit's SOPs), else that folder's name; in capitals.
 pub fn bab(dir: &Path, file: &Path) -> Option<String> {
     let rel = file.strip_prefix(dir).ok()?;
     let mut parts = rel.components();
     let first = parts.next()?.as_os_str().to_str()?;
     parts.next()?; // a file directly in the catalogue folder has no chapter
-    Some(first.replace(['-', '_'], " ").to_uppercase())
+    let unit = crate::source::lenient::table(&dir.join(first).join(crate::source::KATALOG))
+        .and_then(|t| {
+            let unit = t.get("instansi")?.get("unit")?.as_str()?.trim().to_string();
+            (!unit.is_empty()).then_some(unit)
+        });
+    Some(
+        unit.unwrap_or_else(|| first.replace(['-', '_'], " "))
+            .to_uppercase(),
+    )
 }
 
 /// What the instansi of every SOP in `all` shares, for a book's cover: the kop lines
@@ -90,6 +127,30 @@ pub fn menyebut(keterkaitan: &str, nama: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chapter_is_titled_by_the_unit_its_folder_names_else_by_the_folder() {
+        let dir = std::env::temp_dir().join(format!("sopan-bab-{}", std::process::id()));
+        let umum = dir.join("umum");
+        std::fs::create_dir_all(&umum).unwrap();
+        let file = umum.join("surat.toml");
+        assert_eq!(bab(&dir, &file).as_deref(), Some("UMUM"));
+        std::fs::write(
+            umum.join("katalog.toml"),
+            "[instansi]\nunit = \"Subbagian Umum dan Kepegawaian\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            bab(&dir, &file).as_deref(),
+            Some("SUBBAGIAN UMUM DAN KEPEGAWAIAN")
+        );
+        assert_eq!(
+            bab(&dir, &dir.join("lepas.toml")),
+            None,
+            "no chapter at the top"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn a_cover_names_what_every_sop_shares() {

@@ -128,3 +128,30 @@ fn check_review_prints_the_same_list() {
     let quiet = sopan(["check".as_ref(), dir.as_os_str()]).out;
     assert!(!quiet.contains("catatan"), "{quiet}");
 }
+
+#[test]
+fn keterkaitan_to_the_untouched_init_example_is_told_as_the_book_tells_it() {
+    let dir = scratch("review-contoh").join("kantor");
+    assert_eq!(sopan(["init".as_ref(), dir.as_os_str()]).code, 0);
+    let example = std::fs::read_to_string(dir.join("umum/contoh-sop.toml")).unwrap();
+    let own = example
+        .replace(
+            "nama = \"Pengelolaan Surat Masuk\"",
+            "nama = \"Pelayanan Izin Penelitian\"",
+        )
+        .replace(
+            "keterkaitan = [\"SOP Pengelolaan Surat Keluar\"]",
+            "keterkaitan = [\"SOP Pengelolaan Surat Masuk\"]",
+        );
+    assert_ne!(own, example);
+    std::fs::write(dir.join("umum/izin-penelitian.toml"), own).unwrap();
+    let Run { out, .. } = sopan(["check".as_ref(), dir.as_os_str(), "--review".as_ref()]);
+    // The book leaves the untouched example out, so it is no SOP of the catalogue here either.
+    assert!(
+        out.contains(
+            "Keterkaitan \"SOP Pengelolaan Surat Masuk\" tidak menyebut SOP mana pun di katalog ini"
+        ),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+}
