@@ -18,8 +18,6 @@ pub mod xlsx;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::diag::display_path;
-
 pub use kenali::{Hasil, Temuan};
 
 /// Why a file could not be imported.
@@ -268,7 +266,9 @@ pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
         })
         .collect();
     let shared = own.first().filter(|b| own.iter().all(|o| o == *b));
-    let induk = warisan.as_ref().map(|w| display_path(w.puncak()));
+    let induk = warisan
+        .as_ref()
+        .map(|w| w.puncak().to_string_lossy().into_owned());
     // Inside a catalogue, a folder that has its katalog.toml keeps it: what differs
     // goes into each SOP file.
     let shared = match &warisan {
