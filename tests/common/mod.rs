@@ -183,3 +183,36 @@ pub fn reference(example: &str, page: usize, name: &str) {
         );
     }
 }
+
+/// The signed PDFs archived in the catalogue at `dir` (`arsip/`), in name order.
+pub fn archived(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("arsip"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The text of the QR codes zbarimg finds on page 1 of `pdf`, rendered at 150 dpi.
+pub fn qr_on_page_1(pdf: &Path) -> String {
+    let prefix = pdf.with_extension("");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed by .ci/run");
+    assert!(status.success());
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(prefix.with_extension("png"))
+        .output()
+        .expect("zbarimg (zbar-tools) is installed by .ci/run");
+    let _ = std::fs::remove_file(prefix.with_extension("png"));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

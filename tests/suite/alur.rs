@@ -128,39 +128,6 @@ fn text_of(b: &mut impl Browser, selector: &str) -> String {
     .to_string()
 }
 
-/// The archived PDFs.
-fn archived(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("arsip"))
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
-}
-
-/// The text of the QR code on page 1 of `pdf`.
-fn qr_on_page_1(pdf: &Path) -> String {
-    let prefix = pdf.with_extension("");
-    let status = Command::new("pdftoppm")
-        .args(["-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm (poppler-utils) is installed by .ci/run");
-    assert!(status.success());
-    let out = Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(prefix.with_extension("png"))
-        .output()
-        .expect("zbarimg (zbar-tools) is installed by .ci/run");
-    let _ = std::fs::remove_file(prefix.with_extension("png"));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[test]
 fn the_approval_flow_runs_end_to_end_with_three_accounts_in_a_browser() {
     let mut b = Chromium::launch_sized("alur", 1366, 900);
