@@ -265,16 +265,9 @@ pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
             }
         })
         .collect();
-    let shared = own.first().filter(|b| own.iter().all(|o| o == *b));
     let induk = warisan
         .as_ref()
         .map(|w| w.puncak().to_string_lossy().into_owned());
-    // Inside a catalogue, a folder that has its katalog.toml keeps it: what differs
-    // goes into each SOP file.
-    let shared = match &warisan {
-        Some(_) if warisan::Warisan::punya_katalog(folder) => None,
-        _ => shared,
-    };
     if let Some(w) = &warisan {
         out.push(Berkas {
             path: w.puncak().to_path_buf(),
@@ -283,20 +276,30 @@ pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
             gagal: None,
         });
     }
-    match shared {
-        Some(b) if warisan.is_some() && b.kosong() => {}
-        Some(b) => {
-            let path = folder.join(crate::source::KATALOG);
-            let gagal = create_new(&path, b.katalog(source, induk.as_deref()).as_bytes()).err();
-            out.push(Berkas {
-                path,
-                isi: Isi::Katalog,
-                tebakan: Vec::new(),
-                gagal,
-            });
-        }
-        None => {}
+    // What the SOPs say alike goes once into a katalog.toml beside them; each SOP keeps
+    // only what differs. A folder of a catalogue that has its katalog.toml keeps it, and
+    // a folder inside a catalogue gets one only when it has something of its own.
+    let common = warisan::irisan(&own);
+    let katalog = match &warisan {
+        Some(_) if warisan::Warisan::punya_katalog(folder) => None,
+        Some(_) if common.kosong() => None,
+        _ => Some(common),
+    };
+    if let Some(common) = &katalog {
+        let path = folder.join(crate::source::KATALOG);
+        let text = common.katalog(source, induk.as_deref());
+        let gagal = create_new(&path, text.as_bytes()).err();
+        out.push(Berkas {
+            path,
+            isi: Isi::Katalog,
+            tebakan: Vec::new(),
+            gagal,
+        });
     }
+    let own: Vec<tulis::Bersama> = match &katalog {
+        Some(common) => own.iter().map(|o| warisan::selisih(o, common)).collect(),
+        None => own,
+    };
     // `katalog` is the catalogue's own file, never an SOP's: an SOP named "Katalog"
     // becomes katalog-2.toml instead of colliding with it.
     let katalog = crate::source::KATALOG.trim_end_matches(".toml").to_string();
@@ -311,7 +314,7 @@ pub fn write(folder: &Path, source: &str, hasil: &Hasil) -> Vec<Berkas> {
             name = format!("{base}-{n}");
         }
         let path = folder.join(format!("{name}.toml"));
-        let (text, tebakan) = tulis::sop(t, source, shared.is_none().then_some(own));
+        let (text, tebakan) = tulis::sop(t, source, Some(own));
         let gagal = create_new(&path, text.as_bytes()).err();
         out.push(Berkas {
             path,

@@ -142,7 +142,8 @@ impl Bersama {
         };
         format!(
             "# Katalog yang diimpor dari {source} oleh `sopan impor`.\n\
-             # Semua SOP di folder ini mewarisi kop dan penanda tangan di bawah.\n\
+             # Semua SOP di folder ini mewarisi kop dan penanda tangan di bawah; yang\n\
+             # berbeda untuk satu SOP ditulis di berkas SOP itu.\n\
              {ttd}\n\
              [katalog]\njudul = \"Standar Operasional Prosedur\"\n\n{}",
             self.sections()

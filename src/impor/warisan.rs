@@ -67,49 +67,85 @@ impl Warisan {
         folder.join(KATALOG).is_file()
     }
 
-    /// What of `own` differs from what the catalogue gives: only those keys are kept,
-    /// the rest is left to inherit. A key the source left empty inherits too. The
-    /// catalogue's logo stands for the source's, which is then not kept.
+    /// What of `own` differs from what the catalogue gives ([`selisih`]).
     pub fn selisih(&self, own: &Bersama) -> Bersama {
-        let parent = &self.bersama;
-        let differs = |a: &str, b: &str| !a.trim().is_empty() && !sama(a, b);
-        let instansi_differs = !own.instansi.is_empty()
-            && (own.instansi.len() != parent.instansi.len()
-                || own
-                    .instansi
-                    .iter()
-                    .zip(&parent.instansi)
-                    .any(|(a, b)| !sama(a, b)));
-        let mut pengesahan: [String; 4] = Default::default();
-        for ((slot, mine), theirs) in pengesahan
-            .iter_mut()
-            .zip(&own.pengesahan)
-            .zip(&parent.pengesahan)
-        {
-            if differs(mine, theirs) {
-                *slot = mine.clone();
-            }
-        }
-        Bersama {
-            instansi: if instansi_differs {
-                own.instansi.clone()
-            } else {
-                Vec::new()
-            },
-            unit: if differs(&own.unit, &parent.unit) {
-                own.unit.clone()
-            } else {
-                String::new()
-            },
-            logo: own.logo.clone().filter(|_| parent.logo.is_none()),
-            pengesahan,
-        }
+        selisih(own, &self.bersama)
     }
 
     /// The outermost katalog.toml: where the catalogue is named.
     pub fn puncak(&self) -> &Path {
         &self.rantai[0]
     }
+}
+
+/// What of `own` differs from `parent`: only those keys are kept, the rest is left to
+/// inherit. A key `own` leaves empty inherits too. The parent's logo stands for the
+/// SOP's, which is then not kept.
+pub fn selisih(own: &Bersama, parent: &Bersama) -> Bersama {
+    let differs = |a: &str, b: &str| !a.trim().is_empty() && !sama(a, b);
+    let instansi_differs = !own.instansi.is_empty()
+        && (own.instansi.len() != parent.instansi.len()
+            || own
+                .instansi
+                .iter()
+                .zip(&parent.instansi)
+                .any(|(a, b)| !sama(a, b)));
+    let mut pengesahan: [String; 4] = Default::default();
+    for ((slot, mine), theirs) in pengesahan
+        .iter_mut()
+        .zip(&own.pengesahan)
+        .zip(&parent.pengesahan)
+    {
+        if differs(mine, theirs) {
+            *slot = mine.clone();
+        }
+    }
+    Bersama {
+        instansi: if instansi_differs {
+            own.instansi.clone()
+        } else {
+            Vec::new()
+        },
+        unit: if differs(&own.unit, &parent.unit) {
+            own.unit.clone()
+        } else {
+            String::new()
+        },
+        logo: own.logo.clone().filter(|_| parent.logo.is_none()),
+        pengesahan,
+    }
+}
+
+/// What every one of `all` says alike, key by key: the part of their kop and signer a
+/// katalog.toml beside them holds once.
+pub fn irisan(all: &[Bersama]) -> Bersama {
+    let Some((first, rest)) = all.split_first() else {
+        return Bersama::default();
+    };
+    let mut common = first.clone();
+    for other in rest {
+        if common.instansi.len() != other.instansi.len()
+            || common
+                .instansi
+                .iter()
+                .zip(&other.instansi)
+                .any(|(a, b)| !sama(a, b))
+        {
+            common.instansi.clear();
+        }
+        if !sama(&common.unit, &other.unit) {
+            common.unit.clear();
+        }
+        if common.logo != other.logo {
+            common.logo = None;
+        }
+        for (mine, theirs) in common.pengesahan.iter_mut().zip(&other.pengesahan) {
+            if !sama(mine, theirs) {
+                mine.clear();
+            }
+        }
+    }
+    common
 }
 
 /// The same text for a kop or a signer: case, spaces and the NIP's grouping aside.
