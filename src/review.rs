@@ -292,8 +292,9 @@ pub fn catalogue_folder(sop: &Path) -> PathBuf {
     crate::source::catalogue_root(sop, &crate::source::katalog_chain(sop))
 }
 
-/// The `# periksa:` comments `sopan impor` left in the SOP file at `path`.
-fn guesses(path: &std::path::Path) -> Vec<Temuan> {
+/// The `# periksa:` comments `sopan impor` left in the SOP file at `path`; read from the
+/// text, so they are listed even while the file does not validate.
+pub fn guesses(path: &std::path::Path) -> Vec<Temuan> {
     let Ok(text) = crate::source::file::read_text(path, crate::source::file::SOP_MAKS) else {
         return Vec::new();
     };

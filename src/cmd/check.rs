@@ -36,7 +36,12 @@ pub fn run(
                 print_review(&sop, &review::review(&sop, names), out);
             }
             Some(_) => {}
-            None => failed += 1,
+            None => {
+                failed += 1;
+                if args.review {
+                    print_open_guesses(f, out);
+                }
+            }
         }
     }
     let _ = writeln!(
@@ -73,6 +78,24 @@ fn expand(paths: &[PathBuf], err: &mut dyn Write) -> Option<Vec<PathBuf>> {
         }
     }
     Some(files)
+}
+
+/// Prints the `# periksa:` notes of a file that does not validate: what the import left
+/// open is often why it does not.
+fn print_open_guesses(path: &std::path::Path, out: &mut dyn Write) {
+    let found = review::guesses(path);
+    if found.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}: bermasalah (lihat di atas); {} catatan impor masih terbuka",
+        display_path(path),
+        found.len()
+    );
+    for t in found {
+        let _ = writeln!(out, "  - {t}");
+    }
 }
 
 /// Prints one SOP's review list.

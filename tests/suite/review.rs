@@ -155,3 +155,20 @@ fn keterkaitan_to_the_untouched_init_example_is_told_as_the_book_tells_it() {
     );
     let _ = std::fs::remove_dir_all(dir.parent().unwrap());
 }
+
+#[test]
+fn check_review_lists_the_import_notes_of_a_file_that_does_not_validate() {
+    let dir = scratch("review-rusak");
+    let file = dir.join("impor.toml");
+    std::fs::write(
+        &file,
+        "# periksa: tidak ditempatkan: \"503/017/SOP/2024\" tidak dikenali\n\
+         nomor = \":\"\nnama = \"Uji\"\ntanggal_efektif = \":\"\n",
+    )
+    .unwrap();
+    let Run { code, out, err } = sopan(["check".as_ref(), "--review".as_ref(), file.as_os_str()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("1 catatan impor masih terbuka"), "{out}");
+    assert!(out.contains("\"503/017/SOP/2024\" tidak dikenali"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
