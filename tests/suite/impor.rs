@@ -690,3 +690,33 @@ fn f4_landscape_paper_is_not_silently_a4() {
         "{text}"
     );
 }
+
+/// Each SOP of an Excel book is printed on the paper its own sheet is set to (Page
+/// Layout > Size and Orientation), as written by openpyxl and as LibreOffice re-saves it.
+#[test]
+fn excel_paper_comes_from_each_sheets_page_setup() {
+    for name in ["kertas-excel.xlsx", "kertas-excel.lo.xlsx"] {
+        let out = scratch("impor-kertas-excel");
+        let file = root().join("tests/fixtures/impor").join(name);
+        let run = sopan([
+            "impor".as_ref(),
+            file.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert_eq!(run.code, 0, "{name}: {}{}", run.out, run.err);
+        let f4 = std::fs::read_to_string(out.join("penerimaan-surat.toml")).unwrap();
+        assert!(
+            f4.contains("[kertas]\nukuran = \"F4\"\norientasi = \"landscape\"\n"),
+            "{name}: {f4}"
+        );
+        let legal = std::fs::read_to_string(out.join("pengiriman-surat.toml")).unwrap();
+        assert!(
+            legal.contains("[kertas]\nukuran = \"Legal\"\norientasi = \"portrait\"\n"),
+            "{name}: {legal}"
+        );
+        let check = sopan(["check".as_ref(), out.as_os_str()]);
+        assert_eq!(check.code, 0, "{name}: {}{}", check.out, check.err);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
