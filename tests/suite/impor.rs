@@ -720,3 +720,38 @@ fn excel_paper_comes_from_each_sheets_page_setup() {
         let _ = std::fs::remove_dir_all(&out);
     }
 }
+
+/// A hidden sheet and a chart sheet are not read, and the clerk is told so by name
+/// (openpyxl's book: one SOP sheet, a hidden "Catatan", a chart sheet "Grafik").
+#[test]
+fn skipped_excel_sheets_are_named_in_the_summary() {
+    let out = scratch("impor-lembar-dilewati");
+    let file = root().join("tests/fixtures/impor/lembar-dilewati.xlsx");
+    let run = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(run.out.contains("1 SOP ditemukan"), "{}", run.out);
+    let told = run
+        .out
+        .split("Di luar SOP mana pun, tidak diimpor:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no skipped list: {}", run.out));
+    assert!(
+        told.contains("  lembar \"Catatan\" disembunyikan di Excel; dilewati\n"),
+        "{}",
+        run.out
+    );
+    assert!(
+        told.contains("  lembar \"Grafik\" bukan lembar kerja (grafik atau dialog); dilewati\n"),
+        "{}",
+        run.out
+    );
+    // What the hidden sheet holds is not taken into the SOP.
+    let sop = std::fs::read_to_string(out.join("penerimaan-tamu.toml")).unwrap();
+    assert!(!sop.contains("draf lama"), "{sop}");
+    let _ = std::fs::remove_dir_all(&out);
+}
