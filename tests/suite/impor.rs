@@ -755,3 +755,30 @@ fn skipped_excel_sheets_are_named_in_the_summary() {
     assert!(!sop.contains("draf lama"), "{sop}");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// One SOP imported on its own: its Keterkaitan cannot name an SOP of a catalogue
+/// that holds only itself, and `check --review` says so instead of calling the
+/// entries wrong.
+#[test]
+fn keterkaitan_of_a_single_imported_sop_is_told_what_to_check() {
+    let out = scratch("impor-keterkaitan-sendiri");
+    let file = root().join("tests/fixtures/impor/luar/sumber/akta-kelahiran-x.docx");
+    let run = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    let review = sopan(["check".as_ref(), "--review".as_ref(), out.as_os_str()]);
+    assert_eq!(review.code, 0, "{}{}", review.out, review.err);
+    for entry in ["SOP Penerbitan Kartu Keluarga", "SOP Pelayanan Pengaduan"] {
+        let told = format!(
+            "  - Keterkaitan \"{entry}\": katalog ini belum berisi SOP lain; tambahkan SOP itu \
+             ke folder katalog ini agar menjadi tautan di buku, atau biarkan bila SOP itu di \
+             luar katalog ini\n"
+        );
+        assert!(review.out.contains(&told), "{}", review.out);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
