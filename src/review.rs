@@ -48,6 +48,9 @@ pub enum Temuan {
     KeterkaitanTidakDikenal {
         /// The entry as typed.
         teks: String,
+        /// The catalogue holds no SOP but this one (a single SOP just imported): no
+        /// entry can name one yet.
+        sendiri: bool,
     },
     /// A guess of `sopan impor`, marked `# periksa:` in the file until someone checks
     /// it and deletes the comment.
@@ -185,9 +188,23 @@ impl fmt::Display for Temuan {
                 daftar(langkah),
                 di(prosedur)
             ),
-            Temuan::KeterkaitanTidakDikenal { teks } => write!(
+            Temuan::KeterkaitanTidakDikenal {
+                teks,
+                sendiri: true,
+            } => write!(
                 f,
-                "Keterkaitan \"{teks}\" tidak menyebut SOP mana pun di katalog ini"
+                "Keterkaitan \"{teks}\": katalog ini belum berisi SOP lain; tambahkan SOP \
+                 itu ke folder katalog ini agar menjadi tautan di buku, atau biarkan bila \
+                 SOP itu di luar katalog ini"
+            ),
+            Temuan::KeterkaitanTidakDikenal {
+                teks,
+                sendiri: false,
+            } => write!(
+                f,
+                "Keterkaitan \"{teks}\": tidak ada SOP bernama itu di katalog ini; samakan \
+                 tulisannya dengan `nama` SOP itu agar menjadi tautan di buku, atau biarkan \
+                 bila SOP itu di luar katalog ini"
             ),
             Temuan::Tebakan { baris, teks } => write!(
                 f,
@@ -237,11 +254,14 @@ pub fn review(sop: &Sop, catalogue_names: &[String]) -> Vec<Temuan> {
         .iter()
         .map(|n| katalog::nama_baku(n))
         .collect();
+    let own = katalog::nama_baku(&sop.nama);
+    let sendiri = known.iter().all(|k| *k == own);
     for entry in sop.grid.get(KETERKAITAN).iter().filter(|t| !kosong(t)) {
         let wanted = katalog::nama_baku(entry);
         if !known.iter().any(|k| katalog::menyebut(&wanted, k)) {
             found.push(Temuan::KeterkaitanTidakDikenal {
                 teks: entry.trim().to_string(),
+                sendiri,
             });
         }
     }

@@ -87,7 +87,8 @@ fn tautan(
                 .position(|(j, nama)| j != i && katalog::menyebut(&want, nama));
             if hit.is_none() {
                 warnings.push(format!(
-                    "{}: keterkaitan \"{k}\" tidak menunjuk SOP mana pun di katalog ini",
+                    "{}: keterkaitan \"{k}\" tidak menunjuk SOP mana pun di katalog ini; \
+                     dicetak sebagai teks, tanpa tautan",
                     crate::diag::display_path(&entries[i].sop.path)
                 ));
             }

@@ -763,3 +763,95 @@ fn an_import_into_the_catalogue_top_writes_the_sop_and_its_own_kop_without_an_er
     );
     let _ = std::fs::remove_dir_all(dir.parent().unwrap());
 }
+
+/// Each SOP of an Excel book is printed on the paper its own sheet is set to (Page
+/// Layout > Size and Orientation), as written by openpyxl and as LibreOffice re-saves it.
+#[test]
+fn excel_paper_comes_from_each_sheets_page_setup() {
+    for name in ["kertas-excel.xlsx", "kertas-excel.lo.xlsx"] {
+        let out = scratch("impor-kertas-excel");
+        let file = root().join("tests/fixtures/impor").join(name);
+        let run = sopan([
+            "impor".as_ref(),
+            file.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert_eq!(run.code, 0, "{name}: {}{}", run.out, run.err);
+        let f4 = std::fs::read_to_string(out.join("penerimaan-surat.toml")).unwrap();
+        assert!(
+            f4.contains("[kertas]\nukuran = \"F4\"\norientasi = \"landscape\"\n"),
+            "{name}: {f4}"
+        );
+        let legal = std::fs::read_to_string(out.join("pengiriman-surat.toml")).unwrap();
+        assert!(
+            legal.contains("[kertas]\nukuran = \"Legal\"\norientasi = \"portrait\"\n"),
+            "{name}: {legal}"
+        );
+        let check = sopan(["check".as_ref(), out.as_os_str()]);
+        assert_eq!(check.code, 0, "{name}: {}{}", check.out, check.err);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
+
+/// A hidden sheet and a chart sheet are not read, and the clerk is told so by name
+/// (openpyxl's book: one SOP sheet, a hidden "Catatan", a chart sheet "Grafik").
+#[test]
+fn skipped_excel_sheets_are_named_in_the_summary() {
+    let out = scratch("impor-lembar-dilewati");
+    let file = root().join("tests/fixtures/impor/lembar-dilewati.xlsx");
+    let run = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    assert!(run.out.contains("1 SOP ditemukan"), "{}", run.out);
+    let told = run
+        .out
+        .split("Di luar SOP mana pun, tidak diimpor:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no skipped list: {}", run.out));
+    assert!(
+        told.contains("  lembar \"Catatan\" disembunyikan di Excel; dilewati\n"),
+        "{}",
+        run.out
+    );
+    assert!(
+        told.contains("  lembar \"Grafik\" bukan lembar kerja (grafik atau dialog); dilewati\n"),
+        "{}",
+        run.out
+    );
+    // What the hidden sheet holds is not taken into the SOP.
+    let sop = std::fs::read_to_string(out.join("penerimaan-tamu.toml")).unwrap();
+    assert!(!sop.contains("draf lama"), "{sop}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// One SOP imported on its own: its Keterkaitan cannot name an SOP of a catalogue
+/// that holds only itself, and `check --review` says so instead of calling the
+/// entries wrong.
+#[test]
+fn keterkaitan_of_a_single_imported_sop_is_told_what_to_check() {
+    let out = scratch("impor-keterkaitan-sendiri");
+    let file = root().join("tests/fixtures/impor/luar/sumber/akta-kelahiran-x.docx");
+    let run = sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.out, run.err);
+    let review = sopan(["check".as_ref(), "--review".as_ref(), out.as_os_str()]);
+    assert_eq!(review.code, 0, "{}{}", review.out, review.err);
+    for entry in ["SOP Penerbitan Kartu Keluarga", "SOP Pelayanan Pengaduan"] {
+        let told = format!(
+            "  - Keterkaitan \"{entry}\": katalog ini belum berisi SOP lain; tambahkan SOP itu \
+             ke folder katalog ini agar menjadi tautan di buku, atau biarkan bila SOP itu di \
+             luar katalog ini\n"
+        );
+        assert!(review.out.contains(&told), "{}", review.out);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

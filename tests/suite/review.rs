@@ -77,7 +77,8 @@ fn draft_lists_everything_before_pengesahan() {
             Temuan::BagianKosong(kotak("peralatan").unwrap()),
             Temuan::BagianKosong(kotak("pencatatan").unwrap()),
             Temuan::KeterkaitanTidakDikenal {
-                teks: "SOP Rapat Koordinasi".into()
+                teks: "SOP Rapat Koordinasi".into(),
+                sendiri: false,
             },
             Temuan::PelaksanaTidakDipakai {
                 prosedur: None,
@@ -121,7 +122,9 @@ fn check_review_prints_the_same_list() {
         "{out}"
     );
     assert!(out.contains(
-        "  - Keterkaitan \"SOP Rapat Koordinasi\" tidak menyebut SOP mana pun di katalog ini"
+        "  - Keterkaitan \"SOP Rapat Koordinasi\": tidak ada SOP bernama itu di katalog ini; \
+         samakan tulisannya dengan `nama` SOP itu agar menjadi tautan di buku, atau biarkan \
+         bila SOP itu di luar katalog ini\n"
     ));
     assert!(out.contains("  - langkah 2 belum punya Output"), "{out}");
     // Without --review, check stays quiet about drafts.
@@ -149,7 +152,7 @@ fn keterkaitan_to_the_untouched_init_example_is_told_as_the_book_tells_it() {
     // The book leaves the untouched example out, so it is no SOP of the catalogue here either.
     assert!(
         out.contains(
-            "Keterkaitan \"SOP Pengelolaan Surat Masuk\" tidak menyebut SOP mana pun di katalog ini"
+            "Keterkaitan \"SOP Pengelolaan Surat Masuk\": katalog ini belum berisi SOP lain"
         ),
         "{out}"
     );

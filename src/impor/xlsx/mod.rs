@@ -15,7 +15,7 @@ use calamine::{Data, Reader, Xlsx};
 use roxmltree::Node;
 
 use super::ImporError;
-use super::dokumen::{Baris, Dokumen, Paragraf, Sel, Tabel};
+use super::dokumen::{Baris, Dokumen, Kertas, Paragraf, Sel, Tabel};
 use super::paket::{Paket, xml_doc};
 use ukuran::Ukuran;
 
@@ -72,6 +72,15 @@ pub fn baca(data: &[u8]) -> Result<Dokumen, ImporError> {
         };
         let sheet = xml_doc(xml)?;
         let ukuran = Ukuran::of(&sheet, &gaya.font);
+        match kertas(&sheet) {
+            Ok(Some(k)) => doc.kertas.push((doc.baris.len(), k)),
+            Ok(None) => {}
+            Err(kode) => doc.lewat.push(format!(
+                "lembar \"{}\": ukuran kertas Excel nomor {kode} tidak dikenal; dicetak A4, \
+                 ubah [kertas] bila perlu",
+                super::dokumen::bersih(&l.nama)
+            )),
+        }
         sheet_rows(&mut doc, &sheet, &values, &gaya, l, n + 1, &ukuran);
         gambar::drawings(&mut paket, &mut doc, &sheet, &l.part, n + 1, &ukuran)?;
     }
@@ -311,6 +320,69 @@ fn filled(fill: Node) -> bool {
     !white
 }
 
+/// Width and height in mm of Excel's `paperSize` numbers (the printer paper codes
+/// ECMA-376 lists for `pageSetup`) that an SOP may be printed on.
+const UKURAN_KERTAS: &[(u32, f64, f64)] = &[
+    (1, 215.9, 279.4),  // Letter
+    (2, 215.9, 279.4),  // Letter Small
+    (5, 215.9, 355.6),  // Legal
+    (8, 297.0, 420.0),  // A3
+    (9, 210.0, 297.0),  // A4
+    (10, 210.0, 297.0), // A4 Small
+    (11, 148.0, 210.0), // A5
+    (12, 250.0, 353.0), // B4
+    (13, 182.0, 257.0), // B5
+    (14, 215.9, 330.2), // Folio 8.5 x 13 in: F4
+    (41, 215.9, 330.2), // German Legal Fanfold 8.5 x 13 in: F4
+];
+
+/// The paper a sheet's `<pageSetup>` sets, `None` when it sets none; `Err` with the
+/// `paperSize` number when that number is not a paper size sopan knows. As Excel and
+/// LibreOffice read it: `paperWidth`/`paperHeight` ("330mm", "13in") when given, else
+/// `paperSize` (1, Letter, when absent); portrait unless `orientation="landscape"`.
+fn kertas(sheet: &roxmltree::Document) -> Result<Option<Kertas>, u32> {
+    let Some(setup) = sheet
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name((S, "pageSetup")))
+    else {
+        return Ok(None);
+    };
+    let landscape = setup.attribute("orientation") == Some("landscape");
+    let panjang = |a: &str| -> Option<f64> {
+        let v = setup.attribute(a)?.trim();
+        let (angka, per_mm) = if let Some(n) = v.strip_suffix("mm") {
+            (n, 1.0)
+        } else if let Some(n) = v.strip_suffix("cm") {
+            (n, 10.0)
+        } else {
+            (v.strip_suffix("in")?, 25.4)
+        };
+        let n: f64 = angka.trim().parse().ok()?;
+        (n > 0.0 && n < 10_000.0).then_some(n * per_mm)
+    };
+    let (short, long) = match (panjang("paperWidth"), panjang("paperHeight")) {
+        (Some(w), Some(h)) => (w.min(h), w.max(h)),
+        _ => {
+            let kode = setup
+                .attribute("paperSize")
+                .map_or(Some(1), |v| v.trim().parse::<u32>().ok())
+                .unwrap_or(0);
+            let &(_, w, h) = UKURAN_KERTAS
+                .iter()
+                .find(|(k, ..)| *k == kode)
+                .ok_or(kode)?;
+            (w, h)
+        }
+    };
+    let (w, h) = if landscape {
+        (long, short)
+    } else {
+        (short, long)
+    };
+    Ok(Some(Kertas::dari_mm(w, h, landscape)))
+}
+
 /// The rows of one sheet: values from calamine, spans from its merged cells, fills
 /// from its cells' formats, heights from its rows.
 fn sheet_rows(
@@ -472,5 +544,50 @@ mod tests {
         let e = measure(&many, "L").expect_err("refused").to_string();
         assert!(e.contains("lebih dari 200000 sel"), "{e}");
         assert!(measure("<sheetData><c r=\"B2\"/><col/></sheetData>", "L").is_ok());
+    }
+
+    fn paper(setup: &str) -> Result<Option<(Option<crate::model::Ukuran>, bool)>, u32> {
+        let xml = format!("<worksheet xmlns=\"{S}\"><sheetData/>{setup}</worksheet>");
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        kertas(&doc).map(|k| k.map(|k| (k.ukuran, k.landscape)))
+    }
+
+    #[test]
+    fn excel_paper_sizes_read_as_a4_f4_letter_and_legal() {
+        use crate::model::Ukuran;
+        let l = |u| Ok(Some((Some(u), true)));
+        let p = |u| Ok(Some((Some(u), false)));
+        assert_eq!(
+            paper(r#"<pageSetup paperSize="9" orientation="landscape"/>"#),
+            l(Ukuran::A4)
+        );
+        assert_eq!(
+            paper(r#"<pageSetup paperSize="14" orientation="landscape"/>"#),
+            l(Ukuran::F4)
+        );
+        assert_eq!(
+            paper(r#"<pageSetup paperSize="5" orientation="portrait"/>"#),
+            p(Ukuran::Legal)
+        );
+        // As the schema and LibreOffice have it: no paperSize is Letter, no orientation
+        // is portrait; no pageSetup at all sets nothing.
+        assert_eq!(
+            paper(r#"<pageSetup orientation="landscape"/>"#),
+            l(Ukuran::Letter)
+        );
+        assert_eq!(paper(r#"<pageSetup paperSize="9"/>"#), p(Ukuran::A4));
+        assert_eq!(paper(""), Ok(None));
+        assert_eq!(
+            paper(
+                r#"<pageSetup paperSize="9" paperWidth="215mm" paperHeight="33cm" orientation="landscape"/>"#
+            ),
+            l(Ukuran::F4)
+        );
+        // A3 is a known size but not one sopan prints: the writer marks it.
+        assert_eq!(
+            paper(r#"<pageSetup paperSize="8"/>"#),
+            Ok(Some((None, false)))
+        );
+        assert_eq!(paper(r#"<pageSetup paperSize="99"/>"#), Err(99));
     }
 }
