@@ -926,3 +926,44 @@ fn a_cell_left_unplaced_in_a_sheet_is_named_by_its_address() {
     );
 }
 
+#[test]
+fn an_sop_whose_name_is_not_read_is_summarised_in_words_not_colons() {
+    use std::io::{Read, Write};
+    // The blind tester's SOP with ":" where the name was.
+    let data = std::fs::read(root().join(BUTA_IUMK)).expect("fixture");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(data)).expect("zip");
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut part = zin.by_index(i).expect("part");
+        let name = part.name().expect("part name").to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).expect("read part");
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(bytes).expect("xml");
+            assert!(text.contains("PELAYANAN IZIN USAHA MIKRO DAN KECIL (IUMK)"));
+            bytes = text
+                .replace("PELAYANAN IZIN USAHA MIKRO DAN KECIL (IUMK)", ":")
+                .into_bytes();
+        }
+        zout.start_file(name, options).expect("start");
+        zout.write_all(&bytes).expect("write");
+    }
+    let out = scratch("impor-nama-tak-terbaca");
+    let source = out.join("tanpa-nama.xlsx");
+    std::fs::write(&source, zout.finish().expect("zip").into_inner()).expect("write");
+    let run = sopan([
+        "impor".as_ref(),
+        source.as_os_str(),
+        "-o".as_ref(),
+        out.join("hasil").as_os_str(),
+    ]);
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(
+        run.out.contains("  (Nama SOP tidak terbaca): 12 langkah"),
+        "{}",
+        run.out
+    );
+    assert!(!run.out.contains("::"), "{}", run.out);
+}
