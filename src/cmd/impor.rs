@@ -13,6 +13,16 @@ fn tampil(text: &str) -> String {
     impor::tulis::komentar(&impor::dokumen::bersih(text))
 }
 
+/// An SOP's name for the summary; a clerk's words when none was read (empty, or only
+/// punctuation such as ":").
+fn nama_terbaca(nama: &str) -> String {
+    if nama.chars().any(char::is_alphanumeric) {
+        tampil(nama)
+    } else {
+        "(Nama SOP tidak terbaca)".to_string()
+    }
+}
+
 /// `sopan impor`.
 pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let shown = display_path(&args.berkas);
@@ -61,7 +71,7 @@ pub fn run(args: &ImporArgs, out: &mut dyn Write, err: &mut dyn Write) -> Outcom
                 };
                 format!(
                     "{}: {langkah} langkah{sub}, {} perlu diperiksa",
-                    tampil(nama),
+                    nama_terbaca(nama),
                     f.tebakan.len()
                 )
             }

@@ -855,3 +855,207 @@ fn keterkaitan_of_a_single_imported_sop_is_told_what_to_check() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The blind tester's Excel SOP (openpyxl): a title banner over the kop, a ":" typed in
+/// a cell of its own between each kop label and its value, the signer in one cell.
+const BUTA_IUMK: &str = "tests/fixtures/impor/luar/sumber/iumk-sel-titikdua.xlsx";
+/// The blind tester's Excel book: a "Rekap" sheet listing the SOPs, then three SOP
+/// sheets whose signer is typed one line to a row under "Disahkan oleh".
+const BUTA_BUKU: &str = "tests/fixtures/impor/luar/sumber/dpmptsp-buku-rekap.xlsx";
+
+/// The signer every blind-test SOP carries.
+fn buta_penanda_tangan() -> [String; 4] {
+    [
+        "Kepala Dinas Penanaman Modal dan PTSP",
+        "Drs. H. AHMAD FAUZI, M.Si",
+        "Pembina Utama Muda / IV.c",
+        "197005121996031002",
+    ]
+    .map(String::from)
+}
+
+#[test]
+fn a_colon_in_a_cell_of_its_own_is_not_the_value_of_every_kop_label() {
+    for source in [
+        BUTA_IUMK,
+        "tests/fixtures/impor/luar/sumber/iumk-sel-titikdua.lo.xlsx",
+    ] {
+        let found = impor::read(&root().join(source)).expect("read").sops;
+        assert_eq!(found.len(), 1, "{source}");
+        let t = &found[0];
+        assert_eq!(t.nomor, "503/017/SOP-DPMPTSP/2024", "{source}");
+        assert_eq!(
+            t.nama, "PELAYANAN IZIN USAHA MIKRO DAN KECIL (IUMK)",
+            "{source}"
+        );
+        let dates: Vec<&str> = t.tanggal.iter().map(|d| d.teks.as_str()).collect();
+        assert_eq!(
+            dates,
+            ["2024-01-15", "12 Maret 2024", "2024-04-01"],
+            "{source}"
+        );
+        assert_eq!(t.pengesahan, buta_penanda_tangan(), "{source}");
+        assert!(
+            !t.lewat.iter().any(|l| l.contains("\":\"")),
+            "a separator is read, not left over: {:?}",
+            t.lewat
+        );
+    }
+}
+
+#[test]
+fn a_signer_typed_one_line_to_a_row_is_read_whole_and_its_nip_kept() {
+    for source in [
+        BUTA_BUKU,
+        "tests/fixtures/impor/luar/sumber/dpmptsp-buku-rekap.lo.xlsx",
+    ] {
+        let found = impor::read(&root().join(source)).expect("read").sops;
+        assert_eq!(found.len(), 3, "{source}");
+        for t in &found {
+            assert_eq!(t.pengesahan, buta_penanda_tangan(), "{source}: {}", t.nama);
+            assert!(
+                !t.lewat
+                    .iter()
+                    .any(|l| l.contains("AHMAD FAUZI") || l.contains("Pembina")),
+                "{source}: {:?}",
+                t.lewat
+            );
+        }
+    }
+}
+
+#[test]
+fn a_title_banner_over_the_kop_is_not_an_instansi_line() {
+    for source in [BUTA_IUMK, BUTA_BUKU] {
+        for t in impor::read(&root().join(source)).expect("read").sops {
+            assert_eq!(
+                t.instansi,
+                [
+                    "PEMERINTAH KABUPATEN MUARA ENIM",
+                    "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU"
+                ],
+                "{source}"
+            );
+            assert!(
+                !t.unit.is_empty() && !t.unit.contains("STANDAR"),
+                "{}",
+                t.unit
+            );
+            assert!(
+                !t.lewat.iter().any(|l| l.contains("STANDAR OPERASIONAL")),
+                "the title is read, not left over: {:?}",
+                t.lewat
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sheet_listing_the_sops_is_skipped_with_its_name_not_made_an_sop() {
+    let hasil = impor::read(&root().join(BUTA_BUKU)).expect("read");
+    let names: Vec<&str> = hasil.sops.iter().map(|t| t.nama.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "PENERIMAAN DAN PENYELESAIAN PENGADUAN MASYARAKAT",
+            "PENYUSUNAN RENCANA KERJA (RENJA) PERANGKAT DAERAH",
+            "PELAYANAN PERMOHONAN INFORMASI PUBLIK"
+        ]
+    );
+    assert!(
+        hasil
+            .lewat
+            .iter()
+            .any(|l| l == "lembar \"Rekap\" dilewati: tidak berisi tabel alur SOP"),
+        "{:?}",
+        hasil.lewat
+    );
+    // The summary says so, and counts three SOPs.
+    let out = scratch("impor-buta-rekap");
+    let run = sopan([
+        "impor".as_ref(),
+        root().join(BUTA_BUKU).as_os_str(),
+        "-o".as_ref(),
+        out.join("hasil").as_os_str(),
+    ]);
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(run.out.contains(": 3 SOP ditemukan"), "{}", run.out);
+    assert!(
+        run.out
+            .contains("  lembar \"Rekap\" dilewati: tidak berisi tabel alur SOP\n"),
+        "{}",
+        run.out
+    );
+}
+
+#[test]
+fn a_cell_left_unplaced_in_a_sheet_is_named_by_its_address() {
+    use impor::dokumen::{Paragraf, Sel};
+    let mut doc = marked_sop(&[["X", "", ""], ["", "X", ""]], &[]);
+    // The same SOP as one Excel sheet, with a note typed right of the SOP's number.
+    doc.tabel.truncate(1);
+    doc.tabel[0].kanvas = 1;
+    doc.tabel[0].nama = "lembar \"SOP-01\"".into();
+    for (i, b) in doc.baris.iter_mut().enumerate() {
+        b.tabel = Some(0);
+        b.nomor = Some(i as u32 + 1);
+    }
+    doc.baris[0].sel.push(Sel {
+        kolom: 4,
+        lebar: 1,
+        paragraf: vec![Paragraf::teks("arsip lama, jangan dipakai")],
+        ..Sel::default()
+    });
+    let hasil = impor::kenali::sops(&doc).expect("recognised");
+    assert_eq!(hasil.sops.len(), 1);
+    assert!(
+        hasil.sops[0].lewat.iter().any(
+            |l| l == "lembar \"SOP-01\", sel E1: \"arsip lama, jangan dipakai\" tidak dikenali"
+        ),
+        "{:?}",
+        hasil.sops[0].lewat
+    );
+}
+
+#[test]
+fn an_sop_whose_name_is_not_read_is_summarised_in_words_not_colons() {
+    use std::io::{Read, Write};
+    // The blind tester's SOP with ":" where the name was.
+    let data = std::fs::read(root().join(BUTA_IUMK)).expect("fixture");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(data)).expect("zip");
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut part = zin.by_index(i).expect("part");
+        let name = part.name().expect("part name").to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).expect("read part");
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(bytes).expect("xml");
+            assert!(text.contains("PELAYANAN IZIN USAHA MIKRO DAN KECIL (IUMK)"));
+            bytes = text
+                .replace("PELAYANAN IZIN USAHA MIKRO DAN KECIL (IUMK)", ":")
+                .into_bytes();
+        }
+        zout.start_file(name, options).expect("start");
+        zout.write_all(&bytes).expect("write");
+    }
+    let out = scratch("impor-nama-tak-terbaca");
+    let source = out.join("tanpa-nama.xlsx");
+    std::fs::write(&source, zout.finish().expect("zip").into_inner()).expect("write");
+    let run = sopan([
+        "impor".as_ref(),
+        source.as_os_str(),
+        "-o".as_ref(),
+        out.join("hasil").as_os_str(),
+    ]);
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(run.code, 0, "{}", run.err);
+    assert!(
+        run.out.contains("  (Nama SOP tidak terbaca): 12 langkah"),
+        "{}",
+        run.out
+    );
+    assert!(!run.out.contains("::"), "{}", run.out);
+}

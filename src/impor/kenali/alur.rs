@@ -266,7 +266,7 @@ fn tanda(ix: &Indeks, r: usize, k: &Kolom) -> (Vec<String>, Vec<String>) {
 
 /// Where row `r` (and grid column `col`) is in the source file, for a message:
 /// `tabel 3, baris 5` (Word) or `lembar "Alur", sel E12` (Excel).
-fn tempat(ix: &Indeks, r: usize, col: Option<usize>) -> String {
+pub(super) fn tempat(ix: &Indeks, r: usize, col: Option<usize>) -> String {
     let row = ix.baris(r);
     let table = row
         .tabel

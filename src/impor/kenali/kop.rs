@@ -3,7 +3,7 @@
 //! the unit is the last), and the logo drawn in it.
 
 use super::label::{Jenis, Kop};
-use super::nilai::nilai;
+use super::nilai::{baris_penanda_tangan, nilai};
 use super::{Indeks, Logo, Tanggal, Temuan, tanggal_ke};
 use crate::impor::dokumen::{Emu, Tegak, rapikan};
 
@@ -113,7 +113,15 @@ pub fn baca(ix: &mut Indeks, k: &Kluster, t: &mut Temuan) {
         let Jenis::Kop(kind) = lab.jenis else {
             continue;
         };
-        let v = nilai(ix, &lab, kind == Kop::Disahkan);
+        let mut v = nilai(ix, &lab, kind == Kop::Disahkan);
+        if kind == Kop::Disahkan
+            && v.sel
+                .last()
+                .is_some_and(|&(r, c)| r == lab.baris && c != lab.sel)
+        {
+            // The signer block typed one line to a row, right of its label.
+            baris_penanda_tangan(ix, &mut v);
+        }
         ix.pakai(lab.baris, lab.sel);
         for &(r, c) in &v.sel {
             ix.pakai(r, c);
@@ -301,7 +309,8 @@ pub fn instansi(ix: &mut Indeks, k: &Kluster, start: usize, t: &mut Temuan) -> T
         if found.is_empty() {
             continue;
         }
-        lines.extend(found);
+        // A title banner over the kop names the document, not the instansi.
+        lines.extend(found.into_iter().filter(|l| !judul_dokumen(l)));
         ix.pakai(r, c);
     }
     lines.retain(|l| !l.chars().all(|c| !c.is_alphanumeric()));
@@ -310,6 +319,20 @@ pub fn instansi(ix: &mut Indeks, k: &Kluster, start: usize, t: &mut Temuan) -> T
         t.instansi = rest.to_vec();
     }
     tempat
+}
+
+/// Whether a kop line is the document's title ("STANDAR OPERASIONAL PROSEDUR (SOP)")
+/// rather than an instansi line.
+fn judul_dokumen(line: &str) -> bool {
+    let words: Vec<String> = line
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_uppercase)
+        .collect();
+    matches!(
+        words.join(" ").as_str(),
+        "STANDAR OPERASIONAL PROSEDUR" | "STANDAR OPERASIONAL PROSEDUR SOP" | "SOP"
+    )
 }
 
 /// The kop's logo: the first PNG or JPEG picture anchored in the kop's rows (Word) or
@@ -439,6 +462,24 @@ mod tests {
         let only = penanda_tangan(&["Kepala Dinas Koperasi".to_string()]);
         assert_eq!(only[0], "Kepala Dinas Koperasi");
         assert!(only[1].is_empty());
+    }
+
+    #[test]
+    fn the_document_title_over_a_kop_is_not_an_instansi_line() {
+        for title in [
+            "STANDAR OPERASIONAL PROSEDUR",
+            "Standar Operasional Prosedur (SOP)",
+            "SOP",
+        ] {
+            assert!(judul_dokumen(title), "{title}");
+        }
+        for line in [
+            "PEMERINTAH KABUPATEN MUARA ENIM",
+            "STANDAR OPERASIONAL PROSEDUR PELAYANAN IZIN",
+            "BIDANG PELAYANAN PERIZINAN",
+        ] {
+            assert!(!judul_dokumen(line), "{line}");
+        }
     }
 
     #[test]

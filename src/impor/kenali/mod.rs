@@ -260,6 +260,7 @@ pub fn sops(doc: &Dokumen) -> Result<Hasil, ImporError> {
         lewat: doc.lewat.clone(),
     };
     let starts: Vec<usize> = clusters.iter().map(|c| kop::awal(&ix, c)).collect();
+    let mut lewati = Vec::new();
     for (n, cluster) in clusters.iter().enumerate() {
         let start = starts[n];
         let end = starts.get(n + 1).copied().unwrap_or(doc.baris.len());
@@ -269,6 +270,12 @@ pub fn sops(doc: &Dokumen) -> Result<Hasil, ImporError> {
         alur::baca(&mut ix, start..end, &mut t);
         let tempat = kop::instansi(&mut ix, cluster, start, &mut t);
         kop::logo(&ix, &tempat, &mut t);
+        if let Some(sheet) = bukan_sop(&ix, cluster, &t) {
+            // A list of SOPs, a cover: labels like a kop's, but nothing of an SOP.
+            out.lewat
+                .push(format!("{sheet} dilewati: tidak berisi tabel alur SOP"));
+            lewati.push(n);
+        }
         t.kertas = doc
             .kertas
             .iter()
@@ -283,9 +290,26 @@ pub fn sops(doc: &Dokumen) -> Result<Hasil, ImporError> {
         let end = starts.get(n + 1).copied().unwrap_or(doc.baris.len());
         t.lewat.extend(tersisa(&ix, starts[n]..end));
     }
+    let mut n = 0;
+    out.sops.retain(|_| {
+        n += 1;
+        !lewati.contains(&(n - 1))
+    });
     out.sops
         .retain(|s| !s.nomor.is_empty() || !s.nama.is_empty() || !s.alur.is_empty());
     Ok(out)
+}
+
+/// The sheet an SOP was found in, when it holds nothing of an SOP but kop labels: no
+/// flow table and no grid box (a sheet listing the book's SOPs has "Nomor SOP" and
+/// "Nama SOP" over its columns). Word files are read as they are.
+fn bukan_sop(ix: &Indeks, cluster: &kop::Kluster, t: &Temuan) -> Option<String> {
+    if !t.alur.is_empty() || !t.grid.is_empty() {
+        return None;
+    }
+    let first = ix.label.get(*cluster.label.first()?)?;
+    let table = &ix.doc.tabel[ix.baris(first.baris).tabel?];
+    (table.kanvas > 0).then(|| table.nama.clone())
 }
 
 /// What in rows `rows` was not read into the SOP: a table's cells, and paragraphs
@@ -297,7 +321,7 @@ fn tersisa(ix: &Indeks, rows: std::ops::Range<usize>) -> Vec<String> {
         let b = ix.baris(r);
         for (c, sel) in b.sel.iter().enumerate() {
             let text = sel.teks();
-            if text.is_empty() || ix.dipakai.contains(&(r, c)) {
+            if text.is_empty() || ix.dipakai.contains(&(r, c)) || nilai::pemisah(&text) {
                 continue;
             }
             match b.tabel {
@@ -309,9 +333,9 @@ fn tersisa(ix: &Indeks, rows: std::ops::Range<usize>) -> Vec<String> {
                     ));
                 }
                 Some(t) if ix.doc.tabel[t].kanvas == 0 => {}
-                Some(t) => out.push(format!(
+                Some(_) => out.push(format!(
                     "{}: \"{}\" tidak dikenali",
-                    ix.doc.tabel[t].nama,
+                    alur::tempat(ix, r, Some(sel.kolom)),
                     pendek(&text)
                 )),
                 None if text.contains(':') && text.chars().count() < 200 => {

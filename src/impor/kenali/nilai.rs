@@ -10,6 +10,9 @@ use crate::impor::dokumen::{Paragraf, Sel};
 /// The most rows a list typed under its heading may run.
 const BARIS_DAFTAR_MAKS: usize = 60;
 
+/// The most blank rows left for a wet signature inside a signer block.
+const BARIS_TTD_KOSONG_MAKS: usize = 3;
+
 /// A label's value: its lines, and the cells it was read from.
 #[derive(Debug, Clone, Default)]
 pub struct Nilai {
@@ -69,19 +72,31 @@ pub fn nilai(ix: &Indeks, lab: &Label, banyak: bool) -> Nilai {
             sel: vec![here],
         };
     }
-    // The next cell to the right that holds something.
+    // The next cell to the right that holds something, past a ":" typed in a cell of
+    // its own between the label and its value.
+    let separators: Vec<(usize, usize)> = row
+        .sel
+        .iter()
+        .enumerate()
+        .skip(lab.sel + 1)
+        .take_while(|(_, s)| s.teks().is_empty() || pemisah(&s.teks()))
+        .filter(|(_, s)| !s.teks().is_empty())
+        .map(|(c, _)| (lab.baris, c))
+        .collect();
     if let Some((c, right)) = row
         .sel
         .iter()
         .enumerate()
         .skip(lab.sel + 1)
-        .find(|(_, s)| !s.teks().is_empty())
+        .find(|(_, s)| !s.teks().is_empty() && !pemisah(&s.teks()))
         && !ix.label_di(lab.baris, c)
         && !header_cell(right)
     {
+        let mut sel = separators;
+        sel.push((lab.baris, c));
         return Nilai {
             baris: lines(right),
-            sel: vec![(lab.baris, c)],
+            sel,
         };
     }
     // The cell below, in a row of contents under a row of labels.
@@ -168,7 +183,81 @@ fn lines(cell: &Sel) -> Vec<Paragraf> {
         .collect()
 }
 
+/// Whether a cell holds only the separator some books type in a cell of its own
+/// between a label and its value (`:`, `=`). A lone "-" is not one: in a value cell it
+/// means the value is empty.
+pub fn pemisah(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, ':' | '=' | '\u{FF1A}') || c.is_whitespace())
+}
+
+/// The lines of a signer block typed one to a row under the first: the rows below the
+/// value's cell that hold text only within its columns, over blank rows (the space for
+/// the wet signature), up to a label, a page break, or the NIP line. Added to `v`.
+pub fn baris_penanda_tangan(ix: &Indeks, v: &mut Nilai) {
+    let nip = |v: &Nilai| {
+        v.baris
+            .last()
+            .is_some_and(|p| p.teks.trim().to_uppercase().starts_with("NIP"))
+    };
+    let Some(&(r0, c0)) = v.sel.last() else {
+        return;
+    };
+    let Some(cell) = ix.baris(r0).sel.get(c0) else {
+        return;
+    };
+    let span = cell.kolom..cell.kolom + cell.lebar;
+    let mut at = r0;
+    let mut blanks = 0;
+    while !nip(&*v) {
+        let Some(next) = ix.berikut(at) else { break };
+        let b = ix.baris(next);
+        if b.putus || ix.baris_berlabel(next) {
+            break;
+        }
+        let filled: Vec<(usize, &Sel)> = b
+            .sel
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.teks().is_empty())
+            .collect();
+        if filled.is_empty() {
+            blanks += 1;
+            if blanks > BARIS_TTD_KOSONG_MAKS {
+                break;
+            }
+            at = next;
+            continue;
+        }
+        if !filled.iter().all(|(_, s)| span.contains(&s.kolom)) {
+            break;
+        }
+        for (c, s) in filled {
+            v.baris.extend(lines(s));
+            v.sel.push((next, c));
+        }
+        at = next;
+    }
+}
+
 /// Whether a cell is a flow table's header ("Kegiatan", "Pelaksana").
 fn header_cell(cell: &Sel) -> bool {
     super::label::kepala(&cell.teks()).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pemisah;
+
+    #[test]
+    fn a_colon_alone_is_a_separator_and_a_dash_is_a_value() {
+        for sep in [":", " : ", "=", "::", "\u{FF1A}"] {
+            assert!(pemisah(sep), "{sep:?}");
+        }
+        for value in ["-", "", "1", ": 1", "Kepala Dinas", "."] {
+            assert!(!pemisah(value), "{value:?}");
+        }
+    }
 }
