@@ -1,23 +1,24 @@
 //! The HTTP side of the preview: known routes only, generated content only, loopback by
 //! default, and Server-Sent Events that tell open pages when an SOP was rendered again.
 //!
-//! A fixed pool of [`WORKERS`] threads reads and answers requests, one per connection;
-//! one address holds at most a share of them ([`super::gate`]), and a connection that
-//! finds the queue full gets 503. An event stream leaves the pool for
-//! a thread of its own, at most [`MAX_STREAMS`] at once, so open pages can never take
+//! Each connection's request head is read on a small thread of its own, within caps
+//! per address and in all ([`super::gate`]); a fixed pool of [`WORKERS`] threads answers
+//! the complete requests, one address at most a share of them, and a request that finds
+//! the queue full gets 503. An event stream leaves the pool for
+//! a thread of its own, at most [`gate::STREAMS`] at once and fewer per address, so open pages can never take
 //! the workers that answer page requests.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::catalogue::{self, Catalogue, Shared};
 use super::conn::{self, Conn};
-use super::gate::Gate;
+use super::gate::{self, Gate, Limits};
 use super::http::{self, BodyError, Head, HeadError};
 use super::sesi::{self, Guard, LoginError, Who};
 use super::sunting::{self, Answer};
@@ -29,9 +30,6 @@ const WORKERS: usize = 8;
 
 /// Connections waiting for a worker; more get 503 at once.
 const QUEUE: usize = 64;
-
-/// Event streams open at once (one per open page); more get 503.
-const MAX_STREAMS: usize = 32;
 
 /// A comment line sent this often keeps idle event streams open and finds closed ones.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -207,7 +205,7 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         settings: options.settings.clone(),
         shared: shared.clone(),
         broadcast: broadcast.clone(),
-        streams: Arc::new(AtomicUsize::new(0)),
+        streams: Limits::new(gate::STREAMS_PER_ADDRESS, gate::STREAMS, options.proxy),
         tls: tls.clone(),
         proxy: options.proxy,
         network: !ip.is_loopback(),
@@ -230,15 +228,28 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
     })
 }
 
+/// A request whose head has been read, waiting for a worker.
+struct Request {
+    conn: Conn,
+    head: Head,
+    /// The address it came from.
+    peer: Option<IpAddr>,
+}
+
+/// The stack of a thread that reads one request head (and does the TLS handshake).
+const READER_STACK: usize = 256 * 1024;
+
 /// Starts the workers and the thread that accepts connections; returns the latter.
+/// Each connection's head is read on a small thread of its own, within the caps of
+/// [`super::gate`]; only a complete request goes on to a worker.
 fn serve(
     listener: TcpListener,
     site: Site,
     stopping: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let (queue, waiting) = mpsc::sync_channel::<(TcpStream, IpAddr)>(QUEUE);
+    let (queue, waiting) = mpsc::sync_channel::<(Request, IpAddr)>(QUEUE);
     let gate = Arc::new(Gate::new(queue, site.proxy));
-    let tls = site.tls.is_some();
+    let readers = Limits::new(gate::READERS_PER_ADDRESS, gate::READERS, site.proxy);
     let waiting = Arc::new(Mutex::new(waiting));
     for _ in 0..WORKERS {
         let (site, waiting, gate) = (site.clone(), waiting.clone(), gate.clone());
@@ -248,19 +259,20 @@ fn serve(
             .stack_size(crate::typeset::WORKER_STACK)
             .spawn(move || {
                 loop {
-                    // The lock is held only while waiting for the next connection.
+                    // The lock is held only while waiting for the next request.
                     let next = waiting.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok((stream, ip)) = next else { return };
+                    let Ok((request, ip)) = next else { return };
                     // A bug met by one request must not take a worker from the pool.
-                    if let Err(what) = crate::catch_panic(|| site.serve(stream)) {
+                    if let Err(what) = crate::catch_panic(|| site.answer(request)) {
                         eprintln!("{}", crate::bug_message(&what));
                     }
                     if let Some(refused) = gate.done(ip) {
-                        busy(refused, site.tls.is_some());
+                        busy(refused);
                     }
                 }
             })?;
     }
+    let refuser = site.tls.clone().map(refuser).transpose()?;
     std::thread::Builder::new()
         .name("sopan-accept".into())
         .spawn(move || {
@@ -272,21 +284,71 @@ fn serve(
                 let Ok(peer) = stream.peer_addr() else {
                     continue;
                 };
-                if let Err(refused) = gate.admit(stream, peer.ip()) {
-                    busy(refused, tls);
-                }
+                let ip = peer.ip();
+                let Some(place) = readers.take(ip) else {
+                    busy_unread(stream, refuser.as_ref());
+                    continue;
+                };
+                let (site, gate) = (site.clone(), gate.clone());
+                // When no thread can be made, the connection is closed.
+                let _ = std::thread::Builder::new()
+                    .name("sopan-baca".into())
+                    .stack_size(READER_STACK)
+                    .spawn(move || {
+                        let request =
+                            crate::catch_panic(|| site.read(stream)).unwrap_or_else(|what| {
+                                eprintln!("{}", crate::bug_message(&what));
+                                None
+                            });
+                        drop(place);
+                        if let Some(request) = request
+                            && let Err(refused) = gate.admit(request, ip)
+                        {
+                            busy(refused);
+                        }
+                    });
             }
         })
 }
 
-/// Answers 503 to a connection that cannot be served now; over HTTPS it is closed (a
-/// handshake is a worker's work).
-fn busy(stream: TcpStream, tls: bool) {
-    if tls {
-        return;
+/// Answers 503 to a request that cannot be served now.
+fn busy(mut request: Request) {
+    send(&mut request.conn, Reply::error(503), true);
+}
+
+/// Answers 503 to a connection whose address holds too many being read: over HTTPS
+/// through the [`refuser`], or closed when it is busy.
+fn busy_unread(stream: TcpStream, refuser: Option<&mpsc::SyncSender<TcpStream>>) {
+    match refuser {
+        Some(refuser) => {
+            let _ = refuser.try_send(stream);
+        }
+        None => send(&mut Conn::Plain(stream), Reply::error(503), true),
     }
-    let body = html::error_page(503);
-    let _ = http::respond(&mut Conn::Plain(stream), 503, &[], body.as_bytes(), true);
+}
+
+/// Connections waiting for the refuser; more are closed.
+const REFUSED_WAITING: usize = 8;
+
+/// How long the refuser gives one handshake.
+const REFUSER_HANDSHAKE: Duration = Duration::from_secs(1);
+
+/// One thread that tells HTTPS connections refused before reading "503" after a short
+/// handshake, one at a time, rather than closing them bare.
+fn refuser(config: Arc<rustls::ServerConfig>) -> std::io::Result<mpsc::SyncSender<TcpStream>> {
+    let (tx, rx) = mpsc::sync_channel::<TcpStream>(REFUSED_WAITING);
+    std::thread::Builder::new()
+        .name("sopan-tolak".into())
+        .stack_size(READER_STACK)
+        .spawn(move || {
+            for tcp in rx {
+                if let Ok(mut c) = conn::accept(tcp, &config, REFUSER_HANDSHAKE, REFUSER_HANDSHAKE)
+                {
+                    send(&mut c, Reply::error(503), true);
+                }
+            }
+        })?;
+    Ok(tx)
 }
 
 impl Preview {
@@ -375,8 +437,8 @@ struct Site {
     settings: crate::pipeline::Settings,
     shared: Shared,
     broadcast: Broadcast,
-    /// Event streams open now.
-    streams: Arc<AtomicUsize>,
+    /// Event streams open now, per address and in all.
+    streams: Arc<Limits>,
     /// HTTPS, when served.
     tls: Option<Arc<rustls::ServerConfig>>,
     /// The reverse proxy whose forwarded headers are believed.
@@ -663,23 +725,45 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 impl Site {
-    /// Reads one request from `stream` and answers it; an event stream goes on on a
-    /// thread of its own.
-    fn serve(&self, tcp: TcpStream) {
+    /// Reads one request's head from `tcp` (after the TLS handshake) and a body small
+    /// enough to be a login form, so that a worker never waits for a slow client's
+    /// head; a malformed or too large head is answered here.
+    fn read(&self, tcp: TcpStream) -> Option<Request> {
         let peer = tcp.peer_addr().ok().map(|a| a.ip());
-        let mut stream = match &self.tls {
-            Some(config) => match conn::accept(tcp, config, http::HEAD_DEADLINE) {
-                Ok(c) => c,
-                Err(_) => return,
-            },
+        let mut conn = match &self.tls {
+            Some(config) => {
+                conn::accept(tcp, config, http::FIRST_BYTE_DEADLINE, http::HEAD_DEADLINE).ok()?
+            }
             None => Conn::Plain(tcp),
         };
-        let mut head = match http::read_head(&mut stream) {
+        let mut head = match http::read_head(&mut conn) {
             Ok(head) => head,
-            Err(HeadError::TooLarge) => return send(&mut stream, Reply::error(431), true),
-            Err(HeadError::Malformed) => return send(&mut stream, Reply::error(400), true),
-            Err(HeadError::Gone) => return,
+            Err(HeadError::TooLarge) => {
+                send(&mut conn, Reply::error(431), true);
+                return None;
+            }
+            Err(HeadError::Malformed) => {
+                send(&mut conn, Reply::error(400), true);
+                return None;
+            }
+            Err(HeadError::Gone) => return None,
         };
+        if head
+            .content_length
+            .is_some_and(|n| n <= http::MAX_FORM && n > head.rest.len())
+        {
+            head.rest = http::read_body(&mut conn, &head, http::MAX_FORM).ok()?;
+        }
+        Some(Request { conn, head, peer })
+    }
+
+    /// Answers one request; an event stream goes on on a thread of its own.
+    fn answer(&self, request: Request) {
+        let Request {
+            conn: mut stream,
+            mut head,
+            peer,
+        } = request;
         let from_proxy = peer.is_some() && peer == self.proxy;
         head.secure = stream.is_tls()
             || (from_proxy
@@ -712,7 +796,7 @@ impl Site {
         };
         let post = head.method == "POST";
         match route {
-            Route::Events if !post => self.open_events(stream),
+            Route::Events if !post => self.open_events(stream, peer),
             Route::Page(page) if post && (page.changes() || page == Page::Masuk) => {
                 // Who may send it is decided from the head, before any body is read.
                 let who = match self.authorize(&page, &head) {
@@ -959,22 +1043,21 @@ impl Site {
         self.guard.who(head.cookie(sesi::cookie_name(head.secure)))
     }
 
-    /// Hands an event stream a thread of its own, unless [`MAX_STREAMS`] are open.
-    fn open_events(&self, mut stream: Conn) {
-        if self.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
-            self.streams.fetch_sub(1, Ordering::SeqCst);
+    /// Hands an event stream a thread of its own, unless [`gate::STREAMS`] are open, or
+    /// [`gate::STREAMS_PER_ADDRESS`] from `peer`.
+    fn open_events(&self, mut stream: Conn, peer: Option<IpAddr>) {
+        let place = peer.and_then(|ip| self.streams.take(ip));
+        let Some(place) = place else {
             return send(&mut stream, Reply::error(503), true);
-        }
+        };
         let site = self.clone();
-        let spawned = std::thread::Builder::new()
+        // When no thread can be made, the stream is closed and its place given back.
+        let _ = std::thread::Builder::new()
             .name("sopan-events".into())
             .spawn(move || {
                 site.events(stream);
-                site.streams.fetch_sub(1, Ordering::SeqCst);
+                drop(place);
             });
-        if spawned.is_err() {
-            self.streams.fetch_sub(1, Ordering::SeqCst);
-        }
     }
 
     fn reply(&self, page: Page, head: &Head) -> Reply {

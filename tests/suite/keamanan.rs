@@ -514,10 +514,96 @@ fn half_sent_requests_from_one_address_leave_the_others_served() {
         })
         .filter(|b| b.starts_with(b"HTTP/1.1 503"))
         .count();
-    assert_eq!(
-        refused,
-        80 - preview::gate::PER_ADDRESS - preview::gate::WAITING_PER_ADDRESS
+    assert_eq!(refused, 80 - preview::gate::READERS_PER_ADDRESS);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How long 127.0.0.1 waits for the index while `hosts` other loopback addresses
+/// (127.0.0.2, ...) each hold `each` connections with a half-sent request head, or a
+/// login whose body never comes.
+fn wait_beside_stalling_hosts(addr: SocketAddr, hosts: u8, each: usize) -> std::time::Duration {
+    use std::io::Write;
+    let held: Vec<_> = (0..hosts)
+        .flat_map(|h| (0..each).map(move |n| (h, n)))
+        .map(|(h, n)| {
+            let mut s = connect_from([127, 0, 0, 2 + h], addr);
+            let sent = if n % 2 == 0 {
+                format!("GET / HTTP/1.1\r\n{}", host(addr))
+            } else {
+                format!(
+                    "POST /masuk HTTP/1.1\r\n{}Content-Type: application/x-www-form-urlencoded\r\n\
+                     Content-Length: 100\r\n\r\nnama=",
+                    host(addr)
+                )
+            };
+            let _ = s.write_all(sent.as_bytes());
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let t = std::time::Instant::now();
+    let r = send(addr, "GET", "/", &host(addr), b"");
+    let took = t.elapsed();
+    assert_eq!(r.status, 200, "{}", r.text());
+    drop(held);
+    // The server lets the dropped connections go before the next round.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    took
+}
+
+#[test]
+fn half_sent_requests_from_several_addresses_leave_the_others_served() {
+    let dir = catalogue("keamanan-banyak-alamat", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let waits: Vec<_> = [2, 4, 8]
+        .into_iter()
+        .map(|hosts| (hosts, wait_beside_stalling_hosts(addr, hosts, 6)))
+        .collect();
+    // (stalling hosts, how long 127.0.0.1 waited)
+    assert!(
+        waits
+            .iter()
+            .all(|(_, took)| *took < std::time::Duration::from_secs(1)),
+        "{waits:?}"
     );
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The status an event stream opened from the loopback address `from` is answered,
+/// and the stream, held open.
+fn open_events_from(from: [u8; 4], addr: SocketAddr) -> (u16, std::net::TcpStream) {
+    use std::io::{Read, Write};
+    let mut s = connect_from(from, addr);
+    write!(s, "GET /events HTTP/1.1\r\n{}\r\n", host(addr)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut status = [0u8; 12];
+    s.read_exact(&mut status).unwrap();
+    let code = String::from_utf8_lossy(&status[9..12]).parse().unwrap();
+    (code, s)
+}
+
+#[test]
+fn event_streams_from_one_address_are_capped_below_the_total() {
+    let dir = catalogue("keamanan-sse", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let held: Vec<_> = (0..preview::gate::STREAMS_PER_ADDRESS)
+        .map(|_| open_events_from([127, 0, 0, 2], addr))
+        .collect();
+    assert!(held.iter().all(|(code, _)| *code == 200));
+    assert_eq!(open_events_from([127, 0, 0, 2], addr).0, 503);
+    assert_eq!(
+        open_events_from([127, 0, 0, 1], addr).0,
+        200,
+        "another address"
+    );
+    drop(held);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -639,6 +725,11 @@ fn certificates(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
 
 /// One HTTPS request to `addr` trusting only the CA `ca`: the whole answer, as text.
 fn https(addr: SocketAddr, ca: &Path, request: &str) -> Reply {
+    https_from([127, 0, 0, 1], addr, ca, request)
+}
+
+/// One request over HTTPS from the loopback address `from`.
+fn https_from(from: [u8; 4], addr: SocketAddr, ca: &Path, request: &str) -> Reply {
     use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
     use std::io::{Read, Write};
     let mut roots = rustls::RootCertStore::empty();
@@ -650,7 +741,7 @@ fn https(addr: SocketAddr, ca: &Path, request: &str) -> Reply {
         .with_no_client_auth();
     let name = ServerName::from(addr.ip());
     let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
-    let tcp = std::net::TcpStream::connect(addr).unwrap();
+    let tcp = connect_from(from, addr);
     tcp.set_read_timeout(Some(std::time::Duration::from_secs(30)))
         .unwrap();
     let mut tls = rustls::StreamOwned::new(conn, tcp);
@@ -674,6 +765,46 @@ fn set_cookie(r: &Reply) -> String {
         .find_map(|l| l.strip_prefix("Set-Cookie: "))
         .unwrap_or_default()
         .to_string()
+}
+
+/// A preview serving HTTPS on loopback, with `name`'s certificates; returns the folder
+/// of certificates and the CA's file too.
+fn https_preview(name: &str, dir: &Path) -> (preview::Preview, PathBuf, PathBuf) {
+    let (certs, ca, cert, key) = certificates(name);
+    let server = preview::start(&Options {
+        path: dir.to_path_buf(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: false,
+        settings: Default::default(),
+        tls: Some(preview::Tls {
+            sertifikat: cert,
+            kunci: key,
+        }),
+        proxy: None,
+    })
+    .expect("preview starts");
+    (server, certs, ca)
+}
+
+#[test]
+fn https_connections_over_the_cap_are_told_503_not_closed_bare() {
+    let dir = catalogue("keamanan-tls-penuh", &["lakip"]);
+    let (server, certs, ca) = https_preview("keamanan-tls-penuh", &dir);
+    let addr = server.addr();
+    let get = format!("GET / HTTP/1.1\r\n{}Connection: close\r\n\r\n", host(addr));
+    // Connections from 127.0.0.2 that never start their handshake.
+    let held: Vec<_> = (0..preview::gate::READERS_PER_ADDRESS)
+        .map(|_| connect_from([127, 0, 0, 2], addr))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(https_from([127, 0, 0, 2], addr, &ca, &get).status, 503);
+    assert_eq!(https(addr, &ca, &get).status, 200, "another address");
+    drop(held);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&certs);
 }
 
 #[test]
