@@ -675,6 +675,25 @@ fn same_origin(head: &Head) -> bool {
     }
 }
 
+/// The client's address, as the login throttle counts it: behind the proxy the last
+/// address it forwarded for; when that is no IP address, the proxy's own (one record
+/// for all such values, never a fresh one per value).
+fn client_address(peer: Option<IpAddr>, from_proxy: bool, forwarded_for: Option<&str>) -> String {
+    let forwarded = forwarded_for
+        .filter(|_| from_proxy)
+        .and_then(|f| f.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|a| {
+            a.parse::<IpAddr>()
+                .or_else(|_| a.parse::<SocketAddr>().map(|s| s.ip()))
+                .ok()
+        });
+    forwarded
+        .or(peer)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
+
 /// Where a login may send the person back to: an editor page of this server only
 /// (`/sop/.../ubah`), never another site or a path that leaves `/sop/`.
 fn kembali_ke(ke: &str) -> Option<&str> {
@@ -771,16 +790,7 @@ impl Site {
                     .forwarded_proto
                     .as_deref()
                     .is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
-        // Behind the proxy, the client is the last address it forwarded for.
-        let forwarded = head
-            .forwarded_for
-            .as_deref()
-            .and_then(|f| f.rsplit(',').next())
-            .map(|a| a.trim().to_string());
-        let client = match (from_proxy, forwarded) {
-            (true, Some(a)) if !a.is_empty() => a,
-            _ => peer.map(|ip| ip.to_string()).unwrap_or_default(),
-        };
+        let client = client_address(peer, from_proxy, head.forwarded_for.as_deref());
         let with_body = head.method != "HEAD";
         if !matches!(head.method.as_str(), "GET" | "HEAD" | "POST") {
             return send(&mut stream, Reply::error(405), true);
@@ -1012,17 +1022,22 @@ impl Site {
                 401,
                 html::login_page(Some("Nama atau kata sandi salah."), ke, clear),
             ),
-            Err(LoginError::Wait(w)) => Reply::html(
-                429,
-                html::login_page(
-                    Some(&format!(
-                        "Terlalu banyak percobaan yang salah. Coba lagi {} detik lagi.",
-                        w.as_secs().max(1)
-                    )),
-                    ke,
-                    clear,
-                ),
-            ),
+            Err(LoginError::Wait(w)) => {
+                // Whole seconds, rounded up: a client that waits that long is let in.
+                let secs = w.as_secs() + u64::from(w.subsec_nanos() > 0);
+                let mut r = Reply::html(
+                    429,
+                    html::login_page(
+                        Some(&format!(
+                            "Terlalu banyak percobaan yang salah. Coba lagi {secs} detik lagi."
+                        )),
+                        ke,
+                        clear,
+                    ),
+                );
+                r.headers.push(("Retry-After", secs.to_string()));
+                r
+            }
             // The reason names files of the server: for its console, not for the page.
             Err(LoginError::Accounts(e)) => {
                 eprintln!("error: akun tidak dapat dibaca: {e}");
@@ -1292,6 +1307,20 @@ fn send(stream: &mut Conn, reply: Reply, with_body: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_the_forwarded_address_only_from_the_proxy_and_only_when_readable() {
+        let proxy = Some(IpAddr::from([127, 0, 0, 1]));
+        let from = |peer, from_proxy, xff| client_address(peer, from_proxy, xff);
+        assert_eq!(from(proxy, true, Some("203.0.113.9, 10.0.0.7")), "10.0.0.7");
+        assert_eq!(from(proxy, true, Some("[2001:db8::5]:4711")), "2001:db8::5");
+        // Not an address: the proxy's own, whatever the value.
+        assert_eq!(from(proxy, true, Some("10.0.0.7, sampah-1")), "127.0.0.1");
+        assert_eq!(from(proxy, true, Some("")), "127.0.0.1");
+        // Not from the proxy: never believed.
+        let other = Some(IpAddr::from([10, 0, 0, 66]));
+        assert_eq!(from(other, false, Some("10.0.0.7")), "10.0.0.66");
+    }
 
     #[test]
     fn known_routes_are_named() {

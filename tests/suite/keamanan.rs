@@ -1024,6 +1024,56 @@ fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
 }
 
 #[test]
+fn login_throttle_counts_unreadable_forwarded_addresses_in_one_record_and_429_says_retry_after() {
+    let dir = catalogue("keamanan-proxy-sampah", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let server = preview::start(&Options {
+        path: dir.clone(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: false,
+        settings: Default::default(),
+        tls: None,
+        proxy: Some("127.0.0.1".parse().unwrap()),
+    })
+    .expect("preview starts");
+    let addr = server.addr();
+    let login_from = |client: &str, nama: &str, sandi: &str| {
+        let form = format!("nama={nama}&sandi={}", sandi.replace(' ', "+"));
+        send(
+            loopback(addr),
+            "POST",
+            "/masuk",
+            &format!(
+                "{}X-Forwarded-For: {client}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\n",
+                office_host(addr)
+            ),
+            form.as_bytes(),
+        )
+    };
+    // Each guess with another name and another value that is no address.
+    let statuses: Vec<u16> = (0..=sopan::preview::throttle::FREE_ADDRESS)
+        .map(|i| login_from(&format!("sampah-{i}"), &format!("nama{i}"), "salah").status)
+        .collect();
+    let last = login_from("sampah-lagi", "lain", "salah");
+    assert_eq!(last.status, 429, "{statuses:?}");
+    let retry = last
+        .head
+        .lines()
+        .find_map(|l| l.strip_prefix("Retry-After: "))
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    assert!(retry.is_some_and(|s| s >= 1), "{}", last.head);
+    // A real address behind the same proxy is not held by them.
+    assert_eq!(login_from("10.0.0.7", "sari", SANDI).status, 303);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_cross_site_post_without_origin_is_refused() {
     let dir = catalogue("keamanan-lintas-situs", &["lakip"]);
     let server = start(&dir);
