@@ -914,7 +914,7 @@ impl Site {
                 )
             }),
             Page::Baru if !peran.contains(&Peran::Penyusun) => alur::bukan_penyusun(),
-            Page::Baru => self.new_sop(body),
+            Page::Baru => self.new_sop(body, &who.pengguna),
             Page::Alur(id) => self.with_file(id, |path| {
                 let name = berkas(id);
                 let sop = alur::sop(&self.root, &name, path);
@@ -966,7 +966,8 @@ impl Site {
         }
     }
 
-    fn new_sop(&self, body: &[u8]) -> Answer {
+    /// Makes a new SOP from the form's name and folder, and records it in the history.
+    fn new_sop(&self, body: &[u8], who: &str) -> Answer {
         let baru: sunting::Baru = match sunting::body(body) {
             Ok(b) => b,
             Err(e) => return e,
@@ -985,13 +986,18 @@ impl Site {
         if let Err(e) = sunting::buat(&path, &baru) {
             return e;
         }
-        match cat.add(&path) {
-            Some(id) => (
-                200,
-                serde_json::json!({ "alamat": format!("/sop/{}/ubah", html::url_path(&id)) }),
-            ),
-            None => sunting::pesan(500, "SOP baru tidak dapat dibuka."),
+        let Some(id) = cat.add(&path) else {
+            return sunting::pesan(500, "SOP baru tidak dapat dibuka.");
+        };
+        // The history is written under the save lock, never while the catalogue is held.
+        drop(cat);
+        let mut answer =
+            serde_json::json!({ "alamat": format!("/sop/{}/ubah", html::url_path(&id)) });
+        if let Some(peringatan) = sunting::catat_baru(&self.root, &format!("{id}.toml"), &baru, who)
+        {
+            answer["peringatan"] = serde_json::json!(peringatan);
         }
+        (200, answer)
     }
 
     /// Whether this request crossed the network in clear: its pages say so.

@@ -181,10 +181,7 @@ pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &st
     };
     let mut peringatan = saved.peringatan.clone();
     if let Err(e) = riwayat::append_to(&saved.folder, &catatan) {
-        peringatan.push(format!(
-            "tersimpan, tetapi riwayat tidak dapat ditulis: {}",
-            crate::io_error_id(&e)
-        ));
+        peringatan.push(riwayat_gagal(berkas, &e));
     }
     let mut answer = json!({ "tersimpan": true, "dasar": saved.teks });
     if !peringatan.is_empty() {
@@ -322,6 +319,34 @@ fn perangkat_windows(name: &str) -> bool {
         stem.strip_prefix(p)
             .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
     })
+}
+
+/// The editor's warning when a change was made but its history line could not be
+/// written; the server's console is told too, as the editor may not show it.
+fn riwayat_gagal(berkas: &str, e: &std::io::Error) -> String {
+    let sebab = crate::io_error_id(e);
+    eprintln!("peringatan: {berkas} tersimpan, tetapi riwayat tidak dapat ditulis: {sebab}");
+    format!("tersimpan, tetapi riwayat tidak dapat ditulis: {sebab}")
+}
+
+/// Records the new SOP `berkas` (below the catalogue `root`), made by `who` from the
+/// form, in the history like a save; returns the warning when that failed.
+pub fn catat_baru(root: &Path, berkas: &str, baru: &Baru, who: &str) -> Option<String> {
+    let nama = baru.nama.trim();
+    let catatan = riwayat::Catatan {
+        waktu: riwayat::now(),
+        pengguna: who.to_string(),
+        berkas: berkas.to_string(),
+        ringkasan: if nama.is_empty() {
+            "SOP baru dibuat".into()
+        } else {
+            format!("SOP baru dibuat: {nama}")
+        },
+        ..Default::default()
+    };
+    riwayat::append(root, &catatan)
+        .err()
+        .map(|e| riwayat_gagal(berkas, &e))
 }
 
 /// Writes a new SOP file at `path` (never over an existing one), named as `baru` says.

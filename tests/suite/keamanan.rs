@@ -107,6 +107,119 @@ fn history_cannot_be_forged_through_form_keys_or_reach_the_terminal_raw() {
 }
 
 #[test]
+fn a_new_sop_from_the_form_is_recorded_in_the_history() {
+    let dir = catalogue("keamanan-baru-riwayat", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let token = token(addr);
+    let baru = json!({ "bab": "perencanaan", "berkas": "renstra", "nama": "Penyusunan Renstra" });
+    let r = post_json(addr, "/baru", &token, &baru);
+    assert_eq!(r.status, 200, "{}", r.text());
+    server.stop();
+    let history = std::fs::read_to_string(dir.join(".sopan/riwayat.jsonl")).unwrap();
+    let lines: Vec<Value> = history
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{history}");
+    assert_eq!(lines[0]["berkas"], "perencanaan/renstra.toml");
+    assert_eq!(lines[0]["pengguna"], "(komputer ini)");
+    assert!(
+        lines[0]["ringkasan"]
+            .as_str()
+            .unwrap()
+            .contains("Penyusunan Renstra")
+    );
+    let periksa = sopan(["riwayat".as_ref(), dir.as_os_str(), "--periksa".as_ref()]);
+    assert_eq!(periksa.code, 0, "{}", periksa.err);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A `sopan preview` process whose console (stderr) is kept in a file.
+struct Konsol {
+    child: std::process::Child,
+    addr: SocketAddr,
+    err: PathBuf,
+}
+
+impl Konsol {
+    /// Starts `sopan preview DIR --port 0` and waits for its address.
+    fn start(dir: &Path) -> Self {
+        use std::io::BufRead;
+        let err = dir.with_extension("konsol.txt");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .arg("preview")
+            .arg(dir)
+            .args(["--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&err).unwrap())
+            .spawn()
+            .expect("run sopan preview");
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let url = out
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("Pratinjau: http://").map(str::to_string))
+            .expect("the preview's address");
+        let port = url.split(['/', ':']).nth(1).unwrap().parse().unwrap();
+        Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            err,
+        }
+    }
+
+    /// What it printed on its console so far.
+    fn err(&self) -> String {
+        std::fs::read_to_string(&self.err).unwrap_or_default()
+    }
+}
+
+impl Drop for Konsol {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.err);
+    }
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_told_on_the_server_console_too() {
+    let dir = catalogue("keamanan-riwayat-gagal", &["lakip"]);
+    // A folder where the history file should be: no line can be written.
+    std::fs::create_dir_all(dir.join(".sopan/riwayat.jsonl")).unwrap();
+    let server = Konsol::start(&dir);
+    let addr = server.addr;
+    wait_rendered(addr);
+    let token = token(addr);
+    let (mut form, dasar) = formulir(addr);
+    form["identitas"]["nama"] = json!("LAKIP BARU");
+    let body = json!({ "form": form, "dasar": dasar });
+    let r = post_json(addr, &format!("/sop/{LAKIP}/simpan"), &token, &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.text().contains("riwayat tidak dapat ditulis"),
+        "{}",
+        r.text()
+    );
+    let baru = json!({ "bab": "perencanaan", "berkas": "renstra", "nama": "" });
+    let r = post_json(addr, "/baru", &token, &baru);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let err = server.err();
+    for berkas in ["perencanaan/lakip.toml", "perencanaan/renstra.toml"] {
+        assert!(
+            err.lines().any(|l| l.starts_with("peringatan: ")
+                && l.contains(berkas)
+                && l.contains("riwayat tidak dapat ditulis")),
+            "{err}"
+        );
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn new_sop_names_that_windows_reserves_or_that_only_look_latin_are_refused() {
     let dir = catalogue("keamanan-baru", &["lakip"]);
     let server = start(&dir);
