@@ -104,6 +104,8 @@ pub struct Preview {
     login: bool,
     /// Temporary files of interrupted saves removed at start.
     sisa: usize,
+    /// Warnings about `.sopan` and the accounts open to other users of this computer.
+    izin: Vec<String>,
     /// Whether HTTPS is served.
     tls: bool,
     /// Whether a reverse proxy was named.
@@ -174,7 +176,20 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
     // The catalogue's own `.sopan` (accounts, history, save lock) is the previewed
     // folder's, never a parent's.
     let folder = catalogue.folder.clone();
+    let longgar = crate::editor::folder::izin_longgar(&folder);
+    // Opening `.sopan` makes it private when this user owns it.
     let sisa = crate::editor::simpan::bersihkan(&folder);
+    let masih = crate::editor::folder::izin_longgar(&folder);
+    let izin = longgar
+        .into_iter()
+        .map(|w| match masih.contains(&w) {
+            true => w,
+            false => match w.split_once("\n = hint:") {
+                Some((what, _)) => format!("{what}; sudah diubah menjadi 0700 oleh sopan"),
+                None => w,
+            },
+        })
+        .collect();
     let shared: Shared = Arc::new(Mutex::new(catalogue));
     let broadcast = Broadcast::default();
 
@@ -218,6 +233,7 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         folder,
         login,
         sisa,
+        izin,
         tls: tls.is_some(),
         proxy: options.proxy.is_some(),
         stopping,
@@ -371,6 +387,13 @@ impl Preview {
     /// How many temporary files of interrupted saves were removed at start.
     pub fn sisa_dihapus(&self) -> usize {
         self.sisa
+    }
+
+    /// Warnings, found at start, about a `.sopan` folder other users of this computer
+    /// could read or change, and an accounts file they could read, with the `chmod`
+    /// that fixes each (or the note that sopan made the folder private).
+    pub fn izin_longgar(&self) -> &[String] {
+        &self.izin
     }
 
     /// The address to open in a browser: the SOP's page when one file is previewed.

@@ -220,6 +220,34 @@ fn a_history_that_cannot_be_written_is_told_on_the_server_console_too() {
 }
 
 #[test]
+fn loose_modes_of_sopan_and_the_accounts_are_warned_at_preview_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = catalogue("keamanan-izin", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let set = |p: PathBuf, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    set(dir.join(".sopan"), 0o755);
+    set(dir.join(".sopan/pengguna.toml"), 0o644);
+    // It still starts, and says what to do.
+    let server = Konsol::start(&dir);
+    let err = server.err();
+    assert!(
+        err.contains("peringatan: berkas akun") && err.contains("chmod 600"),
+        "{err}"
+    );
+    // The folder was this user's: opening it made it private, and that is said.
+    assert!(
+        err.contains("peringatan: folder") && err.contains("sudah diubah menjadi 0700"),
+        "{err}"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn new_sop_names_that_windows_reserves_or_that_only_look_latin_are_refused() {
     let dir = catalogue("keamanan-baru", &["lakip"]);
     let server = start(&dir);
