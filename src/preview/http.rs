@@ -174,6 +174,16 @@ fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
                     .find(|h| h.name.eq_ignore_ascii_case(name))
                     .map(|h| String::from_utf8_lossy(h.value).into_owned())
             };
+            // Two Host headers: which one the checks saw and which one a proxy or the
+            // browser meant could differ.
+            let hosts = request
+                .headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("host"))
+                .count();
+            if hosts > 1 {
+                return Err(HeadError::Malformed);
+            }
             let content_length = match header("content-length") {
                 Some(v) => Some(v.trim().parse().map_err(|_| HeadError::Malformed)?),
                 None => None,
@@ -291,6 +301,11 @@ mod tests {
         assert_eq!(
             parse(b"\x00\x01 nonsense\r\n\r\n"),
             Err(HeadError::Malformed)
+        );
+        assert_eq!(
+            parse(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8\r\nhost: evil.example\r\n\r\n"),
+            Err(HeadError::Malformed),
+            "two Host headers"
         );
         let many: String = (0..60).map(|i| format!("X-{i}: y\r\n")).collect();
         let text = format!("GET / HTTP/1.1\r\n{many}\r\n");

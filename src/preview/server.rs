@@ -224,6 +224,7 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         tls: tls.clone(),
         proxy: options.proxy,
         network: !ip.is_loopback(),
+        port: addr.port(),
     };
     let stopping = Arc::new(AtomicBool::new(false));
     let accept = serve(listener, site, stopping.clone())
@@ -468,6 +469,8 @@ struct Site {
     proxy: Option<IpAddr>,
     /// Whether the preview listens beyond this computer.
     network: bool,
+    /// The port the preview listens on, which a `Host` header must name.
+    port: u16,
 }
 
 /// A decided answer to a request.
@@ -691,9 +694,10 @@ fn same_origin(head: &Head) -> bool {
     match head.origin.as_deref().map(str::trim) {
         None => true,
         Some("null") => fetch_site.is_some(),
+        // Over HTTPS only an https:// page is this server's.
         Some(origin) => origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://").filter(|_| !head.secure))
             .is_some_and(|h| Some(h) == head.host.as_deref()),
     }
 }
@@ -715,6 +719,32 @@ fn client_address(peer: Option<IpAddr>, from_proxy: bool, forwarded_for: Option<
         .or(peer)
         .map(|ip| ip.to_string())
         .unwrap_or_default()
+}
+
+/// Checks the port a `Host` header names, if any: a number (else 400), and this
+/// server's `port` (else 403), unless the request came through the proxy, which names
+/// its own.
+fn host_port(host: Option<&str>, port: u16, from_proxy: bool) -> Result<(), u16> {
+    let Some(host) = host.map(str::trim) else {
+        return Ok(());
+    };
+    let named = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((_, "")) => None,
+            Some((_, after)) => Some(after.strip_prefix(':').ok_or(400u16)?),
+            None => return Err(400),
+        },
+        None => host.split_once(':').map(|(_, p)| p),
+    };
+    let Some(named) = named else { return Ok(()) };
+    let number = (!named.is_empty() && named.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| named.parse::<u16>().ok())
+        .flatten()
+        .ok_or(400u16)?;
+    if number != port && !from_proxy {
+        return Err(403);
+    }
+    Ok(())
 }
 
 /// Where a login may send the person back to: an editor page of this server only
@@ -821,6 +851,9 @@ impl Site {
         if !self.guard.host_ok(head.host.as_deref()) {
             return send(&mut stream, Reply::error(403), with_body);
         }
+        if let Err(status) = host_port(head.host.as_deref(), self.port, from_proxy) {
+            return send(&mut stream, Reply::error(status), with_body);
+        }
         let route = match route(&head.target) {
             Ok(r) => r,
             Err(Refusal::NotFound) => return send(&mut stream, Reply::error(404), with_body),
@@ -850,7 +883,11 @@ impl Site {
                 send(&mut stream, reply, true)
             }
             Route::Page(page) if !post && !page.changes() => {
-                let reply = self.reply(page, &head);
+                let mut reply = self.reply(page, &head);
+                if self.in_clear(&head) && reply.content_type.starts_with("text/html") {
+                    let text = String::from_utf8_lossy(&reply.body);
+                    reply.body = html::tanpa_https(&text).into_bytes();
+                }
                 send(&mut stream, reply, with_body)
             }
             _ => send(&mut stream, Reply::error(405), with_body),
@@ -1311,6 +1348,10 @@ fn send(stream: &mut Conn, reply: Reply, with_body: bool) {
                 .into(),
         ),
     ];
+    // HTTPS answered directly: the browser keeps to https:// for this host for a year.
+    if stream.is_tls() {
+        headers.push(("Strict-Transport-Security", "max-age=31536000".into()));
+    }
     if let Some(name) = &reply.download {
         let safe: String = name
             .chars()
@@ -1336,6 +1377,37 @@ fn send(stream: &mut Conn, reply: Reply, with_body: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_port_that_is_no_number_or_not_this_server_s_is_refused() {
+        assert_eq!(host_port(Some("10.0.0.5:8123"), 8123, false), Ok(()));
+        assert_eq!(host_port(Some("sop.dinas.local"), 8123, false), Ok(()));
+        assert_eq!(host_port(Some("[::1]:8123"), 8123, false), Ok(()));
+        assert_eq!(host_port(Some("[::1]"), 8123, false), Ok(()));
+        assert_eq!(host_port(None, 8123, false), Ok(()));
+        for bad in [
+            "10.0.0.5:x",
+            "10.0.0.5:",
+            "10.0.0.5:+80",
+            "10.0.0.5:99999",
+            "[::1]x",
+        ] {
+            assert_eq!(host_port(Some(bad), 8123, false), Err(400), "{bad}");
+        }
+        assert_eq!(host_port(Some("10.0.0.5:80"), 8123, false), Err(403));
+        // The proxy names its own port.
+        assert_eq!(host_port(Some("sop.dinas.local:443"), 8123, true), Ok(()));
+    }
+
+    #[test]
+    fn an_http_origin_is_refused_over_https() {
+        let mut head = post_from(Some("http://10.0.0.5:8123"), None);
+        assert!(same_origin(&head));
+        head.secure = true;
+        assert!(!same_origin(&head));
+        head.origin = Some("https://10.0.0.5:8123".into());
+        assert!(same_origin(&head));
+    }
 
     #[test]
     fn the_client_is_the_forwarded_address_only_from_the_proxy_and_only_when_readable() {

@@ -280,6 +280,23 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
         ));
     }
     let bab = baru.bab.trim().trim_matches('/');
+    // Folders sopan itself writes into at the catalogue's top: `sopan build`'s PDFs and
+    // the archive of approved SOPs.
+    let top = bab.split('/').next().unwrap_or("").to_lowercase();
+    if [
+        crate::katalog::build::DEFAULT_OUT,
+        crate::pengesahan::arsip::FOLDER,
+    ]
+    .contains(&top.as_str())
+    {
+        return Err(pesan(
+            400,
+            format!(
+                "folder \"{top}\" berisi hasil sopan (PDF dan arsip), bukan bab SOP; pilih \
+                 folder bab lain"
+            ),
+        ));
+    }
     let mut dir = folder.to_path_buf();
     for part in bab.split('/').filter(|p| !p.is_empty()) {
         if !plain(part) || reserved(part) {
@@ -423,6 +440,35 @@ mod tests {
         ] {
             assert!(at(bab, berkas).is_err(), "{bab} {berkas}");
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_new_sop_is_never_put_in_the_build_output_or_the_archive() {
+        let dir = std::env::temp_dir().join(format!("sopan-baru-hasil-{}", std::process::id()));
+        for bab in ["bab/pdf", "pdf/bab", "PDF", "arsip"] {
+            std::fs::create_dir_all(dir.join(bab)).unwrap();
+        }
+        let at = |bab: &str| {
+            tempat_baru(
+                &dir,
+                &Baru {
+                    bab: bab.into(),
+                    berkas: "x".into(),
+                    nama: String::new(),
+                },
+            )
+        };
+        for refused in ["pdf", "pdf/bab", "PDF", "/arsip/"] {
+            let (status, body) = at(refused).expect_err(refused);
+            assert_eq!(status, 400);
+            assert!(
+                body["pesan"].as_str().unwrap().contains("bukan bab"),
+                "{body}"
+            );
+        }
+        // Deeper down, a folder named pdf is an ordinary bab.
+        assert!(at("bab/pdf").is_ok());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -339,6 +339,40 @@ fn login(addr: SocketAddr, nama: &str, sandi: &str) -> Reply {
 }
 
 #[test]
+fn every_page_of_a_network_preview_without_https_warns_not_only_login() {
+    let dir = catalogue("keamanan-tanpa-https", &["lakip"]);
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    wait_rendered(addr);
+    let cookie = set_cookie(&login(addr, "sari", SANDI));
+    let cookie = cookie.split(';').next().unwrap();
+    let get = |target: &str| {
+        let headers = format!("{}Cookie: {cookie}\r\n", office_host(addr));
+        send(addr, "GET", target, &headers, b"")
+    };
+    for target in ["/", &format!("/sop/{LAKIP}"), &format!("/sop/{LAKIP}/ubah")] {
+        let page = get(target);
+        assert_eq!(page.status, 200, "{target}");
+        assert_eq!(
+            page.text().matches("tanpa-https-halaman").count(),
+            1,
+            "{target}: {}",
+            page.text()
+        );
+    }
+    // The login page keeps its one warning, beside the password.
+    let masuk = get("/masuk").text();
+    assert!(masuk.contains("id=\"tanpa-https\"") && !masuk.contains("tanpa-https-halaman"));
+    server.stop();
+    // On loopback nothing crosses the network: no warning.
+    let local = start(&dir);
+    let page = send(local.addr(), "GET", "/", &host(local.addr()), b"");
+    assert!(!page.text().contains("tanpa-https"), "{}", page.text());
+    local.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn no_server_path_on_pages_a_visitor_sees_or_the_login_error() {
     let dir = catalogue("keamanan-jalur", &["lakip"]);
     std::fs::write(
@@ -946,6 +980,45 @@ fn https_connections_over_the_cap_are_told_503_not_closed_bare() {
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&certs);
+}
+
+#[test]
+fn hsts_is_sent_on_https_answers_only() {
+    let dir = catalogue("keamanan-hsts", &["lakip"]);
+    let (server, certs, ca) = https_preview("keamanan-hsts", &dir);
+    let addr = server.addr();
+    let get = format!("GET / HTTP/1.1\r\n{}Connection: close\r\n\r\n", host(addr));
+    let r = https(addr, &ca, &get);
+    assert!(
+        r.head
+            .lines()
+            .any(|l| l == "Strict-Transport-Security: max-age=31536000"),
+        "{}",
+        r.head
+    );
+    server.stop();
+    let plain = start(&dir);
+    let r = send(plain.addr(), "GET", "/", &host(plain.addr()), b"");
+    assert!(!r.head.contains("Strict-Transport-Security"), "{}", r.head);
+    plain.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&certs);
+}
+
+#[test]
+fn two_host_headers_or_a_host_port_not_this_server_s_are_refused() {
+    let dir = catalogue("keamanan-host", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    let two = format!("{}Host: 127.0.0.1:{}\r\n", host(addr), addr.port());
+    assert_eq!(send(addr, "GET", "/", &two, b"").status, 400);
+    let word = "Host: 127.0.0.1:http\r\n";
+    assert_eq!(send(addr, "GET", "/", word, b"").status, 400);
+    let other = format!("Host: 127.0.0.1:{}\r\n", addr.port().wrapping_add(1));
+    assert_eq!(send(addr, "GET", "/", &other, b"").status, 403);
+    assert_eq!(send(addr, "GET", "/", &host(addr), b"").status, 200);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
