@@ -283,12 +283,7 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
     // Folders sopan itself writes into at the catalogue's top: `sopan build`'s PDFs and
     // the archive of approved SOPs.
     let top = bab.split('/').next().unwrap_or("").to_lowercase();
-    if [
-        crate::katalog::build::DEFAULT_OUT,
-        crate::pengesahan::arsip::FOLDER,
-    ]
-    .contains(&top.as_str())
-    {
+    if [crate::output::BUILD_OUT, crate::pengesahan::arsip::FOLDER].contains(&top.as_str()) {
         return Err(pesan(
             400,
             format!(
