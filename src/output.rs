@@ -5,6 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+/// The folder `sopan build` writes a catalogue's PDFs into, below the catalogue,
+/// unless told otherwise (`-o`).
+pub const BUILD_OUT: &str = "pdf";
+
 /// Writes `data` to `path` atomically: a temporary file beside it, then a rename, so a
 /// reader never sees half a file and a failed write leaves the old file as it was.
 ///

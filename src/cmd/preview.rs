@@ -45,6 +45,9 @@ pub fn run(
     if let Some(p) = server.peringatan() {
         let _ = writeln!(err, "peringatan: {p}");
     }
+    for p in server.izin_longgar() {
+        let _ = writeln!(err, "peringatan: {p}");
+    }
     if let Some(akun) = server.akun() {
         let _ = writeln!(
             out,

@@ -311,3 +311,100 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// Warnings, in Indonesian, for a `.sopan` folder of the catalogue at `root` that other
+/// users of this computer may write to or read, and for an accounts file they may read
+/// (its password hashes can then be guessed at offline); each ends with the `chmod`
+/// that fixes it. Nothing is refused: an older sopan or a copy may have left the modes.
+#[cfg(unix)]
+pub fn izin_longgar(root: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = root.join(FOLDER);
+    let mode = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .ok()
+            .map(|m| (m.file_type(), m.permissions().mode() & 0o777))
+    };
+    let mut found = Vec::new();
+    if let Some((kind, m)) = mode(&folder)
+        && kind.is_dir()
+        && m & 0o026 != 0
+    {
+        found.push(format!(
+            "folder {} dapat {} pengguna lain di komputer ini (mode {m:04o})\n = hint: \
+             perbaiki dengan: chmod 700 {}",
+            crate::diag::display_path(&folder),
+            if m & 0o022 != 0 { "diubah" } else { "dibaca" },
+            kutip(&folder)
+        ));
+    }
+    let akun = folder.join(super::akun::BERKAS);
+    if let Some((kind, m)) = mode(&akun)
+        && kind.is_file()
+        && m & 0o044 != 0
+    {
+        found.push(format!(
+            "berkas akun {} dapat dibaca pengguna lain di komputer ini (mode {m:04o}), \
+             termasuk hash kata sandinya\n = hint: perbaiki dengan: chmod 600 {}",
+            crate::diag::display_path(&akun),
+            kutip(&akun)
+        ));
+    }
+    found
+}
+
+/// No such modes elsewhere.
+#[cfg(not(unix))]
+pub fn izin_longgar(_root: &Path) -> Vec<String> {
+    Vec::new()
+}
+
+/// `path` as one word of a shell command: in single quotes unless it is plain.
+#[cfg(unix)]
+fn kutip(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+    {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests_izin {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn loose_modes_of_the_sopan_folder_and_accounts_are_warned_with_the_chmod() {
+        let dir = std::env::temp_dir().join(format!("sopan-izin {}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let sopan = dir.join(FOLDER);
+        std::fs::create_dir_all(&sopan).unwrap();
+        let akun = sopan.join(super::super::akun::BERKAS);
+        std::fs::write(&akun, "").unwrap();
+        let set = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        set(&sopan, 0o700);
+        set(&akun, 0o600);
+        assert_eq!(izin_longgar(&dir), Vec::<String>::new());
+        set(&sopan, 0o755);
+        set(&akun, 0o644);
+        let found = izin_longgar(&dir);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("dibaca") && found[0].contains("mode 0755"));
+        assert!(found[0].ends_with(&format!("chmod 700 '{}'", sopan.display())));
+        assert!(found[1].ends_with(&format!("chmod 600 '{}'", akun.display())));
+        set(&sopan, 0o770);
+        set(&akun, 0o640);
+        let found = izin_longgar(&dir);
+        assert!(found[0].contains("diubah"), "{found:?}");
+        assert_eq!(found.len(), 2, "group-readable accounts");
+        set(&sopan, 0o700);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

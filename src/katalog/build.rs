@@ -18,7 +18,7 @@ use crate::source;
 pub const MANIFEST: &str = ".sopan-build.json";
 
 /// Name of the default output folder, inside the catalogue folder.
-pub const DEFAULT_OUT: &str = "pdf";
+pub const DEFAULT_OUT: &str = crate::output::BUILD_OUT;
 
 /// Stack of a worker thread: Typst's layout recursion is deep.
 use crate::typeset::WORKER_STACK;

@@ -1,7 +1,7 @@
 //! One client connection of the preview: plain TCP, or HTTPS (rustls) when the preview
 //! was started with a certificate and its key (`--tls-sertifikat`, `--tls-kunci`).
 //!
-//! The handshake is done on a worker within a deadline, as a request head is read; a
+//! The handshake is done off the workers within a deadline, as a request head is read; a
 //! plain HTTP request sent to the HTTPS port gets a short plain answer that names the
 //! `https://` address instead of a broken connection.
 
@@ -143,10 +143,12 @@ pub enum Refused {
     Failed,
 }
 
-/// Does the TLS handshake on `tcp` within `within`.
+/// Does the TLS handshake on `tcp`: its first byte within `first_byte`, the whole
+/// within `within`.
 pub fn accept(
     mut tcp: TcpStream,
     config: &Arc<ServerConfig>,
+    first_byte: Duration,
     within: Duration,
 ) -> Result<Conn, Refused> {
     let deadline = Instant::now() + within;
@@ -156,7 +158,8 @@ pub fn accept(
     };
     // A TLS connection starts with a handshake record (22); a letter starts HTTP.
     let mut first = [0u8; 1];
-    tcp.set_read_timeout(left()).map_err(|_| Refused::Failed)?;
+    tcp.set_read_timeout(left().map(|l| l.min(first_byte)))
+        .map_err(|_| Refused::Failed)?;
     match tcp.peek(&mut first) {
         Ok(1) if first[0].is_ascii_alphabetic() => {
             plain_refusal(&mut tcp);

@@ -1,15 +1,95 @@
-//! Connections let in to the workers, per address: at most [`PER_ADDRESS`] from one
-//! address are read and answered at once, at most [`WAITING_PER_ADDRESS`] more from it
-//! wait their turn, and any more are refused (503). One computer holding half-sent
-//! requests takes at most its share of the workers, never all of them.
+//! Connections let in, per address. A request head is read on a small thread of its
+//! own, at most [`READERS_PER_ADDRESS`] from one address and [`READERS`] in all
+//! ([`Limits`]); only a complete head goes on to the workers, where at most
+//! [`PER_ADDRESS`] from one address are answered at once, at most
+//! [`WAITING_PER_ADDRESS`] more from it wait their turn, and any more are refused (503).
+//! Half-sent requests, from however many computers, never hold a worker.
 //!
-//! A configured reverse proxy ([`Gate::new`]'s `proxy`) brings every client from its one
-//! address, so it is not capped here.
+//! A configured reverse proxy (`proxy`) brings every client from its one address, so it
+//! is not capped per address here.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::mpsc::{SyncSender, TrySendError};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Request heads read at once from one address (a browser opens at most 6 connections).
+pub const READERS_PER_ADDRESS: usize = 16;
+
+/// Request heads read at once in all.
+pub const READERS: usize = 512;
+
+/// Event streams open at once (one per open page); more get 503.
+pub const STREAMS: usize = 32;
+
+/// Event streams open at once from one address (but the proxy's); more get 503.
+pub const STREAMS_PER_ADDRESS: usize = 8;
+
+/// How many of something (connections being read, event streams) one address and all
+/// addresses hold at once, each below its cap.
+pub struct Limits {
+    per_address: usize,
+    total: usize,
+    proxy: Option<IpAddr>,
+    held: Mutex<(HashMap<IpAddr, usize>, usize)>,
+}
+
+/// One place taken in [`Limits`]; given back when dropped.
+pub struct Place {
+    limits: Arc<Limits>,
+    ip: IpAddr,
+}
+
+impl Limits {
+    /// At most `per_address` from one address (but `proxy`) and `total` in all.
+    pub fn new(per_address: usize, total: usize, proxy: Option<IpAddr>) -> Arc<Self> {
+        Arc::new(Self {
+            per_address,
+            total,
+            proxy,
+            held: Mutex::new((HashMap::new(), 0)),
+        })
+    }
+
+    /// A place for `ip`, or `None` when it or everyone holds too many.
+    pub fn take(self: &Arc<Self>, ip: IpAddr) -> Option<Place> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        let (per, total) = &mut *held;
+        if *total >= self.total {
+            return None;
+        }
+        if Some(ip) != self.proxy {
+            let n = per.entry(ip).or_insert(0);
+            if *n >= self.per_address {
+                return None;
+            }
+            *n += 1;
+        }
+        *total += 1;
+        Some(Place {
+            limits: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut held = self
+            .limits
+            .held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (per, total) = &mut *held;
+        *total = total.saturating_sub(1);
+        if let Some(n) = per.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                per.remove(&self.ip);
+            }
+        }
+    }
+}
 
 /// Connections from one address read and answered at once (of the preview's 8 workers).
 pub const PER_ADDRESS: usize = 4;
@@ -118,6 +198,23 @@ mod tests {
             gate.done(a);
         }
         assert!(gate.slots.lock().unwrap().get(&a).is_none(), "forgotten");
+    }
+
+    #[test]
+    fn limits_cap_one_address_and_all_and_give_places_back() {
+        let proxy = IpAddr::from([10, 0, 0, 9]);
+        let limits = Limits::new(2, 5, Some(proxy));
+        let a = IpAddr::from([10, 0, 0, 1]);
+        let b = IpAddr::from([10, 0, 0, 2]);
+        let first: Vec<_> = (0..2).map(|_| limits.take(a).unwrap()).collect();
+        assert!(limits.take(a).is_none(), "past the address's cap");
+        let other = limits.take(b).unwrap();
+        let through_proxy: Vec<_> = (0..2).map(|_| limits.take(proxy).unwrap()).collect();
+        assert!(limits.take(proxy).is_none(), "past the total");
+        drop(first);
+        assert!(limits.take(a).is_some(), "given back");
+        drop((other, through_proxy));
+        assert!(limits.held.lock().unwrap().0.is_empty(), "forgotten");
     }
 
     #[test]

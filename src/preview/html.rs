@@ -224,6 +224,24 @@ fn new_sop_form(cat: &Catalogue) -> String {
     )
 }
 
+/// Where a page warns that it crossed the network in clear ([`tanpa_https`]).
+pub const TANPA_HTTPS: &str = "<!--peringatan-sambungan-->";
+
+/// `page` (a whole page) with the warning that it crossed the network in clear, at the
+/// top of its body; the login page has its own, beside the password.
+pub fn tanpa_https(page: &str) -> String {
+    if page.contains("id=\"tanpa-https\"") {
+        return page.to_string();
+    }
+    page.replacen(
+        TANPA_HTTPS,
+        "<aside class=\"peringatan\" id=\"tanpa-https-halaman\" aria-label=\"Peringatan sambungan\">\
+         Sambungan ini tidak terenkripsi (http://): kata sandi dan isi yang dikirim dapat \
+         dibaca orang lain di jaringan. Minta pengelola pratinjau memasang HTTPS.</aside>",
+        1,
+    )
+}
+
 /// The login page, with a message after a failed attempt, the editor page to go back
 /// to after it (`ke`, already checked by the server), and a warning when the request
 /// crossed the network in clear (`in_clear`).

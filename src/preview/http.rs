@@ -1,6 +1,7 @@
 //! HTTP/1.1 for the preview, on std's `TcpListener` with `httparse` for the request
 //! head, and the limits a shared office machine needs: a head of at most
-//! [`MAX_HEAD`] bytes read within [`HEAD_DEADLINE`], slow writers cut off, and one
+//! [`MAX_HEAD`] bytes whose first byte comes within [`FIRST_BYTE_DEADLINE`] and the
+//! whole within [`HEAD_DEADLINE`], slow writers cut off, and one
 //! request per connection. The pool of page workers and the cap on event streams are
 //! in [`super::server`].
 
@@ -14,6 +15,10 @@ pub const MAX_HEAD: usize = 16 * 1024;
 
 /// How long a client may take to send its request head.
 pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long a client may take to send the first byte (of its TLS handshake, and of its
+/// request head): an idle connection is let go sooner than a slow one.
+pub const FIRST_BYTE_DEADLINE: Duration = Duration::from_secs(3);
 
 /// How long one write to a client may block.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -128,13 +133,17 @@ pub enum HeadError {
     Gone,
 }
 
-/// Reads one request head from `stream`, within [`HEAD_DEADLINE`] and [`MAX_HEAD`].
+/// Reads one request head from `stream`, within [`MAX_HEAD`], its first byte within
+/// [`FIRST_BYTE_DEADLINE`] and the whole within [`HEAD_DEADLINE`].
 pub fn read_head(stream: &mut Conn) -> Result<Head, HeadError> {
-    let deadline = Instant::now() + HEAD_DEADLINE;
+    let start = Instant::now();
+    let deadline = start + HEAD_DEADLINE;
+    let first_byte = start + FIRST_BYTE_DEADLINE;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     loop {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let until = if buf.is_empty() { first_byte } else { deadline };
+        let left = until.saturating_duration_since(Instant::now());
         if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             return Err(HeadError::Gone);
         }
@@ -165,6 +174,16 @@ fn parse(buf: &[u8]) -> Result<Option<Head>, HeadError> {
                     .find(|h| h.name.eq_ignore_ascii_case(name))
                     .map(|h| String::from_utf8_lossy(h.value).into_owned())
             };
+            // Two Host headers: which one the checks saw and which one a proxy or the
+            // browser meant could differ.
+            let hosts = request
+                .headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("host"))
+                .count();
+            if hosts > 1 {
+                return Err(HeadError::Malformed);
+            }
             let content_length = match header("content-length") {
                 Some(v) => Some(v.trim().parse().map_err(|_| HeadError::Malformed)?),
                 None => None,
@@ -282,6 +301,11 @@ mod tests {
         assert_eq!(
             parse(b"\x00\x01 nonsense\r\n\r\n"),
             Err(HeadError::Malformed)
+        );
+        assert_eq!(
+            parse(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8\r\nhost: evil.example\r\n\r\n"),
+            Err(HeadError::Malformed),
+            "two Host headers"
         );
         let many: String = (0..60).map(|i| format!("X-{i}: y\r\n")).collect();
         let text = format!("GET / HTTP/1.1\r\n{many}\r\n");

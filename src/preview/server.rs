@@ -1,23 +1,24 @@
 //! The HTTP side of the preview: known routes only, generated content only, loopback by
 //! default, and Server-Sent Events that tell open pages when an SOP was rendered again.
 //!
-//! A fixed pool of [`WORKERS`] threads reads and answers requests, one per connection;
-//! one address holds at most a share of them ([`super::gate`]), and a connection that
-//! finds the queue full gets 503. An event stream leaves the pool for
-//! a thread of its own, at most [`MAX_STREAMS`] at once, so open pages can never take
+//! Each connection's request head is read on a small thread of its own, within caps
+//! per address and in all ([`super::gate`]); a fixed pool of [`WORKERS`] threads answers
+//! the complete requests, one address at most a share of them, and a request that finds
+//! the queue full gets 503. An event stream leaves the pool for
+//! a thread of its own, at most [`gate::STREAMS`] at once and fewer per address, so open pages can never take
 //! the workers that answer page requests.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::catalogue::{self, Catalogue, Shared};
 use super::conn::{self, Conn};
-use super::gate::Gate;
+use super::gate::{self, Gate, Limits};
 use super::http::{self, BodyError, Head, HeadError};
 use super::sesi::{self, Guard, LoginError, Who};
 use super::sunting::{self, Answer};
@@ -29,9 +30,6 @@ const WORKERS: usize = 8;
 
 /// Connections waiting for a worker; more get 503 at once.
 const QUEUE: usize = 64;
-
-/// Event streams open at once (one per open page); more get 503.
-const MAX_STREAMS: usize = 32;
 
 /// A comment line sent this often keeps idle event streams open and finds closed ones.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -106,6 +104,8 @@ pub struct Preview {
     login: bool,
     /// Temporary files of interrupted saves removed at start.
     sisa: usize,
+    /// Warnings about `.sopan` and the accounts open to other users of this computer.
+    izin: Vec<String>,
     /// Whether HTTPS is served.
     tls: bool,
     /// Whether a reverse proxy was named.
@@ -176,7 +176,20 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
     // The catalogue's own `.sopan` (accounts, history, save lock) is the previewed
     // folder's, never a parent's.
     let folder = catalogue.folder.clone();
+    let longgar = crate::editor::folder::izin_longgar(&folder);
+    // Opening `.sopan` makes it private when this user owns it.
     let sisa = crate::editor::simpan::bersihkan(&folder);
+    let masih = crate::editor::folder::izin_longgar(&folder);
+    let izin = longgar
+        .into_iter()
+        .map(|w| match masih.contains(&w) {
+            true => w,
+            false => match w.split_once("\n = hint:") {
+                Some((what, _)) => format!("{what}; sudah diubah menjadi 0700 oleh sopan"),
+                None => w,
+            },
+        })
+        .collect();
     let shared: Shared = Arc::new(Mutex::new(catalogue));
     let broadcast = Broadcast::default();
 
@@ -207,10 +220,11 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         settings: options.settings.clone(),
         shared: shared.clone(),
         broadcast: broadcast.clone(),
-        streams: Arc::new(AtomicUsize::new(0)),
+        streams: Limits::new(gate::STREAMS_PER_ADDRESS, gate::STREAMS, options.proxy),
         tls: tls.clone(),
         proxy: options.proxy,
         network: !ip.is_loopback(),
+        port: addr.port(),
     };
     let stopping = Arc::new(AtomicBool::new(false));
     let accept = serve(listener, site, stopping.clone())
@@ -220,6 +234,7 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
         folder,
         login,
         sisa,
+        izin,
         tls: tls.is_some(),
         proxy: options.proxy.is_some(),
         stopping,
@@ -230,15 +245,28 @@ pub fn start(options: &Options) -> Result<Preview, StartError> {
     })
 }
 
+/// A request whose head has been read, waiting for a worker.
+struct Request {
+    conn: Conn,
+    head: Head,
+    /// The address it came from.
+    peer: Option<IpAddr>,
+}
+
+/// The stack of a thread that reads one request head (and does the TLS handshake).
+const READER_STACK: usize = 256 * 1024;
+
 /// Starts the workers and the thread that accepts connections; returns the latter.
+/// Each connection's head is read on a small thread of its own, within the caps of
+/// [`super::gate`]; only a complete request goes on to a worker.
 fn serve(
     listener: TcpListener,
     site: Site,
     stopping: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
-    let (queue, waiting) = mpsc::sync_channel::<(TcpStream, IpAddr)>(QUEUE);
+    let (queue, waiting) = mpsc::sync_channel::<(Request, IpAddr)>(QUEUE);
     let gate = Arc::new(Gate::new(queue, site.proxy));
-    let tls = site.tls.is_some();
+    let readers = Limits::new(gate::READERS_PER_ADDRESS, gate::READERS, site.proxy);
     let waiting = Arc::new(Mutex::new(waiting));
     for _ in 0..WORKERS {
         let (site, waiting, gate) = (site.clone(), waiting.clone(), gate.clone());
@@ -248,19 +276,20 @@ fn serve(
             .stack_size(crate::typeset::WORKER_STACK)
             .spawn(move || {
                 loop {
-                    // The lock is held only while waiting for the next connection.
+                    // The lock is held only while waiting for the next request.
                     let next = waiting.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok((stream, ip)) = next else { return };
+                    let Ok((request, ip)) = next else { return };
                     // A bug met by one request must not take a worker from the pool.
-                    if let Err(what) = crate::catch_panic(|| site.serve(stream)) {
+                    if let Err(what) = crate::catch_panic(|| site.answer(request)) {
                         eprintln!("{}", crate::bug_message(&what));
                     }
                     if let Some(refused) = gate.done(ip) {
-                        busy(refused, site.tls.is_some());
+                        busy(refused);
                     }
                 }
             })?;
     }
+    let refuser = site.tls.clone().map(refuser).transpose()?;
     std::thread::Builder::new()
         .name("sopan-accept".into())
         .spawn(move || {
@@ -272,21 +301,71 @@ fn serve(
                 let Ok(peer) = stream.peer_addr() else {
                     continue;
                 };
-                if let Err(refused) = gate.admit(stream, peer.ip()) {
-                    busy(refused, tls);
-                }
+                let ip = peer.ip();
+                let Some(place) = readers.take(ip) else {
+                    busy_unread(stream, refuser.as_ref());
+                    continue;
+                };
+                let (site, gate) = (site.clone(), gate.clone());
+                // When no thread can be made, the connection is closed.
+                let _ = std::thread::Builder::new()
+                    .name("sopan-baca".into())
+                    .stack_size(READER_STACK)
+                    .spawn(move || {
+                        let request =
+                            crate::catch_panic(|| site.read(stream)).unwrap_or_else(|what| {
+                                eprintln!("{}", crate::bug_message(&what));
+                                None
+                            });
+                        drop(place);
+                        if let Some(request) = request
+                            && let Err(refused) = gate.admit(request, ip)
+                        {
+                            busy(refused);
+                        }
+                    });
             }
         })
 }
 
-/// Answers 503 to a connection that cannot be served now; over HTTPS it is closed (a
-/// handshake is a worker's work).
-fn busy(stream: TcpStream, tls: bool) {
-    if tls {
-        return;
+/// Answers 503 to a request that cannot be served now.
+fn busy(mut request: Request) {
+    send(&mut request.conn, Reply::error(503), true);
+}
+
+/// Answers 503 to a connection whose address holds too many being read: over HTTPS
+/// through the [`refuser`], or closed when it is busy.
+fn busy_unread(stream: TcpStream, refuser: Option<&mpsc::SyncSender<TcpStream>>) {
+    match refuser {
+        Some(refuser) => {
+            let _ = refuser.try_send(stream);
+        }
+        None => send(&mut Conn::Plain(stream), Reply::error(503), true),
     }
-    let body = html::error_page(503);
-    let _ = http::respond(&mut Conn::Plain(stream), 503, &[], body.as_bytes(), true);
+}
+
+/// Connections waiting for the refuser; more are closed.
+const REFUSED_WAITING: usize = 8;
+
+/// How long the refuser gives one handshake.
+const REFUSER_HANDSHAKE: Duration = Duration::from_secs(1);
+
+/// One thread that tells HTTPS connections refused before reading "503" after a short
+/// handshake, one at a time, rather than closing them bare.
+fn refuser(config: Arc<rustls::ServerConfig>) -> std::io::Result<mpsc::SyncSender<TcpStream>> {
+    let (tx, rx) = mpsc::sync_channel::<TcpStream>(REFUSED_WAITING);
+    std::thread::Builder::new()
+        .name("sopan-tolak".into())
+        .stack_size(READER_STACK)
+        .spawn(move || {
+            for tcp in rx {
+                if let Ok(mut c) = conn::accept(tcp, &config, REFUSER_HANDSHAKE, REFUSER_HANDSHAKE)
+                {
+                    send(&mut c, Reply::error(503), true);
+                }
+            }
+        })?;
+    Ok(tx)
 }
 
 impl Preview {
@@ -309,6 +388,13 @@ impl Preview {
     /// How many temporary files of interrupted saves were removed at start.
     pub fn sisa_dihapus(&self) -> usize {
         self.sisa
+    }
+
+    /// Warnings, found at start, about a `.sopan` folder other users of this computer
+    /// could read or change, and an accounts file they could read, with the `chmod`
+    /// that fixes each (or the note that sopan made the folder private).
+    pub fn izin_longgar(&self) -> &[String] {
+        &self.izin
     }
 
     /// The address to open in a browser: the SOP's page when one file is previewed.
@@ -375,14 +461,16 @@ struct Site {
     settings: crate::pipeline::Settings,
     shared: Shared,
     broadcast: Broadcast,
-    /// Event streams open now.
-    streams: Arc<AtomicUsize>,
+    /// Event streams open now, per address and in all.
+    streams: Arc<Limits>,
     /// HTTPS, when served.
     tls: Option<Arc<rustls::ServerConfig>>,
     /// The reverse proxy whose forwarded headers are believed.
     proxy: Option<IpAddr>,
     /// Whether the preview listens beyond this computer.
     network: bool,
+    /// The port the preview listens on, which a `Host` header must name.
+    port: u16,
 }
 
 /// A decided answer to a request.
@@ -606,11 +694,57 @@ fn same_origin(head: &Head) -> bool {
     match head.origin.as_deref().map(str::trim) {
         None => true,
         Some("null") => fetch_site.is_some(),
+        // Over HTTPS only an https:// page is this server's.
         Some(origin) => origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://").filter(|_| !head.secure))
             .is_some_and(|h| Some(h) == head.host.as_deref()),
     }
+}
+
+/// The client's address, as the login throttle counts it: behind the proxy the last
+/// address it forwarded for; when that is no IP address, the proxy's own (one record
+/// for all such values, never a fresh one per value).
+fn client_address(peer: Option<IpAddr>, from_proxy: bool, forwarded_for: Option<&str>) -> String {
+    let forwarded = forwarded_for
+        .filter(|_| from_proxy)
+        .and_then(|f| f.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|a| {
+            a.parse::<IpAddr>()
+                .or_else(|_| a.parse::<SocketAddr>().map(|s| s.ip()))
+                .ok()
+        });
+    forwarded
+        .or(peer)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
+}
+
+/// Checks the port a `Host` header names, if any: a number (else 400), and this
+/// server's `port` (else 403), unless the request came through the proxy, which names
+/// its own.
+fn host_port(host: Option<&str>, port: u16, from_proxy: bool) -> Result<(), u16> {
+    let Some(host) = host.map(str::trim) else {
+        return Ok(());
+    };
+    let named = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((_, "")) => None,
+            Some((_, after)) => Some(after.strip_prefix(':').ok_or(400u16)?),
+            None => return Err(400),
+        },
+        None => host.split_once(':').map(|(_, p)| p),
+    };
+    let Some(named) = named else { return Ok(()) };
+    let number = (!named.is_empty() && named.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| named.parse::<u16>().ok())
+        .flatten()
+        .ok_or(400u16)?;
+    if number != port && !from_proxy {
+        return Err(403);
+    }
+    Ok(())
 }
 
 /// Where a login may send the person back to: an editor page of this server only
@@ -663,23 +797,45 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 impl Site {
-    /// Reads one request from `stream` and answers it; an event stream goes on on a
-    /// thread of its own.
-    fn serve(&self, tcp: TcpStream) {
+    /// Reads one request's head from `tcp` (after the TLS handshake) and a body small
+    /// enough to be a login form, so that a worker never waits for a slow client's
+    /// head; a malformed or too large head is answered here.
+    fn read(&self, tcp: TcpStream) -> Option<Request> {
         let peer = tcp.peer_addr().ok().map(|a| a.ip());
-        let mut stream = match &self.tls {
-            Some(config) => match conn::accept(tcp, config, http::HEAD_DEADLINE) {
-                Ok(c) => c,
-                Err(_) => return,
-            },
+        let mut conn = match &self.tls {
+            Some(config) => {
+                conn::accept(tcp, config, http::FIRST_BYTE_DEADLINE, http::HEAD_DEADLINE).ok()?
+            }
             None => Conn::Plain(tcp),
         };
-        let mut head = match http::read_head(&mut stream) {
+        let mut head = match http::read_head(&mut conn) {
             Ok(head) => head,
-            Err(HeadError::TooLarge) => return send(&mut stream, Reply::error(431), true),
-            Err(HeadError::Malformed) => return send(&mut stream, Reply::error(400), true),
-            Err(HeadError::Gone) => return,
+            Err(HeadError::TooLarge) => {
+                send(&mut conn, Reply::error(431), true);
+                return None;
+            }
+            Err(HeadError::Malformed) => {
+                send(&mut conn, Reply::error(400), true);
+                return None;
+            }
+            Err(HeadError::Gone) => return None,
         };
+        if head
+            .content_length
+            .is_some_and(|n| n <= http::MAX_FORM && n > head.rest.len())
+        {
+            head.rest = http::read_body(&mut conn, &head, http::MAX_FORM).ok()?;
+        }
+        Some(Request { conn, head, peer })
+    }
+
+    /// Answers one request; an event stream goes on on a thread of its own.
+    fn answer(&self, request: Request) {
+        let Request {
+            conn: mut stream,
+            mut head,
+            peer,
+        } = request;
         let from_proxy = peer.is_some() && peer == self.proxy;
         head.secure = stream.is_tls()
             || (from_proxy
@@ -687,22 +843,16 @@ impl Site {
                     .forwarded_proto
                     .as_deref()
                     .is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
-        // Behind the proxy, the client is the last address it forwarded for.
-        let forwarded = head
-            .forwarded_for
-            .as_deref()
-            .and_then(|f| f.rsplit(',').next())
-            .map(|a| a.trim().to_string());
-        let client = match (from_proxy, forwarded) {
-            (true, Some(a)) if !a.is_empty() => a,
-            _ => peer.map(|ip| ip.to_string()).unwrap_or_default(),
-        };
+        let client = client_address(peer, from_proxy, head.forwarded_for.as_deref());
         let with_body = head.method != "HEAD";
         if !matches!(head.method.as_str(), "GET" | "HEAD" | "POST") {
             return send(&mut stream, Reply::error(405), true);
         }
         if !self.guard.host_ok(head.host.as_deref()) {
             return send(&mut stream, Reply::error(403), with_body);
+        }
+        if let Err(status) = host_port(head.host.as_deref(), self.port, from_proxy) {
+            return send(&mut stream, Reply::error(status), with_body);
         }
         let route = match route(&head.target) {
             Ok(r) => r,
@@ -712,7 +862,7 @@ impl Site {
         };
         let post = head.method == "POST";
         match route {
-            Route::Events if !post => self.open_events(stream),
+            Route::Events if !post => self.open_events(stream, peer),
             Route::Page(page) if post && (page.changes() || page == Page::Masuk) => {
                 // Who may send it is decided from the head, before any body is read.
                 let who = match self.authorize(&page, &head) {
@@ -733,7 +883,11 @@ impl Site {
                 send(&mut stream, reply, true)
             }
             Route::Page(page) if !post && !page.changes() => {
-                let reply = self.reply(page, &head);
+                let mut reply = self.reply(page, &head);
+                if self.in_clear(&head) && reply.content_type.starts_with("text/html") {
+                    let text = String::from_utf8_lossy(&reply.body);
+                    reply.body = html::tanpa_https(&text).into_bytes();
+                }
                 send(&mut stream, reply, with_body)
             }
             _ => send(&mut stream, Reply::error(405), with_body),
@@ -820,7 +974,7 @@ impl Site {
                 )
             }),
             Page::Baru if !peran.contains(&Peran::Penyusun) => alur::bukan_penyusun(),
-            Page::Baru => self.new_sop(body),
+            Page::Baru => self.new_sop(body, &who.pengguna),
             Page::Alur(id) => self.with_file(id, |path| {
                 let name = berkas(id);
                 let sop = alur::sop(&self.root, &name, path);
@@ -872,7 +1026,8 @@ impl Site {
         }
     }
 
-    fn new_sop(&self, body: &[u8]) -> Answer {
+    /// Makes a new SOP from the form's name and folder, and records it in the history.
+    fn new_sop(&self, body: &[u8], who: &str) -> Answer {
         let baru: sunting::Baru = match sunting::body(body) {
             Ok(b) => b,
             Err(e) => return e,
@@ -891,13 +1046,18 @@ impl Site {
         if let Err(e) = sunting::buat(&path, &baru) {
             return e;
         }
-        match cat.add(&path) {
-            Some(id) => (
-                200,
-                serde_json::json!({ "alamat": format!("/sop/{}/ubah", html::url_path(&id)) }),
-            ),
-            None => sunting::pesan(500, "SOP baru tidak dapat dibuka."),
+        let Some(id) = cat.add(&path) else {
+            return sunting::pesan(500, "SOP baru tidak dapat dibuka.");
+        };
+        // The history is written under the save lock, never while the catalogue is held.
+        drop(cat);
+        let mut answer =
+            serde_json::json!({ "alamat": format!("/sop/{}/ubah", html::url_path(&id)) });
+        if let Some(peringatan) = sunting::catat_baru(&self.root, &format!("{id}.toml"), &baru, who)
+        {
+            answer["peringatan"] = serde_json::json!(peringatan);
         }
+        (200, answer)
     }
 
     /// Whether this request crossed the network in clear: its pages say so.
@@ -928,17 +1088,22 @@ impl Site {
                 401,
                 html::login_page(Some("Nama atau kata sandi salah."), ke, clear),
             ),
-            Err(LoginError::Wait(w)) => Reply::html(
-                429,
-                html::login_page(
-                    Some(&format!(
-                        "Terlalu banyak percobaan yang salah. Coba lagi {} detik lagi.",
-                        w.as_secs().max(1)
-                    )),
-                    ke,
-                    clear,
-                ),
-            ),
+            Err(LoginError::Wait(w)) => {
+                // Whole seconds, rounded up: a client that waits that long is let in.
+                let secs = w.as_secs() + u64::from(w.subsec_nanos() > 0);
+                let mut r = Reply::html(
+                    429,
+                    html::login_page(
+                        Some(&format!(
+                            "Terlalu banyak percobaan yang salah. Coba lagi {secs} detik lagi."
+                        )),
+                        ke,
+                        clear,
+                    ),
+                );
+                r.headers.push(("Retry-After", secs.to_string()));
+                r
+            }
             // The reason names files of the server: for its console, not for the page.
             Err(LoginError::Accounts(e)) => {
                 eprintln!("error: akun tidak dapat dibaca: {e}");
@@ -959,22 +1124,21 @@ impl Site {
         self.guard.who(head.cookie(sesi::cookie_name(head.secure)))
     }
 
-    /// Hands an event stream a thread of its own, unless [`MAX_STREAMS`] are open.
-    fn open_events(&self, mut stream: Conn) {
-        if self.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
-            self.streams.fetch_sub(1, Ordering::SeqCst);
+    /// Hands an event stream a thread of its own, unless [`gate::STREAMS`] are open, or
+    /// [`gate::STREAMS_PER_ADDRESS`] from `peer`.
+    fn open_events(&self, mut stream: Conn, peer: Option<IpAddr>) {
+        let place = peer.and_then(|ip| self.streams.take(ip));
+        let Some(place) = place else {
             return send(&mut stream, Reply::error(503), true);
-        }
+        };
         let site = self.clone();
-        let spawned = std::thread::Builder::new()
+        // When no thread can be made, the stream is closed and its place given back.
+        let _ = std::thread::Builder::new()
             .name("sopan-events".into())
             .spawn(move || {
                 site.events(stream);
-                site.streams.fetch_sub(1, Ordering::SeqCst);
+                drop(place);
             });
-        if spawned.is_err() {
-            self.streams.fetch_sub(1, Ordering::SeqCst);
-        }
     }
 
     fn reply(&self, page: Page, head: &Head) -> Reply {
@@ -1184,6 +1348,10 @@ fn send(stream: &mut Conn, reply: Reply, with_body: bool) {
                 .into(),
         ),
     ];
+    // HTTPS answered directly: the browser keeps to https:// for this host for a year.
+    if stream.is_tls() {
+        headers.push(("Strict-Transport-Security", "max-age=31536000".into()));
+    }
     if let Some(name) = &reply.download {
         let safe: String = name
             .chars()
@@ -1209,6 +1377,51 @@ fn send(stream: &mut Conn, reply: Reply, with_body: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_port_that_is_no_number_or_not_this_server_s_is_refused() {
+        assert_eq!(host_port(Some("10.0.0.5:8123"), 8123, false), Ok(()));
+        assert_eq!(host_port(Some("sop.dinas.local"), 8123, false), Ok(()));
+        assert_eq!(host_port(Some("[::1]:8123"), 8123, false), Ok(()));
+        assert_eq!(host_port(Some("[::1]"), 8123, false), Ok(()));
+        assert_eq!(host_port(None, 8123, false), Ok(()));
+        for bad in [
+            "10.0.0.5:x",
+            "10.0.0.5:",
+            "10.0.0.5:+80",
+            "10.0.0.5:99999",
+            "[::1]x",
+        ] {
+            assert_eq!(host_port(Some(bad), 8123, false), Err(400), "{bad}");
+        }
+        assert_eq!(host_port(Some("10.0.0.5:80"), 8123, false), Err(403));
+        // The proxy names its own port.
+        assert_eq!(host_port(Some("sop.dinas.local:443"), 8123, true), Ok(()));
+    }
+
+    #[test]
+    fn an_http_origin_is_refused_over_https() {
+        let mut head = post_from(Some("http://10.0.0.5:8123"), None);
+        assert!(same_origin(&head));
+        head.secure = true;
+        assert!(!same_origin(&head));
+        head.origin = Some("https://10.0.0.5:8123".into());
+        assert!(same_origin(&head));
+    }
+
+    #[test]
+    fn the_client_is_the_forwarded_address_only_from_the_proxy_and_only_when_readable() {
+        let proxy = Some(IpAddr::from([127, 0, 0, 1]));
+        let from = |peer, from_proxy, xff| client_address(peer, from_proxy, xff);
+        assert_eq!(from(proxy, true, Some("203.0.113.9, 10.0.0.7")), "10.0.0.7");
+        assert_eq!(from(proxy, true, Some("[2001:db8::5]:4711")), "2001:db8::5");
+        // Not an address: the proxy's own, whatever the value.
+        assert_eq!(from(proxy, true, Some("10.0.0.7, sampah-1")), "127.0.0.1");
+        assert_eq!(from(proxy, true, Some("")), "127.0.0.1");
+        // Not from the proxy: never believed.
+        let other = Some(IpAddr::from([10, 0, 0, 66]));
+        assert_eq!(from(other, false, Some("10.0.0.7")), "10.0.0.66");
+    }
 
     #[test]
     fn known_routes_are_named() {

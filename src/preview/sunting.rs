@@ -181,10 +181,7 @@ pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &st
     };
     let mut peringatan = saved.peringatan.clone();
     if let Err(e) = riwayat::append_to(&saved.folder, &catatan) {
-        peringatan.push(format!(
-            "tersimpan, tetapi riwayat tidak dapat ditulis: {}",
-            crate::io_error_id(&e)
-        ));
+        peringatan.push(riwayat_gagal(berkas, &e));
     }
     let mut answer = json!({ "tersimpan": true, "dasar": saved.teks });
     if !peringatan.is_empty() {
@@ -283,6 +280,18 @@ pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Ans
         ));
     }
     let bab = baru.bab.trim().trim_matches('/');
+    // Folders sopan itself writes into at the catalogue's top: `sopan build`'s PDFs and
+    // the archive of approved SOPs.
+    let top = bab.split('/').next().unwrap_or("").to_lowercase();
+    if [crate::output::BUILD_OUT, crate::pengesahan::arsip::FOLDER].contains(&top.as_str()) {
+        return Err(pesan(
+            400,
+            format!(
+                "folder \"{top}\" berisi hasil sopan (PDF dan arsip), bukan bab SOP; pilih \
+                 folder bab lain"
+            ),
+        ));
+    }
     let mut dir = folder.to_path_buf();
     for part in bab.split('/').filter(|p| !p.is_empty()) {
         if !plain(part) || reserved(part) {
@@ -322,6 +331,34 @@ fn perangkat_windows(name: &str) -> bool {
         stem.strip_prefix(p)
             .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
     })
+}
+
+/// The editor's warning when a change was made but its history line could not be
+/// written; the server's console is told too, as the editor may not show it.
+fn riwayat_gagal(berkas: &str, e: &std::io::Error) -> String {
+    let sebab = crate::io_error_id(e);
+    eprintln!("peringatan: {berkas} tersimpan, tetapi riwayat tidak dapat ditulis: {sebab}");
+    format!("tersimpan, tetapi riwayat tidak dapat ditulis: {sebab}")
+}
+
+/// Records the new SOP `berkas` (below the catalogue `root`), made by `who` from the
+/// form, in the history like a save; returns the warning when that failed.
+pub fn catat_baru(root: &Path, berkas: &str, baru: &Baru, who: &str) -> Option<String> {
+    let nama = baru.nama.trim();
+    let catatan = riwayat::Catatan {
+        waktu: riwayat::now(),
+        pengguna: who.to_string(),
+        berkas: berkas.to_string(),
+        ringkasan: if nama.is_empty() {
+            "SOP baru dibuat".into()
+        } else {
+            format!("SOP baru dibuat: {nama}")
+        },
+        ..Default::default()
+    };
+    riwayat::append(root, &catatan)
+        .err()
+        .map(|e| riwayat_gagal(berkas, &e))
 }
 
 /// Writes a new SOP file at `path` (never over an existing one), named as `baru` says.
@@ -398,6 +435,35 @@ mod tests {
         ] {
             assert!(at(bab, berkas).is_err(), "{bab} {berkas}");
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_new_sop_is_never_put_in_the_build_output_or_the_archive() {
+        let dir = std::env::temp_dir().join(format!("sopan-baru-hasil-{}", std::process::id()));
+        for bab in ["bab/pdf", "pdf/bab", "PDF", "arsip"] {
+            std::fs::create_dir_all(dir.join(bab)).unwrap();
+        }
+        let at = |bab: &str| {
+            tempat_baru(
+                &dir,
+                &Baru {
+                    bab: bab.into(),
+                    berkas: "x".into(),
+                    nama: String::new(),
+                },
+            )
+        };
+        for refused in ["pdf", "pdf/bab", "PDF", "/arsip/"] {
+            let (status, body) = at(refused).expect_err(refused);
+            assert_eq!(status, 400);
+            assert!(
+                body["pesan"].as_str().unwrap().contains("bukan bab"),
+                "{body}"
+            );
+        }
+        // Deeper down, a folder named pdf is an ordinary bab.
+        assert!(at("bab/pdf").is_ok());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

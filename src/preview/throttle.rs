@@ -3,7 +3,12 @@
 //! is itself a denial of service).
 //!
 //! Failures count per name and address: a guess from one address never makes the same
-//! name wait at another. An address that tries many names waits too. Above a soft
+//! name wait long at another. An address that tries many names waits too. An address
+//! is an IPv4 address, or an IPv6 address's /64 (one computer holds a whole /64); an
+//! address that cannot be read counts in one shared record, never in a fresh one.
+//! Failures of one name from all addresses past [`FREE_NAME`] make that name's further
+//! attempts wait, softly: at most [`NAME_MAX_WAIT`], and never at an address where the
+//! name logged in before, so one attacker cannot lock a real person out. Above a soft
 //! global rate of failures, every address that has failed waits between attempts, while
 //! an address with no failures still gets its check. An attempt is reserved, counted
 //! as a failure, before the password is checked (the check takes Argon2's time), so
@@ -11,6 +16,7 @@
 //! forget old failures and never hold more than [`MAX_RECORDS`] entries each.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -20,8 +26,16 @@ pub const FREE_PAIR: u32 = 3;
 /// Failures from one address (any names) before each further attempt must wait.
 pub const FREE_ADDRESS: u32 = 10;
 
+/// Failures of one name (from any addresses) before each further attempt of it must
+/// wait, except at an address where it logged in before.
+pub const FREE_NAME: u32 = 10;
+
 /// The longest wait.
 pub const MAX_WAIT: Duration = Duration::from_secs(300);
+
+/// The longest wait a name's failures from elsewhere impose: short, as anyone can
+/// cause it.
+pub const NAME_MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// A record whose last failure is this old is forgotten.
 const FORGET: Duration = Duration::from_secs(15 * 60);
@@ -49,6 +63,9 @@ struct Record {
 struct State {
     pairs: HashMap<(String, String), Record>,
     addresses: HashMap<String, Record>,
+    names: HashMap<String, Record>,
+    /// Name and address pairs that logged in, with the time of the last login.
+    known: HashMap<(String, String), Instant>,
     recent: VecDeque<Instant>,
 }
 
@@ -65,23 +82,49 @@ pub struct Ticket<'a> {
     pair: (String, String),
 }
 
+/// The record an address's failures count in: an IPv4 address itself, an IPv6
+/// address's /64 (an IPv4-mapped one as IPv4), and one shared record for whatever is
+/// not an IP address.
+pub fn bucket(address: &str) -> String {
+    match address.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(IpAddr::V4(ip)) => ip.to_string(),
+        Ok(IpAddr::V6(ip)) => {
+            let s = ip.segments();
+            let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{prefix}/64")
+        }
+        Err(_) => "?".into(),
+    }
+}
+
 impl Throttle {
     /// Reserves an attempt of `name` from `address`, or says how long to wait first.
     pub fn reserve(&self, name: &str, address: &str) -> Result<Ticket<'_>, Duration> {
-        let pair = (name_key(name), address.to_string());
+        let address = bucket(address);
+        let name = name_key(name);
+        let pair = (name.clone(), address.clone());
         let now = Instant::now();
         let mut state = self.lock();
         state.prune(now);
         let busy = state.recent.len() > GLOBAL_SOFT;
         let pair_wait = state.pairs.get(&pair).and_then(|r| wait(r, FREE_PAIR, now));
-        let address_record = state.addresses.get(address).copied();
+        let address_record = state.addresses.get(&address).copied();
         let address_wait = address_record.and_then(|r| wait(&r, FREE_ADDRESS, now));
         // Under a flood of failures, an address that failed before waits between any two
         // attempts; one that never failed is let through.
         let busy_wait = address_record
             .filter(|_| busy)
             .and_then(|r| wait(&r, 0, now));
-        if let Some(w) = [pair_wait, address_wait, busy_wait]
+        // Guesses at one name from many addresses: soft, and never where it logged in.
+        let name_wait = match state.known.contains_key(&pair) {
+            true => None,
+            false => state
+                .names
+                .get(&name)
+                .and_then(|r| wait(r, FREE_NAME, now))
+                .map(|w| w.min(NAME_MAX_WAIT)),
+        };
+        if let Some(w) = [pair_wait, address_wait, busy_wait, name_wait]
             .into_iter()
             .flatten()
             .max()
@@ -91,10 +134,8 @@ impl Throttle {
         let state = &mut *state;
         for record in [
             state.pairs.entry(pair.clone()).or_insert(fresh(now)),
-            state
-                .addresses
-                .entry(address.to_string())
-                .or_insert(fresh(now)),
+            state.addresses.entry(address).or_insert(fresh(now)),
+            state.names.entry(name).or_insert(fresh(now)),
         ] {
             record.failures += 1;
             record.last = now;
@@ -110,10 +151,10 @@ impl Throttle {
         })
     }
 
-    /// How many records the tables hold: (pairs, addresses).
-    pub fn records(&self) -> (usize, usize) {
+    /// How many records the tables hold: (pairs, addresses, names).
+    pub fn records(&self) -> (usize, usize, usize) {
         let state = self.lock();
-        (state.pairs.len(), state.addresses.len())
+        (state.pairs.len(), state.addresses.len(), state.names.len())
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -122,12 +163,15 @@ impl Throttle {
 }
 
 impl Ticket<'_> {
-    /// The password was right: the name's failures from this address are forgotten and
-    /// the attempt no longer counts against the address.
+    /// The password was right: the name's failures from this address are forgotten,
+    /// the attempt no longer counts against the address or the name, and the address is
+    /// one where the name logs in.
     pub fn success(self) {
         let mut state = self.throttle.lock();
         state.pairs.remove(&self.pair);
-        take_back(&mut state, &self.pair.1);
+        take_back(&mut state.addresses, &self.pair.1);
+        take_back(&mut state.names, &self.pair.0);
+        state.known.insert(self.pair, Instant::now());
     }
 
     /// The attempt was not a guess (the accounts file could not be read): it no longer
@@ -140,16 +184,18 @@ impl Ticket<'_> {
                 state.pairs.remove(&self.pair);
             }
         }
-        take_back(&mut state, &self.pair.1);
+        take_back(&mut state.addresses, &self.pair.1);
+        take_back(&mut state.names, &self.pair.0);
         state.recent.pop_back();
     }
 }
 
-fn take_back(state: &mut State, address: &str) {
-    if let Some(r) = state.addresses.get_mut(address) {
+/// One failure fewer for `key` in `table`.
+fn take_back(table: &mut HashMap<String, Record>, key: &str) {
+    if let Some(r) = table.get_mut(key) {
         r.failures = r.failures.saturating_sub(1);
         if r.failures == 0 {
-            state.addresses.remove(address);
+            table.remove(key);
         }
     }
 }
@@ -168,21 +214,30 @@ impl State {
         let live = |r: &Record| now.duration_since(r.last) <= FORGET;
         if self.pairs.len() >= MAX_RECORDS {
             self.pairs.retain(|_, r| live(r));
-            trim(&mut self.pairs);
+            trim(&mut self.pairs, |r| r.last);
         }
         if self.addresses.len() >= MAX_RECORDS {
             self.addresses.retain(|_, r| live(r));
-            trim(&mut self.addresses);
+            trim(&mut self.addresses, |r| r.last);
         }
+        if self.names.len() >= MAX_RECORDS {
+            self.names.retain(|_, r| live(r));
+            trim(&mut self.names, |r| r.last);
+        }
+        // Places where a name logged in are kept longest: the oldest go when full.
+        trim(&mut self.known, |t| *t);
     }
 }
 
 /// Drops the oldest quarter of a table that is still full.
-fn trim<K: Clone + Eq + std::hash::Hash>(table: &mut HashMap<K, Record>) {
+fn trim<K: Clone + Eq + std::hash::Hash, V>(
+    table: &mut HashMap<K, V>,
+    last: impl Fn(&V) -> Instant,
+) {
     if table.len() < MAX_RECORDS {
         return;
     }
-    let mut by_age: Vec<(Instant, K)> = table.iter().map(|(k, r)| (r.last, k.clone())).collect();
+    let mut by_age: Vec<(Instant, K)> = table.iter().map(|(k, r)| (last(r), k.clone())).collect();
     by_age.sort_by_key(|(t, _)| *t);
     for (_, k) in by_age.into_iter().take(MAX_RECORDS / 4) {
         table.remove(&k);
@@ -263,7 +318,11 @@ mod tests {
     fn a_flood_of_failures_slows_failing_addresses_but_not_clean_ones() {
         let throttle = Throttle::default();
         for i in 0..=GLOBAL_SOFT {
-            drop(throttle.reserve("sari", &format!("10.1.0.{i}")).unwrap());
+            drop(
+                throttle
+                    .reserve(&format!("nama{i}"), &format!("10.1.0.{i}"))
+                    .unwrap(),
+            );
         }
         // Each failing address waits between attempts now, even with free ones left.
         assert!(throttle.reserve("budi", "10.1.0.1").is_err());
@@ -278,10 +337,10 @@ mod tests {
             let address = format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
             drop(throttle.reserve(&format!("nama-{i}-{}", "x".repeat(500)), &address));
         }
-        let (pairs, addresses) = throttle.records();
+        let (pairs, addresses, names) = throttle.records();
         assert!(
-            pairs <= MAX_RECORDS && addresses <= MAX_RECORDS,
-            "{pairs} {addresses}"
+            pairs <= MAX_RECORDS && addresses <= MAX_RECORDS && names <= MAX_RECORDS,
+            "{pairs} {addresses} {names}"
         );
         // Names are kept short as keys.
         let state = throttle.lock();
@@ -300,6 +359,45 @@ mod tests {
         for _ in 0..10 {
             throttle.reserve("sari", "10.0.0.7").unwrap().undo();
         }
-        assert_eq!(throttle.records(), (0, 0));
+        assert_eq!(throttle.records(), (0, 0, 0));
+    }
+
+    #[test]
+    fn login_throttle_counts_an_ipv6_64_as_one_address_and_garbage_in_one_record() {
+        let throttle = Throttle::default();
+        // Each guess from another address of one /64.
+        for i in 0..FREE_ADDRESS {
+            let address = format!("2001:db8:1:2::{:x}", i + 1);
+            drop(throttle.reserve(&format!("nama{i}"), &address).unwrap());
+        }
+        assert!(throttle.reserve("lain", "2001:db8:1:2:ffff::9").is_err());
+        assert!(
+            throttle.reserve("lain", "2001:db8:1:3::1").is_ok(),
+            "next /64"
+        );
+        // IPv4 counts per exact address, also written IPv4-mapped.
+        assert_eq!(bucket("::ffff:10.0.0.7"), "10.0.0.7");
+        // Values that are no address share one record, never a fresh one each.
+        for i in 0..FREE_ADDRESS {
+            drop(throttle.reserve(&format!("x{i}"), &format!("sampah-{i}")));
+        }
+        assert!(throttle.reserve("y", "sampah-lagi").is_err());
+    }
+
+    #[test]
+    fn login_throttle_slows_guesses_at_one_name_from_many_addresses_but_not_where_it_logged_in() {
+        let throttle = Throttle::default();
+        // sari logged in at her desk before.
+        throttle.reserve("sari", "10.0.0.5").unwrap().success();
+        for i in 0..FREE_NAME {
+            drop(throttle.reserve("sari", &format!("10.9.0.{i}")).unwrap());
+        }
+        // From a new address, sari's name now waits, softly.
+        let w = throttle.reserve("sari", "10.0.0.77").err().expect("waits");
+        assert!(w <= NAME_MAX_WAIT, "{w:?}");
+        // Other names do not.
+        assert!(throttle.reserve("budi", "10.0.0.77").is_ok());
+        // At her desk sari is not locked out.
+        throttle.reserve("sari", "10.0.0.5").unwrap().success();
     }
 }

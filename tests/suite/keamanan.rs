@@ -107,6 +107,147 @@ fn history_cannot_be_forged_through_form_keys_or_reach_the_terminal_raw() {
 }
 
 #[test]
+fn a_new_sop_from_the_form_is_recorded_in_the_history() {
+    let dir = catalogue("keamanan-baru-riwayat", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let token = token(addr);
+    let baru = json!({ "bab": "perencanaan", "berkas": "renstra", "nama": "Penyusunan Renstra" });
+    let r = post_json(addr, "/baru", &token, &baru);
+    assert_eq!(r.status, 200, "{}", r.text());
+    server.stop();
+    let history = std::fs::read_to_string(dir.join(".sopan/riwayat.jsonl")).unwrap();
+    let lines: Vec<Value> = history
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{history}");
+    assert_eq!(lines[0]["berkas"], "perencanaan/renstra.toml");
+    assert_eq!(lines[0]["pengguna"], "(komputer ini)");
+    assert!(
+        lines[0]["ringkasan"]
+            .as_str()
+            .unwrap()
+            .contains("Penyusunan Renstra")
+    );
+    let periksa = sopan(["riwayat".as_ref(), dir.as_os_str(), "--periksa".as_ref()]);
+    assert_eq!(periksa.code, 0, "{}", periksa.err);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A `sopan preview` process whose console (stderr) is kept in a file.
+struct Konsol {
+    child: std::process::Child,
+    addr: SocketAddr,
+    err: PathBuf,
+}
+
+impl Konsol {
+    /// Starts `sopan preview DIR --port 0` and waits for its address.
+    fn start(dir: &Path) -> Self {
+        use std::io::BufRead;
+        let err = dir.with_extension("konsol.txt");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .arg("preview")
+            .arg(dir)
+            .args(["--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&err).unwrap())
+            .spawn()
+            .expect("run sopan preview");
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let url = out
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("Pratinjau: http://").map(str::to_string))
+            .expect("the preview's address");
+        let port = url.split(['/', ':']).nth(1).unwrap().parse().unwrap();
+        Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            err,
+        }
+    }
+
+    /// What it printed on its console so far.
+    fn err(&self) -> String {
+        std::fs::read_to_string(&self.err).unwrap_or_default()
+    }
+}
+
+impl Drop for Konsol {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.err);
+    }
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_told_on_the_server_console_too() {
+    let dir = catalogue("keamanan-riwayat-gagal", &["lakip"]);
+    // A folder where the history file should be: no line can be written.
+    std::fs::create_dir_all(dir.join(".sopan/riwayat.jsonl")).unwrap();
+    let server = Konsol::start(&dir);
+    let addr = server.addr;
+    wait_rendered(addr);
+    let token = token(addr);
+    let (mut form, dasar) = formulir(addr);
+    form["identitas"]["nama"] = json!("LAKIP BARU");
+    let body = json!({ "form": form, "dasar": dasar });
+    let r = post_json(addr, &format!("/sop/{LAKIP}/simpan"), &token, &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.text().contains("riwayat tidak dapat ditulis"),
+        "{}",
+        r.text()
+    );
+    let baru = json!({ "bab": "perencanaan", "berkas": "renstra", "nama": "" });
+    let r = post_json(addr, "/baru", &token, &baru);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let err = server.err();
+    for berkas in ["perencanaan/lakip.toml", "perencanaan/renstra.toml"] {
+        assert!(
+            err.lines().any(|l| l.starts_with("peringatan: ")
+                && l.contains(berkas)
+                && l.contains("riwayat tidak dapat ditulis")),
+            "{err}"
+        );
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn loose_modes_of_sopan_and_the_accounts_are_warned_at_preview_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = catalogue("keamanan-izin", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let set = |p: PathBuf, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    set(dir.join(".sopan"), 0o755);
+    set(dir.join(".sopan/pengguna.toml"), 0o644);
+    // It still starts, and says what to do.
+    let server = Konsol::start(&dir);
+    let err = server.err();
+    assert!(
+        err.contains("peringatan: berkas akun") && err.contains("chmod 600"),
+        "{err}"
+    );
+    // The folder was this user's: opening it made it private, and that is said.
+    assert!(
+        err.contains("peringatan: folder") && err.contains("sudah diubah menjadi 0700"),
+        "{err}"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn new_sop_names_that_windows_reserves_or_that_only_look_latin_are_refused() {
     let dir = catalogue("keamanan-baru", &["lakip"]);
     let server = start(&dir);
@@ -195,6 +336,40 @@ fn login(addr: SocketAddr, nama: &str, sandi: &str) -> Reply {
         ),
         format!("nama={nama}&sandi={}", sandi.replace(' ', "+")).as_bytes(),
     )
+}
+
+#[test]
+fn every_page_of_a_network_preview_without_https_warns_not_only_login() {
+    let dir = catalogue("keamanan-tanpa-https", &["lakip"]);
+    let server = office(&dir);
+    let addr = loopback(server.addr());
+    wait_rendered(addr);
+    let cookie = set_cookie(&login(addr, "sari", SANDI));
+    let cookie = cookie.split(';').next().unwrap();
+    let get = |target: &str| {
+        let headers = format!("{}Cookie: {cookie}\r\n", office_host(addr));
+        send(addr, "GET", target, &headers, b"")
+    };
+    for target in ["/", &format!("/sop/{LAKIP}"), &format!("/sop/{LAKIP}/ubah")] {
+        let page = get(target);
+        assert_eq!(page.status, 200, "{target}");
+        assert_eq!(
+            page.text().matches("tanpa-https-halaman").count(),
+            1,
+            "{target}: {}",
+            page.text()
+        );
+    }
+    // The login page keeps its one warning, beside the password.
+    let masuk = get("/masuk").text();
+    assert!(masuk.contains("id=\"tanpa-https\"") && !masuk.contains("tanpa-https-halaman"));
+    server.stop();
+    // On loopback nothing crosses the network: no warning.
+    let local = start(&dir);
+    let page = send(local.addr(), "GET", "/", &host(local.addr()), b"");
+    assert!(!page.text().contains("tanpa-https"), "{}", page.text());
+    local.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -514,10 +689,96 @@ fn half_sent_requests_from_one_address_leave_the_others_served() {
         })
         .filter(|b| b.starts_with(b"HTTP/1.1 503"))
         .count();
-    assert_eq!(
-        refused,
-        80 - preview::gate::PER_ADDRESS - preview::gate::WAITING_PER_ADDRESS
+    assert_eq!(refused, 80 - preview::gate::READERS_PER_ADDRESS);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How long 127.0.0.1 waits for the index while `hosts` other loopback addresses
+/// (127.0.0.2, ...) each hold `each` connections with a half-sent request head, or a
+/// login whose body never comes.
+fn wait_beside_stalling_hosts(addr: SocketAddr, hosts: u8, each: usize) -> std::time::Duration {
+    use std::io::Write;
+    let held: Vec<_> = (0..hosts)
+        .flat_map(|h| (0..each).map(move |n| (h, n)))
+        .map(|(h, n)| {
+            let mut s = connect_from([127, 0, 0, 2 + h], addr);
+            let sent = if n % 2 == 0 {
+                format!("GET / HTTP/1.1\r\n{}", host(addr))
+            } else {
+                format!(
+                    "POST /masuk HTTP/1.1\r\n{}Content-Type: application/x-www-form-urlencoded\r\n\
+                     Content-Length: 100\r\n\r\nnama=",
+                    host(addr)
+                )
+            };
+            let _ = s.write_all(sent.as_bytes());
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let t = std::time::Instant::now();
+    let r = send(addr, "GET", "/", &host(addr), b"");
+    let took = t.elapsed();
+    assert_eq!(r.status, 200, "{}", r.text());
+    drop(held);
+    // The server lets the dropped connections go before the next round.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    took
+}
+
+#[test]
+fn half_sent_requests_from_several_addresses_leave_the_others_served() {
+    let dir = catalogue("keamanan-banyak-alamat", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let waits: Vec<_> = [2, 4, 8]
+        .into_iter()
+        .map(|hosts| (hosts, wait_beside_stalling_hosts(addr, hosts, 6)))
+        .collect();
+    // (stalling hosts, how long 127.0.0.1 waited)
+    assert!(
+        waits
+            .iter()
+            .all(|(_, took)| *took < std::time::Duration::from_secs(1)),
+        "{waits:?}"
     );
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The status an event stream opened from the loopback address `from` is answered,
+/// and the stream, held open.
+fn open_events_from(from: [u8; 4], addr: SocketAddr) -> (u16, std::net::TcpStream) {
+    use std::io::{Read, Write};
+    let mut s = connect_from(from, addr);
+    write!(s, "GET /events HTTP/1.1\r\n{}\r\n", host(addr)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut status = [0u8; 12];
+    s.read_exact(&mut status).unwrap();
+    let code = String::from_utf8_lossy(&status[9..12]).parse().unwrap();
+    (code, s)
+}
+
+#[test]
+fn event_streams_from_one_address_are_capped_below_the_total() {
+    let dir = catalogue("keamanan-sse", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let held: Vec<_> = (0..preview::gate::STREAMS_PER_ADDRESS)
+        .map(|_| open_events_from([127, 0, 0, 2], addr))
+        .collect();
+    assert!(held.iter().all(|(code, _)| *code == 200));
+    assert_eq!(open_events_from([127, 0, 0, 2], addr).0, 503);
+    assert_eq!(
+        open_events_from([127, 0, 0, 1], addr).0,
+        200,
+        "another address"
+    );
+    drop(held);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -639,6 +900,11 @@ fn certificates(name: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
 
 /// One HTTPS request to `addr` trusting only the CA `ca`: the whole answer, as text.
 fn https(addr: SocketAddr, ca: &Path, request: &str) -> Reply {
+    https_from([127, 0, 0, 1], addr, ca, request)
+}
+
+/// One request over HTTPS from the loopback address `from`.
+fn https_from(from: [u8; 4], addr: SocketAddr, ca: &Path, request: &str) -> Reply {
     use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
     use std::io::{Read, Write};
     let mut roots = rustls::RootCertStore::empty();
@@ -650,7 +916,7 @@ fn https(addr: SocketAddr, ca: &Path, request: &str) -> Reply {
         .with_no_client_auth();
     let name = ServerName::from(addr.ip());
     let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).unwrap();
-    let tcp = std::net::TcpStream::connect(addr).unwrap();
+    let tcp = connect_from(from, addr);
     tcp.set_read_timeout(Some(std::time::Duration::from_secs(30)))
         .unwrap();
     let mut tls = rustls::StreamOwned::new(conn, tcp);
@@ -674,6 +940,85 @@ fn set_cookie(r: &Reply) -> String {
         .find_map(|l| l.strip_prefix("Set-Cookie: "))
         .unwrap_or_default()
         .to_string()
+}
+
+/// A preview serving HTTPS on loopback, with `name`'s certificates; returns the folder
+/// of certificates and the CA's file too.
+fn https_preview(name: &str, dir: &Path) -> (preview::Preview, PathBuf, PathBuf) {
+    let (certs, ca, cert, key) = certificates(name);
+    let server = preview::start(&Options {
+        path: dir.to_path_buf(),
+        host: "127.0.0.1".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: false,
+        settings: Default::default(),
+        tls: Some(preview::Tls {
+            sertifikat: cert,
+            kunci: key,
+        }),
+        proxy: None,
+    })
+    .expect("preview starts");
+    (server, certs, ca)
+}
+
+#[test]
+fn https_connections_over_the_cap_are_told_503_not_closed_bare() {
+    let dir = catalogue("keamanan-tls-penuh", &["lakip"]);
+    let (server, certs, ca) = https_preview("keamanan-tls-penuh", &dir);
+    let addr = server.addr();
+    let get = format!("GET / HTTP/1.1\r\n{}Connection: close\r\n\r\n", host(addr));
+    // Connections from 127.0.0.2 that never start their handshake.
+    let held: Vec<_> = (0..preview::gate::READERS_PER_ADDRESS)
+        .map(|_| connect_from([127, 0, 0, 2], addr))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(https_from([127, 0, 0, 2], addr, &ca, &get).status, 503);
+    assert_eq!(https(addr, &ca, &get).status, 200, "another address");
+    drop(held);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&certs);
+}
+
+#[test]
+fn hsts_is_sent_on_https_answers_only() {
+    let dir = catalogue("keamanan-hsts", &["lakip"]);
+    let (server, certs, ca) = https_preview("keamanan-hsts", &dir);
+    let addr = server.addr();
+    let get = format!("GET / HTTP/1.1\r\n{}Connection: close\r\n\r\n", host(addr));
+    let r = https(addr, &ca, &get);
+    assert!(
+        r.head
+            .lines()
+            .any(|l| l == "Strict-Transport-Security: max-age=31536000"),
+        "{}",
+        r.head
+    );
+    server.stop();
+    let plain = start(&dir);
+    let r = send(plain.addr(), "GET", "/", &host(plain.addr()), b"");
+    assert!(!r.head.contains("Strict-Transport-Security"), "{}", r.head);
+    plain.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&certs);
+}
+
+#[test]
+fn two_host_headers_or_a_host_port_not_this_server_s_are_refused() {
+    let dir = catalogue("keamanan-host", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    let two = format!("{}Host: 127.0.0.1:{}\r\n", host(addr), addr.port());
+    assert_eq!(send(addr, "GET", "/", &two, b"").status, 400);
+    let word = "Host: 127.0.0.1:http\r\n";
+    assert_eq!(send(addr, "GET", "/", word, b"").status, 400);
+    let other = format!("Host: 127.0.0.1:{}\r\n", addr.port().wrapping_add(1));
+    assert_eq!(send(addr, "GET", "/", &other, b"").status, 403);
+    assert_eq!(send(addr, "GET", "/", &host(addr), b"").status, 200);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -888,6 +1233,56 @@ fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
     // Sari at another desk, through the same proxy, is let in: the proxy's own address
     // is not the client.
     assert_eq!(login_from("10.0.0.7", SANDI), 303);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn login_throttle_counts_unreadable_forwarded_addresses_in_one_record_and_429_says_retry_after() {
+    let dir = catalogue("keamanan-proxy-sampah", &["lakip"]);
+    let mut akun = Akun::open(&dir).unwrap();
+    akun.set("sari", SANDI).unwrap();
+    akun.save().unwrap();
+    let server = preview::start(&Options {
+        path: dir.clone(),
+        host: "0.0.0.0".into(),
+        port: 0,
+        host_names: Vec::new(),
+        wajib_masuk: false,
+        settings: Default::default(),
+        tls: None,
+        proxy: Some("127.0.0.1".parse().unwrap()),
+    })
+    .expect("preview starts");
+    let addr = server.addr();
+    let login_from = |client: &str, nama: &str, sandi: &str| {
+        let form = format!("nama={nama}&sandi={}", sandi.replace(' ', "+"));
+        send(
+            loopback(addr),
+            "POST",
+            "/masuk",
+            &format!(
+                "{}X-Forwarded-For: {client}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\n",
+                office_host(addr)
+            ),
+            form.as_bytes(),
+        )
+    };
+    // Each guess with another name and another value that is no address.
+    let statuses: Vec<u16> = (0..=sopan::preview::throttle::FREE_ADDRESS)
+        .map(|i| login_from(&format!("sampah-{i}"), &format!("nama{i}"), "salah").status)
+        .collect();
+    let last = login_from("sampah-lagi", "lain", "salah");
+    assert_eq!(last.status, 429, "{statuses:?}");
+    let retry = last
+        .head
+        .lines()
+        .find_map(|l| l.strip_prefix("Retry-After: "))
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    assert!(retry.is_some_and(|s| s >= 1), "{}", last.head);
+    // A real address behind the same proxy is not held by them.
+    assert_eq!(login_from("10.0.0.7", "sari", SANDI).status, 303);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

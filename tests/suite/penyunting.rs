@@ -132,9 +132,15 @@ fn a_new_sop_is_made_in_the_form_saved_and_renders_clean() {
         "{text}"
     );
     renders_clean(&path);
+    // The new SOP, then its save.
     let history = riwayat::read(&dir).unwrap();
-    assert_eq!(history.len(), 1, "{history:?}");
-    assert_eq!(history[0].berkas, "perencanaan/uji-baru.toml");
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(history[0].ringkasan.starts_with("SOP baru dibuat"));
+    assert!(
+        history
+            .iter()
+            .all(|c| c.berkas == "perencanaan/uji-baru.toml")
+    );
     drop(b);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
