@@ -135,6 +135,25 @@ fn an_xlsx_cell_at_xfd1048576_is_refused_before_calamine_allocates() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A fuzz finding: a cell reference of 300 letters and no row, which the size check
+/// could not read, made calamine ask for 660 GB and abort the process.
+#[test]
+fn an_xlsx_cell_reference_that_is_no_excel_cell_is_refused_not_an_abort() {
+    let dir = scratch("bom-rujukan");
+    let letters = "a".repeat(300);
+    let cells = format!(r#"<row r="1"><c r="A1"><v>1</v></c><c r="{letters}"><v>2</v></c></row>"#);
+    let (run, took) = import(&dir, "rujukan.xlsx", &xlsx("A1:B1", &cells, None));
+    assert_refused(&run, took, 5, "bukan alamat sel Excel");
+    let declared = r#"<row r="1"><c r="A1"><v>1</v></c></row>"#;
+    let (run, took) = import(
+        &dir,
+        "ukuran.xlsx",
+        &xlsx(&format!("A1:{letters}"), declared, None),
+    );
+    assert_refused(&run, took, 5, "bukan rentang sel Excel");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn an_xlsx_shared_strings_or_row_bomb_is_refused_by_its_uncompressed_size() {
     let dir = scratch("bom-sst");

@@ -170,8 +170,16 @@ fn measure(xml: &str, nama: &str) -> Result<(), ImporError> {
             )));
         }
         let tag_end = rest.find('>').unwrap_or(rest.len());
-        if let Some((r, c)) = attr_ref(&rest[name_end..tag_end]) {
-            (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        match attr_ref(&rest[name_end..tag_end]) {
+            Some(Ok((r, c))) => (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c)),
+            // A reference Excel never writes would be read past every limit here.
+            Some(Err(text)) => {
+                let shown: String = super::dokumen::bersih(text).chars().take(20).collect();
+                return Err(ImporError::Xml(format!(
+                    "lembar \"{nama}\": rujukan sel \"{shown}\" bukan alamat sel Excel (A1 sampai XFD1048576)"
+                )));
+            }
+            None => {}
         }
     }
     let area = |r0: u32, r1: u32, c0: u32, c1: u32| {
@@ -191,8 +199,14 @@ fn measure(xml: &str, nama: &str) -> Result<(), ImporError> {
             .nth(1)
             .and_then(|s| s.split('"').next())
     {
-        let mut ends = range.split(':').filter_map(cell_ref);
-        if let (Some((a, b)), Some((c, d))) = (ends.next(), ends.next())
+        let ends: Vec<Option<(u32, u32)>> = range.split(':').map(cell_ref).collect();
+        if ends.iter().any(Option::is_none) {
+            let shown: String = super::dokumen::bersih(range).chars().take(20).collect();
+            return Err(ImporError::Xml(format!(
+                "lembar \"{nama}\": ukuran lembar \"{shown}\" bukan rentang sel Excel (A1 sampai XFD1048576)"
+            )));
+        }
+        if let [Some((a, b)), Some((c, d))] = ends[..]
             && area(a.min(c), a.max(c), b.min(d), b.max(d)) > LUAS_MAKS
         {
             return Err(too_wide("menyatakan ukurannya"));
@@ -201,15 +215,17 @@ fn measure(xml: &str, nama: &str) -> Result<(), ImporError> {
     Ok(())
 }
 
-/// The `r="B12"` of a cell's start tag, as 0-based (row, column).
-fn attr_ref(tag: &str) -> Option<(u32, u32)> {
+/// The `r="B12"` of a cell's start tag, as 0-based (row, column); the text itself when
+/// it is no cell of an Excel sheet; `None` without one.
+fn attr_ref(tag: &str) -> Option<Result<(u32, u32), &str>> {
     let mut at = tag;
     loop {
         let i = at.find("r=\"")?;
         let before = at[..i].chars().next_back();
         at = &at[i + 3..];
         if before.is_none_or(|c| c.is_whitespace()) {
-            return cell_ref(at.split('"').next()?);
+            let text = at.split('"').next()?;
+            return Some(cell_ref(text).ok_or(text));
         }
     }
 }
@@ -227,7 +243,8 @@ pub(crate) fn cell_ref(text: &str) -> Option<(u32, u32)> {
     for c in letters.chars() {
         col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
     }
-    (row >= 1 && col >= 1).then(|| (row - 1, col - 1))
+    // Excel's last cell is XFD1048576.
+    ((1..=1_048_576).contains(&row) && (1..=16_384).contains(&col)).then(|| (row - 1, col - 1))
 }
 
 /// What the workbook's styles say: which cell formats are filled with a colour, and
@@ -523,8 +540,11 @@ mod tests {
         assert_eq!(cell_ref("$B$12"), Some((11, 1)));
         assert_eq!(cell_ref("XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(cell_ref("A0"), None);
-        assert_eq!(attr_ref(" r=\"C3\" s=\"1\""), Some((2, 2)));
-        assert_eq!(attr_ref(" s=\"1\" r=\"C3\""), Some((2, 2)));
+        assert_eq!(cell_ref("XFE1"), None, "past Excel's last column");
+        assert_eq!(cell_ref("A1048577"), None, "past Excel's last row");
+        assert_eq!(cell_ref(&"a".repeat(300)), None);
+        assert_eq!(attr_ref(" r=\"C3\" s=\"1\""), Some(Ok((2, 2))));
+        assert_eq!(attr_ref(" s=\"1\" r=\"C3\""), Some(Ok((2, 2))));
         assert_eq!(attr_ref(" xr=\"Z9\""), None);
     }
 
