@@ -61,14 +61,7 @@ fn main() {
     ] {
         let root = dir.join(catalogue);
         let server = preview::start(&Options {
-            path: root.clone(),
-            host: "127.0.0.1".into(),
-            port: 0,
-            host_names: Vec::new(),
-            wajib_masuk: false,
-            settings: Default::default(),
-            tls: None,
-            proxy: None,
+            ..Options::loopback(root.clone())
         })
         .expect("preview");
         let addr = server.addr();

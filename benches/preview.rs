@@ -114,14 +114,7 @@ fn main() {
     let original = std::fs::read_to_string(&file).expect("lakip.toml");
 
     let server = preview::start(&Options {
-        path: dir.clone(),
-        host: "127.0.0.1".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
+        ..Options::loopback(dir.clone())
     })
     .expect("preview");
     let addr = server.addr();

@@ -57,6 +57,23 @@ pub struct Options {
     pub proxy: Option<IpAddr>,
 }
 
+impl Options {
+    /// A preview of `path` on loopback, on a free port, with nothing else set: what
+    /// `sopan preview PATH` starts with. Other fields are set over it.
+    pub fn loopback(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            host: "127.0.0.1".into(),
+            port: 0,
+            host_names: Vec::new(),
+            wajib_masuk: false,
+            settings: Default::default(),
+            tls: None,
+            proxy: None,
+        }
+    }
+}
+
 /// The PEM files HTTPS is served with.
 #[derive(Debug, Clone)]
 pub struct Tls {

@@ -216,3 +216,19 @@ pub fn qr_on_page_1(pdf: &Path) -> String {
     let _ = std::fs::remove_file(prefix.with_extension("png"));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// The password of "sari", the account [`office`] makes.
+pub const SANDI_SARI: &str = "kata-sandi-panjang";
+
+/// An office preview of `dir` as on a dinas network: on every address, a free port,
+/// with the account "sari" ([`SANDI_SARI`]).
+pub fn office(dir: &Path) -> sopan::preview::Preview {
+    let mut akun = sopan::editor::akun::Akun::open(dir).unwrap();
+    akun.set("sari", SANDI_SARI).unwrap();
+    akun.save().unwrap();
+    sopan::preview::start(&sopan::preview::Options {
+        host: "0.0.0.0".into(),
+        ..sopan::preview::Options::loopback(dir)
+    })
+    .expect("preview starts")
+}

@@ -4,18 +4,15 @@
 //! Chromium, with axe-core from the npm registry (installed by `.ci/run`).
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::root;
+use crate::common::{SANDI_SARI, office, root};
 use crate::peramban::{Browser, Chromium, Key};
 use crate::preview::{catalogue, wait_rendered};
 use sopan::editor::akun::Akun;
 use sopan::preview::{self, Options};
-
-const SANDI: &str = "kata-sandi-panjang";
 
 /// axe-core's WCAG 2.1 A and AA rules.
 const TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']";
@@ -82,24 +79,6 @@ fn print_counts(page: &str, violations: &[Violation]) {
     }
 }
 
-/// A preview on every address with the account `sari`, so the login page is real.
-fn office(dir: &Path) -> preview::Preview {
-    let mut akun = Akun::open(dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
-    akun.save().unwrap();
-    preview::start(&Options {
-        path: dir.to_path_buf(),
-        host: "0.0.0.0".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        tls: None,
-        proxy: None,
-        settings: Default::default(),
-    })
-    .expect("preview starts")
-}
-
 fn loopback(addr: SocketAddr) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], addr.port()))
 }
@@ -109,7 +88,7 @@ fn log_in(b: &mut Chromium, base: &str) {
     b.click("input[name=nama]");
     b.type_text("sari");
     b.press(Key::Tab);
-    b.type_text(SANDI);
+    b.type_text(SANDI_SARI);
     b.press(Key::Enter);
     b.wait_for(
         "location.pathname === '/' && !!document.getElementById('keluar')",
@@ -382,13 +361,13 @@ fn the_form_and_the_sop_page_reflow_at_320_css_pixels() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Logs `nama` in (password [`SANDI`]), typed.
+/// Logs `nama` in (password [`SANDI_SARI`]), typed.
 fn log_in_as(b: &mut Chromium, base: &str, nama: &str) {
     b.open(&format!("{base}/masuk"));
     b.click("input[name=nama]");
     b.type_text(nama);
     b.press(Key::Tab);
-    b.type_text(SANDI);
+    b.type_text(SANDI_SARI);
     b.press(Key::Enter);
     b.wait_for(
         "location.pathname === '/' && !!document.getElementById('keluar')",
@@ -426,20 +405,14 @@ fn the_approval_flow_states_have_no_critical_or_serious_axe_violation() {
         ("budi", vec![Peran::Pemeriksa]),
         ("kadis", vec![Peran::Pengesah]),
     ] {
-        akun.set(nama, SANDI).unwrap();
+        akun.set(nama, SANDI_SARI).unwrap();
         akun.set_peran(nama, &peran).unwrap();
     }
     akun.save().unwrap();
     // On loopback with a login: the pengesah's page takes the certificate's password.
     let server = preview::start(&Options {
-        path: dir.clone(),
-        host: "127.0.0.1".into(),
-        port: 0,
-        host_names: Vec::new(),
         wajib_masuk: true,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
+        ..Options::loopback(dir.clone())
     })
     .expect("preview starts");
     let addr = server.addr();

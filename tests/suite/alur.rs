@@ -60,14 +60,10 @@ fn catalogue(name: &str) -> (PathBuf, PathBuf) {
 /// `X-Forwarded-Proto: https` from 127.0.0.1 count as HTTPS, as [`Sesi::https`] sends).
 fn office(dir: &Path, host: &str, proxy: bool) -> preview::Preview {
     preview::start(&Options {
-        path: dir.to_path_buf(),
         host: host.into(),
-        port: 0,
-        host_names: Vec::new(),
         wajib_masuk: true,
-        settings: Default::default(),
-        tls: None,
         proxy: proxy.then_some(std::net::IpAddr::from([127, 0, 0, 1])),
+        ..Options::loopback(dir.to_path_buf())
     })
     .expect("preview starts")
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::common::sopan;
+use crate::common::{SANDI_SARI, office, sopan};
 use crate::preview::{Reply, catalogue, send, start, wait_rendered};
 use sopan::editor::akun::Akun;
 use sopan::preview::{self, Options};
@@ -224,7 +224,7 @@ fn loose_modes_of_sopan_and_the_accounts_are_warned_at_preview_start() {
     use std::os::unix::fs::PermissionsExt;
     let dir = catalogue("keamanan-izin", &["lakip"]);
     let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
+    akun.set("sari", SANDI_SARI).unwrap();
     akun.save().unwrap();
     let set = |p: PathBuf, m: u32| {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
@@ -297,26 +297,6 @@ fn new_sop_names_that_windows_reserves_or_that_only_look_latin_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A preview on every address, with the account `sari`: editing needs a login.
-fn office(dir: &Path) -> preview::Preview {
-    let mut akun = Akun::open(dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
-    akun.save().unwrap();
-    preview::start(&Options {
-        path: dir.to_path_buf(),
-        host: "0.0.0.0".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
-    })
-    .expect("preview starts")
-}
-
-const SANDI: &str = "kopi pahit di meja arsip";
-
 fn loopback(addr: SocketAddr) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], addr.port()))
 }
@@ -344,7 +324,7 @@ fn every_page_of_a_network_preview_without_https_warns_not_only_login() {
     let server = office(&dir);
     let addr = loopback(server.addr());
     wait_rendered(addr);
-    let cookie = set_cookie(&login(addr, "sari", SANDI));
+    let cookie = set_cookie(&login(addr, "sari", SANDI_SARI));
     let cookie = cookie.split(';').next().unwrap();
     let get = |target: &str| {
         let headers = format!("{}Cookie: {cookie}\r\n", office_host(addr));
@@ -407,7 +387,7 @@ fn no_server_path_on_pages_a_visitor_sees_or_the_login_error() {
     assert!(page.contains("perencanaan/rusak.toml:2:"), "{page}");
     // The login page of a server whose accounts file is broken.
     std::fs::write(dir.join(".sopan/pengguna.toml"), "[[[ rusak").unwrap();
-    let r = login(addr, "sari", SANDI);
+    let r = login(addr, "sari", SANDI_SARI);
     assert_eq!(r.status, 500);
     assert!(
         !r.text().contains(&secret) && !r.text().contains("pengguna.toml"),
@@ -1026,7 +1006,7 @@ fn https_login_sets_a_secure_host_cookie_and_plain_http_is_told_https() {
     let dir = catalogue("keamanan-tls", &["lakip"]);
     let (certs, ca, cert, key) = certificates("keamanan-tls");
     let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
+    akun.set("sari", SANDI_SARI).unwrap();
     akun.save().unwrap();
     let mut options = Options {
         path: dir.clone(),
@@ -1063,7 +1043,7 @@ fn https_login_sets_a_secure_host_cookie_and_plain_http_is_told_https() {
     );
     assert_eq!(page.status, 200);
     assert!(!page.text().contains("tanpa-https"), "{}", page.text());
-    let form = format!("nama=sari&sandi={}", SANDI.replace(' ', "+"));
+    let form = format!("nama=sari&sandi={}", SANDI_SARI.replace(' ', "+"));
     let login = https(
         addr,
         &ca,
@@ -1117,24 +1097,19 @@ fn https_login_sets_a_secure_host_cookie_and_plain_http_is_told_https() {
 fn forwarded_proto_is_believed_only_from_the_configured_proxy() {
     let dir = catalogue("keamanan-proxy", &["lakip"]);
     let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
+    akun.set("sari", SANDI_SARI).unwrap();
     akun.save().unwrap();
     let behind = |proxy: Option<std::net::IpAddr>| {
         preview::start(&Options {
-            path: dir.clone(),
             host: "0.0.0.0".into(),
-            port: 0,
-            host_names: Vec::new(),
-            wajib_masuk: false,
-            settings: Default::default(),
-            tls: None,
             proxy,
+            ..Options::loopback(dir.clone())
         })
         .expect("preview starts")
     };
     let https_header = "X-Forwarded-Proto: https\r\n";
     let login_via = |addr: SocketAddr, forwarded: &str| {
-        let form = format!("nama=sari&sandi={}", SANDI.replace(' ', "+"));
+        let form = format!("nama=sari&sandi={}", SANDI_SARI.replace(' ', "+"));
         send(
             loopback(addr),
             "POST",
@@ -1195,17 +1170,12 @@ fn forwarded_proto_is_believed_only_from_the_configured_proxy() {
 fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
     let dir = catalogue("keamanan-proxy-xff", &["lakip"]);
     let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
+    akun.set("sari", SANDI_SARI).unwrap();
     akun.save().unwrap();
     let server = preview::start(&Options {
-        path: dir.clone(),
         host: "0.0.0.0".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
         proxy: Some("127.0.0.1".parse().unwrap()),
+        ..Options::loopback(dir.clone())
     })
     .expect("preview starts");
     let addr = server.addr();
@@ -1232,7 +1202,7 @@ fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     // Sari at another desk, through the same proxy, is let in: the proxy's own address
     // is not the client.
-    assert_eq!(login_from("10.0.0.7", SANDI), 303);
+    assert_eq!(login_from("10.0.0.7", SANDI_SARI), 303);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -1241,17 +1211,12 @@ fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
 fn login_throttle_counts_unreadable_forwarded_addresses_in_one_record_and_429_says_retry_after() {
     let dir = catalogue("keamanan-proxy-sampah", &["lakip"]);
     let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
+    akun.set("sari", SANDI_SARI).unwrap();
     akun.save().unwrap();
     let server = preview::start(&Options {
-        path: dir.clone(),
         host: "0.0.0.0".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
         proxy: Some("127.0.0.1".parse().unwrap()),
+        ..Options::loopback(dir.clone())
     })
     .expect("preview starts");
     let addr = server.addr();
@@ -1282,7 +1247,7 @@ fn login_throttle_counts_unreadable_forwarded_addresses_in_one_record_and_429_sa
         .and_then(|s| s.trim().parse::<u64>().ok());
     assert!(retry.is_some_and(|s| s >= 1), "{}", last.head);
     // A real address behind the same proxy is not held by them.
-    assert_eq!(login_from("10.0.0.7", "sari", SANDI).status, 303);
+    assert_eq!(login_from("10.0.0.7", "sari", SANDI_SARI).status, 303);
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

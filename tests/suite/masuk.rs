@@ -7,30 +7,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::common::{SANDI_SARI, office};
 use crate::peramban::{Browser, Chromium, Firefox, Key};
 use crate::preview::{Reply, catalogue, send, wait_rendered};
-use sopan::editor::{akun::Akun, riwayat};
-use sopan::preview::{self, Options};
-
-const SANDI: &str = "kata-sandi-panjang";
-
-/// A preview on every address, with the account `sari`: editing needs a login.
-fn office(dir: &Path) -> preview::Preview {
-    let mut akun = Akun::open(dir).unwrap();
-    akun.set("sari", SANDI).unwrap();
-    akun.save().unwrap();
-    preview::start(&Options {
-        path: dir.to_path_buf(),
-        host: "0.0.0.0".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
-    })
-    .expect("preview starts")
-}
+use sopan::editor::riwayat;
 
 fn loopback(addr: SocketAddr) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], addr.port()))
@@ -45,7 +25,7 @@ fn login(addr: SocketAddr, headers: &str) -> Reply {
             "Host: 10.1.2.3:{}\r\n{headers}Content-Type: application/x-www-form-urlencoded\r\n",
             addr.port()
         ),
-        format!("nama=sari&sandi={SANDI}").as_bytes(),
+        format!("nama=sari&sandi={SANDI_SARI}").as_bytes(),
     )
 }
 
@@ -132,7 +112,7 @@ fn login_edit_and_save(b: &mut impl Browser, base: &str, nama: &str) {
     b.click("input[name=nama]");
     b.type_text("sari");
     b.press(Key::Tab);
-    b.type_text(SANDI);
+    b.type_text(SANDI_SARI);
     b.press(Key::Enter);
     b.wait_for(
         &format!(

@@ -265,14 +265,9 @@ fn office(dir: &Path) -> preview::Preview {
     akun.set("sari", "kata-sandi-panjang").unwrap();
     akun.save().unwrap();
     preview::start(&Options {
-        path: dir.to_path_buf(),
         host: "0.0.0.0".into(),
-        port: 0,
         host_names: vec!["sop.dinas.local".into()],
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
+        ..Options::loopback(dir.to_path_buf())
     })
     .expect("preview starts")
 }

@@ -28,14 +28,7 @@ pub(crate) fn catalogue(name: &str, sops: &[&str]) -> PathBuf {
 
 pub(crate) fn start(path: &Path) -> Preview {
     preview::start(&Options {
-        path: path.to_path_buf(),
-        host: "127.0.0.1".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
+        ..Options::loopback(path.to_path_buf())
     })
     .expect("preview starts")
 }
@@ -452,14 +445,7 @@ fn a_single_file_is_shown_at_its_own_page() {
 #[test]
 fn starting_on_a_missing_folder_says_so() {
     let err = preview::start(&Options {
-        path: PathBuf::from("/tidak/ada/folder"),
-        host: "127.0.0.1".into(),
-        port: 0,
-        host_names: Vec::new(),
-        wajib_masuk: false,
-        settings: Default::default(),
-        tls: None,
-        proxy: None,
+        ..Options::loopback(PathBuf::from("/tidak/ada/folder"))
     })
     .err()
     .expect("refused");
