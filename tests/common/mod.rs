@@ -223,12 +223,19 @@ pub const SANDI_SARI: &str = "kata-sandi-panjang";
 /// An office preview of `dir` as on a dinas network: on every address, a free port,
 /// with the account "sari" ([`SANDI_SARI`]).
 pub fn office(dir: &Path) -> sopan::preview::Preview {
+    office_with(
+        dir,
+        sopan::preview::Options {
+            host: "0.0.0.0".into(),
+            ..sopan::preview::Options::loopback(dir)
+        },
+    )
+}
+
+/// A preview of `dir` started with `options`, with the account "sari" ([`SANDI_SARI`]).
+pub fn office_with(dir: &Path, options: sopan::preview::Options) -> sopan::preview::Preview {
     let mut akun = sopan::editor::akun::Akun::open(dir).unwrap();
     akun.set("sari", SANDI_SARI).unwrap();
     akun.save().unwrap();
-    sopan::preview::start(&sopan::preview::Options {
-        host: "0.0.0.0".into(),
-        ..sopan::preview::Options::loopback(dir)
-    })
-    .expect("preview starts")
+    sopan::preview::start(&options).expect("preview starts")
 }

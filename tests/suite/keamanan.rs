@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::common::{SANDI_SARI, office, sopan};
+use crate::common::{SANDI_SARI, office, office_with, sopan};
 use crate::preview::{Reply, catalogue, send, start, wait_rendered};
 use sopan::editor::akun::Akun;
 use sopan::preview::{self, Options};
@@ -1169,15 +1169,14 @@ fn forwarded_proto_is_believed_only_from_the_configured_proxy() {
 #[test]
 fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
     let dir = catalogue("keamanan-proxy-xff", &["lakip"]);
-    let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI_SARI).unwrap();
-    akun.save().unwrap();
-    let server = preview::start(&Options {
-        host: "0.0.0.0".into(),
-        proxy: Some("127.0.0.1".parse().unwrap()),
-        ..Options::loopback(dir.clone())
-    })
-    .expect("preview starts");
+    let server = office_with(
+        &dir,
+        Options {
+            host: "0.0.0.0".into(),
+            proxy: Some("127.0.0.1".parse().unwrap()),
+            ..Options::loopback(dir.clone())
+        },
+    );
     let addr = server.addr();
     let login_from = |client: &str, sandi: &str| {
         let form = format!("nama=sari&sandi={}", sandi.replace(' ', "+"));
@@ -1210,15 +1209,14 @@ fn behind_the_proxy_failed_logins_count_per_forwarded_address() {
 #[test]
 fn login_throttle_counts_unreadable_forwarded_addresses_in_one_record_and_429_says_retry_after() {
     let dir = catalogue("keamanan-proxy-sampah", &["lakip"]);
-    let mut akun = Akun::open(&dir).unwrap();
-    akun.set("sari", SANDI_SARI).unwrap();
-    akun.save().unwrap();
-    let server = preview::start(&Options {
-        host: "0.0.0.0".into(),
-        proxy: Some("127.0.0.1".parse().unwrap()),
-        ..Options::loopback(dir.clone())
-    })
-    .expect("preview starts");
+    let server = office_with(
+        &dir,
+        Options {
+            host: "0.0.0.0".into(),
+            proxy: Some("127.0.0.1".parse().unwrap()),
+            ..Options::loopback(dir.clone())
+        },
+    );
     let addr = server.addr();
     let login_from = |client: &str, nama: &str, sandi: &str| {
         let form = format!("nama={nama}&sandi={}", sandi.replace(' ', "+"));
