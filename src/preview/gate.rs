@@ -19,11 +19,14 @@ pub const READERS_PER_ADDRESS: usize = 16;
 /// Request heads read at once in all.
 pub const READERS: usize = 512;
 
-/// Event streams open at once (one per open page); more get 503.
-pub const STREAMS: usize = 32;
+/// Event streams open at once (one per open page); more get 503. Each is a small
+/// thread that mostly sleeps; so many that 64 computers, each at its own cap, are
+/// needed to keep another computer's pages from updating.
+pub const STREAMS: usize = 384;
 
-/// Event streams open at once from one address (but the proxy's); more get 503.
-pub const STREAMS_PER_ADDRESS: usize = 8;
+/// Event streams open at once from one address (but the proxy's); more get 503. A
+/// browser holds at most 6 connections to one server, so a clerk never needs more.
+pub const STREAMS_PER_ADDRESS: usize = 6;
 
 /// How many of something (connections being read, event streams) one address and all
 /// addresses hold at once, each below its cap.

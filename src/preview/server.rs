@@ -1152,6 +1152,7 @@ impl Site {
         // When no thread can be made, the stream is closed and its place given back.
         let _ = std::thread::Builder::new()
             .name("sopan-events".into())
+            .stack_size(READER_STACK)
             .spawn(move || {
                 site.events(stream);
                 drop(place);

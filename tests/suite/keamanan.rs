@@ -763,6 +763,31 @@ fn event_streams_from_one_address_are_capped_below_the_total() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Found by the second fresh review: four addresses, each at its cap of event streams,
+/// held every stream of the server, so no other computer's pages updated.
+#[test]
+fn event_streams_of_several_addresses_at_their_cap_leave_room_for_another() {
+    let dir = catalogue("keamanan-sse-banyak", &["lakip"]);
+    let server = start(&dir);
+    let addr = server.addr();
+    wait_rendered(addr);
+    let held: Vec<_> = (2..10u8)
+        .flat_map(|host| {
+            (0..preview::gate::STREAMS_PER_ADDRESS)
+                .map(move |_| open_events_from([127, 0, 0, host], addr))
+        })
+        .collect();
+    assert!(held.iter().all(|(code, _)| *code == 200));
+    assert_eq!(
+        open_events_from([127, 0, 0, 1], addr).0,
+        200,
+        "another computer"
+    );
+    drop(held);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_editor_loads_an_sop_whose_name_holds_hash_or_question_mark() {
     use crate::peramban::{Browser, Chromium};
