@@ -98,6 +98,22 @@ pub fn append(root: &Path, catatan: &Catatan) -> std::io::Result<Catatan> {
     append_to(&folder, catatan)
 }
 
+/// Whether the history of the catalogue whose `.sopan` is `folder` can take a line: it
+/// is missing, or a regular file that can be read. A change is made only when it can
+/// be recorded, so a planted link or pipe stops the change, not only its record.
+pub fn siap(folder: &Folder) -> std::io::Result<()> {
+    folder.read(BERKAS, MAKS).map(|_| ())
+}
+
+/// The message for a change refused because its history line cannot be written.
+pub fn tidak_siap(e: &std::io::Error) -> String {
+    format!(
+        "tidak disimpan: riwayat perubahan (.sopan/{BERKAS}) tidak dapat ditulis: {}; \
+         minta admin memeriksa folder .sopan katalog ini",
+        crate::io_error_id(e)
+    )
+}
+
 /// The longest text of one field of a line, in characters.
 pub const TEKS_MAKS: usize = 300;
 

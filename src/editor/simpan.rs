@@ -42,6 +42,9 @@ pub enum Gagal {
     Tulis(std::io::Error),
     /// Refused by the caller's condition ([`simpan_jika`]), with its reason.
     Ditolak(String),
+    /// The history cannot take the change's line ([`super::riwayat::siap`]), so the
+    /// change is not made.
+    Riwayat(std::io::Error),
 }
 
 /// A save that happened (or found nothing to change).
@@ -93,6 +96,7 @@ pub fn simpan_jika(
         Err(e) => return Err(Gagal::Tulis(e)),
     };
     let kunci = folder.lock().map_err(Gagal::Tulis)?;
+    super::riwayat::siap(&folder).map_err(Gagal::Riwayat)?;
     boleh().map_err(Gagal::Ditolak)?;
     let (disk, seen, old) = baca(&real)?;
     if disk != dasar {

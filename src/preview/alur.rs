@@ -260,6 +260,7 @@ pub fn katalog(path: &Path, root: &Path, pengguna: &str, peran: &[Peran], body: 
             );
         }
         Err(Gagal::Ditolak(m)) => return pesan(409, m),
+        Err(Gagal::Riwayat(e)) => return sunting::riwayat_tidak_siap("katalog.toml", &e),
         Err(Gagal::Baca(e)) | Err(Gagal::Tulis(e)) => {
             return pesan(500, format!("katalog.toml: {}", crate::io_error_id(&e)));
         }

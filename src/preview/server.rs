@@ -1049,6 +1049,12 @@ impl Site {
             Ok(b) => b,
             Err(e) => return e,
         };
+        // The save lock first, as a save takes it, and the catalogue after: a new SOP
+        // is made only when its history line can be written.
+        let (folder, _kunci) = match sunting::kunci_baru(&self.root) {
+            Ok(held) => held,
+            Err(e) => return e,
+        };
         let mut cat = catalogue::lock(&self.shared);
         if cat.single.is_some() {
             return sunting::pesan(
@@ -1070,8 +1076,7 @@ impl Site {
         drop(cat);
         let mut answer =
             serde_json::json!({ "alamat": format!("/sop/{}/ubah", html::url_path(&id)) });
-        if let Some(peringatan) = sunting::catat_baru(&self.root, &format!("{id}.toml"), &baru, who)
-        {
+        if let Some(peringatan) = sunting::catat_baru(&folder, &format!("{id}.toml"), &baru, who) {
             answer["peringatan"] = serde_json::json!(peringatan);
         }
         (200, answer)

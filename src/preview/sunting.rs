@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::editor::folder::Folder;
 use crate::editor::simpan::{self, Gagal};
 use crate::editor::{self, Form, fields, gabung, kata, riwayat};
 use crate::pengesahan::keadaan;
@@ -160,6 +161,7 @@ pub fn simpan(path: &Path, root: &Path, berkas: &str, kiriman: Kiriman, who: &st
                 format!("berkas tidak dapat dibaca: {}", crate::io_error_id(&e)),
             );
         }
+        Err(Gagal::Riwayat(e)) => return riwayat_tidak_siap(berkas, &e),
         Err(Gagal::Tulis(e)) => {
             let status = match e.kind() {
                 std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => 507,
@@ -333,6 +335,14 @@ fn perangkat_windows(name: &str) -> bool {
     })
 }
 
+/// The refusal of a change to `berkas` whose history line cannot be written; the
+/// server's console is told too, as the editor may not show it to whoever can fix it.
+pub fn riwayat_tidak_siap(berkas: &str, e: &std::io::Error) -> Answer {
+    let alasan = riwayat::tidak_siap(e);
+    eprintln!("peringatan: {berkas} {alasan}");
+    pesan(500, alasan)
+}
+
 /// The editor's warning when a change was made but its history line could not be
 /// written; the server's console is told too, as the editor may not show it.
 fn riwayat_gagal(berkas: &str, e: &std::io::Error) -> String {
@@ -341,9 +351,32 @@ fn riwayat_gagal(berkas: &str, e: &std::io::Error) -> String {
     format!("tersimpan, tetapi riwayat tidak dapat ditulis: {sebab}")
 }
 
-/// Records the new SOP `berkas` (below the catalogue `root`), made by `who` from the
-/// form, in the history like a save; returns the warning when that failed.
-pub fn catat_baru(root: &Path, berkas: &str, baru: &Baru, who: &str) -> Option<String> {
+/// The catalogue's `.sopan` folder and its save lock, held while a new SOP is made, when
+/// the history can take its line ([`riwayat::siap`]); else the refusal.
+pub fn kunci_baru(root: &Path) -> Result<(Folder, std::fs::File), Answer> {
+    let gagal = |e: std::io::Error| pesan(500, simpan::pesan_tulis(&e));
+    let folder = Folder::open(root, true)
+        .map_err(gagal)?
+        .ok_or_else(|| gagal(std::io::ErrorKind::NotFound.into()))?;
+    let kunci = folder.lock().map_err(|e| {
+        pesan(
+            500,
+            format!(
+                "tidak disimpan: kunci penyimpanan (.sopan/{}) tidak dapat dipakai: {}; \
+                 minta admin memeriksa folder .sopan katalog ini",
+                crate::editor::folder::KUNCI,
+                crate::io_error_id(&e)
+            ),
+        )
+    })?;
+    riwayat::siap(&folder).map_err(|e| riwayat_tidak_siap("SOP baru", &e))?;
+    Ok((folder, kunci))
+}
+
+/// Records the new SOP `berkas` (below the catalogue), made by `who` from the form, in
+/// the history like a save, under the save lock the caller holds ([`kunci_baru`]);
+/// returns the warning when that failed.
+pub fn catat_baru(folder: &Folder, berkas: &str, baru: &Baru, who: &str) -> Option<String> {
     let nama = baru.nama.trim();
     let catatan = riwayat::Catatan {
         waktu: riwayat::now(),
@@ -356,7 +389,7 @@ pub fn catat_baru(root: &Path, berkas: &str, baru: &Baru, who: &str) -> Option<S
         },
         ..Default::default()
     };
-    riwayat::append(root, &catatan)
+    riwayat::append_to(folder, &catatan)
         .err()
         .map(|e| riwayat_gagal(berkas, &e))
 }

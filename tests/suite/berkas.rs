@@ -743,11 +743,12 @@ fn the_history_is_never_written_through_a_planted_link() {
     let server = Pratinjau::start(&dir, &[]);
     let token = server.token(LAKIP);
     let (status, body) = server.ganti_nama(&token, LAKIP, "DENGAN TAUTAN");
-    assert_eq!(status, 200, "{body}");
+    // Refused: a change is made only when it can be recorded.
+    assert_eq!(status, 500, "{body}");
     assert!(
-        body["peringatan"]
+        body["pesan"]
             .as_str()
-            .is_some_and(|p| p.contains("riwayat tidak dapat ditulis")),
+            .is_some_and(|p| p.contains("tidak disimpan: riwayat perubahan")),
         "{body}"
     );
     assert_eq!(
@@ -817,7 +818,7 @@ fn a_fifo_or_a_device_in_sopan_never_hangs_a_login_or_a_save() {
         assert_eq!(status, 500);
     }
     server.kill();
-    // The history as a FIFO: the save answers at once, saved, with a warning.
+    // The history as a FIFO: the save answers at once, refused, as it cannot be recorded.
     std::fs::remove_file(dir.join(".sopan/pengguna.toml")).unwrap();
     let server = Pratinjau::start(&dir, &[]);
     let token = server.token(LAKIP);
@@ -828,11 +829,11 @@ fn a_fifo_or_a_device_in_sopan_never_hangs_a_login_or_a_save() {
         "a save took {:?}",
         t.elapsed()
     );
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 500, "{body}");
     assert!(
-        body["peringatan"]
+        body["pesan"]
             .as_str()
-            .is_some_and(|p| p.contains("riwayat")),
+            .is_some_and(|p| p.contains("riwayat perubahan")),
         "{body}"
     );
     server.kill();

@@ -184,11 +184,15 @@ impl Drop for Konsol {
     }
 }
 
+/// A change is made only when its history line can be written: the second fresh
+/// review saved through a planted history link and pipe, unrecorded. The refusal is
+/// told on the server's console too.
 #[test]
-fn a_history_that_cannot_be_written_is_told_on_the_server_console_too() {
+fn a_history_that_cannot_be_written_stops_the_change_and_is_told_on_the_console() {
     let dir = catalogue("keamanan-riwayat-gagal", &["lakip"]);
     // A folder where the history file should be: no line can be written.
     std::fs::create_dir_all(dir.join(".sopan/riwayat.jsonl")).unwrap();
+    let before = std::fs::read(dir.join(format!("{LAKIP}.toml"))).unwrap();
     let server = Konsol::start(&dir);
     let addr = server.addr;
     wait_rendered(addr);
@@ -197,21 +201,27 @@ fn a_history_that_cannot_be_written_is_told_on_the_server_console_too() {
     form["identitas"]["nama"] = json!("LAKIP BARU");
     let body = json!({ "form": form, "dasar": dasar });
     let r = post_json(addr, &format!("/sop/{LAKIP}/simpan"), &token, &body);
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 500, "{}", r.text());
     assert!(
-        r.text().contains("riwayat tidak dapat ditulis"),
+        r.text().contains("tidak disimpan: riwayat perubahan"),
         "{}",
         r.text()
     );
+    assert_eq!(
+        std::fs::read(dir.join(format!("{LAKIP}.toml"))).unwrap(),
+        before,
+        "the SOP is unchanged"
+    );
     let baru = json!({ "bab": "perencanaan", "berkas": "renstra", "nama": "" });
     let r = post_json(addr, "/baru", &token, &baru);
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 500, "{}", r.text());
+    assert!(!dir.join("perencanaan/renstra.toml").exists(), "no new SOP");
     let err = server.err();
-    for berkas in ["perencanaan/lakip.toml", "perencanaan/renstra.toml"] {
+    for berkas in ["perencanaan/lakip.toml", "SOP baru"] {
         assert!(
             err.lines().any(|l| l.starts_with("peringatan: ")
                 && l.contains(berkas)
-                && l.contains("riwayat tidak dapat ditulis")),
+                && l.contains("riwayat perubahan")),
             "{err}"
         );
     }
