@@ -738,10 +738,10 @@ fn client_address(peer: Option<IpAddr>, from_proxy: bool, forwarded_for: Option<
         .unwrap_or_default()
 }
 
-/// Checks the port a `Host` header names, if any: a number (else 400), and this
-/// server's `port` (else 403), unless the request came through the proxy, which names
-/// its own.
-fn host_port(host: Option<&str>, port: u16, from_proxy: bool) -> Result<(), u16> {
+/// Checks the port a `Host` header names: a number (else 400), and this server's `port`
+/// (else 403), unless the request came through the proxy, which names its own. A Host
+/// without a port names the scheme's own, 80 or 443 over HTTPS (`tls`).
+fn host_port(host: Option<&str>, port: u16, from_proxy: bool, tls: bool) -> Result<(), u16> {
     let Some(host) = host.map(str::trim) else {
         return Ok(());
     };
@@ -753,7 +753,9 @@ fn host_port(host: Option<&str>, port: u16, from_proxy: bool) -> Result<(), u16>
         },
         None => host.split_once(':').map(|(_, p)| p),
     };
-    let Some(named) = named else { return Ok(()) };
+    // Without a port the Host names the scheme's own (80, or 443 over HTTPS).
+    let default = if tls { "443" } else { "80" };
+    let named = named.unwrap_or(default);
     let number = (!named.is_empty() && named.bytes().all(|b| b.is_ascii_digit()))
         .then(|| named.parse::<u16>().ok())
         .flatten()
@@ -868,7 +870,8 @@ impl Site {
         if !self.guard.host_ok(head.host.as_deref()) {
             return send(&mut stream, Reply::error(403), with_body);
         }
-        if let Err(status) = host_port(head.host.as_deref(), self.port, from_proxy) {
+        if let Err(status) = host_port(head.host.as_deref(), self.port, from_proxy, stream.is_tls())
+        {
             return send(&mut stream, Reply::error(status), with_body);
         }
         let route = match route(&head.target) {
@@ -1403,11 +1406,9 @@ mod tests {
 
     #[test]
     fn a_host_port_that_is_no_number_or_not_this_server_s_is_refused() {
-        assert_eq!(host_port(Some("10.0.0.5:8123"), 8123, false), Ok(()));
-        assert_eq!(host_port(Some("sop.dinas.local"), 8123, false), Ok(()));
-        assert_eq!(host_port(Some("[::1]:8123"), 8123, false), Ok(()));
-        assert_eq!(host_port(Some("[::1]"), 8123, false), Ok(()));
-        assert_eq!(host_port(None, 8123, false), Ok(()));
+        assert_eq!(host_port(Some("10.0.0.5:8123"), 8123, false, false), Ok(()));
+        assert_eq!(host_port(Some("[::1]:8123"), 8123, false, false), Ok(()));
+        assert_eq!(host_port(None, 8123, false, false), Ok(()));
         for bad in [
             "10.0.0.5:x",
             "10.0.0.5:",
@@ -1415,11 +1416,26 @@ mod tests {
             "10.0.0.5:99999",
             "[::1]x",
         ] {
-            assert_eq!(host_port(Some(bad), 8123, false), Err(400), "{bad}");
+            assert_eq!(host_port(Some(bad), 8123, false, false), Err(400), "{bad}");
         }
-        assert_eq!(host_port(Some("10.0.0.5:80"), 8123, false), Err(403));
+        assert_eq!(host_port(Some("10.0.0.5:80"), 8123, false, false), Err(403));
+        // No port names the scheme's own: right only on a server on 80 or 443.
+        assert_eq!(
+            host_port(Some("sop.dinas.local"), 8123, false, false),
+            Err(403)
+        );
+        assert_eq!(host_port(Some("[::1]"), 8123, false, true), Err(403));
+        assert_eq!(host_port(Some("sop.dinas.local"), 80, false, false), Ok(()));
+        assert_eq!(host_port(Some("sop.dinas.local"), 443, false, true), Ok(()));
         // The proxy names its own port.
-        assert_eq!(host_port(Some("sop.dinas.local:443"), 8123, true), Ok(()));
+        assert_eq!(
+            host_port(Some("sop.dinas.local:443"), 8123, true, false),
+            Ok(())
+        );
+        assert_eq!(
+            host_port(Some("sop.dinas.local"), 8123, true, false),
+            Ok(())
+        );
     }
 
     #[test]

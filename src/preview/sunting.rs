@@ -240,6 +240,17 @@ pub fn perbedaan(dulu: &str, sekarang: &str) -> String {
 /// `_` only (no look-alikes of other scripts), and no device name of Windows. Returns
 /// the new file.
 pub fn tempat_baru(folder: &Path, baru: &Baru) -> Result<std::path::PathBuf, Answer> {
+    // The nama goes into the file as typed: what `sopan check` refuses is refused here.
+    if baru
+        .nama
+        .chars()
+        .any(|c| c.is_control() || crate::diag::arah_teks(c))
+    {
+        return Err(pesan(
+            400,
+            "Nama SOP berisi karakter pengatur (tak terlihat); ketik ulang namanya",
+        ));
+    }
     let berkas = baru.berkas.trim().trim_end_matches(".toml");
     let plain = |s: &str| {
         !s.is_empty()
@@ -418,6 +429,22 @@ mod tests {
             editor::read(&editor::sop_baru("2026-12-02", " Penyusunan \"Renstra\" ")).unwrap();
         assert_eq!(named.identitas("nama"), "Penyusunan \"Renstra\"");
         assert!(form.langkah.is_empty() && form.pelaksana.is_empty());
+    }
+
+    #[test]
+    fn a_new_sop_whose_nama_holds_a_control_character_is_refused() {
+        let dir = std::env::temp_dir().join(format!("sopan-baru-nama-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for nama in ["Esc \u{1b}[31mMERAH", "dua\nbaris", "Rp 1000\u{202e}0001"] {
+            let baru = Baru {
+                bab: String::new(),
+                berkas: "uji".into(),
+                nama: nama.into(),
+            };
+            let (status, _) = tempat_baru(&dir, &baru).expect_err(nama);
+            assert_eq!(status, 400, "{nama:?}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
