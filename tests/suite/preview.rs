@@ -266,7 +266,12 @@ fn traversal_and_foreign_hosts_are_refused() {
     assert_eq!(get(addr, "/sop/%zz").status, 400);
     // DNS rebinding: a page of another site that resolves to 127.0.0.1.
     assert_eq!(request(addr, "GET", "/", "jahat.example:80").status, 403);
-    assert_eq!(request(addr, "GET", "/", "localhost").status, 200);
+    assert_eq!(
+        request(addr, "GET", "/", &format!("localhost:{}", addr.port())).status,
+        200
+    );
+    // A Host without a port names port 80, not this server's.
+    assert_eq!(request(addr, "GET", "/", "localhost").status, 403);
     // Odd requests get an answer, never a crash.
     let mut s = TcpStream::connect(addr).unwrap();
     s.write_all(b"\x00\x01garbage\r\n\r\n").unwrap();
