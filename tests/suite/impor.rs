@@ -337,12 +337,7 @@ fn imported_files_pass_check_and_never_overwrite() {
     let out = scratch("impor");
     let target: PathBuf = out.join("katalog");
     let file = root().join("tests/fixtures/impor/pagar-alam-libreoffice.docx");
-    let run = sopan([
-        "impor".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        target.as_os_str(),
-    ]);
+    let run = impor_ke(&file, &target);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     assert!(run.out.contains("3 SOP ditemukan"), "{}", run.out);
     let check = sopan(["check".as_ref(), target.as_os_str()]);
@@ -352,12 +347,7 @@ fn imported_files_pass_check_and_never_overwrite() {
     assert!(pdf.starts_with(b"%PDF"));
     // Again into the same folder: nothing is replaced.
     std::fs::write(&lakip, "# diubah tangan\n").unwrap();
-    let again = sopan([
-        "impor".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        target.as_os_str(),
-    ]);
+    let again = impor_ke(&file, &target);
     assert_eq!(again.code, 1);
     assert!(
         again.err.contains("sudah ada; tidak ditimpa"),
@@ -371,12 +361,7 @@ fn imported_files_pass_check_and_never_overwrite() {
     // Guesses are listed by check --review until their comment is deleted.
     let text_only = out.join("pelatihan");
     let file = root().join("tests/fixtures/impor/pelatihan-tanpa-bentuk.docx");
-    let run = sopan([
-        "impor".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        text_only.as_os_str(),
-    ]);
+    let run = impor_ke(&file, &text_only);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     assert!(
         run.out.contains("pelaksana langkah 2 ditebak"),
@@ -696,12 +681,7 @@ fn f4_landscape_paper_is_not_silently_a4() {
 fn imported_into_catalogue(dir: &Path, into: &Path) -> (Run, sopan::model::Sop) {
     assert_eq!(sopan(["init".as_ref(), dir.as_os_str()]).code, 0);
     let source = root().join("tests/fixtures/impor/luar/sumber/cuti-centang-keterangan.docx");
-    let run = sopan([
-        "impor".as_ref(),
-        source.as_os_str(),
-        "-o".as_ref(),
-        into.as_os_str(),
-    ]);
+    let run = impor_ke(&source, into);
     let file = std::fs::read_dir(into)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -771,12 +751,7 @@ fn excel_paper_comes_from_each_sheets_page_setup() {
     for name in ["kertas-excel.xlsx", "kertas-excel.lo.xlsx"] {
         let out = scratch("impor-kertas-excel");
         let file = root().join("tests/fixtures/impor").join(name);
-        let run = sopan([
-            "impor".as_ref(),
-            file.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ]);
+        let run = impor_ke(&file, &out);
         assert_eq!(run.code, 0, "{name}: {}{}", run.out, run.err);
         let f4 = std::fs::read_to_string(out.join("penerimaan-surat.toml")).unwrap();
         assert!(
@@ -800,12 +775,7 @@ fn excel_paper_comes_from_each_sheets_page_setup() {
 fn skipped_excel_sheets_are_named_in_the_summary() {
     let out = scratch("impor-lembar-dilewati");
     let file = root().join("tests/fixtures/impor/lembar-dilewati.xlsx");
-    let run = sopan([
-        "impor".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    let run = impor_ke(&file, &out);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     assert!(run.out.contains("1 SOP ditemukan"), "{}", run.out);
     let told = run
@@ -836,12 +806,7 @@ fn skipped_excel_sheets_are_named_in_the_summary() {
 fn keterkaitan_of_a_single_imported_sop_is_told_what_to_check() {
     let out = scratch("impor-keterkaitan-sendiri");
     let file = root().join("tests/fixtures/impor/luar/sumber/akta-kelahiran-x.docx");
-    let run = sopan([
-        "impor".as_ref(),
-        file.as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    let run = impor_ke(&file, &out);
     assert_eq!(run.code, 0, "{}{}", run.out, run.err);
     let review = sopan(["check".as_ref(), "--review".as_ref(), out.as_os_str()]);
     assert_eq!(review.code, 0, "{}{}", review.out, review.err);
@@ -1058,4 +1023,14 @@ fn an_sop_whose_name_is_not_read_is_summarised_in_words_not_colons() {
         run.out
     );
     assert!(!run.out.contains("::"), "{}", run.out);
+}
+
+/// `sopan impor FILE -o OUT`, as a clerk types it.
+fn impor_ke(file: &Path, out: &Path) -> Run {
+    sopan([
+        "impor".as_ref(),
+        file.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ])
 }
